@@ -1,0 +1,79 @@
+#ifndef GOV_COMMON_AUTH_AUTH_H_
+#define GOV_COMMON_AUTH_AUTH_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/clock/clock.h"
+
+namespace gov::auth {
+
+// Roles a token can carry.
+inline constexpr char kDistrictAdmin[] = "district_admin";  // everything, whole district
+inline constexpr char kStreetOperator[] = "street_operator";  // cases of its streets
+inline constexpr char kMediator[] = "mediator";  // mediation work on its streets' cases
+inline constexpr char kViewer[] = "viewer";  // read-only; aggregates and case lists
+inline constexpr char kSystem[] = "system";  // internal systems feeding data (court, police)
+
+// Who is calling: from a bearer token.
+struct Principal {
+  std::string id;
+  absl::flat_hash_set<std::string> roles;
+  // Streets in scope; empty means the whole district.
+  absl::flat_hash_set<std::string> streets;
+
+  bool HasRole(std::string_view role) const { return roles.contains(role); }
+  bool HasAnyRole(const std::vector<std::string>& any) const;
+  bool district_wide() const { return streets.empty(); }
+  // True when the street is in scope ("" — a district-level object — only for district-wide
+  // principals).
+  bool CanAccessStreet(std::string_view street_id) const;
+  // True when the principal may change state (any role but viewer).
+  bool CanWrite() const;
+};
+
+// Checks bearer tokens against a token file (proto JSON of governance.config.v1.TokenFile):
+// each entry holds the SHA-256 of a token, its principal, roles, street scope and expiry.
+// The file is re-read when its modification time or size changes (checked at most once a
+// second on lookups), so tokens can be rotated without a restart.
+class TokenAuthenticator {
+ public:
+  static absl::StatusOr<std::unique_ptr<TokenAuthenticator>> Open(std::string path,
+                                                                   const Clock* clock);
+
+  // UNAUTHENTICATED for a missing, malformed, unknown or expired token.
+  // `authorization` is the raw metadata value ("Bearer <token>").
+  absl::StatusOr<Principal> Authenticate(std::string_view authorization);
+
+  // Hex SHA-256 of a token, as stored in the file.
+  static std::string HashToken(std::string_view token);
+
+ private:
+  TokenAuthenticator(std::string path, const Clock* clock);
+  absl::Status ReloadIfChangedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  struct Entry {
+    Principal principal;
+    absl::Time expires = absl::InfiniteFuture();
+  };
+
+  const std::string path_;
+  const Clock* clock_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Entry> by_hash_ ABSL_GUARDED_BY(mu_);
+  int64_t file_mtime_ns_ ABSL_GUARDED_BY(mu_) = -1;
+  int64_t file_size_ ABSL_GUARDED_BY(mu_) = -1;
+  absl::Time last_check_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace gov::auth
+
+#endif  // GOV_COMMON_AUTH_AUTH_H_

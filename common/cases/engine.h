@@ -1,0 +1,155 @@
+#ifndef GOV_COMMON_CASES_ENGINE_H_
+#define GOV_COMMON_CASES_ENGINE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/auth/auth.h"
+#include "common/cases/calendar.h"
+#include "common/clock/clock.h"
+#include "common/store/repository.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace gov::cache {
+class Cache;
+}
+
+namespace gov::cases {
+
+// How a state counts in indicators and lists.
+enum class StateClass {
+  kOpen,      // work to do; SLA clocks run
+  kResolved,  // finished with a result (e.g. AGREED)
+  kClosed,    // finished
+};
+
+struct StateSpec {
+  std::string name;  // e.g. "RECEIVED"
+  StateClass cls = StateClass::kOpen;
+  cal::Sla sla;  // SLA of this state (kNone = no clock)
+};
+
+// A verb that moves a case. `from` empty means any state. A self-transition (to == the
+// current state, or `to` empty meaning "stay") records history without changing state.
+struct TransitionSpec {
+  std::string verb;  // e.g. "Triage"; recorded as the history action
+  std::vector<std::string> from;
+  std::string to;  // "" = stay in the current state
+  std::vector<std::string> roles;  // roles that may take it; district_admin always may
+  bool restart_sla = true;  // recompute due_time from now on entering `to`
+};
+
+// What makes a track a track, as data: its states, transitions and who may create cases.
+struct TrackSpec {
+  std::string track;      // "mediation"
+  std::string id_prefix;  // "D"
+  std::string initial_state;
+  std::vector<StateSpec> states;
+  std::vector<TransitionSpec> transitions;
+  std::vector<std::string> create_roles;  // district_admin always may
+  // Cache TTL for cases by id (versioned, write-through; the TTL is only a safety net).
+  absl::Duration case_ttl = absl::Minutes(10);
+};
+
+// A case as the engine hands it to a track.
+struct Case {
+  store::CaseRecord record;
+  std::vector<store::HistoryRecord> history;  // filled by Get with history
+  std::string etag() const;                   // opaque text of the version
+};
+
+// Input for a new case. The engine fills id, status, times, due_time and version.
+struct NewCase {
+  std::string category;
+  std::string street_id;
+  std::string community_id;
+  std::string grid_id;
+  std::string unit_id;
+  int32_t priority = 0;
+  std::string payload;  // serialized track proto
+  // Optional SLA override for the initial state (e.g. a category with a shorter clock).
+  std::optional<cal::Sla> sla;
+  std::string note;
+};
+
+struct ListRequest {
+  store::CaseFilter filter;  // track and scope are filled by the engine
+  int32_t page_size = 0;     // 0 = 50; max 500; negative = INVALID_ARGUMENT
+  std::string page_token;
+};
+
+struct ListResult {
+  std::vector<Case> cases;
+  std::string next_page_token;
+};
+
+// Change applied by a transition, after the engine checked state, role and etag. It may edit
+// the record (payload, unit_id, priority...) but not id/track/status/version; returning an
+// error aborts the transition with nothing written.
+using Mutation = std::function<absl::Status(store::CaseRecord& record)>;
+
+// The case lifecycle every track runs on: enforces the track's state machine (roles, SLA clocks,
+// history), idempotent creates, etags, scope checks, pagination, cache-aside for cases, and
+// breach detection. Thread-safe.
+class CaseEngine {
+ public:
+  CaseEngine(const TrackSpec& spec, store::Repository* repo, cache::Cache* cache,
+             const cal::WorkCalendar* calendar, const Clock* clock,
+             prometheus::Registry* registry);
+
+  const TrackSpec& spec() const { return spec_; }
+
+  // Creates a case (PERMISSION_DENIED when the principal may not create or the street is out
+  // of scope). request_hash identifies the payload for idempotency (use RequestHash()).
+  absl::StatusOr<Case> Create(const auth::Principal& who, const NewCase& input,
+                              const std::string& request_id, const std::string& request_hash);
+
+  // Reads a case (NOT_FOUND, or PERMISSION_DENIED when out of scope), from the cache when
+  // possible. With `with_history` the history is read from the store.
+  absl::StatusOr<Case> Get(const auth::Principal& who, const std::string& id,
+                           bool with_history = true);
+
+  // Takes `verb` on a case: checks scope, role, etag (ABORTED on mismatch; an empty etag is
+  // INVALID_ARGUMENT "etag"), and that the verb is allowed from the current state
+  // (FAILED_PRECONDITION naming both). Then applies `mutation`, sets the new state and SLA, and
+  // stores it with the history event.
+  absl::StatusOr<Case> Transition(const auth::Principal& who, const std::string& verb,
+                                  const std::string& id, const std::string& etag,
+                                  const std::string& note, const Mutation& mutation = nullptr);
+
+  // Lists cases in the principal's scope, newest first, with opaque page tokens bound to the
+  // filter (a token used with another filter, or tampered with, is INVALID_ARGUMENT).
+  absl::StatusOr<ListResult> List(const auth::Principal& who, ListRequest request);
+
+  // Marks open cases whose SLA ran out as breached (history "SlaBreach", breach counter).
+  // Returns how many were marked. Called periodically by the server and by tests.
+  absl::StatusOr<int> ScanBreaches();
+
+  // Stable hash of a request's content (for idempotent creates).
+  static std::string RequestHash(std::string_view bytes);
+
+  const StateSpec* FindState(std::string_view name) const;
+  const TransitionSpec* FindTransition(std::string_view verb) const;
+
+ private:
+  TrackSpec spec_;
+  store::Repository* repo_;
+  cache::Cache* cache_;
+  const cal::WorkCalendar* calendar_;
+  const Clock* clock_;
+  struct Metrics;
+  std::shared_ptr<Metrics> metrics_;
+};
+
+}  // namespace gov::cases
+
+#endif  // GOV_COMMON_CASES_ENGINE_H_

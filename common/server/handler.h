@@ -1,0 +1,65 @@
+#ifndef GOV_COMMON_SERVER_HANDLER_H_
+#define GOV_COMMON_SERVER_HANDLER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/auth/auth.h"
+#include "grpcpp/grpcpp.h"
+
+namespace gov::server {
+
+class WorkerPool;
+
+// What a handler knows about the call it serves.
+struct Call {
+  auth::Principal principal;
+  std::string trace_id;
+  std::string method;  // "CreateDispute"
+  grpc::CallbackServerContext* context = nullptr;
+};
+
+// What a method needs of the caller before anything else is looked at.
+enum class Access {
+  kRead,   // any authenticated principal
+  kWrite,  // any role but viewer (finer checks — roles per verb, scope — in the engine)
+  kAdmin,  // district_admin only
+};
+
+// The shared wrapper every RPC runs through, in this order: trace id (from x-trace-id
+// metadata or new; echoed in initial metadata), authentication (UNAUTHENTICATED), access
+// level (PERMISSION_DENIED), then the handler on the worker pool (RESOURCE_EXHAUSTED when the
+// queue is full; DEADLINE_EXCEEDED when the deadline passed while queued), then one JSON
+// access-log line (method, code, duration, principal, trace id; never request content). A
+// field named by InvalidField travels in the trailing metadata "gov-field".
+class Handlers {
+ public:
+  Handlers(auth::TokenAuthenticator* authenticator, WorkerPool* pool);
+
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const char* method,
+                                  Access access, std::function<absl::Status(const Call&)> body);
+
+ private:
+  auth::TokenAuthenticator* authenticator_;
+  WorkerPool* pool_;
+};
+
+// A fixed set of threads with a bounded queue.
+class WorkerPool {
+ public:
+  WorkerPool(int threads, int max_queue);
+  ~WorkerPool();  // finishes queued work, then joins
+  // False when the queue is full.
+  bool Submit(std::function<void()> task);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gov::server
+
+#endif  // GOV_COMMON_SERVER_HANDLER_H_

@@ -1,0 +1,72 @@
+#ifndef GOV_COMMON_SERVER_SERVER_H_
+#define GOV_COMMON_SERVER_SERVER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+
+namespace prometheus {
+class Exposer;
+class Registry;
+}  // namespace prometheus
+
+namespace gov::server {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:0";   // port 0 picks a free port (tests)
+  std::string metrics_bind = "127.0.0.1";
+  int metrics_port = -1;                // -1 = no exposer; 0 = a free port
+  absl::Duration drain_deadline = absl::Seconds(20);
+  std::vector<grpc::Service*> services;  // not owned; must outlive the server
+  std::shared_ptr<prometheus::Registry> registry;  // metrics registry to expose
+};
+
+// The one gRPC server bootstrap: callback API, grpc.health.v1 (NOT_SERVING until SetServing
+// (true), and again once draining starts), reflection, the metrics interceptor
+// (grpc_server_started_total, grpc_server_handled_total{grpc_service,grpc_method,grpc_code},
+// grpc_server_handling_seconds), and the Prometheus exposer on its own port.
+class Server {
+ public:
+  static absl::StatusOr<std::unique_ptr<Server>> Start(ServerOptions options);
+  ~Server();
+
+  int port() const { return port_; }
+  int metrics_port() const { return metrics_port_; }
+
+  // Health of the overall server ("") and of every registered service.
+  void SetServing(bool serving);
+
+  // Drain: health NOT_SERVING, stop accepting, let calls in flight finish until the deadline,
+  // then cancel what is left. Idempotent.
+  void Shutdown();
+
+  // Blocks until SIGTERM or SIGINT, then Shutdown(). Signals are taken with sigwait on a
+  // dedicated thread (block them before starting other threads: BlockTerminationSignals()).
+  void WaitForTerminationSignal();
+
+ private:
+  Server() = default;
+  ServerOptions options_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  int port_ = 0;
+  int metrics_port_ = 0;
+  std::atomic<bool> shut_down_{false};
+};
+
+// Blocks SIGTERM/SIGINT in the calling thread (and threads it starts afterwards), so that
+// WaitForTerminationSignal can take them. Call first thing in main.
+void BlockTerminationSignals();
+
+// Global metrics registry shared by the process (interceptor, cache, store, engines).
+std::shared_ptr<prometheus::Registry> MetricsRegistry();
+
+}  // namespace gov::server
+
+#endif  // GOV_COMMON_SERVER_SERVER_H_

@@ -1,0 +1,58 @@
+#ifndef GOV_COMMON_SERVER_TRACK_MAIN_H_
+#define GOV_COMMON_SERVER_TRACK_MAIN_H_
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/cache/cache.h"
+#include "common/cases/calendar.h"
+#include "common/clock/clock.h"
+#include "common/config/config.h"
+#include "common/regions/regions.h"
+#include "common/server/handler.h"
+#include "common/store/repository.h"
+#include "grpcpp/grpcpp.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace gov::server {
+
+// Everything a track's services are built from; owned by the runner, outlives the track.
+struct TrackDeps {
+  const config::ServiceConfig* config = nullptr;
+  store::Repository* repo = nullptr;
+  cache::Cache* cache = nullptr;
+  const regions::RegionRegistry* regions = nullptr;
+  const cal::WorkCalendar* calendar = nullptr;
+  const Clock* clock = nullptr;
+  Handlers* handlers = nullptr;
+  prometheus::Registry* registry = nullptr;
+};
+
+// What a track hands the runner.
+class Track {
+ public:
+  virtual ~Track() = default;
+  // The gRPC services to serve: the track's own and IndicatorsService.
+  virtual std::vector<grpc::Service*> Services() = 0;
+  // Loads demo data when the store holds none of the track's cases (idempotent).
+  virtual absl::Status LoadDemoData() = 0;
+  // Periodic upkeep: SLA breach scan.
+  virtual absl::Status ScanBreaches() = 0;
+  // Periodic upkeep: indicator gauges.
+  virtual absl::Status RefreshGauges() = 0;
+};
+
+using TrackFactory = std::function<absl::StatusOr<std::unique_ptr<Track>>(const TrackDeps&)>;
+
+// main() of every track: parse config, open the store, cache, registries and auth, build the
+// track, start the server, mark it SERVING, run upkeep timers, and drain on SIGTERM/SIGINT.
+int RunTrack(int argc, char** argv, const config::Defaults& defaults, const TrackFactory& make);
+
+}  // namespace gov::server
+
+#endif  // GOV_COMMON_SERVER_TRACK_MAIN_H_

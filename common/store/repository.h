@@ -1,0 +1,229 @@
+#ifndef GOV_COMMON_STORE_REPOSITORY_H_
+#define GOV_COMMON_STORE_REPOSITORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+namespace gov::store {
+
+// A case as stored: the fields the engine understands, plus the track's own payload (a
+// serialized proto message the engine does not look into).
+struct CaseRecord {
+  std::string track;
+  std::string id;          // e.g. "D-000042"; assigned by the repository on create
+  std::string category;    // the track's category key
+  std::string street_id;
+  std::string community_id;
+  std::string grid_id;
+  std::string unit_id;     // responsible unit/body; "" until routed
+  std::string status;
+  int32_t priority = 0;
+  absl::Time create_time;
+  absl::Time update_time;
+  absl::Time due_time = absl::InfiniteFuture();  // SLA of the current status
+  bool sla_breached = false;
+  int64_t version = 0;     // 1 on create, +1 on every update
+  std::string payload;     // serialized track proto
+};
+
+// One append-only history entry.
+struct HistoryRecord {
+  int64_t sequence = 0;    // assigned by the repository
+  absl::Time time;
+  std::string actor;
+  std::string action;
+  std::string from_status;
+  std::string to_status;
+  std::string note;
+};
+
+struct CreateCaseResult {
+  CaseRecord record;
+  bool created = false;  // false: request_id was seen before and `record` is the first result
+};
+
+// Filters for listing cases. Results are ordered newest first by (create_time, id) and
+// resume strictly after `after_*` (keyset pagination, stable while cases are added).
+struct CaseFilter {
+  std::string track;
+  std::vector<std::string> streets;  // scope: any of these; empty = all
+  std::string street_id;
+  std::string community_id;
+  std::string grid_id;
+  std::string unit_id;
+  std::vector<std::string> statuses;  // any of these; empty = all
+  std::string category;
+  bool sla_breached_only = false;
+  std::optional<absl::Time> created_from;  // inclusive
+  std::optional<absl::Time> created_to;    // exclusive
+  // Keyset cursor: rows strictly older than (after_create_time, after_id).
+  std::optional<absl::Time> after_create_time;
+  std::string after_id;
+  int limit = 50;
+};
+
+// A count row kept in the same transaction as case changes.
+//  - "cases":  cases opened on `day` (local), by their *current* status;
+//  - "events": transitions that happened on `day`, by action and target status.
+struct CountRow {
+  absl::CivilDay day;
+  std::string street_id;
+  std::string community_id;
+  std::string unit_id;
+  std::string category;
+  std::string status;  // current status ("cases") or target status ("events")
+  std::string action;  // "" for "cases"; the verb for "events"
+  int64_t count = 0;
+};
+
+// What to sum. Group-by fields that are false are summed over (left empty in results).
+struct CountQuery {
+  std::string track;
+  absl::CivilDay first;
+  absl::CivilDay last;  // inclusive
+  std::vector<std::string> streets;  // scope: any of these; empty = all
+  std::string street_id;
+  std::string community_id;
+  bool by_street = false;
+  bool by_community = false;
+  bool by_unit = false;
+  bool by_category = false;
+  bool by_status = false;
+  bool by_action = false;  // events only
+};
+
+// A registry object of a track (mediating bodies, mediators, trainings, monitored objects...):
+// generic rows with a kind, a region and a payload.
+struct EntityRecord {
+  std::string track;
+  std::string kind;     // e.g. "body", "mediator", "training"
+  std::string id;       // assigned on create: "<prefix>-<n>"
+  std::string street_id;
+  std::string community_id;
+  std::string parent_id;  // e.g. a mediator's body
+  std::string key;        // free index column, e.g. a body kind, a date "2026-04-01"
+  absl::Time create_time;
+  absl::Time update_time;
+  int64_t version = 0;
+  std::string payload;  // serialized proto
+};
+
+struct EntityFilter {
+  std::string track;
+  std::string kind;
+  std::vector<std::string> streets;  // scope; empty = all
+  std::string street_id;
+  std::string community_id;
+  std::string parent_id;
+  std::string key;
+  std::string key_prefix;
+  std::string after_id;  // ordered by id ascending; rows with id > after_id
+  int limit = 50;
+};
+
+// A figure from outside the system (court intake, last year's baselines...). Append-only:
+// each entry gets the next revision for its (track, figure_id, period_key, street_id).
+struct FigureRecord {
+  std::string track;
+  std::string figure_id;
+  std::string period_key;  // cal::PeriodKey
+  std::string street_id;   // "" = district
+  int64_t value = 0;
+  std::string source;
+  std::string note;
+  std::string entered_by;
+  absl::Time enter_time;
+  int32_t revision = 0;   // assigned on record
+  int64_t seq = 0;        // global order, assigned on record
+  std::string payload;    // serialized Figure proto (for exact replay to callers)
+};
+
+struct FigureFilter {
+  std::string track;
+  std::string figure_id;
+  std::vector<std::string> streets;  // scope; empty = all
+  std::string street_id;
+  int64_t before_seq = 0;  // newest first; rows with seq < before_seq (0 = from newest)
+  int limit = 50;
+};
+
+// The storage every track's engine runs on. One implementation per backend (SQLite embedded;
+// PostgreSQL shared). Every method is atomic; the counts move in the same transaction as the
+// case. Errors: NOT_FOUND, ABORTED (version mismatch), ALREADY_EXISTS (request_id reused with a
+// different request hash), UNAVAILABLE (the store cannot be reached), INTERNAL otherwise.
+class Repository {
+ public:
+  virtual ~Repository() = default;
+
+  // Creates a case with its first history entry, idempotent by (track, request_id):
+  // a repeat with the same request_hash returns the stored case with created=false; a repeat
+  // with another hash is ALREADY_EXISTS. `id_prefix` makes the id ("D" -> "D-000001").
+  virtual absl::StatusOr<CreateCaseResult> CreateCase(const CaseRecord& record,
+                                                      const HistoryRecord& first,
+                                                      const std::string& request_id,
+                                                      const std::string& request_hash,
+                                                      const std::string& id_prefix) = 0;
+
+  virtual absl::StatusOr<CaseRecord> GetCase(const std::string& track,
+                                             const std::string& id) = 0;
+
+  virtual absl::StatusOr<std::vector<HistoryRecord>> GetHistory(const std::string& track,
+                                                                const std::string& id) = 0;
+
+  // Replaces the case if its stored version is `expected_version` (else ABORTED), sets
+  // version+1, appends `event` (when action is non-empty), and moves the counts: the "cases"
+  // row from the old to the new (status, unit, ...) and +1 on the "events" row of the event.
+  virtual absl::StatusOr<CaseRecord> UpdateCase(const CaseRecord& updated,
+                                                int64_t expected_version,
+                                                const HistoryRecord& event) = 0;
+
+  virtual absl::StatusOr<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) = 0;
+
+  // Open cases whose due_time is before `now` and not yet marked breached (for the breach
+  // scanner), at most `limit`.
+  virtual absl::StatusOr<std::vector<CaseRecord>> ListOverdue(const std::string& track,
+                                                              absl::Time now, int limit) = 0;
+
+  // Sums of the "cases" table (kind "cases") or the "events" table (kind "events").
+  virtual absl::StatusOr<std::vector<CountRow>> SumCases(const CountQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<CountRow>> SumEvents(const CountQuery& query) = 0;
+
+  // Registry objects, idempotent by (track, request_id) as for cases.
+  virtual absl::StatusOr<EntityRecord> CreateEntity(const EntityRecord& record,
+                                                    const std::string& request_id,
+                                                    const std::string& request_hash,
+                                                    const std::string& id_prefix) = 0;
+  virtual absl::StatusOr<EntityRecord> GetEntity(const std::string& track,
+                                                 const std::string& kind,
+                                                 const std::string& id) = 0;
+  // Replaces an entity if its version matches (ABORTED otherwise).
+  virtual absl::StatusOr<EntityRecord> UpdateEntity(const EntityRecord& updated,
+                                                    int64_t expected_version) = 0;
+  virtual absl::StatusOr<std::vector<EntityRecord>> ListEntities(const EntityFilter& filter) = 0;
+  virtual absl::StatusOr<int64_t> CountEntities(const EntityFilter& filter) = 0;
+
+  // Figures, idempotent by (track, request_id).
+  virtual absl::StatusOr<FigureRecord> RecordFigure(const FigureRecord& record,
+                                                    const std::string& request_id,
+                                                    const std::string& request_hash) = 0;
+  // Latest revision for (track, figure_id, period_key, street_id); NOT_FOUND when none.
+  virtual absl::StatusOr<FigureRecord> LatestFigure(const std::string& track,
+                                                    const std::string& figure_id,
+                                                    const std::string& period_key,
+                                                    const std::string& street_id) = 0;
+  virtual absl::StatusOr<std::vector<FigureRecord>> ListFigures(const FigureFilter& filter) = 0;
+
+  // True once the store is open and migrated (health turns SERVING).
+  virtual bool Ready() const = 0;
+};
+
+}  // namespace gov::store
+
+#endif  // GOV_COMMON_STORE_REPOSITORY_H_

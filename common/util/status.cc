@@ -1,0 +1,27 @@
+#include "common/util/status.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace gov {
+
+namespace {
+constexpr char kFieldPayload[] = "gov.field";
+}
+
+absl::Status InvalidField(std::string_view field, std::string_view reason) {
+  absl::Status status(absl::StatusCode::kInvalidArgument, absl::StrCat(field, ": ", reason));
+  status.SetPayload(kFieldPayload, absl::Cord(field));
+  return status;
+}
+
+std::string FieldOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kFieldPayload);
+  return payload.has_value() ? std::string(*payload) : std::string();
+}
+
+grpc::Status ToGrpc(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+}  // namespace gov

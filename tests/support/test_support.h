@@ -1,0 +1,34 @@
+#ifndef GOV_TESTS_SUPPORT_TEST_SUPPORT_H_
+#define GOV_TESTS_SUPPORT_TEST_SUPPORT_H_
+
+#include <string>
+
+namespace gov::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
+int FreePort();
+
+// Paths of the repository's data files and of built binaries.
+std::string SourcePath(const std::string& relative);  // <repo>/<relative>
+std::string BinaryPath(const std::string& relative);  // <build>/<relative>
+
+// Writes `contents` to `path` (replacing it).
+void WriteFile(const std::string& path, const std::string& contents);
+
+}  // namespace gov::testing
+
+#endif  // GOV_TESTS_SUPPORT_TEST_SUPPORT_H_
