@@ -9,8 +9,10 @@ constexpr char kFieldPayload[] = "gov.field";
 }
 
 absl::Status InvalidField(std::string_view field, std::string_view reason) {
-  absl::Status status(absl::StatusCode::kInvalidArgument, absl::StrCat(field, ": ", reason));
-  status.SetPayload(kFieldPayload, absl::Cord(field));
+  absl::Status status(absl::StatusCode::kInvalidArgument,
+                      absl::StrCat(absl::string_view(field.data(), field.size()), ": ",
+                                   absl::string_view(reason.data(), reason.size())));
+  status.SetPayload(kFieldPayload, absl::Cord(std::string(field)));
   return status;
 }
 
