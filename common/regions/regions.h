@@ -23,6 +23,10 @@ class RegionRegistry {
   static absl::StatusOr<std::unique_ptr<RegionRegistry>> FromProto(
       governance::config::v1::RegionRegistry data);
 
+  // The indexes point into the owned data, so a registry is neither copied nor moved.
+  RegionRegistry(const RegionRegistry&) = delete;
+  RegionRegistry& operator=(const RegionRegistry&) = delete;
+
   // OK when every non-empty id exists and each narrower id belongs to the wider one.
   // street_id is required when `require_street`. Errors are INVALID_ARGUMENT naming
   // "<field>.street_id" / "<field>.community_id" / "<field>.grid_id".
