@@ -33,10 +33,25 @@ struct CacheOptions {
 
 // Redis cache-aside through hiredis: a pool of connections with timeouts and a circuit breaker.
 // Every method is best-effort and never fails the caller: with Redis down or the circuit open a
-// lookup is a miss and a write is skipped, so the store answers instead.
+// lookup is a miss and a write is skipped, so the store answers instead. Thread-safe.
 //
-// Metrics (on the registry given): governance_cache_requests_total{result="hit|miss|error"},
-// governance_cache_circuit_open (1 while open).
+// Connections: `pool_size` hiredis contexts, connected on first use with `connect_timeout`, each
+// command bounded by `command_timeout`. A context that fails is freed (and every other context
+// connected before the failure is reconnected on its next use). A call waits at most
+// `command_timeout` for a free connection, then gives up (counted as an error).
+//
+// Circuit breaker (clock injected): `failure_threshold` consecutive connection failures or
+// timeouts open it; while open, calls return at once without touching the network. After
+// `open_interval` one call probes Redis: success closes the circuit, failure re-opens it. An
+// error reply (Redis answered) is not a connection failure.
+//
+// Metrics (on the registry given; a private one when null): governance_cache_requests_total
+// {result="hit|miss|error"}, children created up front; governance_cache_circuit_open (1 while
+// open or half-open). Each lookup counts exactly once: "hit", "miss" (absent, or Redis bypassed
+// by the open circuit), or "error" (Redis failed, timed out, answered with an error, or no
+// pooled connection became free). Writes count "error" when they reach for Redis and fail;
+// successful writes, and writes skipped by the open circuit, count nothing. The disabled cache
+// (empty address) registers the series and counts nothing.
 //
 // Consistency:
 //  - Versioned entries (cases by id): PutVersioned only replaces a cached entry with a higher
@@ -45,14 +60,35 @@ struct CacheOptions {
 //  - Aggregates (indicator results, rankings): keys live under a per-scope generation. Writers
 //    bump the generation after commit; readers read the generation and the entry in one round
 //    trip. An entry filled from an old read lands under the old generation, which no reader
-//    asks for any more.
+//    asks for any more (PutAggregate writes nothing unless `generation` is still current).
+//  - Lost invalidations: when Delete, PutVersioned or BumpGeneration cannot reach Redis (down,
+//    timed out, circuit open, pool exhausted, error reply), the cache remembers it, and before
+//    its next command to Redis it INCRs the namespace epoch "<prefix>epoch". Every key embeds
+//    the epoch, read by the same script that reads or writes the entry, so everything cached
+//    before the lost invalidation becomes unreachable, for every process sharing the prefix.
+//    Limits: other processes may serve old entries until this process reaches Redis again; the
+//    flag lives in memory (a crash loses it); a Set/PutVersioned computed from a read made
+//    before the outage and sent after the recovery can still land. The TTL bounds all three.
+//
+// Keys in Redis (scripts compose them, so this needs a standalone Redis, not a cluster):
+//   <prefix>epoch                         namespace epoch (absent = 0)
+//   <prefix><epoch>:<key>                 Set/Get entries; versioned entries as hash {v, d}
+//   <prefix><scope>:gen                   a scope's generation counter (absent = 0)
+//   <prefix><scope>:<generation>:<key>    aggregate entry
+// The generation handed out by GetAggregate is counter + epoch, so a new epoch also retires
+// every scope's aggregates. Entries always carry a TTL (at most 30 days; a non-positive ttl
+// writes nothing) and the counters never do: run Redis with a volatile-* or noeviction
+// maxmemory-policy so that eviction can never reset a counter (which would resurrect entries).
 class Cache {
  public:
+  // The Redis cache, or a disabled cache (always a miss, writes nothing) when `address` is
+  // empty or not "host:port" (the latter logged as an error). Ignores SIGPIPE process-wide
+  // unless the program installed a handler, since hiredis writes to sockets with write(2).
   static std::unique_ptr<Cache> Create(const CacheOptions& options, prometheus::Registry* registry,
                                        const Clock* clock = SystemClock::Get());
   virtual ~Cache() = default;
 
-  // Plain get/set/delete.
+  // Plain get/set/delete. Delete is an invalidation (see "Lost invalidations").
   virtual std::optional<std::string> Get(std::string_view key) = 0;
   virtual void Set(std::string_view key, std::string_view value, absl::Duration ttl) = 0;
   virtual void Delete(const std::vector<std::string>& keys) = 0;
@@ -72,6 +108,7 @@ class Cache {
                             std::string_view value, absl::Duration ttl) = 0;
   virtual void BumpGeneration(std::string_view scope) = 0;
 
+  // True while the circuit breaker bypasses Redis (open or half-open).
   virtual bool circuit_open() const = 0;
 };
 
