@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,12 +41,18 @@ struct StateSpec {
 
 // A verb that moves a case. `from` empty means any state. A self-transition (to == the
 // current state, or `to` empty meaning "stay") records history without changing state.
+//
+// SLA clocks: a transition with a non-empty `to` enters that state (even when it is the current
+// one); with restart_sla the due time is recomputed from now by the target state's SLA
+// (infinite when it has none) and the breach flag is cleared, since it describes the clock of
+// the current state (past breaches stay in the history and the "SlaBreach" event counts).
+// A "stay" transition (`to` empty) never touches the clock.
 struct TransitionSpec {
   std::string verb;  // e.g. "Triage"; recorded as the history action
   std::vector<std::string> from;
-  std::string to;  // "" = stay in the current state
+  std::string to;                  // "" = stay in the current state
   std::vector<std::string> roles;  // roles that may take it; district_admin always may
-  bool restart_sla = true;  // recompute due_time from now on entering `to`
+  bool restart_sla = true;         // recompute due_time from now on entering `to`
 };
 
 // What makes a track a track, as data: its states, transitions and who may create cases.
@@ -63,8 +70,10 @@ struct TrackSpec {
 // A case as the engine hands it to a track.
 struct Case {
   store::CaseRecord record;
-  std::vector<store::HistoryRecord> history;  // filled by Get with history
-  std::string etag() const;                   // opaque text of the version
+  // Filled by Get with history (oldest first) and by Create; Transition and List leave it
+  // empty.
+  std::vector<store::HistoryRecord> history;
+  std::string etag() const;  // opaque text of the version
 };
 
 // Input for a new case. The engine fills id, status, times, due_time and version.
@@ -93,8 +102,9 @@ struct ListResult {
 };
 
 // Change applied by a transition, after the engine checked state, role and etag. It may edit
-// the record (payload, unit_id, priority...) but not id/track/status/version; returning an
-// error aborts the transition with nothing written.
+// the record (payload, unit_id, priority, region...) but not id/track/status/version/
+// create_time (INTERNAL); a new street must be in the caller's scope (PERMISSION_DENIED).
+// Returning an error aborts the transition with nothing written.
 using Mutation = std::function<absl::Status(store::CaseRecord& record)>;
 
 // The case lifecycle every track runs on: enforces the track's state machine (roles, SLA clocks,
@@ -103,25 +113,28 @@ using Mutation = std::function<absl::Status(store::CaseRecord& record)>;
 class CaseEngine {
  public:
   CaseEngine(const TrackSpec& spec, store::Repository* repo, cache::Cache* cache,
-             const cal::WorkCalendar* calendar, const Clock* clock,
-             prometheus::Registry* registry);
+             const cal::WorkCalendar* calendar, const Clock* clock, prometheus::Registry* registry);
 
   const TrackSpec& spec() const { return spec_; }
 
   // Creates a case (PERMISSION_DENIED when the principal may not create or the street is out
-  // of scope). request_hash identifies the payload for idempotency (use RequestHash()).
+  // of scope; INVALID_ARGUMENT "request_id" unless 1..128 characters). request_hash identifies
+  // the payload for idempotency (use RequestHash()): a retry returns the stored case as it is
+  // now (with its history); the same request_id with another hash is ALREADY_EXISTS.
   absl::StatusOr<Case> Create(const auth::Principal& who, const NewCase& input,
                               const std::string& request_id, const std::string& request_hash);
 
   // Reads a case (NOT_FOUND, or PERMISSION_DENIED when out of scope), from the cache when
-  // possible. With `with_history` the history is read from the store.
+  // possible. With `with_history` the history is read from the store (oldest first); a cached
+  // record older than that history is replaced by the stored one.
   absl::StatusOr<Case> Get(const auth::Principal& who, const std::string& id,
                            bool with_history = true);
 
   // Takes `verb` on a case: checks scope, role, etag (ABORTED on mismatch; an empty etag is
   // INVALID_ARGUMENT "etag"), and that the verb is allowed from the current state
   // (FAILED_PRECONDITION naming both). Then applies `mutation`, sets the new state and SLA, and
-  // stores it with the history event.
+  // stores it with the history event. The etag is compared with the store, never the cache.
+  // An unknown verb is INTERNAL (a track bug). The returned case has no history.
   absl::StatusOr<Case> Transition(const auth::Principal& who, const std::string& verb,
                                   const std::string& id, const std::string& etag,
                                   const std::string& note, const Mutation& mutation = nullptr);
@@ -134,14 +147,35 @@ class CaseEngine {
   // Returns how many were marked. Called periodically by the server and by tests.
   absl::StatusOr<int> ScanBreaches();
 
-  // Stable hash of a request's content (for idempotent creates).
+  // Stable hash of a request's content (for idempotent creates): hex SHA-256, the same in
+  // every process and on every replica.
   static std::string RequestHash(std::string_view bytes);
+
+  // Sets the governance_cases{track,status,street} gauge from the stored counts (every case
+  // by its current status; a series whose count dropped to zero is set to 0). Called
+  // periodically by the server and by tests.
+  absl::Status RefreshCaseGauges();
+
+  // Checks a spec for mistakes a track could make when declaring it (unknown states in
+  // transitions, duplicate verbs or states, no initial state...). The engine refuses every
+  // call with INTERNAL while its spec is invalid; tracks call this in their tests.
+  static absl::Status ValidateSpec(const TrackSpec& spec);
+
+  // Cache key of a case ("<track>:case:<id>").
+  std::string CaseKey(std::string_view id) const;
 
   const StateSpec* FindState(std::string_view name) const;
   const TransitionSpec* FindTransition(std::string_view verb) const;
 
  private:
+  // Loads a case from the cache, or from the store (refilling the cache).
+  absl::StatusOr<store::CaseRecord> LoadCase(const std::string& id);
+  // Write-through after a committed change: the new version into the cache, and a new
+  // generation for the track's aggregates.
+  void AfterWrite(const store::CaseRecord& record);
+
   TrackSpec spec_;
+  absl::Status spec_status_;
   store::Repository* repo_;
   cache::Cache* cache_;
   const cal::WorkCalendar* calendar_;

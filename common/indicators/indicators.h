@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,8 +48,10 @@ struct Value {
 using Measure = std::function<absl::StatusOr<Value>(const EvalContext&)>;
 
 // An indicator declared as data. For change targets, `measure` is evaluated for the period
-// and for `baseline` (default: the same period last year) and the change is computed in basis
-// points.
+// and for the baseline (the same period last year) and the change is computed in basis
+// points: (actual - baseline) * 10000 / |baseline|, rounded half away from zero. A baseline of
+// 0 gives change 0 when the actual is 0 too, and no data otherwise (growth from nothing has no
+// rate); a missing actual or baseline is no data.
 struct IndicatorSpec {
   std::string id;
   std::string name_zh;
@@ -66,16 +69,28 @@ struct IndicatorSpec {
 // Figure recorded through IndicatorsService.RecordFigure for the period (summed over streets
 // when the context is district-wide and the figure is recorded per street; the district row
 // wins when it exists).
+//
+// Precisely, for one period key: a street context takes that street's latest revision; the
+// district takes its own row ("" street) when recorded, else the sum of the streets that have
+// one. A context whose days are not the period's own days (year to date), or a quarter or year
+// with no figure of its own, sums the months it spans. A sum counts the parts recorded and is
+// missing only when none is. Figures are not kept per community: a community context has no
+// data.
 Measure RecordedFigure(std::string figure_id);
 // Cases opened in the period (optionally only these categories).
 Measure CasesOpened(std::vector<std::string> categories = {});
+// Cases opened in the period that are now in any of `statuses` (e.g. AGREED among those
+// opened this month).
+Measure CasesInStatus(std::vector<std::string> statuses);
 // Transitions into any of `statuses` in the period (from the events counts).
 Measure EventsInto(std::vector<std::string> statuses);
 // Transitions with any of these actions in the period.
 Measure EventsWithAction(std::vector<std::string> actions);
-// numerator / denominator in basis points (no data when the denominator is 0).
+// numerator / denominator in basis points, rounded half away from zero (no data when the
+// denominator is 0 or either side has none).
 Measure Ratio(Measure numerator, Measure denominator);
-// Evaluates `inner` over the whole year containing the period, up to its end (year to date).
+// Evaluates `inner` over the whole year containing the period, up to its end (year to date):
+// the days run from 1 January of the year of the period's last day.
 Measure YearToDate(Measure inner);
 
 // Figures a track accepts through RecordFigure.
@@ -103,18 +118,33 @@ class IndicatorEngine {
                   prometheus::Registry* registry);
 
   // ListIndicators with validation and scope (a street principal asking for the district gets
-  // its own street; asking for another street is PERMISSION_DENIED).
+  // its own street; asking for another street is PERMISSION_DENIED; a principal of several
+  // streets must name one: INVALID_ARGUMENT "region.street_id"). Indicators are per district,
+  // street or community, not per grid. Results are cached per (period, region) for 60 s under
+  // the aggregate generation.
   absl::StatusOr<governance::v1::ListIndicatorsResponse> List(
       const auth::Principal& who, const governance::v1::ListIndicatorsRequest& request);
+  // Cases opened in the period grouped by a declared dimension; competition ranking (1, 2, 2,
+  // 4), ties by key. A principal of several streets without a region ranks within them. Cases
+  // with an empty key (e.g. no unit yet) count in `total` but get no entry.
   absl::StatusOr<governance::v1::ListRankingsResponse> Rankings(
       const auth::Principal& who, const governance::v1::ListRankingsRequest& request);
+  // Audited entry of an outside figure: district_admin or system only; a street figure needs
+  // the street in scope, a district figure a district-wide principal. Append-only (each entry
+  // the next revision), idempotent by request_id, and logged.
   absl::StatusOr<governance::v1::RecordFigureResponse> RecordFigure(
       const auth::Principal& who, const governance::v1::RecordFigureRequest& request);
+  // Recorded figures newest first, within the caller's streets (district rows only for
+  // district-wide principals), with page tokens bound to the filter.
   absl::StatusOr<governance::v1::ListFiguresResponse> ListFigures(
       const auth::Principal& who, const governance::v1::ListFiguresRequest& request);
 
-  // Re-evaluates the current month for the district and every street and sets the gauges.
-  // Called periodically by the server.
+  // Re-evaluates the current month for the district (street="all") and every street and sets
+  // governance_indicator_value{track,indicator,street} (the actual value — a count or basis
+  // points — or, for change targets, the change in basis points, so it compares with the
+  // target; the series is removed while there is no data) and governance_indicator_target.
+  // Called periodically by the server. Evaluates everything even when one fails, then returns
+  // the first error.
   absl::Status RefreshGauges();
 
   // Pure evaluation without cache or scope checks (tests, the gauge refresher).
@@ -123,7 +153,26 @@ class IndicatorEngine {
 
   const std::vector<IndicatorSpec>& specs() const { return specs_; }
 
+  // Cache scope of the track's aggregates ("<track>:agg"); the case engine bumps it on writes.
+  std::string AggregateScope() const { return track_ + ":agg"; }
+
  private:
+  // A region request resolved against the caller's scope.
+  struct RegionScope {
+    std::string street_id;             // "" = district or `streets`
+    std::string community_id;          // "" = whole street
+    std::vector<std::string> streets;  // several streets of a multi-street caller (rankings)
+  };
+  absl::StatusOr<RegionScope> ResolveRegion(const auth::Principal& who,
+                                            const governance::v1::RegionRef& region,
+                                            bool single_region) const;
+  EvalContext MakeContext(const governance::v1::Period& period, const std::string& street_id,
+                          const std::string& community_id) const;
+  // Cache-aside under the aggregate generation: `compute` fills `out` on a miss.
+  absl::Status CachedAggregate(const std::string& key, google::protobuf::Message* out,
+                               const std::function<absl::Status()>& compute);
+  const FigureSpec* FindFigure(std::string_view id) const;
+
   std::string track_;
   std::vector<IndicatorSpec> specs_;
   std::vector<FigureSpec> figures_;
@@ -137,6 +186,20 @@ class IndicatorEngine {
 };
 
 // Attainment (basis points, capped at 20000) and colour for a value against a target.
+//
+// `v` is the actual value (absolute and rate targets) or the change in basis points (change
+// targets); `t` is the target. Attainment is floored to a whole basis point and kept within
+// [0, 20000].
+//  - Absolute / rate, higher is better: met when v >= t; attainment v * 10000 / t
+//    (t <= 0: 10000 when met, else 0).
+//  - Absolute / rate, lower is better: met when v <= t; attainment t * 10000 / v
+//    (v <= 0: 20000 when met below the target, 10000 when v == t, 0 when not met).
+//  - Change vs baseline, lower is better: met when v <= t; attainment 10000 + (t - v), i.e.
+//    every basis point of change worse than the target costs one basis point of attainment
+//    (target -500, change +300: 9200).
+//  - Change vs baseline, higher is better: met when v >= t; attainment 10000 + (v - t).
+// Colour: GREEN when met, YELLOW when attainment >= spec.at_risk_from, RED otherwise;
+// UNSPECIFIED (attainment 0) without data, without a target kind or without a direction.
 struct Grade {
   int64_t attainment = 0;
   governance::v1::Colour colour = governance::v1::COLOUR_UNSPECIFIED;

@@ -1,0 +1,504 @@
+#include "common/cases/engine.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/cache/cache.h"
+#include "common/cases/codec.h"
+#include "common/cases/page_token.h"
+#include "common/log/log.h"
+#include "common/util/status.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/registry.h"
+
+namespace gov::cases {
+
+namespace {
+
+constexpr char kCreateAction[] = "Create";
+constexpr char kBreachAction[] = "SlaBreach";
+// Actor recorded for what the engine does on its own (breach marks).
+constexpr char kSystemActor[] = "system";
+constexpr size_t kMaxRequestIdLength = 128;
+constexpr int kBreachBatch = 200;
+
+// Label value for a case that belongs to no street (a district-level case).
+std::string StreetLabel(const std::string& street_id) {
+  return street_id.empty() ? std::string("district") : street_id;
+}
+
+absl::Status CheckRequestId(const std::string& request_id) {
+  if (request_id.empty()) return InvalidField("request_id", "required");
+  if (request_id.size() > kMaxRequestIdLength) {
+    return InvalidField("request_id", absl::StrCat("at most ", kMaxRequestIdLength, " characters"));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+std::vector<std::string> SortedStreets(const absl::flat_hash_set<std::string>& streets) {
+  return Sorted(std::vector<std::string>(streets.begin(), streets.end()));
+}
+
+// Canonical text of everything in a filter that selects rows (not the cursor, not the size),
+// so a page token only continues the query it came from.
+std::string FilterBinding(const store::CaseFilter& f) {
+  codec::Writer w;
+  w.String("cases");
+  w.String(f.track);
+  const std::vector<std::string> streets = Sorted(f.streets);
+  w.Int(static_cast<int64_t>(streets.size()));
+  for (const std::string& s : streets) w.String(s);
+  w.String(f.street_id);
+  w.String(f.community_id);
+  w.String(f.grid_id);
+  w.String(f.unit_id);
+  const std::vector<std::string> statuses = Sorted(f.statuses);
+  w.Int(static_cast<int64_t>(statuses.size()));
+  for (const std::string& s : statuses) w.String(s);
+  w.String(f.category);
+  w.Bool(f.sla_breached_only);
+  w.Bool(f.created_from.has_value());
+  w.Time(f.created_from.value_or(absl::InfinitePast()));
+  w.Bool(f.created_to.has_value());
+  w.Time(f.created_to.value_or(absl::InfinitePast()));
+  return w.Release();
+}
+
+}  // namespace
+
+struct CaseEngine::Metrics {
+  explicit Metrics(prometheus::Registry* shared) {
+    if (shared == nullptr) {
+      own = std::make_shared<prometheus::Registry>();
+      shared = own.get();
+    }
+    opened = &prometheus::BuildCounter()
+                  .Name("governance_cases_opened_total")
+                  .Help("Cases opened, by track and street (retried creates are not counted).")
+                  .Register(*shared);
+    breaches = &prometheus::BuildCounter()
+                    .Name("governance_sla_breaches_total")
+                    .Help("Cases whose SLA clock ran out in their current state.")
+                    .Register(*shared);
+    cases = &prometheus::BuildGauge()
+                 .Name("governance_cases")
+                 .Help("Cases by current status and street (all cases ever opened).")
+                 .Register(*shared);
+  }
+
+  std::shared_ptr<prometheus::Registry> own;  // only when no registry was given
+  prometheus::Family<prometheus::Counter>* opened = nullptr;
+  prometheus::Family<prometheus::Counter>* breaches = nullptr;
+  prometheus::Family<prometheus::Gauge>* cases = nullptr;
+
+  absl::Mutex mu;
+  // (status, street label) series set by the last refresh, to zero those that disappear.
+  absl::flat_hash_set<std::pair<std::string, std::string>> gauge_series ABSL_GUARDED_BY(mu);
+};
+
+std::string Case::etag() const { return absl::StrCat("v", record.version); }
+
+CaseEngine::CaseEngine(const TrackSpec& spec, store::Repository* repo, cache::Cache* cache,
+                       const cal::WorkCalendar* calendar, const Clock* clock,
+                       prometheus::Registry* registry)
+    : spec_(spec),
+      spec_status_(ValidateSpec(spec)),
+      repo_(repo),
+      cache_(cache),
+      calendar_(calendar),
+      clock_(clock),
+      metrics_(std::make_shared<Metrics>(registry)) {
+  if (!spec_status_.ok()) {
+    log::Error("invalid track spec", {{"track", spec_.track}, {"error", spec_status_.ToString()}});
+  }
+}
+
+absl::Status CaseEngine::ValidateSpec(const TrackSpec& spec) {
+  auto bad = [&](std::string_view what) {
+    return absl::InternalError(absl::StrCat("track spec \"", spec.track,
+                                            "\": ", absl::string_view(what.data(), what.size())));
+  };
+  if (spec.track.empty()) return bad("track is empty");
+  if (spec.id_prefix.empty()) return bad("id_prefix is empty");
+  absl::flat_hash_set<std::string> states;
+  for (const StateSpec& s : spec.states) {
+    if (s.name.empty()) return bad("a state has no name");
+    if (!states.insert(s.name).second) return bad(absl::StrCat("state ", s.name, " twice"));
+    if (s.sla.active() && s.sla.amount <= 0) {
+      return bad(absl::StrCat("state ", s.name, " has a non-positive SLA"));
+    }
+  }
+  if (!states.contains(spec.initial_state)) {
+    return bad(absl::StrCat("initial state \"", spec.initial_state, "\" is not a state"));
+  }
+  absl::flat_hash_set<std::string> verbs;
+  for (const TransitionSpec& t : spec.transitions) {
+    if (t.verb.empty()) return bad("a transition has no verb");
+    if (t.verb == kCreateAction || t.verb == kBreachAction) {
+      return bad(absl::StrCat("verb ", t.verb, " is reserved for the engine"));
+    }
+    if (!verbs.insert(t.verb).second) return bad(absl::StrCat("verb ", t.verb, " twice"));
+    for (const std::string& from : t.from) {
+      if (!states.contains(from)) {
+        return bad(absl::StrCat("verb ", t.verb, " from unknown state ", from));
+      }
+    }
+    if (!t.to.empty() && !states.contains(t.to)) {
+      return bad(absl::StrCat("verb ", t.verb, " to unknown state ", t.to));
+    }
+  }
+  return absl::OkStatus();
+}
+
+const StateSpec* CaseEngine::FindState(std::string_view name) const {
+  for (const StateSpec& s : spec_.states) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const TransitionSpec* CaseEngine::FindTransition(std::string_view verb) const {
+  for (const TransitionSpec& t : spec_.transitions) {
+    if (t.verb == verb) return &t;
+  }
+  return nullptr;
+}
+
+std::string CaseEngine::CaseKey(std::string_view id) const {
+  return absl::StrCat(spec_.track, ":case:", absl::string_view(id.data(), id.size()));
+}
+
+std::string CaseEngine::RequestHash(std::string_view bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), md.data(), &size, EVP_sha256(), nullptr) != 1) {
+    // Without a digest two different requests could not be told apart; an empty hash never
+    // equals a stored one, so a retry is refused rather than wrongly matched.
+    log::Error("SHA-256 failed");
+    return std::string();
+  }
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md.data()), size));
+}
+
+void CaseEngine::AfterWrite(const store::CaseRecord& record) {
+  if (cache_ == nullptr) return;
+  cache_->PutVersioned(CaseKey(record.id), record.version, codec::EncodeCaseRecord(record),
+                       spec_.case_ttl);
+  cache_->BumpGeneration(absl::StrCat(spec_.track, ":agg"));
+}
+
+absl::StatusOr<store::CaseRecord> CaseEngine::LoadCase(const std::string& id) {
+  const std::string key = CaseKey(id);
+  if (cache_ != nullptr) {
+    if (std::optional<std::string> hit = cache_->GetVersioned(key); hit.has_value()) {
+      absl::StatusOr<store::CaseRecord> cached = codec::DecodeCaseRecord(*hit);
+      if (cached.ok() && cached->track == spec_.track && cached->id == id) return cached;
+      // A foreign or old-format entry: the store answers and the refill below replaces it
+      // once the stored version is higher.
+      log::Debug("unusable cached case", {{"track", spec_.track}, {"id", id}});
+    }
+  }
+  GOV_ASSIGN_OR_RETURN(store::CaseRecord record, repo_->GetCase(spec_.track, id));
+  if (cache_ != nullptr) {
+    cache_->PutVersioned(key, record.version, codec::EncodeCaseRecord(record), spec_.case_ttl);
+  }
+  return record;
+}
+
+absl::StatusOr<Case> CaseEngine::Create(const auth::Principal& who, const NewCase& input,
+                                        const std::string& request_id,
+                                        const std::string& request_hash) {
+  GOV_RETURN_IF_ERROR(spec_status_);
+  if (!who.HasRole(auth::kDistrictAdmin) && !who.HasAnyRole(spec_.create_roles)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("principal ", who.id, " may not open ", spec_.track, " cases"));
+  }
+  if (!who.CanAccessStreet(input.street_id)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("street \"", input.street_id, "\" is outside the caller's scope"));
+  }
+  GOV_RETURN_IF_ERROR(CheckRequestId(request_id));
+
+  const StateSpec* initial = FindState(spec_.initial_state);
+  const absl::Time now = clock_->Now();
+  store::CaseRecord record;
+  record.track = spec_.track;
+  record.category = input.category;
+  record.street_id = input.street_id;
+  record.community_id = input.community_id;
+  record.grid_id = input.grid_id;
+  record.unit_id = input.unit_id;
+  record.status = initial->name;
+  record.priority = input.priority;
+  record.create_time = now;
+  record.update_time = now;
+  record.due_time = calendar_->DueTime(input.sla.value_or(initial->sla), now);
+  record.payload = input.payload;
+
+  store::HistoryRecord first;
+  first.time = now;
+  first.actor = who.id;
+  first.action = kCreateAction;
+  first.to_status = initial->name;
+  first.note = input.note;
+
+  GOV_ASSIGN_OR_RETURN(store::CreateCaseResult result,
+                       repo_->CreateCase(record, first, request_id, request_hash, spec_.id_prefix));
+
+  Case out;
+  if (result.created) {
+    metrics_->opened->Add({{"track", spec_.track}, {"street", StreetLabel(record.street_id)}})
+        .Increment();
+    first.sequence = 1;
+    out.history.push_back(std::move(first));
+  } else {
+    // A retry: the same hash means the same request, but the first call's case is what counts,
+    // and it may have moved on since.
+    if (!who.CanAccessStreet(result.record.street_id)) {
+      return absl::PermissionDeniedError("the case of this request is outside the caller's scope");
+    }
+    GOV_ASSIGN_OR_RETURN(out.history, repo_->GetHistory(spec_.track, result.record.id));
+  }
+  out.record = std::move(result.record);
+  AfterWrite(out.record);
+  return out;
+}
+
+absl::StatusOr<Case> CaseEngine::Get(const auth::Principal& who, const std::string& id,
+                                     bool with_history) {
+  GOV_RETURN_IF_ERROR(spec_status_);
+  if (id.empty()) return InvalidField("id", "required");
+  Case out;
+  GOV_ASSIGN_OR_RETURN(out.record, LoadCase(id));
+  if (!who.CanAccessStreet(out.record.street_id)) {
+    return absl::PermissionDeniedError(absl::StrCat("case ", id, " is outside the caller's scope"));
+  }
+  if (!with_history) return out;
+  GOV_ASSIGN_OR_RETURN(out.history, repo_->GetHistory(spec_.track, id));
+  // Every change the engine stores adds exactly one history entry, so a case at version v has
+  // v entries. More entries than the cached version means the cache is behind the store (a
+  // write-through that did not reach Redis): answer from the store and repair the cache.
+  if (static_cast<int64_t>(out.history.size()) > out.record.version) {
+    GOV_ASSIGN_OR_RETURN(out.record, repo_->GetCase(spec_.track, id));
+    if (cache_ != nullptr) {
+      cache_->PutVersioned(CaseKey(id), out.record.version, codec::EncodeCaseRecord(out.record),
+                           spec_.case_ttl);
+    }
+    if (!who.CanAccessStreet(out.record.street_id)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("case ", id, " is outside the caller's scope"));
+    }
+    if (static_cast<int64_t>(out.history.size()) < out.record.version) {
+      GOV_ASSIGN_OR_RETURN(out.history, repo_->GetHistory(spec_.track, id));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<Case> CaseEngine::Transition(const auth::Principal& who, const std::string& verb,
+                                            const std::string& id, const std::string& etag,
+                                            const std::string& note, const Mutation& mutation) {
+  GOV_RETURN_IF_ERROR(spec_status_);
+  const TransitionSpec* t = FindTransition(verb);
+  if (t == nullptr) {
+    return absl::InternalError(absl::StrCat("track ", spec_.track, " has no verb ", verb));
+  }
+  if (!who.HasRole(auth::kDistrictAdmin) && !who.HasAnyRole(t->roles)) {
+    return absl::PermissionDeniedError(absl::StrCat("principal ", who.id, " may not ", verb));
+  }
+  if (id.empty()) return InvalidField("id", "required");
+  if (etag.empty()) return InvalidField("etag", "required");
+
+  // The store, not the cache, is the truth an etag is compared with.
+  GOV_ASSIGN_OR_RETURN(const store::CaseRecord current, repo_->GetCase(spec_.track, id));
+  if (!who.CanAccessStreet(current.street_id)) {
+    return absl::PermissionDeniedError(absl::StrCat("case ", id, " is outside the caller's scope"));
+  }
+  if (etag != absl::StrCat("v", current.version)) {
+    return absl::AbortedError(
+        absl::StrCat("case ", id, " has changed (etag ", etag, " is not current)"));
+  }
+  if (!t->from.empty() &&
+      std::find(t->from.begin(), t->from.end(), current.status) == t->from.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot ", verb, " a case in state ", current.status));
+  }
+
+  store::CaseRecord updated = current;
+  if (mutation) {
+    GOV_RETURN_IF_ERROR(mutation(updated));
+    if (updated.id != current.id || updated.track != current.track ||
+        updated.status != current.status || updated.version != current.version ||
+        updated.create_time != current.create_time) {
+      return absl::InternalError(
+          absl::StrCat("the mutation of ", verb, " changed a field the engine owns"));
+    }
+    if (updated.street_id != current.street_id && !who.CanAccessStreet(updated.street_id)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("street \"", updated.street_id, "\" is outside the caller's scope"));
+    }
+  }
+
+  const absl::Time now = clock_->Now();
+  if (!t->to.empty()) {
+    updated.status = t->to;
+    if (t->restart_sla) {
+      updated.due_time = calendar_->DueTime(FindState(t->to)->sla, now);
+      updated.sla_breached = false;
+    }
+  }
+  updated.update_time = now;
+
+  store::HistoryRecord event;
+  event.time = now;
+  event.actor = who.id;
+  event.action = verb;
+  event.from_status = current.status;
+  event.to_status = updated.status;
+  event.note = note;
+
+  Case out;
+  GOV_ASSIGN_OR_RETURN(out.record, repo_->UpdateCase(updated, current.version, event));
+  AfterWrite(out.record);
+  return out;
+}
+
+absl::StatusOr<ListResult> CaseEngine::List(const auth::Principal& who, ListRequest request) {
+  GOV_RETURN_IF_ERROR(spec_status_);
+  GOV_ASSIGN_OR_RETURN(const int size, PageSize(request.page_size));
+  store::CaseFilter filter = std::move(request.filter);
+  filter.track = spec_.track;
+  filter.after_create_time.reset();
+  filter.after_id.clear();
+  if (!who.district_wide()) {
+    if (!filter.street_id.empty() && !who.CanAccessStreet(filter.street_id)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("street \"", filter.street_id, "\" is outside the caller's scope"));
+    }
+    std::vector<std::string> allowed;
+    if (filter.streets.empty()) {
+      allowed = SortedStreets(who.streets);
+    } else {
+      for (const std::string& s : filter.streets) {
+        if (who.CanAccessStreet(s)) allowed.push_back(s);
+      }
+      // An empty list means "all streets" to the store, so it must never reach it here.
+      if (allowed.empty()) {
+        return absl::PermissionDeniedError(
+            "none of the streets asked for is in the caller's scope");
+      }
+    }
+    filter.streets = Sorted(std::move(allowed));
+  }
+
+  const std::string binding = FilterBinding(filter);
+  if (!request.page_token.empty()) {
+    GOV_ASSIGN_OR_RETURN(const std::vector<std::string> cursor,
+                         DecodePageToken(request.page_token, binding));
+    int64_t nanos = 0;
+    if (cursor.size() != 2 || !absl::SimpleAtoi(cursor[0], &nanos) || cursor[1].empty()) {
+      return InvalidField("page_token", "invalid or from another query");
+    }
+    filter.after_create_time = absl::FromUnixNanos(nanos);
+    filter.after_id = cursor[1];
+  }
+  filter.limit = size + 1;
+  GOV_ASSIGN_OR_RETURN(std::vector<store::CaseRecord> rows, repo_->ListCases(filter));
+
+  ListResult result;
+  if (static_cast<int>(rows.size()) > size) {
+    rows.resize(size);
+    const store::CaseRecord& last = rows.back();
+    result.next_page_token =
+        EncodePageToken(binding, {absl::StrCat(absl::ToUnixNanos(last.create_time)), last.id});
+  }
+  result.cases.reserve(rows.size());
+  for (store::CaseRecord& row : rows) result.cases.push_back(Case{std::move(row), {}});
+  return result;
+}
+
+absl::StatusOr<int> CaseEngine::ScanBreaches() {
+  GOV_RETURN_IF_ERROR(spec_status_);
+  int marked = 0;
+  for (;;) {
+    const absl::Time now = clock_->Now();
+    GOV_ASSIGN_OR_RETURN(const std::vector<store::CaseRecord> overdue,
+                         repo_->ListOverdue(spec_.track, now, kBreachBatch));
+    int progress = 0;
+    for (const store::CaseRecord& c : overdue) {
+      store::CaseRecord updated = c;
+      updated.sla_breached = true;
+      updated.update_time = now;
+      store::HistoryRecord event;
+      event.time = now;
+      event.actor = kSystemActor;
+      event.action = kBreachAction;
+      event.from_status = c.status;
+      event.to_status = c.status;
+      absl::StatusOr<store::CaseRecord> stored = repo_->UpdateCase(updated, c.version, event);
+      if (absl::IsAborted(stored.status())) {
+        // Changed meanwhile (perhaps with a new clock): the next scan looks at it again.
+        continue;
+      }
+      if (!stored.ok()) return stored.status();
+      ++progress;
+      metrics_->breaches->Add({{"track", spec_.track}, {"street", StreetLabel(c.street_id)}})
+          .Increment();
+      AfterWrite(*stored);
+    }
+    marked += progress;
+    // A short batch is the last; a batch where every case raced with a writer would only
+    // come back the same, so it waits for the next scan.
+    if (static_cast<int>(overdue.size()) < kBreachBatch || progress == 0) break;
+  }
+  if (marked > 0) {
+    log::Info("sla breaches marked", {{"track", spec_.track}, {"count", absl::StrCat(marked)}});
+  }
+  return marked;
+}
+
+absl::Status CaseEngine::RefreshCaseGauges() {
+  GOV_RETURN_IF_ERROR(spec_status_);
+  store::CountQuery query;
+  query.track = spec_.track;
+  // Every day a case can have been opened on.
+  query.first = absl::CivilDay(1970, 1, 1);
+  query.last = absl::CivilDay(2999, 12, 31);
+  query.by_street = true;
+  query.by_status = true;
+  GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> rows, repo_->SumCases(query));
+
+  absl::flat_hash_map<std::pair<std::string, std::string>, int64_t> counts;
+  for (const store::CountRow& row : rows) {
+    counts[{row.status, StreetLabel(row.street_id)}] += row.count;
+  }
+  absl::MutexLock lock(&metrics_->mu);
+  for (const auto& series : metrics_->gauge_series) {
+    if (!counts.contains(series)) counts[series] = 0;
+  }
+  metrics_->gauge_series.clear();
+  for (const auto& [series, count] : counts) {
+    metrics_->cases
+        ->Add({{"track", spec_.track}, {"status", series.first}, {"street", series.second}})
+        .Set(static_cast<double>(count));
+    metrics_->gauge_series.insert(series);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gov::cases
