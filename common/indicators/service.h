@@ -14,9 +14,9 @@ class IndicatorsServiceImpl final : public governance::v1::IndicatorsService::Ca
   IndicatorsServiceImpl(IndicatorEngine* engine, server::Handlers* handlers)
       : engine_(engine), handlers_(handlers) {}
 
-  grpc::ServerUnaryReactor* ListIndicators(grpc::CallbackServerContext* context,
-                                           const governance::v1::ListIndicatorsRequest* request,
-                                           governance::v1::ListIndicatorsResponse* response) override;
+  grpc::ServerUnaryReactor* ListIndicators(
+      grpc::CallbackServerContext* context, const governance::v1::ListIndicatorsRequest* request,
+      governance::v1::ListIndicatorsResponse* response) override;
   grpc::ServerUnaryReactor* ListRankings(grpc::CallbackServerContext* context,
                                          const governance::v1::ListRankingsRequest* request,
                                          governance::v1::ListRankingsResponse* response) override;
