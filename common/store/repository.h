@@ -17,25 +17,25 @@ namespace gov::store {
 // serialized proto message the engine does not look into).
 struct CaseRecord {
   std::string track;
-  std::string id;          // e.g. "D-000042"; assigned by the repository on create
-  std::string category;    // the track's category key
+  std::string id;        // e.g. "D-000042"; assigned by the repository on create
+  std::string category;  // the track's category key
   std::string street_id;
   std::string community_id;
   std::string grid_id;
-  std::string unit_id;     // responsible unit/body; "" until routed
+  std::string unit_id;  // responsible unit/body; "" until routed
   std::string status;
   int32_t priority = 0;
   absl::Time create_time;
   absl::Time update_time;
   absl::Time due_time = absl::InfiniteFuture();  // SLA of the current status
   bool sla_breached = false;
-  int64_t version = 0;     // 1 on create, +1 on every update
-  std::string payload;     // serialized track proto
+  int64_t version = 0;  // 1 on create, +1 on every update
+  std::string payload;  // serialized track proto
 };
 
 // One append-only history entry.
 struct HistoryRecord {
-  int64_t sequence = 0;    // assigned by the repository
+  int64_t sequence = 0;  // assigned by the repository
   absl::Time time;
   std::string actor;
   std::string action;
@@ -87,7 +87,7 @@ struct CountRow {
 struct CountQuery {
   std::string track;
   absl::CivilDay first;
-  absl::CivilDay last;  // inclusive
+  absl::CivilDay last;               // inclusive
   std::vector<std::string> streets;  // scope: any of these; empty = all
   std::string street_id;
   std::string community_id;
@@ -103,8 +103,8 @@ struct CountQuery {
 // generic rows with a kind, a region and a payload.
 struct EntityRecord {
   std::string track;
-  std::string kind;     // e.g. "body", "mediator", "training"
-  std::string id;       // assigned on create: "<prefix>-<n>"
+  std::string kind;  // e.g. "body", "mediator", "training"
+  std::string id;    // assigned on create: "<prefix>-<n>"
   std::string street_id;
   std::string community_id;
   std::string parent_id;  // e.g. a mediator's body
@@ -140,9 +140,9 @@ struct FigureRecord {
   std::string note;
   std::string entered_by;
   absl::Time enter_time;
-  int32_t revision = 0;   // assigned on record
-  int64_t seq = 0;        // global order, assigned on record
-  std::string payload;    // serialized Figure proto (for exact replay to callers)
+  int32_t revision = 0;  // assigned on record
+  int64_t seq = 0;       // global order, assigned on record
+  std::string payload;   // serialized Figure proto (for exact replay to callers)
 };
 
 struct FigureFilter {
@@ -171,8 +171,7 @@ class Repository {
                                                       const std::string& request_hash,
                                                       const std::string& id_prefix) = 0;
 
-  virtual absl::StatusOr<CaseRecord> GetCase(const std::string& track,
-                                             const std::string& id) = 0;
+  virtual absl::StatusOr<CaseRecord> GetCase(const std::string& track, const std::string& id) = 0;
 
   virtual absl::StatusOr<std::vector<HistoryRecord>> GetHistory(const std::string& track,
                                                                 const std::string& id) = 0;
@@ -180,8 +179,7 @@ class Repository {
   // Replaces the case if its stored version is `expected_version` (else ABORTED), sets
   // version+1, appends `event` (when action is non-empty), and moves the counts: the "cases"
   // row from the old to the new (status, unit, ...) and +1 on the "events" row of the event.
-  virtual absl::StatusOr<CaseRecord> UpdateCase(const CaseRecord& updated,
-                                                int64_t expected_version,
+  virtual absl::StatusOr<CaseRecord> UpdateCase(const CaseRecord& updated, int64_t expected_version,
                                                 const HistoryRecord& event) = 0;
 
   virtual absl::StatusOr<std::vector<CaseRecord>> ListCases(const CaseFilter& filter) = 0;
@@ -200,8 +198,7 @@ class Repository {
                                                     const std::string& request_id,
                                                     const std::string& request_hash,
                                                     const std::string& id_prefix) = 0;
-  virtual absl::StatusOr<EntityRecord> GetEntity(const std::string& track,
-                                                 const std::string& kind,
+  virtual absl::StatusOr<EntityRecord> GetEntity(const std::string& track, const std::string& kind,
                                                  const std::string& id) = 0;
   // Replaces an entity if its version matches (ABORTED otherwise).
   virtual absl::StatusOr<EntityRecord> UpdateEntity(const EntityRecord& updated,
