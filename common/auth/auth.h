@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock/clock.h"
@@ -17,11 +18,11 @@
 namespace gov::auth {
 
 // Roles a token can carry.
-inline constexpr char kDistrictAdmin[] = "district_admin";  // everything, whole district
+inline constexpr char kDistrictAdmin[] = "district_admin";    // everything, whole district
 inline constexpr char kStreetOperator[] = "street_operator";  // cases of its streets
 inline constexpr char kMediator[] = "mediator";  // mediation work on its streets' cases
-inline constexpr char kViewer[] = "viewer";  // read-only; aggregates and case lists
-inline constexpr char kSystem[] = "system";  // internal systems feeding data (court, police)
+inline constexpr char kViewer[] = "viewer";      // read-only; aggregates and case lists
+inline constexpr char kSystem[] = "system";      // internal systems feeding data (court, police)
 
 // Who is calling: from a bearer token.
 struct Principal {
@@ -30,7 +31,10 @@ struct Principal {
   // Streets in scope; empty means the whole district.
   absl::flat_hash_set<std::string> streets;
 
-  bool HasRole(std::string_view role) const { return roles.contains(role); }
+  // (Debian's abseil has its own string_view, so the lookup key is converted.)
+  bool HasRole(std::string_view role) const {
+    return roles.contains(absl::string_view(role.data(), role.size()));
+  }
   bool HasAnyRole(const std::vector<std::string>& any) const;
   bool district_wide() const { return streets.empty(); }
   // True when the street is in scope ("" — a district-level object — only for district-wide
@@ -47,7 +51,7 @@ struct Principal {
 class TokenAuthenticator {
  public:
   static absl::StatusOr<std::unique_ptr<TokenAuthenticator>> Open(std::string path,
-                                                                   const Clock* clock);
+                                                                  const Clock* clock);
 
   // UNAUTHENTICATED for a missing, malformed, unknown or expired token.
   // `authorization` is the raw metadata value ("Bearer <token>").
@@ -58,6 +62,9 @@ class TokenAuthenticator {
 
  private:
   TokenAuthenticator(std::string path, const Clock* clock);
+  // Re-reads the file when it changed since the last look (at most one look a second). An
+  // error is returned once per change that could not be loaded; the tokens then stay as they
+  // were.
   absl::Status ReloadIfChangedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   struct Entry {
@@ -71,6 +78,8 @@ class TokenAuthenticator {
   absl::flat_hash_map<std::string, Entry> by_hash_ ABSL_GUARDED_BY(mu_);
   int64_t file_mtime_ns_ ABSL_GUARDED_BY(mu_) = -1;
   int64_t file_size_ ABSL_GUARDED_BY(mu_) = -1;
+  // A swapped-in file (rename, ConfigMap symlink flip) may keep mtime and size.
+  int64_t file_inode_ ABSL_GUARDED_BY(mu_) = -1;
   absl::Time last_check_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 

@@ -13,24 +13,24 @@ namespace gov::config {
 // flag `--name=value`, the environment variable `GOV_NAME` (upper case), a working local
 // default. `--help` prints them all. Documented in the README ("Configuration").
 struct ServiceConfig {
-  std::string track;                      // fixed by the binary
-  std::string listen;                     // --listen, default 127.0.0.1:<track grpc port>
-  int metrics_port = 0;                   // --metrics_port, default <track metrics port>; 0 = none
-  std::string metrics_bind = "127.0.0.1"; // --metrics_bind
-  std::string db_path;                    // --db_path, default ./var/<track>.db
-  std::string redis;                      // --redis, default 127.0.0.1:6379; "" disables the cache
-  int redis_pool = 8;                     // --redis_pool
-  int redis_timeout_ms = 100;             // --redis_timeout_ms (command timeout)
-  std::string tokens_file;                // --tokens_file, default ./var/tokens.json
-  std::string regions_file;               // --regions_file, default <repo>/data/regions.json
-  std::string holidays_file;              // --holidays_file, default <repo>/data/holidays.json
-  int workers = 8;                        // --workers: threads running handlers
-  int max_queue = 1024;                   // --max_queue: queued calls before RESOURCE_EXHAUSTED
-  absl::Duration drain_deadline = absl::Seconds(20);  // --drain_seconds
+  std::string track;                       // fixed by the binary
+  std::string listen;                      // --listen, default 127.0.0.1:<track grpc port>
+  int metrics_port = 0;                    // --metrics_port, default <track metrics port>; 0 = none
+  std::string metrics_bind = "127.0.0.1";  // --metrics_bind
+  std::string db_path;                     // --db_path, default ./var/<track>.db
+  std::string redis;                       // --redis, default 127.0.0.1:6379; "" disables the cache
+  int redis_pool = 8;                      // --redis_pool
+  int redis_timeout_ms = 100;              // --redis_timeout_ms (command timeout)
+  std::string tokens_file;                 // --tokens_file, default ./var/tokens.json
+  std::string regions_file;                // --regions_file, default <repo>/data/regions.json
+  std::string holidays_file;               // --holidays_file, default <repo>/data/holidays.json
+  int workers = 8;                         // --workers: threads running handlers
+  int max_queue = 1024;                    // --max_queue: queued calls before RESOURCE_EXHAUSTED
+  absl::Duration drain_deadline = absl::Seconds(20);        // --drain_seconds
   absl::Duration breach_scan_interval = absl::Seconds(60);  // --breach_scan_seconds
-  absl::Duration gauge_interval = absl::Seconds(30);  // --gauge_seconds
-  bool demo_data = false;                 // --demo_data: load demo data when the store is empty
-  std::string log_level = "info";         // --log_level: debug|info|warn|error
+  absl::Duration gauge_interval = absl::Seconds(30);        // --gauge_seconds
+  bool demo_data = false;          // --demo_data: load demo data when the store is empty
+  std::string log_level = "info";  // --log_level: debug|info|warn|error
 };
 
 struct Defaults {

@@ -37,8 +37,12 @@ enum class Access {
 // field named by InvalidField travels in the trailing metadata "gov-field".
 class Handlers {
  public:
+  // Neither is owned; both must outlive every call.
   Handlers(auth::TokenAuthenticator* authenticator, WorkerPool* pool);
 
+  // Serves one unary call: returns the reactor the generated CallbackService method must
+  // return. `method` is the short method name (for logs); `body` runs on the pool and fills
+  // the response it captured; its status is the call's status.
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const char* method,
                                   Access access, std::function<absl::Status(const Call&)> body);
 
@@ -47,12 +51,21 @@ class Handlers {
   WorkerPool* pool_;
 };
 
+// The trace id of the call whose handler body runs on the calling thread, "" elsewhere. Log
+// lines written there carry it already (log::Write adds it); this is for passing it on.
+std::string CurrentTraceId();
+
+// Puts the current call's trace id (a new one outside a call) into the x-trace-id metadata of
+// an outgoing call, so the callee logs under the same id.
+void AttachTraceId(grpc::ClientContext* context);
+
 // A fixed set of threads with a bounded queue.
 class WorkerPool {
  public:
   WorkerPool(int threads, int max_queue);
   ~WorkerPool();  // finishes queued work, then joins
-  // False when the queue is full.
+  // False when `max_queue` tasks are already waiting for a thread (or the pool is being
+  // destroyed); the task is then not run.
   bool Submit(std::function<void()> task);
 
  private:

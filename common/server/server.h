@@ -1,13 +1,16 @@
 #ifndef GOV_COMMON_SERVER_SERVER_H_
 #define GOV_COMMON_SERVER_SERVER_H_
 
-#include <atomic>
+#include <pthread.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 
@@ -19,12 +22,17 @@ class Registry;
 namespace gov::server {
 
 struct ServerOptions {
-  std::string listen = "127.0.0.1:0";   // port 0 picks a free port (tests)
+  std::string listen = "127.0.0.1:0";  // port 0 picks a free port (tests)
   std::string metrics_bind = "127.0.0.1";
-  int metrics_port = -1;                // -1 = no exposer; 0 = a free port
+  int metrics_port = -1;  // -1 = no exposer; 0 = a free port
   absl::Duration drain_deadline = absl::Seconds(20);
   std::vector<grpc::Service*> services;  // not owned; must outlive the server
-  std::shared_ptr<prometheus::Registry> registry;  // metrics registry to expose
+  // Full names of the services above (e.g. "governance.v1.IndicatorsService"): their health
+  // status is kept with the server's, and their metric series exist before the first call.
+  // Each must be in the generated descriptor pool.
+  std::vector<std::string> service_names;
+  // Metrics registry to expose and record into; null means MetricsRegistry().
+  std::shared_ptr<prometheus::Registry> registry;
 };
 
 // The one gRPC server bootstrap: callback API, grpc.health.v1 (NOT_SERVING until SetServing
@@ -39,25 +47,37 @@ class Server {
   int port() const { return port_; }
   int metrics_port() const { return metrics_port_; }
 
-  // Health of the overall server ("") and of every registered service.
+  // Health of the overall server ("") and of every registered service. Once Shutdown has
+  // begun the health stays NOT_SERVING.
   void SetServing(bool serving);
 
   // Drain: health NOT_SERVING, stop accepting, let calls in flight finish until the deadline,
-  // then cancel what is left. Idempotent.
+  // then cancel what is left, then stop the exposer. Idempotent; a second caller waits until
+  // the first has finished. Wakes WaitForTerminationSignal.
   void Shutdown();
 
-  // Blocks until SIGTERM or SIGINT, then Shutdown(). Signals are taken with sigwait on a
-  // dedicated thread (block them before starting other threads: BlockTerminationSignals()).
+  // Blocks until SIGTERM or SIGINT (or until Shutdown is called from another thread), then
+  // Shutdown(). Signals are taken with sigwait on the calling thread; they must be blocked in
+  // every thread of the process (BlockTerminationSignals() first thing in main), or the
+  // default action kills the process instead. One waiter at a time.
   void WaitForTerminationSignal();
 
  private:
   Server() = default;
+  void SetHealthLocked(bool serving) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   ServerOptions options_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
   int metrics_port_ = 0;
-  std::atomic<bool> shut_down_{false};
+
+  absl::Mutex mu_;
+  bool shutdown_started_ ABSL_GUARDED_BY(mu_) = false;
+  bool shutdown_done_ ABSL_GUARDED_BY(mu_) = false;
+  // The thread blocked in WaitForTerminationSignal, woken with pthread_kill by Shutdown.
+  bool has_waiter_ ABSL_GUARDED_BY(mu_) = false;
+  pthread_t waiter_ ABSL_GUARDED_BY(mu_){};
 };
 
 // Blocks SIGTERM/SIGINT in the calling thread (and threads it starts afterwards), so that

@@ -1,0 +1,282 @@
+#include "common/config/config.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "common/log/log.h"
+
+namespace gov::config {
+namespace {
+
+// One setting: how it is named, documented, shown and parsed.
+struct Setting {
+  const char* name;
+  const char* value_hint;  // shown in --help, e.g. "ADDR"
+  const char* help;
+  bool is_bool = false;
+  std::function<std::string(const ServiceConfig&)> show;
+  // Parses `text` into the config; the message names no source (the caller adds it).
+  std::function<absl::Status(absl::string_view text, ServiceConfig*)> set;
+};
+
+absl::Status ParseInt(absl::string_view text, int min, int max, int* out) {
+  int value = 0;
+  if (!absl::SimpleAtoi(text, &value)) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not an integer"));
+  }
+  if (value < min || value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%d is out of range [%d, %d]", value, min, max));
+  }
+  *out = value;
+  return absl::OkStatus();
+}
+
+// Seconds as a plain number ("20", "0.5") or an absl duration ("500ms", "1m").
+absl::Status ParseSeconds(absl::string_view text, bool allow_zero, absl::Duration* out) {
+  absl::Duration value;
+  double seconds = 0;
+  if (absl::SimpleAtod(text, &seconds) && std::isfinite(seconds)) {
+    value = absl::Seconds(seconds);
+  } else if (!absl::ParseDuration(text, &value)) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a number of seconds"));
+  }
+  if (value == absl::InfiniteDuration() || value == -absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a finite duration"));
+  }
+  if (value < absl::ZeroDuration() || (!allow_zero && value == absl::ZeroDuration())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" must be ", allow_zero ? "zero or more" : "more than zero"));
+  }
+  *out = value;
+  return absl::OkStatus();
+}
+
+std::string ShowSeconds(absl::Duration d) { return absl::StrCat(absl::ToDoubleSeconds(d)); }
+
+using Field = std::string ServiceConfig::*;
+
+Setting StringSetting(const char* name, const char* hint, const char* help, Field field,
+                      bool allow_empty) {
+  return Setting{name,
+                 hint,
+                 help,
+                 false,
+                 [field](const ServiceConfig& c) { return c.*field; },
+                 [field, allow_empty](absl::string_view text, ServiceConfig* c) {
+                   if (text.empty() && !allow_empty) {
+                     return absl::InvalidArgumentError("must not be empty");
+                   }
+                   c->*field = std::string(text);
+                   return absl::OkStatus();
+                 }};
+}
+
+Setting IntSetting(const char* name, const char* hint, const char* help, int ServiceConfig::*field,
+                   int min, int max) {
+  return Setting{name,
+                 hint,
+                 help,
+                 false,
+                 [field](const ServiceConfig& c) { return absl::StrCat(c.*field); },
+                 [field, min, max](absl::string_view text, ServiceConfig* c) {
+                   return ParseInt(text, min, max, &(c->*field));
+                 }};
+}
+
+Setting SecondsSetting(const char* name, const char* help, absl::Duration ServiceConfig::*field,
+                       bool allow_zero) {
+  return Setting{name,
+                 "SECONDS",
+                 help,
+                 false,
+                 [field](const ServiceConfig& c) { return ShowSeconds(c.*field); },
+                 [field, allow_zero](absl::string_view text, ServiceConfig* c) {
+                   return ParseSeconds(text, allow_zero, &(c->*field));
+                 }};
+}
+
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting>* settings = new std::vector<Setting>{
+      StringSetting("listen", "HOST:PORT", "gRPC listen address", &ServiceConfig::listen, false),
+      IntSetting("metrics_port", "PORT", "Prometheus /metrics port; 0 disables the exposer",
+                 &ServiceConfig::metrics_port, 0, 65535),
+      StringSetting("metrics_bind", "HOST", "address the /metrics exposer binds to",
+                    &ServiceConfig::metrics_bind, false),
+      StringSetting("db_path", "PATH", "SQLite database file", &ServiceConfig::db_path, false),
+      StringSetting("redis", "HOST:PORT", "Redis address; empty disables the cache",
+                    &ServiceConfig::redis, true),
+      IntSetting("redis_pool", "N", "Redis connections in the pool", &ServiceConfig::redis_pool, 1,
+                 1024),
+      IntSetting("redis_timeout_ms", "MS", "Redis connect and command timeout",
+                 &ServiceConfig::redis_timeout_ms, 1, 60000),
+      StringSetting("tokens_file", "PATH", "token file (governance.config.v1.TokenFile JSON)",
+                    &ServiceConfig::tokens_file, false),
+      StringSetting("regions_file", "PATH",
+                    "region registry (governance.config.v1.RegionRegistry JSON)",
+                    &ServiceConfig::regions_file, false),
+      StringSetting("holidays_file", "PATH",
+                    "holiday calendar (governance.config.v1.HolidayCalendar JSON)",
+                    &ServiceConfig::holidays_file, false),
+      IntSetting("workers", "N", "threads running handlers", &ServiceConfig::workers, 1, 1024),
+      IntSetting("max_queue", "N", "calls queued for a worker before RESOURCE_EXHAUSTED",
+                 &ServiceConfig::max_queue, 1, 1000000),
+      SecondsSetting("drain_seconds", "time calls in flight get to finish on SIGTERM/SIGINT",
+                     &ServiceConfig::drain_deadline, true),
+      SecondsSetting("breach_scan_seconds", "interval of the SLA breach scan",
+                     &ServiceConfig::breach_scan_interval, false),
+      SecondsSetting("gauge_seconds", "interval of the indicator gauge refresh",
+                     &ServiceConfig::gauge_interval, false),
+      Setting{"demo_data", "BOOL", "load demo data when the store holds no cases", true,
+              [](const ServiceConfig& c) { return std::string(c.demo_data ? "true" : "false"); },
+              [](absl::string_view text, ServiceConfig* c) {
+                if (!absl::SimpleAtob(text, &c->demo_data)) {
+                  return absl::InvalidArgumentError(
+                      absl::StrCat("\"", text, "\" is not true or false"));
+                }
+                return absl::OkStatus();
+              }},
+      Setting{"log_level", "LEVEL", "debug, info, warn or error", false,
+              [](const ServiceConfig& c) { return c.log_level; },
+              [](absl::string_view text, ServiceConfig* c) {
+                log::Level level;
+                if (!log::ParseLevel(std::string_view(text.data(), text.size()), &level)) {
+                  return absl::InvalidArgumentError(
+                      absl::StrCat("\"", text, "\" is not debug, info, warn or error"));
+                }
+                c->log_level = absl::AsciiStrToLower(text);
+                return absl::OkStatus();
+              }},
+  };
+  return *settings;
+}
+
+const Setting* FindSetting(absl::string_view name) {
+  for (const Setting& s : Settings()) {
+    if (name == s.name) return &s;
+  }
+  return nullptr;
+}
+
+std::string EnvName(absl::string_view name) {
+  return absl::StrCat("GOV_", absl::AsciiStrToUpper(name));
+}
+
+ServiceConfig DefaultConfig(const Defaults& given) {
+  Defaults d = given;
+  for (const TrackPorts& t : KnownTracks()) {
+    if (d.track == t.track) {
+      if (d.grpc_port == 0) d.grpc_port = t.grpc_port;
+      if (d.metrics_port == 0) d.metrics_port = t.metrics_port;
+    }
+  }
+  ServiceConfig c;
+  c.track = d.track;
+  c.listen = absl::StrCat("127.0.0.1:", d.grpc_port);
+  c.metrics_port = d.metrics_port;
+  c.db_path = absl::StrCat("./var/", d.track, ".db");
+  c.redis = "127.0.0.1:6379";
+  c.tokens_file = "./var/tokens.json";
+  c.regions_file = GOV_SOURCE_DIR "/data/regions.json";
+  c.holidays_file = GOV_SOURCE_DIR "/data/holidays.json";
+  return c;
+}
+
+std::string HelpText(const ServiceConfig& defaults) {
+  std::string text = absl::StrCat(
+      "Usage: ", defaults.track.empty() ? "service" : defaults.track,
+      " [--name=value | --name value]...\n\n"
+      "Every setting comes from its flag, else its environment variable, else the default.\n\n");
+  for (const Setting& s : Settings()) {
+    absl::StrAppend(&text, "  --", s.name, "=", s.value_hint, "\n      ", s.help, "\n      env ",
+                    EnvName(s.name), ", default \"", s.show(defaults), "\"\n");
+  }
+  absl::StrAppend(&text, "  --help\n      print this text and exit\n");
+  return text;
+}
+
+}  // namespace
+
+const std::vector<TrackPorts>& KnownTracks() {
+  static const std::vector<TrackPorts>* tracks = new std::vector<TrackPorts>{
+      {"mediation", 7101, 9101}, {"policing", 7102, 9102}, {"disorder", 7103, 9103},
+      {"backlog", 7104, 9104},   {"hazard", 7105, 9105},   {"tripartite", 7106, 9106},
+      {"digital", 7107, 9107},
+  };
+  return *tracks;
+}
+
+absl::StatusOr<ParseResult> Parse(const Defaults& defaults, int argc, char** argv) {
+  ParseResult result;
+  result.config = DefaultConfig(defaults);
+
+  // Flags first, so that an unknown flag is refused even with --help.
+  absl::flat_hash_map<std::string, std::string> flags;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      result.help = true;
+      continue;
+    }
+    if (arg.size() < 3 || arg.substr(0, 2) != "--") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument \"", arg, "\" (flags look like --name=value)"));
+    }
+    arg.remove_prefix(2);
+    absl::string_view name = arg;
+    std::optional<absl::string_view> value;
+    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    const Setting* setting = FindSetting(name);
+    if (setting == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name, " (see --help)"));
+    }
+    if (!value.has_value()) {
+      if (setting->is_bool) {
+        value = "true";
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        return absl::InvalidArgumentError(absl::StrCat("flag --", name, " needs a value"));
+      }
+    }
+    flags[std::string(name)] = std::string(*value);
+  }
+  if (result.help) {
+    result.help_text = HelpText(result.config);
+    return result;
+  }
+
+  for (const Setting& s : Settings()) {
+    std::string source;
+    std::string text;
+    if (auto it = flags.find(s.name); it != flags.end()) {
+      source = absl::StrCat("--", s.name);
+      text = it->second;
+    } else {
+      const std::string env = EnvName(s.name);
+      const char* from_env = std::getenv(env.c_str());
+      if (from_env == nullptr) continue;
+      source = env;
+      text = from_env;
+    }
+    if (absl::Status st = s.set(text, &result.config); !st.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(source, ": ", st.message()));
+    }
+  }
+  return result;
+}
+
+}  // namespace gov::config

@@ -1,0 +1,198 @@
+#include "common/server/handler.h"
+
+#include <chrono>
+#include <deque>
+#include <exception>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/log/log.h"
+#include "common/util/status.h"
+
+namespace gov::server {
+namespace {
+
+constexpr char kAuthorizationHeader[] = "authorization";
+constexpr char kFieldTrailer[] = "gov-field";
+constexpr size_t kMaxTraceIdLength = 64;
+
+std::string Metadata(const grpc::CallbackServerContext* context, const char* key) {
+  const auto& md = context->client_metadata();
+  auto it = md.find(grpc::string_ref(key));
+  if (it == md.end()) return std::string();
+  return std::string(it->second.data(), it->second.size());
+}
+
+// A caller's trace id is taken as is when it is a plausible id; anything else (too long, odd
+// characters that could forge log content) is replaced.
+bool IsUsableTraceId(const std::string& id) {
+  if (id.empty() || id.size() > kMaxTraceIdLength) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+absl::Status CheckAccess(const auth::Principal& principal, Access access) {
+  switch (access) {
+    case Access::kRead:
+      return absl::OkStatus();
+    case Access::kWrite:
+      if (principal.CanWrite()) return absl::OkStatus();
+      return absl::PermissionDeniedError("this method changes state; the caller may only read");
+    case Access::kAdmin:
+      if (principal.HasRole(auth::kDistrictAdmin)) return absl::OkStatus();
+      return absl::PermissionDeniedError("this method is for district administrators");
+  }
+  return absl::PermissionDeniedError("unknown access level");
+}
+
+bool IsServerFault(absl::StatusCode code) {
+  return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnknown ||
+         code == absl::StatusCode::kDataLoss;
+}
+
+// Logs the access line and finishes the call. `call.context` must not be used afterwards:
+// the call may be torn down as soon as Finish returns.
+void FinishCall(grpc::ServerUnaryReactor* reactor, const Call& call, absl::Time start,
+                const absl::Status& status) {
+  const std::string field = FieldOf(status);
+  if (!field.empty()) call.context->AddTrailingMetadata(kFieldTrailer, field);
+  log::Fields fields = {
+      {"method", call.method},
+      {"code", absl::StatusCodeToString(status.code())},
+      {"duration_ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(absl::Now() - start))},
+      {"principal", call.principal.id},
+      {"trace_id", call.trace_id},
+  };
+  if (!field.empty()) fields.emplace_back("field", field);
+  if (IsServerFault(status.code())) {
+    // Only server faults carry their message: client errors may quote the request.
+    fields.emplace_back("error", std::string(status.message()));
+    log::Error("rpc", fields);
+  } else {
+    log::Info("rpc", fields);
+  }
+  reactor->Finish(ToGrpc(status));
+}
+
+}  // namespace
+
+std::string CurrentTraceId() { return log::ThreadTraceId(); }
+
+void AttachTraceId(grpc::ClientContext* context) {
+  std::string trace_id = CurrentTraceId();
+  if (trace_id.empty()) trace_id = log::NewTraceId();
+  context->AddMetadata(log::kTraceHeader, trace_id);
+}
+
+Handlers::Handlers(auth::TokenAuthenticator* authenticator, WorkerPool* pool)
+    : authenticator_(authenticator), pool_(pool) {}
+
+grpc::ServerUnaryReactor* Handlers::Unary(grpc::CallbackServerContext* context, const char* method,
+                                          Access access,
+                                          std::function<absl::Status(const Call&)> body) {
+  const absl::Time start = absl::Now();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Call call;
+  call.method = method;
+  call.context = context;
+  call.trace_id = Metadata(context, log::kTraceHeader);
+  if (!IsUsableTraceId(call.trace_id)) call.trace_id = log::NewTraceId();
+  context->AddInitialMetadata(log::kTraceHeader, call.trace_id);
+
+  absl::StatusOr<auth::Principal> principal =
+      authenticator_->Authenticate(Metadata(context, kAuthorizationHeader));
+  if (!principal.ok()) {
+    FinishCall(reactor, call, start, principal.status());
+    return reactor;
+  }
+  call.principal = *std::move(principal);
+  if (absl::Status allowed = CheckAccess(call.principal, access); !allowed.ok()) {
+    FinishCall(reactor, call, start, allowed);
+    return reactor;
+  }
+
+  // The task owns the call description; the context stays valid until the reactor finishes.
+  auto task = [reactor, start, call, body = std::move(body)]() {
+    log::ScopedTraceId scoped(call.trace_id);
+    absl::Status status;
+    // Deadline first: a call past its deadline also counts as cancelled.
+    if (call.context->deadline() <= std::chrono::system_clock::now()) {
+      status = absl::DeadlineExceededError("deadline passed while queued");
+    } else if (call.context->IsCancelled()) {
+      status = absl::CancelledError("call cancelled while queued");
+    } else {
+      try {
+        status = body(call);
+      } catch (const std::exception& e) {
+        // A throwing handler must not take the whole process down with it.
+        status = absl::InternalError(absl::StrCat("handler threw: ", e.what()));
+      }
+    }
+    FinishCall(reactor, call, start, status);
+  };
+  if (!pool_->Submit(std::move(task))) {
+    FinishCall(reactor, call, start, absl::ResourceExhaustedError("server busy"));
+  }
+  return reactor;
+}
+
+struct WorkerPool::Impl {
+  explicit Impl(int max_queue) : max_queue(static_cast<size_t>(max_queue)) {}
+
+  void Run() {
+    while (true) {
+      std::function<void()> task;
+      {
+        absl::MutexLock lock(&mu);
+        mu.Await(absl::Condition(
+            +[](Impl* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu) {
+              return !self->queue.empty() || self->stopping;
+            },
+            this));
+        if (queue.empty()) return;  // stopping, and nothing left to do
+        task = std::move(queue.front());
+        queue.pop_front();
+      }
+      task();
+    }
+  }
+
+  const size_t max_queue;
+  absl::Mutex mu;
+  std::deque<std::function<void()>> queue ABSL_GUARDED_BY(mu);
+  bool stopping ABSL_GUARDED_BY(mu) = false;
+  std::vector<std::thread> threads;
+};
+
+WorkerPool::WorkerPool(int threads, int max_queue)
+    : impl_(std::make_unique<Impl>(max_queue > 0 ? max_queue : 1)) {
+  const int n = threads > 0 ? threads : 1;
+  impl_->threads.reserve(n);
+  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->Run(); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    absl::MutexLock lock(&impl_->mu);
+    impl_->stopping = true;
+  }
+  for (std::thread& t : impl_->threads) t.join();
+}
+
+bool WorkerPool::Submit(std::function<void()> task) {
+  absl::MutexLock lock(&impl_->mu);
+  if (impl_->stopping || impl_->queue.size() >= impl_->max_queue) return false;
+  impl_->queue.push_back(std::move(task));
+  return true;
+}
+
+}  // namespace gov::server
