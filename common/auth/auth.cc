@@ -6,8 +6,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -16,7 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/log/log.h"
-#include "google/protobuf/util/json_util.h"
+#include "common/util/file.h"
+#include "common/util/status.h"
 #include "governance/config/v1/config.pb.h"
 
 namespace gov::auth {
@@ -52,15 +51,6 @@ absl::StatusOr<FileId> StatFile(const std::string& path) {
   }
   return FileId{static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
                 static_cast<int64_t>(st.st_size), static_cast<int64_t>(st.st_ino)};
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open token file ", path));
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) return absl::UnavailableError(absl::StrCat("cannot read token file ", path));
-  return std::move(contents).str();
 }
 
 }  // namespace
@@ -134,15 +124,8 @@ absl::Status TokenAuthenticator::ReloadIfChangedLocked() {
   file_size_ = id->size;
   file_inode_ = id->inode;
 
-  absl::StatusOr<std::string> contents = ReadFile(path_);
-  if (!contents.ok()) return contents.status();
   governance::config::v1::TokenFile file;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  if (auto st = google::protobuf::util::JsonStringToMessage(*contents, &file, options); !st.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("token file ", path_, " is not a TokenFile: ", st.ToString()));
-  }
+  GOV_RETURN_IF_ERROR(LoadJsonFile(path_, "token file", &file));
 
   absl::flat_hash_map<std::string, Entry> by_hash;
   for (int i = 0; i < file.tokens_size(); ++i) {

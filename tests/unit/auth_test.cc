@@ -178,7 +178,7 @@ TEST_F(AuthTest, OpenRefusesMissingOrInvalidFiles) {
             absl::StatusCode::kNotFound);
   const std::string hash = TokenAuthenticator::HashToken("t");
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"not json", "TokenFile"},
+      {"not json", "token file"},
       {R"({"tokens":[{"sha256":"abc","principal":"p","roles":["viewer"]}]})", "sha256"},
       {absl::StrCat(R"({"tokens":[{"sha256":")", hash, R"(","roles":["viewer"]}]})"), "principal"},
       {absl::StrCat(R"({"tokens":[{"sha256":")", hash, R"(","principal":"p"}]})"), "roles"},
