@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -39,6 +40,9 @@ class Track {
   virtual ~Track() = default;
   // The gRPC services to serve: the track's own and IndicatorsService.
   virtual std::vector<grpc::Service*> Services() = 0;
+  // Full names of those services (e.g. "governance.v1.IndicatorsService"), so that health is
+  // reported per service and their metric series exist before the first call.
+  virtual std::vector<std::string> ServiceNames() = 0;
   // Loads demo data when the store holds none of the track's cases (idempotent).
   virtual absl::Status LoadDemoData() = 0;
   // Periodic upkeep: SLA breach scan.

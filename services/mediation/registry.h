@@ -1,0 +1,157 @@
+#ifndef GOV_SERVICES_MEDIATION_REGISTRY_H_
+#define GOV_SERVICES_MEDIATION_REGISTRY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "common/cache/cache.h"
+#include "common/clock/clock.h"
+#include "common/store/repository.h"
+#include "governance/mediation/v1/mediation.pb.h"
+#include "services/mediation/model.h"
+
+namespace gov::mediation {
+
+// How the registry lies in the store's generic entity rows (track "mediation"):
+//
+// | kind       | id      | street_id / community_id        | parent_id | key                    |
+// |------------|---------|---------------------------------|-----------|------------------------|
+// | "body"     | B-...   | what the body covers ("" = district) | ""   | "<KIND>:<INDUSTRY>"    |
+// | "mediator" | M-...   | copied from the mediator's body | body id   | "full_time"/"part_time"|
+// | "training" | T-...   | organising street ("" = district) | ""      | local hold day
+// "YYYY-MM-DD" |
+//
+// A body's key starts with its kind, so "MICRO_COURT:" lists micro-courts and
+// "INDUSTRY_COMMITTEE:FINANCE" finds the finance committee; a training's key makes a year a key
+// prefix ("2026-"). Payloads are the proto messages without the fields the row already holds
+// (id, create_time, full_time_mediators).
+inline constexpr char kBodyEntity[] = "body";
+inline constexpr char kMediatorEntity[] = "mediator";
+inline constexpr char kTrainingEntity[] = "training";
+inline constexpr char kFullTimeKey[] = "full_time";
+inline constexpr char kPartTimeKey[] = "part_time";
+
+// Key of a body row, and the key prefix of every body of a kind.
+std::string BodyKey(mv1::BodyKind kind, mv1::Industry industry);
+std::string BodyKindPrefix(mv1::BodyKind kind);
+
+// A body as stored, decoded.
+struct BodyRow {
+  store::EntityRecord record;
+  mv1::MediatingBody body;  // with id and create_time; full_time_mediators not filled
+};
+
+// A training as stored, decoded.
+struct TrainingRow {
+  store::EntityRecord record;
+  mv1::TrainingSession training;  // with id
+};
+
+// Reads over the registry as functions of the repository, shared by the registry service and
+// by the indicator measures (which only see an EvalContext). Each reads every matching row in
+// pages; the registry is small (hundreds of rows for a district).
+absl::StatusOr<std::vector<store::EntityRecord>> ListAllEntities(store::Repository* repo,
+                                                                 store::EntityFilter filter);
+// Bodies of a kind (UNSPECIFIED = all kinds) whose rows match street_id / community_id when
+// those are non-empty, ordered by id.
+absl::StatusOr<std::vector<BodyRow>> LoadBodies(store::Repository* repo, const std::string& track,
+                                                mv1::BodyKind kind, const std::string& street_id,
+                                                const std::string& community_id);
+// Number of full-time mediators per body id, counting only mediators registered on or before
+// `until` (local day) when given.
+absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> FullTimeMediatorsByBody(
+    store::Repository* repo, const std::string& track, std::optional<absl::CivilDay> until);
+// Trainings whose hold day lies in [first, last], ordered by id.
+absl::StatusOr<std::vector<TrainingRow>> LoadTrainings(store::Repository* repo,
+                                                       const std::string& track,
+                                                       absl::CivilDay first, absl::CivilDay last);
+
+// Decoders of stored rows (DATA_LOSS when a payload is unreadable).
+absl::StatusOr<BodyRow> DecodeBody(store::EntityRecord record);
+absl::StatusOr<mv1::Mediator> DecodeMediator(const store::EntityRecord& record);
+absl::StatusOr<TrainingRow> DecodeTraining(store::EntityRecord record);
+
+// The registry of mediating bodies, mediators and training sessions over the store's entity
+// rows: idempotent creates, reads, keyset-paged lists with opaque tokens, and invalidation of
+// the track's cached aggregates on every write (the registry feeds indicators). Input is
+// validated by the caller (validation.h); scope and roles are checked by the service.
+// Thread-safe.
+class MediationRegistry {
+ public:
+  MediationRegistry(std::string track, store::Repository* repo, cache::Cache* cache,
+                    const Clock* clock);
+
+  const std::string& track() const { return track_; }
+
+  // Registers a body (idempotent by request_id; ALREADY_EXISTS when the id was used for
+  // another body).
+  absl::StatusOr<mv1::MediatingBody> CreateBody(const mv1::MediatingBody& body,
+                                                const std::string& request_id);
+  // A body with its full-time mediator count; NOT_FOUND when unknown.
+  absl::StatusOr<mv1::MediatingBody> GetBody(const std::string& id);
+
+  struct BodyPage {
+    std::vector<mv1::MediatingBody> bodies;
+    std::string next_page_token;
+  };
+  // Bodies by id, filtered by kind and place (region must be valid; not checked here).
+  absl::StatusOr<BodyPage> ListBodies(const mv1::ListMediatingBodiesRequest& request);
+
+  // Bodies of `kind` (and `industry`) placed exactly at the street and community given (""
+  // street: district-level; "" community: street-level), ordered by id.
+  absl::StatusOr<std::vector<mv1::MediatingBody>> BodiesAt(mv1::BodyKind kind,
+                                                           mv1::Industry industry,
+                                                           const std::string& street_id,
+                                                           const std::string& community_id);
+
+  // Registers a mediator with an existing body (idempotent by request_id).
+  absl::StatusOr<mv1::Mediator> CreateMediator(const mv1::Mediator& mediator,
+                                               const std::string& request_id);
+  // NOT_FOUND when unknown.
+  absl::StatusOr<mv1::Mediator> GetMediator(const std::string& id);
+
+  struct MediatorPage {
+    std::vector<mv1::Mediator> mediators;
+    std::string next_page_token;
+  };
+  absl::StatusOr<MediatorPage> ListMediators(const mv1::ListMediatorsRequest& request);
+
+  // Records a training (idempotent by request_id).
+  absl::StatusOr<mv1::TrainingSession> CreateTraining(const mv1::TrainingSession& training,
+                                                      const std::string& request_id);
+
+  struct TrainingPage {
+    std::vector<mv1::TrainingSession> trainings;
+    std::string next_page_token;
+  };
+  // Trainings by (hold time, id), filtered by year and street.
+  absl::StatusOr<TrainingPage> ListTrainings(const mv1::ListTrainingSessionsRequest& request);
+
+  // Display name of a body ("" when unknown), remembered once read: bodies are never renamed.
+  std::string BodyName(const std::string& id);
+
+  // The cache scope of the track's aggregates (indicators, rankings), bumped on every write.
+  std::string AggregateScope() const;
+
+ private:
+  // After a committed registry write: cached indicators are computed from the registry.
+  void AfterWrite();
+  absl::StatusOr<mv1::MediatingBody> WithMediatorCount(BodyRow row);
+
+  const std::string track_;
+  store::Repository* const repo_;
+  cache::Cache* const cache_;
+  const Clock* const clock_;
+
+  absl::Mutex names_mu_;
+  absl::flat_hash_map<std::string, std::string> body_names_ ABSL_GUARDED_BY(names_mu_);
+};
+
+}  // namespace gov::mediation
+
+#endif  // GOV_SERVICES_MEDIATION_REGISTRY_H_

@@ -1,0 +1,64 @@
+#ifndef GOV_SERVICES_MEDIATION_VALIDATION_H_
+#define GOV_SERVICES_MEDIATION_VALIDATION_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/regions/regions.h"
+#include "governance/mediation/v1/mediation.pb.h"
+
+// Input checks of the mediation API that need nothing but the request (and the region
+// registry and the time). Every error is INVALID_ARGUMENT naming the field (gov::InvalidField),
+// and every check runs before anything is read or written for the call.
+namespace gov::mediation {
+
+namespace mv1 = ::governance::mediation::v1;
+
+// Limits, in characters (Unicode code points), of free-text fields.
+inline constexpr size_t kMaxSummary = 2000;
+inline constexpr size_t kMaxNote = 2000;
+inline constexpr size_t kMaxName = 100;
+inline constexpr size_t kMaxBodyName = 200;
+inline constexpr size_t kMaxTopic = 200;
+inline constexpr size_t kMaxLocation = 200;
+inline constexpr size_t kMaxId = 64;
+inline constexpr int kMaxParties = 50;
+
+// Unicode code points in valid UTF-8 (proto3 strings are checked to be UTF-8 on parse).
+size_t CharCount(std::string_view utf8);
+
+// A client-chosen request id: 1 to 128 characters.
+absl::Status ValidateRequestId(const std::string& request_id, const std::string& field);
+// A resource id the caller names ("id", "body_id"...): required, at most kMaxId.
+absl::Status ValidateId(const std::string& id, const std::string& field);
+// An optional free text of at most `max` characters; `required` refuses an empty one.
+absl::Status ValidateText(const std::string& text, const std::string& field, size_t max,
+                          bool required);
+
+// A dispute to take in (CreateDisputeRequest.dispute): category, channel, region (street
+// required), at least one applicant, each party with a role and name and a plausible phone,
+// summary within limits, amount not negative. Output fields are ignored.
+absl::Status ValidateNewDispute(const mv1::Dispute& dispute,
+                                const regions::RegionRegistry& regions);
+
+// A session to record: hold_time set and not after `now`; location and note within limits.
+absl::Status ValidateSession(const mv1::MediationSession& session, absl::Time now,
+                             const std::string& field);
+
+// A body to register: kind, name, and the place the kind needs (see validation.cc).
+absl::Status ValidateNewBody(const mv1::MediatingBody& body,
+                             const regions::RegionRegistry& regions);
+
+// A mediator to register: body_id and name.
+absl::Status ValidateNewMediator(const mv1::Mediator& mediator);
+
+// A training to record: level with the street it needs, hold_time not after `now`, topic,
+// attendees not negative.
+absl::Status ValidateNewTraining(const mv1::TrainingSession& training, absl::Time now,
+                                 const regions::RegionRegistry& regions);
+
+}  // namespace gov::mediation
+
+#endif  // GOV_SERVICES_MEDIATION_VALIDATION_H_

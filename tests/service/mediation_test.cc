@@ -1,0 +1,1686 @@
+// The mediation track end to end in one process: the real track (engine, registry, routing,
+// indicators) behind the real server over gRPC on loopback, on a SQLite file in a temp dir and
+// a real redis-server, with a fake clock.
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/auth/auth.h"
+#include "common/cache/cache.h"
+#include "common/cases/calendar.h"
+#include "common/config/config.h"
+#include "common/regions/regions.h"
+#include "common/server/handler.h"
+#include "common/server/server.h"
+#include "common/server/track_main.h"
+#include "common/store/sqlite_store.h"
+#include "gmock/gmock.h"
+#include "governance/mediation/v1/mediation.grpc.pb.h"
+#include "governance/v1/indicators.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "prometheus/registry.h"
+#include "services/mediation/model.h"
+#include "services/mediation/registry.h"
+#include "services/mediation/routing.h"
+#include "services/mediation/track.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/test_support.h"
+
+namespace gov::mediation {
+namespace {
+
+namespace gv1 = ::governance::v1;
+using mv1::MediationService;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kAdmin[] = "tok-admin";
+constexpr char kOperator1[] = "tok-operator-gs01";
+constexpr char kOperator2[] = "tok-operator-gs02";
+constexpr char kMediator1[] = "tok-mediator-gs01";
+constexpr char kViewer[] = "tok-viewer";
+constexpr char kCourt[] = "tok-court";
+
+absl::Time Local(int y, int mo, int d, int h = 0, int mi = 0) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), cal::DistrictZone());
+}
+
+// The outcome of one RPC: its status and the field named in the "gov-field" trailer.
+struct Outcome {
+  grpc::Status status;
+  std::string field;
+  grpc::StatusCode code() const { return status.error_code(); }
+};
+
+std::string Describe(const Outcome& o) {
+  return absl::StrCat("code ", o.status.error_code(), ": ", o.status.error_message(), " [field ",
+                      o.field, "]");
+}
+
+mv1::Dispute NewDispute(const std::string& street, const std::string& community,
+                        mv1::DisputeCategory category,
+                        mv1::IntakeChannel channel = mv1::INTAKE_CHANNEL_WALK_IN) {
+  mv1::Dispute d;
+  d.set_category(category);
+  d.set_channel(channel);
+  d.mutable_region()->set_street_id(street);
+  d.mutable_region()->set_community_id(community);
+  d.set_summary("邻居装修噪音（测试）");
+  mv1::Party* applicant = d.add_parties();
+  applicant->set_role(mv1::PARTY_ROLE_APPLICANT);
+  applicant->set_name("张某");
+  applicant->set_phone("000-0000-0001");
+  mv1::Party* respondent = d.add_parties();
+  respondent->set_role(mv1::PARTY_ROLE_RESPONDENT);
+  respondent->set_name("李某");
+  return d;
+}
+
+class MediationTest : public ::testing::Test {
+ protected:
+  MediationTest() : clock_(Local(2026, 3, 18, 10, 0)) {}
+
+  void SetUp() override {
+    ASSERT_TRUE(redis_.Start().ok());
+    WriteTokens();
+
+    auto regions = regions::RegionRegistry::LoadFile(gov::testing::SourcePath("data/regions.json"));
+    ASSERT_TRUE(regions.ok()) << regions.status();
+    regions_ = *std::move(regions);
+    auto calendar = cal::WorkCalendar::LoadFile(gov::testing::SourcePath("data/holidays.json"));
+    ASSERT_TRUE(calendar.ok()) << calendar.status();
+    calendar_ = *std::move(calendar);
+    auto authenticator = auth::TokenAuthenticator::Open(dir_.File("tokens.json"), &clock_);
+    ASSERT_TRUE(authenticator.ok()) << authenticator.status();
+    authenticator_ = *std::move(authenticator);
+
+    metrics_ = std::make_shared<prometheus::Registry>();
+    auto repo = store::OpenSqlite({.path = dir_.File("mediation.db")}, metrics_.get());
+    ASSERT_TRUE(repo.ok()) << repo.status();
+    repo_ = *std::move(repo);
+    cache::CacheOptions cache_options;
+    cache_options.address = redis_.address();
+    cache_options.prefix = "gov:mediation:";
+    // The cache's timeouts and circuit are about real time, not the business clock.
+    cache_ = cache::Cache::Create(cache_options, metrics_.get(), SystemClock::Get());
+
+    pool_ = std::make_unique<server::WorkerPool>(4, 256);
+    handlers_ = std::make_unique<server::Handlers>(authenticator_.get(), pool_.get());
+    config_.track = kTrack;
+
+    server::TrackDeps deps;
+    deps.config = &config_;
+    deps.repo = repo_.get();
+    deps.cache = cache_.get();
+    deps.regions = regions_.get();
+    deps.calendar = calendar_.get();
+    deps.clock = &clock_;
+    deps.handlers = handlers_.get();
+    deps.registry = metrics_.get();
+    auto track = MakeMediationTrack(deps);
+    ASSERT_TRUE(track.ok()) << track.status();
+    track_ = *std::move(track);
+
+    server::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.services = track_->Services();
+    options.service_names = track_->ServiceNames();
+    options.registry = metrics_;
+    auto server = server::Server::Start(std::move(options));
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    server_->SetServing(true);
+
+    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                       grpc::InsecureChannelCredentials());
+    stub_ = MediationService::NewStub(channel);
+    indicators_ = gv1::IndicatorsService::NewStub(channel);
+  }
+
+  void TearDown() override {
+    // Drain first, then the queued work that uses the track, then what it was built on.
+    if (server_ != nullptr) server_->Shutdown();
+    pool_.reset();
+    server_.reset();
+    track_.reset();
+    handlers_.reset();
+    cache_.reset();
+    repo_.reset();
+  }
+
+  void WriteTokens() {
+    struct Token {
+      const char* token;
+      const char* principal;
+      const char* role;
+      const char* street;
+    };
+    const Token tokens[] = {
+        {kAdmin, "admin", auth::kDistrictAdmin, ""},
+        {kOperator1, "operator-gs01", auth::kStreetOperator, "GS01"},
+        {kOperator2, "operator-gs02", auth::kStreetOperator, "GS02"},
+        {kMediator1, "mediator-gs01", auth::kMediator, "GS01"},
+        {kViewer, "viewer", auth::kViewer, ""},
+        {kCourt, "court", auth::kSystem, ""},
+    };
+    std::string json = "{\"tokens\": [";
+    for (size_t i = 0; i < std::size(tokens); ++i) {
+      const Token& t = tokens[i];
+      absl::StrAppend(&json, i == 0 ? "" : ",", "{\"sha256\": \"",
+                      auth::TokenAuthenticator::HashToken(t.token), "\", \"principal\": \"",
+                      t.principal, "\", \"roles\": [\"", t.role, "\"], \"streets\": [",
+                      *t.street == '\0' ? "" : absl::StrCat("\"", t.street, "\""), "]}");
+    }
+    absl::StrAppend(&json, "]}");
+    gov::testing::WriteFile(dir_.File("tokens.json"), json);
+  }
+
+  // Runs one call with `token` ("" = none) and collects its status and field trailer.
+  template <typename Fn>
+  Outcome Rpc(const std::string& token, Fn&& fn) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    Outcome out;
+    out.status = fn(&context);
+    const auto& trailers = context.GetServerTrailingMetadata();
+    auto it = trailers.find("gov-field");
+    if (it != trailers.end()) out.field.assign(it->second.data(), it->second.size());
+    return out;
+  }
+
+  std::string NextRequestId() { return absl::StrCat("req-", ++request_counter_); }
+
+  // ---- Disputes ----
+
+  Outcome TryCreate(const std::string& token, const mv1::Dispute& dispute, mv1::Dispute* out,
+                    const std::string& request_id = "") {
+    mv1::CreateDisputeRequest request;
+    request.set_request_id(request_id.empty() ? NextRequestId() : request_id);
+    *request.mutable_dispute() = dispute;
+    mv1::CreateDisputeResponse response;
+    Outcome o = Rpc(
+        token, [&](grpc::ClientContext* c) { return stub_->CreateDispute(c, request, &response); });
+    if (out != nullptr) *out = response.dispute();
+    return o;
+  }
+
+  mv1::Dispute Create(const std::string& token, const mv1::Dispute& dispute) {
+    mv1::Dispute out;
+    Outcome o = TryCreate(token, dispute, &out);
+    EXPECT_TRUE(o.status.ok()) << Describe(o);
+    return out;
+  }
+
+  mv1::Dispute Get(const std::string& token, const std::string& id) {
+    mv1::GetDisputeRequest request;
+    request.set_id(id);
+    mv1::GetDisputeResponse response;
+    Outcome o = Rpc(
+        token, [&](grpc::ClientContext* c) { return stub_->GetDispute(c, request, &response); });
+    EXPECT_TRUE(o.status.ok()) << Describe(o);
+    return response.dispute();
+  }
+
+  Outcome Triage(const std::string& token, const mv1::Dispute& d, mv1::Dispute* out,
+                 const std::string& body_id = "") {
+    mv1::TriageDisputeRequest request;
+    request.set_id(d.id());
+    request.set_etag(d.etag());
+    request.set_body_id(body_id);
+    mv1::TriageDisputeResponse response;
+    Outcome o = Rpc(
+        token, [&](grpc::ClientContext* c) { return stub_->TriageDispute(c, request, &response); });
+    if (out != nullptr) *out = response.dispute();
+    return o;
+  }
+
+  Outcome Assign(const std::string& token, const mv1::Dispute& d, const std::string& mediator,
+                 mv1::Dispute* out) {
+    mv1::AssignMediatorRequest request;
+    request.set_id(d.id());
+    request.set_etag(d.etag());
+    request.set_mediator_id(mediator);
+    mv1::AssignMediatorResponse response;
+    Outcome o = Rpc(token, [&](grpc::ClientContext* c) {
+      return stub_->AssignMediator(c, request, &response);
+    });
+    if (out != nullptr) *out = response.dispute();
+    return o;
+  }
+
+  Outcome Session(const std::string& token, const mv1::Dispute& d, absl::Time hold,
+                  mv1::Dispute* out) {
+    mv1::RecordSessionRequest request;
+    request.set_id(d.id());
+    request.set_etag(d.etag());
+    *request.mutable_session()->mutable_hold_time() = ToProto(hold);
+    request.mutable_session()->set_location("调解室");
+    request.mutable_session()->set_note("第一次调解");
+    mv1::RecordSessionResponse response;
+    Outcome o = Rpc(
+        token, [&](grpc::ClientContext* c) { return stub_->RecordSession(c, request, &response); });
+    if (out != nullptr) *out = response.dispute();
+    return o;
+  }
+
+  Outcome Outcome_(const std::string& token, const mv1::Dispute& d, mv1::Outcome outcome,
+                   const std::string& note, mv1::Dispute* out) {
+    mv1::RecordOutcomeRequest request;
+    request.set_id(d.id());
+    request.set_etag(d.etag());
+    request.set_outcome(outcome);
+    request.set_note(note);
+    mv1::RecordOutcomeResponse response;
+    Outcome o = Rpc(
+        token, [&](grpc::ClientContext* c) { return stub_->RecordOutcome(c, request, &response); });
+    if (out != nullptr) *out = response.dispute();
+    return o;
+  }
+
+  Outcome Refer(const std::string& token, const mv1::Dispute& d, mv1::Dispute* out) {
+    mv1::ReferToCourtRequest request;
+    request.set_id(d.id());
+    request.set_etag(d.etag());
+    request.set_note("当事人坚持诉讼");
+    mv1::ReferToCourtResponse response;
+    Outcome o = Rpc(
+        token, [&](grpc::ClientContext* c) { return stub_->ReferToCourt(c, request, &response); });
+    if (out != nullptr) *out = response.dispute();
+    return o;
+  }
+
+  Outcome Close(const std::string& token, const mv1::Dispute& d, mv1::Dispute* out) {
+    mv1::CloseDisputeRequest request;
+    request.set_id(d.id());
+    request.set_etag(d.etag());
+    mv1::CloseDisputeResponse response;
+    Outcome o = Rpc(
+        token, [&](grpc::ClientContext* c) { return stub_->CloseDispute(c, request, &response); });
+    if (out != nullptr) *out = response.dispute();
+    return o;
+  }
+
+  Outcome Reopen(const std::string& token, const mv1::Dispute& d, const std::string& note,
+                 mv1::Dispute* out) {
+    mv1::ReopenDisputeRequest request;
+    request.set_id(d.id());
+    request.set_etag(d.etag());
+    request.set_note(note);
+    mv1::ReopenDisputeResponse response;
+    Outcome o = Rpc(
+        token, [&](grpc::ClientContext* c) { return stub_->ReopenDispute(c, request, &response); });
+    if (out != nullptr) *out = response.dispute();
+    return o;
+  }
+
+  // Every dispute the admin sees, newest first, read in pages.
+  std::vector<mv1::Dispute> ListAll(mv1::ListDisputesRequest request = {}) {
+    std::vector<mv1::Dispute> all;
+    request.set_page_size(500);
+    do {
+      mv1::ListDisputesResponse response;
+      Outcome o = Rpc(kAdmin, [&](grpc::ClientContext* c) {
+        return stub_->ListDisputes(c, request, &response);
+      });
+      EXPECT_TRUE(o.status.ok()) << Describe(o);
+      if (!o.status.ok()) break;
+      all.insert(all.end(), response.disputes().begin(), response.disputes().end());
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+    return all;
+  }
+
+  // ---- Registry ----
+
+  Outcome TryCreateBody(const std::string& token, const mv1::MediatingBody& body,
+                        mv1::MediatingBody* out, const std::string& request_id = "") {
+    mv1::CreateMediatingBodyRequest request;
+    request.set_request_id(request_id.empty() ? NextRequestId() : request_id);
+    *request.mutable_body() = body;
+    mv1::CreateMediatingBodyResponse response;
+    Outcome o = Rpc(token, [&](grpc::ClientContext* c) {
+      return stub_->CreateMediatingBody(c, request, &response);
+    });
+    if (out != nullptr) *out = response.body();
+    return o;
+  }
+
+  std::string AddBody(mv1::BodyKind kind, const std::string& street = "",
+                      const std::string& community = "",
+                      mv1::Industry industry = mv1::INDUSTRY_UNSPECIFIED) {
+    mv1::MediatingBody body;
+    body.set_kind(kind);
+    body.set_name(absl::StrCat(BodyKindKey(kind), " ", street, community,
+                               industry == mv1::INDUSTRY_UNSPECIFIED ? "" : IndustryKey(industry)));
+    body.mutable_region()->set_street_id(street);
+    body.mutable_region()->set_community_id(community);
+    body.set_industry(industry);
+    mv1::MediatingBody out;
+    Outcome o = TryCreateBody(kAdmin, body, &out);
+    EXPECT_TRUE(o.status.ok()) << Describe(o);
+    return out.id();
+  }
+
+  Outcome TryCreateMediator(const std::string& token, const mv1::Mediator& mediator,
+                            mv1::Mediator* out) {
+    mv1::CreateMediatorRequest request;
+    request.set_request_id(NextRequestId());
+    *request.mutable_mediator() = mediator;
+    mv1::CreateMediatorResponse response;
+    Outcome o = Rpc(token, [&](grpc::ClientContext* c) {
+      return stub_->CreateMediator(c, request, &response);
+    });
+    if (out != nullptr) *out = response.mediator();
+    return o;
+  }
+
+  std::string AddMediator(const std::string& body_id, bool full_time) {
+    mv1::Mediator mediator;
+    mediator.set_body_id(body_id);
+    mediator.set_name(absl::StrCat("调解员", ++request_counter_));
+    mediator.set_full_time(full_time);
+    mv1::Mediator out;
+    Outcome o = TryCreateMediator(kAdmin, mediator, &out);
+    EXPECT_TRUE(o.status.ok()) << Describe(o);
+    return out.id();
+  }
+
+  Outcome TryCreateTraining(const std::string& token, const mv1::TrainingSession& training,
+                            mv1::TrainingSession* out) {
+    mv1::CreateTrainingSessionRequest request;
+    request.set_request_id(NextRequestId());
+    *request.mutable_training() = training;
+    mv1::CreateTrainingSessionResponse response;
+    Outcome o = Rpc(token, [&](grpc::ClientContext* c) {
+      return stub_->CreateTrainingSession(c, request, &response);
+    });
+    if (out != nullptr) *out = response.training();
+    return o;
+  }
+
+  std::string AddTraining(mv1::TrainingLevel level, const std::string& street, absl::Time hold) {
+    mv1::TrainingSession training;
+    training.set_level(level);
+    training.set_street_id(street);
+    *training.mutable_hold_time() = ToProto(hold);
+    training.set_topic("骨干调解员培训");
+    training.set_attendees(40);
+    mv1::TrainingSession out;
+    Outcome o = TryCreateTraining(kAdmin, training, &out);
+    EXPECT_TRUE(o.status.ok()) << Describe(o);
+    return out.id();
+  }
+
+  template <typename Request, typename Response, typename Item, typename Call>
+  std::vector<Item> ReadAllPages(
+      Request request, int page_size, Call call,
+      const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const) {
+    std::vector<Item> all;
+    request.set_page_size(page_size);
+    for (int pages = 0; pages < 1000; ++pages) {
+      Response response;
+      Outcome o = Rpc(kAdmin, [&](grpc::ClientContext* c) { return call(c, request, &response); });
+      EXPECT_TRUE(o.status.ok()) << Describe(o);
+      if (!o.status.ok()) break;
+      const auto& page = (response.*items)();
+      EXPECT_LE(page.size(), page_size);
+      all.insert(all.end(), page.begin(), page.end());
+      if (response.next_page_token().empty()) break;
+      request.set_page_token(response.next_page_token());
+    }
+    return all;
+  }
+
+  std::vector<mv1::MediatingBody> AllBodies(mv1::ListMediatingBodiesRequest request = {},
+                                            int page_size = 500) {
+    return ReadAllPages<mv1::ListMediatingBodiesRequest, mv1::ListMediatingBodiesResponse>(
+        request, page_size,
+        [this](grpc::ClientContext* c, const mv1::ListMediatingBodiesRequest& r,
+               mv1::ListMediatingBodiesResponse* out) {
+          return stub_->ListMediatingBodies(c, r, out);
+        },
+        &mv1::ListMediatingBodiesResponse::bodies);
+  }
+
+  std::vector<mv1::Mediator> AllMediators(const std::string& body_id = "", int page_size = 500) {
+    mv1::ListMediatorsRequest request;
+    request.set_body_id(body_id);
+    return ReadAllPages<mv1::ListMediatorsRequest, mv1::ListMediatorsResponse>(
+        request, page_size,
+        [this](grpc::ClientContext* c, const mv1::ListMediatorsRequest& r,
+               mv1::ListMediatorsResponse* out) { return stub_->ListMediators(c, r, out); },
+        &mv1::ListMediatorsResponse::mediators);
+  }
+
+  std::vector<mv1::TrainingSession> AllTrainings(mv1::ListTrainingSessionsRequest request = {},
+                                                 int page_size = 500) {
+    return ReadAllPages<mv1::ListTrainingSessionsRequest, mv1::ListTrainingSessionsResponse>(
+        request, page_size,
+        [this](grpc::ClientContext* c, const mv1::ListTrainingSessionsRequest& r,
+               mv1::ListTrainingSessionsResponse* out) {
+          return stub_->ListTrainingSessions(c, r, out);
+        },
+        &mv1::ListTrainingSessionsResponse::trainings);
+  }
+
+  // GS01's bodies as the lifecycle tests need them.
+  struct Gs01 {
+    std::string committee, room_c01, room_c02, street_court, court_c01, court_centre, labour;
+    std::string committee_mediator, room_mediator, labour_mediator, court_mediator;
+  };
+  Gs01 SeedGs01() {
+    Gs01 b;
+    b.committee = AddBody(mv1::BODY_KIND_STREET_COMMITTEE, "GS01");
+    b.room_c01 = AddBody(mv1::BODY_KIND_COMMUNITY_ROOM, "GS01", "GS01-C01");
+    b.room_c02 = AddBody(mv1::BODY_KIND_COMMUNITY_ROOM, "GS01", "GS01-C02");
+    b.street_court = AddBody(mv1::BODY_KIND_MICRO_COURT, "GS01");
+    b.court_c01 = AddBody(mv1::BODY_KIND_MICRO_COURT, "GS01", "GS01-C01");
+    b.court_centre = AddBody(mv1::BODY_KIND_COURT_CENTRE);
+    b.labour = AddBody(mv1::BODY_KIND_INDUSTRY_COMMITTEE, "", "", mv1::INDUSTRY_LABOUR);
+    b.committee_mediator = AddMediator(b.committee, true);
+    b.room_mediator = AddMediator(b.room_c01, true);
+    b.labour_mediator = AddMediator(b.labour, true);
+    b.court_mediator = AddMediator(b.court_c01, false);
+    return b;
+  }
+
+  // Takes a dispute through triage (by the table), assignment to the first mediator of the
+  // routed body, one session, and the outcome; returns it as left.
+  mv1::Dispute Mediate(const std::string& street, const std::string& community,
+                       mv1::DisputeCategory category, mv1::Outcome outcome) {
+    mv1::Dispute d = Create(kAdmin, NewDispute(street, community, category));
+    EXPECT_TRUE(Triage(kAdmin, d, &d).status.ok());
+    std::vector<mv1::Mediator> mediators = AllMediators(d.body_id());
+    EXPECT_FALSE(mediators.empty()) << "no mediator at " << d.body_id();
+    if (mediators.empty()) return d;
+    EXPECT_TRUE(Assign(kAdmin, d, mediators.front().id(), &d).status.ok());
+    clock_.Advance(absl::Hours(1));
+    EXPECT_TRUE(Session(kAdmin, d, clock_.Now() - absl::Minutes(30), &d).status.ok());
+    if (outcome == mv1::OUTCOME_UNSPECIFIED) {
+      Outcome o = Refer(kAdmin, d, &d);
+      EXPECT_TRUE(o.status.ok()) << Describe(o);
+    } else {
+      Outcome o = Outcome_(kAdmin, d, outcome, "结果", &d);
+      EXPECT_TRUE(o.status.ok()) << Describe(o);
+    }
+    return d;
+  }
+
+  std::map<std::string, gv1::Indicator> Indicators(const std::string& token,
+                                                   const std::string& street, int year, int month) {
+    gv1::ListIndicatorsRequest request;
+    request.mutable_period()->set_year(year);
+    request.mutable_period()->set_month(month);
+    request.mutable_region()->set_street_id(street);
+    gv1::ListIndicatorsResponse response;
+    Outcome o = Rpc(token, [&](grpc::ClientContext* c) {
+      return indicators_->ListIndicators(c, request, &response);
+    });
+    EXPECT_TRUE(o.status.ok()) << Describe(o);
+    std::map<std::string, gv1::Indicator> out;
+    for (const gv1::Indicator& i : response.indicators()) out[i.id()] = i;
+    return out;
+  }
+
+  Outcome RecordIntake(int year, int month, const std::string& street, int64_t value) {
+    gv1::RecordFigureRequest request;
+    request.set_request_id(NextRequestId());
+    request.mutable_figure()->set_figure_id("court_intake");
+    request.mutable_figure()->mutable_period()->set_year(year);
+    request.mutable_figure()->mutable_period()->set_month(month);
+    request.mutable_figure()->set_street_id(street);
+    request.mutable_figure()->set_value(value);
+    request.mutable_figure()->set_source("district court monthly report");
+    gv1::RecordFigureResponse response;
+    return Rpc(kAdmin, [&](grpc::ClientContext* c) {
+      return indicators_->RecordFigure(c, request, &response);
+    });
+  }
+
+  gov::testing::TempDir dir_;
+  gov::testing::RedisServer redis_;
+  FakeClock clock_;
+  config::ServiceConfig config_;
+  std::shared_ptr<prometheus::Registry> metrics_;
+  std::unique_ptr<regions::RegionRegistry> regions_;
+  std::unique_ptr<cal::WorkCalendar> calendar_;
+  std::unique_ptr<auth::TokenAuthenticator> authenticator_;
+  std::unique_ptr<store::Repository> repo_;
+  std::unique_ptr<cache::Cache> cache_;
+  std::unique_ptr<server::WorkerPool> pool_;
+  std::unique_ptr<server::Handlers> handlers_;
+  std::unique_ptr<server::Track> track_;
+  std::unique_ptr<server::Server> server_;
+  std::unique_ptr<MediationService::Stub> stub_;
+  std::unique_ptr<gv1::IndicatorsService::Stub> indicators_;
+  std::atomic<int> request_counter_{0};
+};
+
+std::vector<std::string> Actions(const mv1::Dispute& d) {
+  std::vector<std::string> out;
+  for (const gv1::CaseEvent& e : d.history()) out.push_back(e.action());
+  return out;
+}
+
+// ---- Spec ----
+
+TEST(MediationSpecTest, SpecIsValidAndMatchesTheProtoStates) {
+  ASSERT_TRUE(cases::CaseEngine::ValidateSpec(MediationSpec()).ok());
+  // Every stored status is a DisputeState name, so responses can map it back.
+  for (const cases::StateSpec& state : MediationSpec().states) {
+    EXPECT_TRUE(StateFromKey(state.name).has_value()) << state.name;
+  }
+  EXPECT_EQ(MediationSpec().states.size(), mv1::DisputeState_descriptor()->value_count() - 1u);
+}
+
+// ---- Lifecycle ----
+
+TEST_F(MediationTest, FullLifecycleWithRoutingAndHistory) {
+  const Gs01 b = SeedGs01();
+
+  mv1::Dispute d =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  EXPECT_THAT(d.id(), HasSubstr("D-"));
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_RECEIVED);
+  EXPECT_TRUE(d.body_id().empty());
+  EXPECT_EQ(d.parties_size(), 2);
+  EXPECT_EQ(d.parties(0).name(), "张某");
+  // 1 working day: Wednesday 18 March -> end of Thursday 19 March.
+  EXPECT_EQ(FromProto(d.due_time()), Local(2026, 3, 20));
+  EXPECT_THAT(Actions(d), ElementsAre("Create"));
+  EXPECT_EQ(d.history(0).actor(), "operator-gs01");
+
+  clock_.Advance(absl::Hours(1));
+  Outcome o = Triage(kOperator1, d, &d);
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_TRIAGED);
+  EXPECT_EQ(d.body_id(), b.room_c01) << "a neighbourhood dispute goes to its community's room";
+  EXPECT_EQ(FromProto(d.due_time()), Local(2026, 3, 21));  // 2 wd: Thu, Fri
+
+  o = Assign(kOperator1, d, b.room_mediator, &d);
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_IN_MEDIATION);
+  EXPECT_EQ(d.mediator_id(), b.room_mediator);
+
+  clock_.Advance(absl::Hours(24));
+  const absl::Time due_in_mediation = FromProto(d.due_time());
+  o = Session(kMediator1, d, clock_.Now() - absl::Hours(2), &d);
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_IN_MEDIATION);
+  ASSERT_EQ(d.sessions_size(), 1);
+  EXPECT_EQ(d.sessions(0).location(), "调解室");
+  EXPECT_EQ(FromProto(d.due_time()), due_in_mediation) << "a session does not restart the clock";
+
+  o = Outcome_(kMediator1, d, mv1::OUTCOME_AGREED, "双方同意赔偿", &d);
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_AGREED);
+  EXPECT_EQ(d.outcome_note(), "双方同意赔偿");
+  EXPECT_FALSE(d.has_due_time());
+
+  ASSERT_TRUE(Close(kOperator1, d, &d).status.ok());
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_CLOSED);
+
+  o = Reopen(kOperator1, d, "协议未履行", &d);
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_IN_MEDIATION);
+  EXPECT_TRUE(d.outcome_note().empty());
+  EXPECT_TRUE(d.has_due_time());
+
+  o = Outcome_(kOperator1, d, mv1::OUTCOME_FAILED, "对方拒绝履行", &d);
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_FAILED);
+  ASSERT_TRUE(Refer(kOperator1, d, &d).status.ok());
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_REFERRED_TO_COURT);
+  ASSERT_TRUE(Close(kOperator1, d, &d).status.ok());
+
+  const std::vector<std::string> expected = {
+      "Create", "Triage", "AssignMediator", "RecordSession", "RecordAgreement",
+      "Close",  "Reopen", "RecordFailure",  "ReferToCourt",  "Close"};
+  EXPECT_EQ(Actions(d), expected);
+  const mv1::Dispute read = Get(kOperator1, d.id());
+  EXPECT_EQ(Actions(read), expected);
+  EXPECT_EQ(read.etag(), d.etag());
+  EXPECT_EQ(read.state(), mv1::DISPUTE_STATE_CLOSED);
+  EXPECT_EQ(read.history(6).from_status(), "CLOSED");
+  EXPECT_EQ(read.history(6).to_status(), "IN_MEDIATION");
+  EXPECT_EQ(read.history(6).note(), "协议未履行");
+  for (int i = 0; i < read.history_size(); ++i) EXPECT_EQ(read.history(i).sequence(), i + 1);
+}
+
+TEST_F(MediationTest, CourtReferralsAndDirectReferral) {
+  const Gs01 b = SeedGs01();
+  // The court's system files a referral; it goes to the community's micro-court.
+  mv1::Dispute d = Create(kCourt, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_CONTRACT,
+                                             mv1::INTAKE_CHANNEL_COURT_REFERRAL));
+  ASSERT_TRUE(Triage(kOperator1, d, &d).status.ok());
+  EXPECT_EQ(d.body_id(), b.court_c01);
+  // Without a community micro-court: the street's.
+  mv1::Dispute d2 = Create(kCourt, NewDispute("GS01", "GS01-C02", mv1::DISPUTE_CATEGORY_CONTRACT,
+                                              mv1::INTAKE_CHANNEL_COURT_REFERRAL));
+  ASSERT_TRUE(Triage(kOperator1, d2, &d2).status.ok());
+  EXPECT_EQ(d2.body_id(), b.street_court);
+
+  // Straight from triage to court, closed, and then it cannot resume: nobody mediated it.
+  ASSERT_TRUE(Refer(kOperator1, d, &d).status.ok());
+  EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_REFERRED_TO_COURT);
+  ASSERT_TRUE(Close(kOperator1, d, &d).status.ok());
+  Outcome o = Reopen(kOperator1, d, "重新调解", nullptr);
+  EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(o);
+
+  // A named body overrides the table.
+  mv1::Dispute d3 =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  ASSERT_TRUE(Triage(kOperator1, d3, &d3, b.labour).status.ok());
+  EXPECT_EQ(d3.body_id(), b.labour);
+}
+
+// ---- Bad input ----
+
+TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
+  const Gs01 b = SeedGs01();
+  mv1::Dispute received =
+      Create(kAdmin, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  mv1::Dispute mediating =
+      Create(kAdmin, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  ASSERT_TRUE(Triage(kAdmin, mediating, &mediating).status.ok());
+  ASSERT_TRUE(Assign(kAdmin, mediating, b.room_mediator, &mediating).status.ok());
+
+  const size_t disputes_before = ListAll().size();
+  const size_t bodies_before = AllBodies().size();
+  const size_t mediators_before = AllMediators().size();
+  const size_t trainings_before = AllTrainings().size();
+
+  struct Case {
+    std::string name;
+    std::string field;
+    std::function<Outcome()> call;
+  };
+  std::vector<Case> checks;
+  auto create_with = [&](std::string name, std::string field,
+                         std::function<void(mv1::Dispute&)> edit, std::string request_id = "") {
+    checks.push_back({std::move(name), std::move(field), [&, edit, request_id] {
+                        mv1::Dispute d =
+                            NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD);
+                        edit(d);
+                        mv1::CreateDisputeRequest request;
+                        request.set_request_id(request_id);
+                        *request.mutable_dispute() = d;
+                        mv1::CreateDisputeResponse response;
+                        return Rpc(kAdmin, [&](grpc::ClientContext* c) {
+                          return stub_->CreateDispute(c, request, &response);
+                        });
+                      }});
+  };
+  auto none = [](mv1::Dispute&) {};
+  create_with("no request id", "request_id", none, "");
+  create_with("long request id", "request_id", none, std::string(129, 'r'));
+  create_with(
+      "no category", "dispute.category", [](mv1::Dispute& d) { d.clear_category(); }, "x1");
+  create_with(
+      "no channel", "dispute.channel", [](mv1::Dispute& d) { d.clear_channel(); }, "x2");
+  create_with(
+      "no street", "dispute.region.street_id",
+      [](mv1::Dispute& d) { d.mutable_region()->clear_street_id(); }, "x3");
+  create_with(
+      "unknown street", "dispute.region.street_id",
+      [](mv1::Dispute& d) { d.mutable_region()->set_street_id("GS99"); }, "x4");
+  create_with(
+      "community of another street", "dispute.region.community_id",
+      [](mv1::Dispute& d) { d.mutable_region()->set_community_id("GS02-C01"); }, "x5");
+  create_with(
+      "no parties", "dispute.parties", [](mv1::Dispute& d) { d.clear_parties(); }, "x6");
+  create_with(
+      "no applicant", "dispute.parties",
+      [](mv1::Dispute& d) { d.mutable_parties()->DeleteSubrange(0, 1); }, "x7");
+  create_with(
+      "party without role", "dispute.parties[1].role",
+      [](mv1::Dispute& d) { d.mutable_parties(1)->clear_role(); }, "x8");
+  create_with(
+      "party without name", "dispute.parties[0].name",
+      [](mv1::Dispute& d) { d.mutable_parties(0)->clear_name(); }, "x9");
+  create_with(
+      "bad phone", "dispute.parties[0].phone",
+      [](mv1::Dispute& d) { d.mutable_parties(0)->set_phone("call me"); }, "x10");
+  create_with(
+      "long summary", "dispute.summary",
+      [](mv1::Dispute& d) {
+        std::string s;
+        for (int i = 0; i < 2001; ++i) s += "纠";
+        d.set_summary(s);
+      },
+      "x11");
+  create_with(
+      "negative amount", "dispute.amount_fen", [](mv1::Dispute& d) { d.set_amount_fen(-1); },
+      "x12");
+
+  auto add = [&](std::string name, std::string field, std::function<Outcome()> call) {
+    checks.push_back({std::move(name), std::move(field), std::move(call)});
+  };
+  add("get without id", "id", [&] {
+    mv1::GetDisputeRequest r;
+    mv1::GetDisputeResponse out;
+    return Rpc(kAdmin, [&](grpc::ClientContext* c) { return stub_->GetDispute(c, r, &out); });
+  });
+  auto list_with = [&](std::string name, std::string field,
+                       std::function<void(mv1::ListDisputesRequest&)> edit) {
+    add(std::move(name), std::move(field), [&, edit] {
+      mv1::ListDisputesRequest r;
+      edit(r);
+      mv1::ListDisputesResponse out;
+      return Rpc(kAdmin, [&](grpc::ClientContext* c) { return stub_->ListDisputes(c, r, &out); });
+    });
+  };
+  list_with("negative page size", "page_size", [](auto& r) { r.set_page_size(-1); });
+  list_with("unspecified state", "states[0]",
+            [](auto& r) { r.add_states(mv1::DISPUTE_STATE_UNSPECIFIED); });
+  list_with("unknown street", "region.street_id",
+            [](auto& r) { r.mutable_region()->set_street_id("GS99"); });
+  list_with("forged token", "page_token", [](auto& r) { r.set_page_token("bm90LWEtdG9rZW4"); });
+
+  add("triage without id", "id", [&] {
+    mv1::Dispute d = received;
+    d.clear_id();
+    return Triage(kAdmin, d, nullptr);
+  });
+  add("triage without etag", "etag", [&] {
+    mv1::Dispute d = received;
+    d.clear_etag();
+    return Triage(kAdmin, d, nullptr);
+  });
+  add("triage to an unknown body", "body_id",
+      [&] { return Triage(kAdmin, received, nullptr, "B-999999"); });
+  add("assign without mediator", "mediator_id",
+      [&] { return Assign(kAdmin, mediating, "", nullptr); });
+  add("assign an unknown mediator", "mediator_id",
+      [&] { return Assign(kAdmin, mediating, "M-999999", nullptr); });
+  add("session without hold time", "session.hold_time", [&] {
+    mv1::RecordSessionRequest r;
+    r.set_id(mediating.id());
+    r.set_etag(mediating.etag());
+    mv1::RecordSessionResponse out;
+    return Rpc(kAdmin, [&](grpc::ClientContext* c) { return stub_->RecordSession(c, r, &out); });
+  });
+  add("session in the future", "session.hold_time",
+      [&] { return Session(kAdmin, mediating, clock_.Now() + absl::Hours(1), nullptr); });
+  add("session before intake", "session.hold_time",
+      [&] { return Session(kAdmin, mediating, clock_.Now() - absl::Hours(24 * 30), nullptr); });
+  add("outcome unset", "outcome",
+      [&] { return Outcome_(kAdmin, mediating, mv1::OUTCOME_UNSPECIFIED, "x", nullptr); });
+  add("outcome without note", "note",
+      [&] { return Outcome_(kAdmin, mediating, mv1::OUTCOME_AGREED, "", nullptr); });
+  add("refer without etag", "etag", [&] {
+    mv1::Dispute d = mediating;
+    d.clear_etag();
+    return Refer(kAdmin, d, nullptr);
+  });
+  add("close without id", "id", [&] {
+    mv1::Dispute d = mediating;
+    d.clear_id();
+    return Close(kAdmin, d, nullptr);
+  });
+  add("reopen without note", "note", [&] { return Reopen(kAdmin, mediating, "", nullptr); });
+
+  auto body_with = [&](std::string name, std::string field, mv1::BodyKind kind, std::string street,
+                       std::string community, mv1::Industry industry,
+                       std::string body_name = "某调委会", std::string request_id = "") {
+    add(std::move(name), std::move(field), [=, this] {
+      mv1::MediatingBody body;
+      body.set_kind(kind);
+      body.set_name(body_name);
+      body.mutable_region()->set_street_id(street);
+      body.mutable_region()->set_community_id(community);
+      body.set_industry(industry);
+      mv1::CreateMediatingBodyRequest r;
+      r.set_request_id(request_id.empty() ? NextRequestId() : request_id);
+      if (request_id == "-") r.clear_request_id();
+      *r.mutable_body() = body;
+      mv1::CreateMediatingBodyResponse out;
+      return Rpc(kAdmin,
+                 [&](grpc::ClientContext* c) { return stub_->CreateMediatingBody(c, r, &out); });
+    });
+  };
+  const auto kNoIndustry = mv1::INDUSTRY_UNSPECIFIED;
+  body_with("body without request id", "request_id", mv1::BODY_KIND_STREET_COMMITTEE, "GS03", "",
+            kNoIndustry, "x", "-");
+  body_with("body without kind", "body.kind", mv1::BODY_KIND_UNSPECIFIED, "GS03", "", kNoIndustry);
+  body_with("body without name", "body.name", mv1::BODY_KIND_STREET_COMMITTEE, "GS03", "",
+            kNoIndustry, "");
+  body_with("committee without street", "body.region.street_id", mv1::BODY_KIND_STREET_COMMITTEE,
+            "", "", kNoIndustry);
+  body_with("committee with a community", "body.region.community_id",
+            mv1::BODY_KIND_STREET_COMMITTEE, "GS03", "GS03-C01", kNoIndustry);
+  body_with("room without community", "body.region.community_id", mv1::BODY_KIND_COMMUNITY_ROOM,
+            "GS03", "", kNoIndustry);
+  body_with("industry committee without industry", "body.industry",
+            mv1::BODY_KIND_INDUSTRY_COMMITTEE, "", "", kNoIndustry);
+  body_with("industry committee in a street", "body.region", mv1::BODY_KIND_INDUSTRY_COMMITTEE,
+            "GS03", "", mv1::INDUSTRY_FINANCE);
+  body_with("court centre in a street", "body.region", mv1::BODY_KIND_COURT_CENTRE, "GS03", "",
+            kNoIndustry);
+  body_with("street committee with an industry", "body.industry", mv1::BODY_KIND_STREET_COMMITTEE,
+            "GS03", "", mv1::INDUSTRY_FINANCE);
+  add("body in a grid", "body.region.grid_id", [&] {
+    mv1::CreateMediatingBodyRequest r;
+    r.set_request_id(NextRequestId());
+    r.mutable_body()->set_kind(mv1::BODY_KIND_MICRO_COURT);
+    r.mutable_body()->set_name("网格法庭");
+    r.mutable_body()->mutable_region()->set_street_id("GS01");
+    r.mutable_body()->mutable_region()->set_community_id("GS01-C01");
+    r.mutable_body()->mutable_region()->set_grid_id("GS01-C01-G01");
+    mv1::CreateMediatingBodyResponse out;
+    return Rpc(kAdmin,
+               [&](grpc::ClientContext* c) { return stub_->CreateMediatingBody(c, r, &out); });
+  });
+  add("get body without id", "id", [&] {
+    mv1::GetMediatingBodyRequest r;
+    mv1::GetMediatingBodyResponse out;
+    return Rpc(kAdmin, [&](grpc::ClientContext* c) { return stub_->GetMediatingBody(c, r, &out); });
+  });
+  add("list bodies, bad page size", "page_size", [&] {
+    mv1::ListMediatingBodiesRequest r;
+    r.set_page_size(-5);
+    mv1::ListMediatingBodiesResponse out;
+    return Rpc(kAdmin,
+               [&](grpc::ClientContext* c) { return stub_->ListMediatingBodies(c, r, &out); });
+  });
+  add("list bodies, unknown kind", "kind", [&] {
+    mv1::ListMediatingBodiesRequest r;
+    r.set_kind(static_cast<mv1::BodyKind>(99));
+    mv1::ListMediatingBodiesResponse out;
+    return Rpc(kAdmin,
+               [&](grpc::ClientContext* c) { return stub_->ListMediatingBodies(c, r, &out); });
+  });
+  auto mediator_with = [&](std::string name, std::string field, std::string body_id,
+                           std::string mediator_name) {
+    add(std::move(name), std::move(field), [=, this] {
+      mv1::Mediator m;
+      m.set_body_id(body_id);
+      m.set_name(mediator_name);
+      return TryCreateMediator(kAdmin, m, nullptr);
+    });
+  };
+  mediator_with("mediator without body", "mediator.body_id", "", "王某");
+  mediator_with("mediator of an unknown body", "mediator.body_id", "B-999999", "王某");
+  mediator_with("mediator without name", "mediator.name", b.committee, "");
+  add("list mediators, forged token", "page_token", [&] {
+    mv1::ListMediatorsRequest r;
+    r.set_page_token("Zm9yZ2Vk");
+    mv1::ListMediatorsResponse out;
+    return Rpc(kAdmin, [&](grpc::ClientContext* c) { return stub_->ListMediators(c, r, &out); });
+  });
+  auto training_with = [&](std::string name, std::string field,
+                           std::function<void(mv1::TrainingSession&)> edit) {
+    add(std::move(name), std::move(field), [=, this] {
+      mv1::TrainingSession t;
+      t.set_level(mv1::TRAINING_LEVEL_STREET);
+      t.set_street_id("GS01");
+      *t.mutable_hold_time() = ToProto(clock_.Now() - absl::Hours(24));
+      t.set_topic("培训");
+      t.set_attendees(10);
+      edit(t);
+      return TryCreateTraining(kAdmin, t, nullptr);
+    });
+  };
+  training_with("training without level", "training.level", [](auto& t) { t.clear_level(); });
+  training_with("street training without street", "training.street_id",
+                [](auto& t) { t.clear_street_id(); });
+  training_with("district training with a street", "training.street_id",
+                [](auto& t) { t.set_level(mv1::TRAINING_LEVEL_DISTRICT); });
+  training_with("training without time", "training.hold_time",
+                [](auto& t) { t.clear_hold_time(); });
+  training_with("training in the future", "training.hold_time", [this](auto& t) {
+    *t.mutable_hold_time() = ToProto(clock_.Now() + absl::Hours(24));
+  });
+  training_with("training without topic", "training.topic", [](auto& t) { t.clear_topic(); });
+  training_with("negative attendees", "training.attendees", [](auto& t) { t.set_attendees(-1); });
+  add("list trainings, bad year", "year", [&] {
+    mv1::ListTrainingSessionsRequest r;
+    r.set_year(1999);
+    mv1::ListTrainingSessionsResponse out;
+    return Rpc(kAdmin,
+               [&](grpc::ClientContext* c) { return stub_->ListTrainingSessions(c, r, &out); });
+  });
+  add("list trainings, unknown street", "street_id", [&] {
+    mv1::ListTrainingSessionsRequest r;
+    r.set_street_id("GS99");
+    mv1::ListTrainingSessionsResponse out;
+    return Rpc(kAdmin,
+               [&](grpc::ClientContext* c) { return stub_->ListTrainingSessions(c, r, &out); });
+  });
+
+  for (const Case& c : checks) {
+    SCOPED_TRACE(c.name);
+    const Outcome o = c.call();
+    EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+    EXPECT_EQ(o.field, c.field) << Describe(o);
+    EXPECT_THAT(o.status.error_message(), HasSubstr(c.field));
+  }
+  EXPECT_GE(checks.size(), 50u);
+
+  // Nothing was written: no new rows, and the disputes are at the versions they were.
+  EXPECT_EQ(ListAll().size(), disputes_before);
+  EXPECT_EQ(AllBodies().size(), bodies_before);
+  EXPECT_EQ(AllMediators().size(), mediators_before);
+  EXPECT_EQ(AllTrainings().size(), trainings_before);
+  EXPECT_EQ(Get(kAdmin, received.id()).etag(), received.etag());
+  EXPECT_EQ(Get(kAdmin, mediating.id()).etag(), mediating.etag());
+  EXPECT_EQ(Get(kAdmin, mediating.id()).sessions_size(), 0);
+}
+
+// ---- State machine ----
+
+TEST_F(MediationTest, IllegalTransitionsAreFailedPrecondition) {
+  const Gs01 b = SeedGs01();
+  const std::string gs02_committee = AddBody(mv1::BODY_KIND_STREET_COMMITTEE, "GS02");
+  const std::string gs02_mediator = AddMediator(gs02_committee, true);
+  mv1::Dispute d =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+
+  // From RECEIVED only triage is allowed.
+  std::vector<std::pair<std::string, Outcome>> refused = {
+      {"assign", Assign(kOperator1, d, b.room_mediator, nullptr)},
+      {"session", Session(kOperator1, d, clock_.Now(), nullptr)},
+      {"outcome", Outcome_(kOperator1, d, mv1::OUTCOME_AGREED, "x", nullptr)},
+      {"refer", Refer(kOperator1, d, nullptr)},
+      {"close", Close(kOperator1, d, nullptr)},
+      {"reopen", Reopen(kOperator1, d, "x", nullptr)},
+  };
+  for (const auto& [name, o] : refused) {
+    EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << name << " " << Describe(o);
+  }
+  // A body of another street is refused for triage.
+  Outcome o = Triage(kAdmin, d, nullptr, gs02_committee);
+  EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(o);
+
+  ASSERT_TRUE(Triage(kOperator1, d, &d).status.ok());
+  o = Triage(kOperator1, d, nullptr);
+  EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(o);
+  // A mediator of another body.
+  o = Assign(kAdmin, d, gs02_mediator, nullptr);
+  EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(o);
+  EXPECT_THAT(o.status.error_message(), HasSubstr(gs02_committee));
+  o = Assign(kAdmin, d, b.committee_mediator, nullptr);
+  EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(o);
+
+  EXPECT_EQ(Get(kAdmin, d.id()).etag(), d.etag());
+  EXPECT_EQ(Get(kAdmin, d.id()).state(), mv1::DISPUTE_STATE_TRIAGED);
+}
+
+// ---- Idempotency and concurrency ----
+
+TEST_F(MediationTest, CreateIsIdempotentUnderConcurrentRetries) {
+  const mv1::Dispute dispute =
+      NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_LABOUR, mv1::INTAKE_CHANNEL_HOTLINE);
+  constexpr int kThreads = 8;
+  std::vector<std::string> ids(kThreads);
+  std::vector<Outcome> outcomes(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      mv1::Dispute out;
+      outcomes[i] = TryCreate(kOperator1, dispute, &out, "retry-me");
+      ids[i] = out.id();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < kThreads; ++i) {
+    ASSERT_TRUE(outcomes[i].status.ok()) << Describe(outcomes[i]);
+    EXPECT_EQ(ids[i], ids[0]);
+  }
+  EXPECT_EQ(ListAll().size(), 1u);
+
+  // The same request id for another dispute is refused, and writes nothing.
+  mv1::Dispute other = dispute;
+  other.set_amount_fen(100);
+  Outcome o = TryCreate(kOperator1, other, nullptr, "retry-me");
+  EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
+  // Output fields in the request do not make it another request.
+  mv1::Dispute with_outputs = dispute;
+  with_outputs.set_id("D-424242");
+  with_outputs.set_state(mv1::DISPUTE_STATE_CLOSED);
+  mv1::Dispute again;
+  o = TryCreate(kOperator1, with_outputs, &again, "retry-me");
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  EXPECT_EQ(again.id(), ids[0]);
+  EXPECT_EQ(again.state(), mv1::DISPUTE_STATE_RECEIVED);
+  EXPECT_EQ(ListAll().size(), 1u);
+
+  // Registry creates are idempotent too.
+  mv1::MediatingBody body;
+  body.set_kind(mv1::BODY_KIND_STREET_COMMITTEE);
+  body.set_name("运河街道人民调解委员会");
+  body.mutable_region()->set_street_id("GS01");
+  mv1::MediatingBody first, second;
+  ASSERT_TRUE(TryCreateBody(kAdmin, body, &first, "body-1").status.ok());
+  ASSERT_TRUE(TryCreateBody(kAdmin, body, &second, "body-1").status.ok());
+  EXPECT_EQ(first.id(), second.id());
+  body.set_name("另一个");
+  EXPECT_EQ(TryCreateBody(kAdmin, body, nullptr, "body-1").code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(AllBodies().size(), 1u);
+}
+
+TEST_F(MediationTest, StaleEtagIsAbortedAndOnlyOneConcurrentWriterWins) {
+  SeedGs01();
+  mv1::Dispute d =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  const mv1::Dispute stale = d;
+  ASSERT_TRUE(Triage(kOperator1, d, &d).status.ok());
+  Outcome o = Triage(kOperator1, stale, nullptr);
+  EXPECT_EQ(o.code(), grpc::StatusCode::ABORTED) << Describe(o);
+
+  // Two closers with the same etag: exactly one wins.
+  mv1::Dispute e = Create(kOperator1, NewDispute("GS01", "", mv1::DISPUTE_CATEGORY_CONTRACT));
+  ASSERT_TRUE(Triage(kOperator1, e, &e).status.ok());
+  constexpr int kWriters = 6;
+  std::vector<Outcome> outcomes(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] { outcomes[i] = Refer(kOperator1, e, nullptr); });
+  }
+  for (std::thread& t : threads) t.join();
+  int ok = 0;
+  for (const Outcome& out : outcomes) {
+    if (out.status.ok()) {
+      ++ok;
+    } else {
+      EXPECT_EQ(out.code(), grpc::StatusCode::ABORTED) << Describe(out);
+    }
+  }
+  EXPECT_EQ(ok, 1);
+  const mv1::Dispute read = Get(kAdmin, e.id());
+  EXPECT_EQ(read.state(), mv1::DISPUTE_STATE_REFERRED_TO_COURT);
+  EXPECT_EQ(read.history_size(), 3);
+}
+
+// ---- Pagination ----
+
+TEST_F(MediationTest, DisputePagesHaveNoGapsOrRepeatsWhileDisputesAreAdded) {
+  std::vector<std::string> created;
+  for (int i = 0; i < 23; ++i) {
+    clock_.Advance(absl::Seconds(1));
+    created.push_back(
+        Create(kOperator1, NewDispute("GS01", "", mv1::DISPUTE_CATEGORY_FAMILY)).id());
+  }
+  std::vector<std::string> seen;
+  mv1::ListDisputesRequest request;
+  request.set_page_size(5);
+  int pages = 0;
+  do {
+    mv1::ListDisputesResponse response;
+    Outcome o = Rpc(kOperator1, [&](grpc::ClientContext* c) {
+      return stub_->ListDisputes(c, request, &response);
+    });
+    ASSERT_TRUE(o.status.ok()) << Describe(o);
+    EXPECT_LE(response.disputes_size(), 5);
+    for (const mv1::Dispute& d : response.disputes()) {
+      seen.push_back(d.id());
+      EXPECT_EQ(d.history_size(), 0) << "lists leave the history out";
+    }
+    // Newer disputes arrive between pages; they sort before the cursor.
+    for (int k = 0; k < 2; ++k) {
+      clock_.Advance(absl::Seconds(1));
+      Create(kOperator1, NewDispute("GS01", "", mv1::DISPUTE_CATEGORY_FAMILY));
+    }
+    request.set_page_token(response.next_page_token());
+    ++pages;
+  } while (!request.page_token().empty() && pages < 100);
+  std::vector<std::string> expected(created.rbegin(), created.rend());
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(pages, 5);
+
+  // Filters: a page token only continues its own query.
+  mv1::ListDisputesRequest first;
+  first.set_page_size(2);
+  mv1::ListDisputesResponse page;
+  ASSERT_TRUE(Rpc(kAdmin, [&](grpc::ClientContext* c) {
+                return stub_->ListDisputes(c, first, &page);
+              }).status.ok());
+  mv1::ListDisputesRequest other;
+  other.set_page_size(2);
+  other.set_category(mv1::DISPUTE_CATEGORY_LABOUR);
+  other.set_page_token(page.next_page_token());
+  mv1::ListDisputesResponse ignored;
+  Outcome o =
+      Rpc(kAdmin, [&](grpc::ClientContext* c) { return stub_->ListDisputes(c, other, &ignored); });
+  EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+  EXPECT_EQ(o.field, "page_token");
+}
+
+TEST_F(MediationTest, ListFiltersAndRegistryPages) {
+  const Gs01 b = SeedGs01();
+  mv1::Dispute a = Create(kAdmin, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_LABOUR));
+  ASSERT_TRUE(Triage(kAdmin, a, &a).status.ok());
+  Create(kAdmin, NewDispute("GS01", "GS01-C02", mv1::DISPUTE_CATEGORY_FAMILY));
+  Create(kAdmin, NewDispute("GS02", "", mv1::DISPUTE_CATEGORY_LABOUR));
+
+  mv1::ListDisputesRequest by_category;
+  by_category.set_category(mv1::DISPUTE_CATEGORY_LABOUR);
+  EXPECT_EQ(ListAll(by_category).size(), 2u);
+  mv1::ListDisputesRequest by_state;
+  by_state.add_states(mv1::DISPUTE_STATE_TRIAGED);
+  ASSERT_EQ(ListAll(by_state).size(), 1u);
+  EXPECT_EQ(ListAll(by_state)[0].id(), a.id());
+  mv1::ListDisputesRequest by_body;
+  by_body.set_body_id(b.labour);
+  EXPECT_EQ(ListAll(by_body).size(), 1u);
+  mv1::ListDisputesRequest by_community;
+  by_community.mutable_region()->set_street_id("GS01");
+  by_community.mutable_region()->set_community_id("GS01-C02");
+  EXPECT_EQ(ListAll(by_community).size(), 1u);
+
+  // Registry lists page by id without gaps or repeats.
+  for (int i = 0; i < 6; ++i) AddMediator(b.committee, i % 2 == 0);
+  const std::vector<mv1::MediatingBody> bodies = AllBodies({}, 3);
+  EXPECT_EQ(bodies.size(), 7u);
+  std::set<std::string> body_ids;
+  for (const auto& body : bodies) body_ids.insert(body.id());
+  EXPECT_EQ(body_ids.size(), 7u);
+  const std::vector<mv1::Mediator> mediators = AllMediators(b.committee, 4);
+  EXPECT_EQ(mediators.size(), 7u);
+  mv1::GetMediatingBodyRequest get;
+  get.set_id(b.committee);
+  mv1::GetMediatingBodyResponse got;
+  ASSERT_TRUE(Rpc(kViewer, [&](grpc::ClientContext* c) {
+                return stub_->GetMediatingBody(c, get, &got);
+              }).status.ok());
+  EXPECT_EQ(got.body().full_time_mediators(), 4);  // the seeded one and 3 of the 6
+  EXPECT_EQ(got.body().kind(), mv1::BODY_KIND_STREET_COMMITTEE);
+  get.set_id("B-999999");
+  EXPECT_EQ(
+      Rpc(kAdmin, [&](grpc::ClientContext* c) { return stub_->GetMediatingBody(c, get, &got); })
+          .code(),
+      grpc::StatusCode::NOT_FOUND);
+
+  mv1::ListMediatingBodiesRequest courts;
+  courts.set_kind(mv1::BODY_KIND_MICRO_COURT);
+  EXPECT_EQ(AllBodies(courts, 1).size(), 2u);
+  mv1::ListMediatingBodiesRequest in_c01;
+  in_c01.mutable_region()->set_street_id("GS01");
+  in_c01.mutable_region()->set_community_id("GS01-C01");
+  EXPECT_EQ(AllBodies(in_c01).size(), 2u);  // the room and the micro-court
+
+  // Trainings come by hold time whatever order they were recorded in.
+  const std::string t3 = AddTraining(mv1::TRAINING_LEVEL_DISTRICT, "", Local(2026, 3, 1, 9));
+  const std::string t1 = AddTraining(mv1::TRAINING_LEVEL_STREET, "GS01", Local(2026, 1, 5, 9));
+  const std::string t2 = AddTraining(mv1::TRAINING_LEVEL_DISTRICT, "", Local(2026, 2, 1, 9));
+  const std::string t0 = AddTraining(mv1::TRAINING_LEVEL_DISTRICT, "", Local(2025, 11, 1, 9));
+  std::vector<std::string> order;
+  for (const auto& t : AllTrainings({}, 1)) order.push_back(t.id());
+  EXPECT_THAT(order, ElementsAre(t0, t1, t2, t3));
+  mv1::ListTrainingSessionsRequest this_year;
+  this_year.set_year(2026);
+  EXPECT_EQ(AllTrainings(this_year, 2).size(), 3u);
+  mv1::ListTrainingSessionsRequest gs01;
+  gs01.set_street_id("GS01");
+  EXPECT_EQ(AllTrainings(gs01).size(), 1u);
+}
+
+// ---- Auth ----
+
+TEST_F(MediationTest, AuthenticationScopeAndRoles) {
+  const Gs01 b = SeedGs01();
+  const std::string gs02_committee = AddBody(mv1::BODY_KIND_STREET_COMMITTEE, "GS02");
+  const std::string court_centre = b.court_centre;
+  mv1::Dispute gs01 =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  mv1::Dispute gs02 = Create(kOperator2, NewDispute("GS02", "", mv1::DISPUTE_CATEGORY_CONTRACT));
+
+  mv1::GetDisputeRequest get;
+  get.set_id(gs01.id());
+  mv1::GetDisputeResponse got;
+  EXPECT_EQ(Rpc("", [&](grpc::ClientContext* c) { return stub_->GetDispute(c, get, &got); }).code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      Rpc("nope", [&](grpc::ClientContext* c) { return stub_->GetDispute(c, get, &got); }).code(),
+      grpc::StatusCode::UNAUTHENTICATED);
+
+  // Another street's dispute: neither read nor moved nor created.
+  get.set_id(gs02.id());
+  EXPECT_EQ(Rpc(kOperator1, [&](grpc::ClientContext* c) { return stub_->GetDispute(c, get, &got); })
+                .code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Triage(kOperator1, gs02, nullptr).code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      TryCreate(kOperator1, NewDispute("GS02", "", mv1::DISPUTE_CATEGORY_CONTRACT), nullptr).code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  mv1::ListDisputesRequest own;
+  mv1::ListDisputesResponse listed;
+  ASSERT_TRUE(Rpc(kOperator1, [&](grpc::ClientContext* c) {
+                return stub_->ListDisputes(c, own, &listed);
+              }).status.ok());
+  ASSERT_EQ(listed.disputes_size(), 1);
+  EXPECT_EQ(listed.disputes(0).id(), gs01.id());
+
+  // Roles per verb: a mediator may not triage; a viewer may not write at all.
+  EXPECT_EQ(Triage(kMediator1, gs01, nullptr).code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      TryCreate(kViewer, NewDispute("GS01", "", mv1::DISPUTE_CATEGORY_FAMILY), nullptr).code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Get(kAdmin, gs01.id()).etag(), gs01.etag());
+
+  // The viewer reads, without personal data.
+  get.set_id(gs01.id());
+  ASSERT_TRUE(Rpc(kViewer, [&](grpc::ClientContext* c) {
+                return stub_->GetDispute(c, get, &got);
+              }).status.ok());
+  ASSERT_EQ(got.dispute().parties_size(), 2);
+  for (const mv1::Party& p : got.dispute().parties()) {
+    EXPECT_TRUE(p.name().empty());
+    EXPECT_TRUE(p.phone().empty());
+    EXPECT_NE(p.role(), mv1::PARTY_ROLE_UNSPECIFIED);
+  }
+  EXPECT_TRUE(got.dispute().summary().empty());
+  EXPECT_EQ(got.dispute().category(), mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD);
+  mv1::ListDisputesResponse viewer_list;
+  ASSERT_TRUE(Rpc(kViewer, [&](grpc::ClientContext* c) {
+                return stub_->ListDisputes(c, own, &viewer_list);
+              }).status.ok());
+  ASSERT_EQ(viewer_list.disputes_size(), 2);
+  for (const mv1::Dispute& d : viewer_list.disputes()) {
+    EXPECT_TRUE(d.parties(0).name().empty());
+  }
+  // The mediator (a handling role) sees them.
+  ASSERT_TRUE(Rpc(kMediator1, [&](grpc::ClientContext* c) {
+                return stub_->GetDispute(c, get, &got);
+              }).status.ok());
+  EXPECT_EQ(got.dispute().parties(0).name(), "张某");
+  EXPECT_EQ(got.dispute().parties(0).phone(), "000-0000-0001");
+
+  // Registry writes: bodies are the district's; a street operator staffs its own street.
+  mv1::MediatingBody body;
+  body.set_kind(mv1::BODY_KIND_STREET_COMMITTEE);
+  body.set_name("x");
+  body.mutable_region()->set_street_id("GS01");
+  EXPECT_EQ(TryCreateBody(kOperator1, body, nullptr).code(), grpc::StatusCode::PERMISSION_DENIED);
+  mv1::Mediator mediator;
+  mediator.set_name("钱某");
+  mediator.set_body_id(b.committee);
+  EXPECT_TRUE(TryCreateMediator(kOperator1, mediator, nullptr).status.ok());
+  mediator.set_body_id(gs02_committee);
+  EXPECT_EQ(TryCreateMediator(kOperator1, mediator, nullptr).code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  mediator.set_body_id(court_centre);
+  EXPECT_EQ(TryCreateMediator(kOperator1, mediator, nullptr).code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(TryCreateMediator(kMediator1, mediator, nullptr).code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  mv1::TrainingSession training;
+  training.set_level(mv1::TRAINING_LEVEL_STREET);
+  training.set_street_id("GS01");
+  *training.mutable_hold_time() = ToProto(clock_.Now() - absl::Hours(2));
+  training.set_topic("培训");
+  EXPECT_TRUE(TryCreateTraining(kOperator1, training, nullptr).status.ok());
+  training.set_street_id("GS02");
+  EXPECT_EQ(TryCreateTraining(kOperator1, training, nullptr).code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  training.set_level(mv1::TRAINING_LEVEL_DISTRICT);
+  training.clear_street_id();
+  EXPECT_EQ(TryCreateTraining(kOperator1, training, nullptr).code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// ---- Routing ----
+
+TEST_F(MediationTest, RoutingTableCoversEveryCategoryAndChannel) {
+  MediationRegistry registry(kTrack, repo_.get(), nullptr, &clock_);
+  const Router router(&registry);
+  const auto categories = mv1::DisputeCategory_descriptor();
+  const auto channels = mv1::IntakeChannel_descriptor();
+
+  // An empty registry: every combination fails clearly.
+  for (int i = 1; i < categories->value_count(); ++i) {
+    for (int j = 1; j < channels->value_count(); ++j) {
+      mv1::Dispute d = NewDispute("GS01", "GS01-C01",
+                                  static_cast<mv1::DisputeCategory>(categories->value(i)->number()),
+                                  static_cast<mv1::IntakeChannel>(channels->value(j)->number()));
+      absl::StatusOr<Route> route = router.RouteDispute(d);
+      ASSERT_FALSE(route.ok());
+      EXPECT_EQ(route.status().code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_THAT(route.status().message(), HasSubstr("no mediating body"));
+    }
+  }
+
+  // A full registry for GS01 and the district.
+  std::map<std::string, std::string> kind_of;  // body id -> "KIND" or "KIND:INDUSTRY"
+  auto add = [&](mv1::BodyKind kind, const std::string& street, const std::string& community,
+                 mv1::Industry industry) {
+    const std::string id = AddBody(kind, street, community, industry);
+    kind_of[id] = BodyKey(kind, industry);
+  };
+  add(mv1::BODY_KIND_STREET_COMMITTEE, "GS01", "", mv1::INDUSTRY_UNSPECIFIED);
+  add(mv1::BODY_KIND_COMMUNITY_ROOM, "GS01", "GS01-C01", mv1::INDUSTRY_UNSPECIFIED);
+  add(mv1::BODY_KIND_MICRO_COURT, "GS01", "", mv1::INDUSTRY_UNSPECIFIED);
+  add(mv1::BODY_KIND_MICRO_COURT, "GS01", "GS01-C01", mv1::INDUSTRY_UNSPECIFIED);
+  add(mv1::BODY_KIND_COURT_CENTRE, "", "", mv1::INDUSTRY_UNSPECIFIED);
+  const auto industries = mv1::Industry_descriptor();
+  for (int i = 1; i < industries->value_count(); ++i) {
+    add(mv1::BODY_KIND_INDUSTRY_COMMITTEE, "", "",
+        static_cast<mv1::Industry>(industries->value(i)->number()));
+  }
+  // Expected first choice by category (the table in routing.cc, restated).
+  const std::map<mv1::DisputeCategory, std::string> expected = {
+      {mv1::DISPUTE_CATEGORY_FAMILY, "COMMUNITY_ROOM:"},
+      {mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, "COMMUNITY_ROOM:"},
+      {mv1::DISPUTE_CATEGORY_PROPERTY_MANAGEMENT, "INDUSTRY_COMMITTEE:PROPERTY_MANAGEMENT"},
+      {mv1::DISPUTE_CATEGORY_LABOUR, "INDUSTRY_COMMITTEE:LABOUR"},
+      {mv1::DISPUTE_CATEGORY_CONTRACT, "STREET_COMMITTEE:"},
+      {mv1::DISPUTE_CATEGORY_TRAFFIC, "INDUSTRY_COMMITTEE:TRAFFIC"},
+      {mv1::DISPUTE_CATEGORY_MEDICAL, "INDUSTRY_COMMITTEE:MEDICAL"},
+      {mv1::DISPUTE_CATEGORY_CONSUMER, "INDUSTRY_COMMITTEE:CONSUMER"},
+      {mv1::DISPUTE_CATEGORY_FINANCE, "INDUSTRY_COMMITTEE:FINANCE"},
+      {mv1::DISPUTE_CATEGORY_INTELLECTUAL_PROPERTY, "INDUSTRY_COMMITTEE:INTELLECTUAL_PROPERTY"},
+      {mv1::DISPUTE_CATEGORY_COMMERCE, "INDUSTRY_COMMITTEE:COMMERCE"},
+      {mv1::DISPUTE_CATEGORY_LAND_AND_HOUSING, "STREET_COMMITTEE:"},
+      {mv1::DISPUTE_CATEGORY_OTHER, "STREET_COMMITTEE:"},
+  };
+  ASSERT_EQ(expected.size(), categories->value_count() - 1u);
+  for (const auto& [category, want] : expected) {
+    for (int j = 1; j < channels->value_count(); ++j) {
+      const auto channel = static_cast<mv1::IntakeChannel>(channels->value(j)->number());
+      SCOPED_TRACE(absl::StrCat(CategoryKey(category), " via ", ChannelKey(channel)));
+      absl::StatusOr<Route> with_community =
+          router.RouteDispute(NewDispute("GS01", "GS01-C01", category, channel));
+      ASSERT_TRUE(with_community.ok()) << with_community.status();
+      const std::string got = kind_of[with_community->body.id()];
+      if (channel == mv1::INTAKE_CHANNEL_COURT_REFERRAL) {
+        EXPECT_EQ(got, "MICRO_COURT:");
+        EXPECT_EQ(with_community->body.region().community_id(), "GS01-C01");
+      } else {
+        EXPECT_EQ(got, want);
+      }
+      // Without a community, community bodies are skipped for the street's.
+      absl::StatusOr<Route> street_only =
+          router.RouteDispute(NewDispute("GS01", "", category, channel));
+      ASSERT_TRUE(street_only.ok()) << street_only.status();
+      EXPECT_TRUE(street_only->body.region().community_id().empty());
+      // Another street without bodies of its own falls back to the district's.
+      absl::StatusOr<Route> elsewhere =
+          router.RouteDispute(NewDispute("GS05", "GS05-C01", category, channel));
+      ASSERT_TRUE(elsewhere.ok()) << elsewhere.status();
+      EXPECT_TRUE(elsewhere->body.region().street_id().empty());
+    }
+  }
+}
+
+// ---- SLA ----
+
+TEST_F(MediationTest, SlaBreachesFollowTheHolidayCalendar) {
+  SeedGs01();
+  // Friday 13 Feb 2026; Saturday 14 Feb is a make-up working day, 15-23 Feb Spring Festival.
+  clock_.Set(Local(2026, 2, 13, 10, 0));
+  mv1::Dispute received =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  EXPECT_EQ(FromProto(received.due_time()), Local(2026, 2, 15)) << "1 wd: the make-up Saturday";
+  mv1::Dispute triaged =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_FAMILY));
+  clock_.Set(Local(2026, 2, 14, 9, 0));
+  ASSERT_TRUE(Triage(kOperator1, triaged, &triaged).status.ok());
+  // 2 wd after the make-up Saturday: the holiday is skipped, Tue 24 and Wed 25 Feb count.
+  EXPECT_EQ(FromProto(triaged.due_time()), Local(2026, 2, 26));
+
+  auto* track = static_cast<MediationTrack*>(track_.get());
+  clock_.Set(Local(2026, 2, 14, 23, 59));
+  ASSERT_TRUE(track_->ScanBreaches().ok());
+  EXPECT_FALSE(Get(kAdmin, received.id()).sla_breached());
+
+  clock_.Set(Local(2026, 2, 15, 0, 1));
+  ASSERT_TRUE(track_->ScanBreaches().ok());
+  const mv1::Dispute breached = Get(kAdmin, received.id());
+  EXPECT_TRUE(breached.sla_breached());
+  EXPECT_EQ(breached.history(breached.history_size() - 1).action(), "SlaBreach");
+  EXPECT_FALSE(Get(kAdmin, triaged.id()).sla_breached());
+
+  clock_.Set(Local(2026, 2, 25, 23, 0));  // the last working day of the triage clock
+  ASSERT_TRUE(track_->ScanBreaches().ok());
+  EXPECT_FALSE(Get(kAdmin, triaged.id()).sla_breached());
+  clock_.Set(Local(2026, 2, 26, 0, 30));
+  ASSERT_TRUE(track_->ScanBreaches().ok());
+  EXPECT_TRUE(Get(kAdmin, triaged.id()).sla_breached());
+
+  mv1::ListDisputesRequest breached_only;
+  breached_only.set_sla_breached_only(true);
+  EXPECT_EQ(ListAll(breached_only).size(), 2u);
+  // A scan marks a case once.
+  EXPECT_EQ(*track->engine().ScanBreaches(), 0);
+}
+
+// ---- Indicators and rankings ----
+
+TEST_F(MediationTest, IndicatorsMatchHandComputedValues) {
+  // Registry: GS01 committee with 3 full-time mediators, GS02's with 2; rooms in GS01-C01 (one
+  // full-time) and GS01-C02 (part-time only); micro-courts for GS01 and two of its communities.
+  const std::string committee1 = AddBody(mv1::BODY_KIND_STREET_COMMITTEE, "GS01");
+  for (int i = 0; i < 3; ++i) AddMediator(committee1, true);
+  AddMediator(committee1, false);
+  const std::string committee2 = AddBody(mv1::BODY_KIND_STREET_COMMITTEE, "GS02");
+  for (int i = 0; i < 2; ++i) AddMediator(committee2, true);
+  const std::string room1 = AddBody(mv1::BODY_KIND_COMMUNITY_ROOM, "GS01", "GS01-C01");
+  AddMediator(room1, true);
+  const std::string room2 = AddBody(mv1::BODY_KIND_COMMUNITY_ROOM, "GS01", "GS01-C02");
+  AddMediator(room2, false);
+  AddBody(mv1::BODY_KIND_MICRO_COURT, "GS01");
+  AddBody(mv1::BODY_KIND_MICRO_COURT, "GS01", "GS01-C01");
+  AddBody(mv1::BODY_KIND_MICRO_COURT, "GS01", "GS01-C02");
+  // Trainings: 2026 district (Jan), GS01 (Feb), GS02 (Mar); one in December 2025.
+  AddTraining(mv1::TRAINING_LEVEL_DISTRICT, "", Local(2026, 1, 20, 9));
+  AddTraining(mv1::TRAINING_LEVEL_STREET, "GS01", Local(2026, 2, 10, 9));
+  AddTraining(mv1::TRAINING_LEVEL_STREET, "GS02", Local(2026, 3, 1, 9));
+  AddTraining(mv1::TRAINING_LEVEL_DISTRICT, "", Local(2025, 12, 1, 9));
+  // The court's intake: district 100 (March 2025) -> 90 (March 2026); GS01 10 -> 12.
+  ASSERT_TRUE(RecordIntake(2025, 3, "", 100).status.ok());
+  ASSERT_TRUE(RecordIntake(2026, 3, "", 90).status.ok());
+  ASSERT_TRUE(RecordIntake(2025, 3, "GS01", 10).status.ok());
+  ASSERT_TRUE(RecordIntake(2026, 3, "GS01", 12).status.ok());
+
+  // Disputes: March 2025, two agreements in GS01.
+  clock_.Set(Local(2025, 3, 10, 10));
+  Mediate("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, mv1::OUTCOME_AGREED);
+  Mediate("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, mv1::OUTCOME_AGREED);
+  // March 2026, GS01: three agreements, one failure, one referral to court; GS02: two untouched.
+  clock_.Set(Local(2026, 3, 16, 10));
+  Mediate("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, mv1::OUTCOME_AGREED);
+  Mediate("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, mv1::OUTCOME_AGREED);
+  Mediate("GS01", "", mv1::DISPUTE_CATEGORY_LABOUR, mv1::OUTCOME_AGREED);
+  Mediate("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, mv1::OUTCOME_FAILED);
+  Mediate("GS01", "", mv1::DISPUTE_CATEGORY_LABOUR, mv1::OUTCOME_UNSPECIFIED);
+  Create(kAdmin, NewDispute("GS02", "", mv1::DISPUTE_CATEGORY_CONTRACT));
+  Create(kAdmin, NewDispute("GS02", "", mv1::DISPUTE_CATEGORY_CONTRACT));
+  clock_.Set(Local(2026, 3, 18, 10));
+
+  struct Expect {
+    int64_t actual;
+    int64_t target;
+    int64_t attainment;
+    gv1::Colour colour;
+    int64_t baseline = 0;
+    int64_t change = 0;
+  };
+  auto check = [](const std::map<std::string, gv1::Indicator>& got, const std::string& id,
+                  const Expect& want) {
+    SCOPED_TRACE(id);
+    auto it = got.find(id);
+    ASSERT_NE(it, got.end());
+    const gv1::Indicator& i = it->second;
+    EXPECT_TRUE(i.has_data());
+    EXPECT_EQ(i.actual(), want.actual);
+    EXPECT_EQ(i.target(), want.target);
+    EXPECT_EQ(i.attainment(), want.attainment);
+    EXPECT_EQ(i.colour(), want.colour);
+    EXPECT_EQ(i.baseline(), want.baseline);
+    EXPECT_EQ(i.change(), want.change);
+  };
+  using gv1::COLOUR_GREEN;
+  using gv1::COLOUR_RED;
+
+  const auto district = Indicators(kAdmin, "", 2026, 3);
+  EXPECT_EQ(district.size(), 7u);
+  // 90 against 100: -10%, better than zero growth by 1000 bp.
+  check(district, "court_intake_yoy", {90, 0, 11000, COLOUR_GREEN, 100, -1000});
+  // 3 agreements against 2: +50%.
+  check(district, "resolved_before_court", {3, 0, 15000, COLOUR_GREEN, 2, 5000});
+  // 3 of 5 ended mediations agreed: 60% against 90%.
+  check(district, "mediation_success_rate", {6000, 9000, 6666, COLOUR_RED});
+  // 1 street + 2 communities of 11 + 95.
+  check(district, "micro_court_coverage", {283, 10000, 283, COLOUR_RED});
+  // 1 of 11 street committees has 3 full-time mediators.
+  check(district, "street_committee_mediators", {909, 10000, 909, COLOUR_RED});
+  // 1 of 95 communities has a room with a full-time mediator.
+  check(district, "community_room_mediators", {105, 10000, 105, COLOUR_RED});
+  // 3 trainings this year, 4 wanted.
+  check(district, "mediator_trainings", {3, 4, 7500, COLOUR_RED});
+
+  const auto gs01 = Indicators(kOperator1, "GS01", 2026, 3);
+  // 12 against 10: +20%, 2000 bp worse than zero growth.
+  check(gs01, "court_intake_yoy", {12, 0, 8000, COLOUR_RED, 10, 2000});
+  check(gs01, "micro_court_coverage", {2727, 10000, 2727, COLOUR_RED});  // (1 + 2) / (1 + 10)
+  check(gs01, "street_committee_mediators", {10000, 10000, 10000, COLOUR_GREEN});
+  check(gs01, "community_room_mediators", {1000, 10000, 1000, COLOUR_RED});  // 1 of 10
+  check(gs01, "mediator_trainings", {2, 4, 5000, COLOUR_RED});  // the district's and its own
+
+  const auto gs02 = Indicators(kAdmin, "GS02", 2026, 3);
+  check(gs02, "street_committee_mediators", {0, 10000, 0, COLOUR_RED});
+  check(gs02, "mediator_trainings", {2, 4, 5000, COLOUR_RED});
+  EXPECT_FALSE(gs02.at("mediation_success_rate").has_data()) << "no mediation ended in GS02";
+  EXPECT_EQ(gs02.at("mediation_success_rate").colour(), gv1::COLOUR_UNSPECIFIED);
+
+  // Rankings of the month: streets and categories by disputes taken in.
+  auto rankings = [&](gv1::RankingDimension dimension) {
+    gv1::ListRankingsRequest request;
+    request.mutable_period()->set_year(2026);
+    request.mutable_period()->set_month(3);
+    request.set_dimension(dimension);
+    gv1::ListRankingsResponse response;
+    Outcome o = Rpc(kAdmin, [&](grpc::ClientContext* c) {
+      return indicators_->ListRankings(c, request, &response);
+    });
+    EXPECT_TRUE(o.status.ok()) << Describe(o);
+    return response;
+  };
+  const gv1::ListRankingsResponse streets = rankings(gv1::RANKING_DIMENSION_STREET);
+  EXPECT_EQ(streets.total(), 7);
+  ASSERT_EQ(streets.entries_size(), 2);
+  EXPECT_EQ(streets.entries(0).key(), "GS01");
+  EXPECT_EQ(streets.entries(0).count(), 5);
+  EXPECT_EQ(streets.entries(0).name(), regions_->NameOf("GS01"));
+  EXPECT_EQ(streets.entries(1).key(), "GS02");
+  EXPECT_EQ(streets.entries(1).rank(), 2);
+  const gv1::ListRankingsResponse categories = rankings(gv1::RANKING_DIMENSION_CATEGORY);
+  ASSERT_EQ(categories.entries_size(), 3);
+  EXPECT_EQ(categories.entries(0).key(), "NEIGHBOURHOOD");
+  EXPECT_EQ(categories.entries(0).name(), "邻里纠纷");
+  EXPECT_EQ(categories.entries(0).count(), 3);
+  EXPECT_EQ(categories.entries(1).key(), "CONTRACT");
+  EXPECT_EQ(categories.entries(1).name(), "合同债务");
+  EXPECT_EQ(categories.entries(1).rank(), 2);
+  EXPECT_EQ(categories.entries(2).key(), "LABOUR");
+  EXPECT_EQ(categories.entries(2).rank(), 2);
+  const gv1::ListRankingsResponse units = rankings(gv1::RANKING_DIMENSION_UNIT);
+  ASSERT_GE(units.entries_size(), 1);
+  EXPECT_EQ(units.entries(0).key(), room1);  // 3 disputes with the GS01-C01 room
+  EXPECT_EQ(units.entries(0).count(), 3);
+  EXPECT_EQ(units.entries(0).name(), "COMMUNITY_ROOM GS01GS01-C01");
+
+  // A registry write changes a cached indicator at once.
+  AddMediator(committee2, true);
+  EXPECT_EQ(Indicators(kAdmin, "", 2026, 3).at("street_committee_mediators").actual(), 1818);
+}
+
+// ---- Redis down ----
+
+// Sum of the samples of `name` with label result=`result` in `registry`.
+double CacheRequests(prometheus::Registry& registry, const std::string& result) {
+  double sum = 0;
+  for (const auto& family : registry.Collect()) {
+    if (family.name != "governance_cache_requests_total") continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        if (label.name == "result" && label.value == result) sum += metric.counter.value;
+      }
+    }
+  }
+  return sum;
+}
+
+TEST_F(MediationTest, CallsSucceedWithRedisDownAndTheCacheRecovers) {
+  SeedGs01();
+  mv1::Dispute d =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  Get(kOperator1, d.id());
+  EXPECT_GT(CacheRequests(*metrics_, "hit"), 0) << "a dispute is read through the cache";
+
+  redis_.Kill();
+  ASSERT_TRUE(Triage(kOperator1, d, &d).status.ok());
+  const mv1::Dispute read = Get(kOperator1, d.id());
+  EXPECT_EQ(read.etag(), d.etag());
+  EXPECT_EQ(read.state(), mv1::DISPUTE_STATE_TRIAGED);
+  mv1::Dispute e = Create(kOperator1, NewDispute("GS01", "", mv1::DISPUTE_CATEGORY_CONTRACT));
+  EXPECT_EQ(ListAll().size(), 2u);
+  EXPECT_EQ(Indicators(kAdmin, "GS01", 2026, 3).at("street_committee_mediators").actual(), 0);
+
+  ASSERT_TRUE(redis_.Restart().ok());
+  // The circuit lets a probe through after its open interval; then reads hit again.
+  const double hits_before = CacheRequests(*metrics_, "hit");
+  const absl::Time deadline = absl::Now() + absl::Seconds(15);
+  bool recovered = false;
+  while (absl::Now() < deadline && !recovered) {
+    EXPECT_EQ(Get(kOperator1, e.id()).id(), e.id());
+    recovered = CacheRequests(*metrics_, "hit") > hits_before;
+    if (!recovered) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(recovered) << "the cache did not come back after redis restarted";
+  EXPECT_EQ(Get(kOperator1, d.id()).etag(), d.etag());
+}
+
+// ---- Demo data ----
+
+TEST_F(MediationTest, DemoDataLoadsOnceAndIsNotAllGreen) {
+  const absl::Time started = absl::Now();
+  ASSERT_TRUE(track_->LoadDemoData().ok());
+  const absl::Duration took = absl::Now() - started;
+  const std::vector<mv1::MediatingBody> bodies = AllBodies();
+  const std::vector<mv1::Dispute> disputes = ListAll();
+  // 11 x (committee, gold team, micro-court, social organisation) + 95 rooms + 92 community
+  // micro-courts + 11 industry committees + 11 red teams + the court centre.
+  EXPECT_EQ(bodies.size(), 44u + 95u + 92u + 11u + 11u + 1u);
+  EXPECT_EQ(disputes.size(), 400u);
+  std::set<mv1::DisputeState> states;
+  std::set<std::string> streets;
+  for (const mv1::Dispute& d : disputes) {
+    states.insert(d.state());
+    streets.insert(d.region().street_id());
+  }
+  EXPECT_EQ(states.size(), 7u) << "every state is represented";
+  EXPECT_EQ(streets.size(), 11u);
+
+  ASSERT_TRUE(track_->LoadDemoData().ok());
+  EXPECT_EQ(AllBodies().size(), bodies.size());
+  EXPECT_EQ(ListAll().size(), 400u);
+
+  const auto district = Indicators(kAdmin, "", 2026, 2);
+  EXPECT_EQ(district.at("micro_court_coverage").actual(), (11 + 92) * 10000 / 106);
+  EXPECT_EQ(district.at("street_committee_mediators").actual(), 10 * 10000 / 11);
+  EXPECT_EQ(district.at("community_room_mediators").actual(), 93 * 10000 / 95);
+  EXPECT_EQ(district.at("mediator_trainings").actual(), 1);  // by the end of February
+  EXPECT_TRUE(district.at("court_intake_yoy").has_data());
+  EXPECT_TRUE(district.at("mediation_success_rate").has_data());
+  EXPECT_TRUE(district.at("resolved_before_court").has_data());
+  int green = 0;
+  for (const auto& [id, indicator] : district) green += indicator.colour() == gv1::COLOUR_GREEN;
+  EXPECT_LT(green, 7);
+  std::cerr << "demo data loaded in " << absl::FormatDuration(took) << "\n";
+}
+
+}  // namespace
+}  // namespace gov::mediation
