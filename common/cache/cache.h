@@ -17,6 +17,10 @@ class Registry;
 
 namespace gov::cache {
 
+// The cache scope under which a track's aggregates (indicator results, rankings) live. Every
+// write that changes what they are computed from bumps its generation.
+inline std::string AggregateScope(std::string_view track) { return std::string(track) + ":agg"; }
+
 struct CacheOptions {
   // "host:port"; empty disables the cache (every lookup is a miss, nothing is written).
   std::string address = "127.0.0.1:6379";

@@ -199,7 +199,7 @@ void CaseEngine::AfterWrite(const store::CaseRecord& record) {
   if (cache_ == nullptr) return;
   cache_->PutVersioned(CaseKey(record.id), record.version, codec::EncodeCaseRecord(record),
                        spec_.case_ttl);
-  cache_->BumpGeneration(absl::StrCat(spec_.track, ":agg"));
+  cache_->BumpGeneration(cache::AggregateScope(spec_.track));
 }
 
 absl::StatusOr<store::CaseRecord> CaseEngine::LoadCase(const std::string& id) {

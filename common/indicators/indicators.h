@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/auth/auth.h"
+#include "common/cache/cache.h"
 #include "common/cases/calendar.h"
 #include "common/clock/clock.h"
 #include "common/regions/regions.h"
@@ -154,7 +155,7 @@ class IndicatorEngine {
   const std::vector<IndicatorSpec>& specs() const { return specs_; }
 
   // Cache scope of the track's aggregates ("<track>:agg"); the case engine bumps it on writes.
-  std::string AggregateScope() const { return track_ + ":agg"; }
+  std::string AggregateScope() const { return cache::AggregateScope(track_); }
 
  private:
   // A region request resolved against the caller's scope.

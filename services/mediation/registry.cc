@@ -159,9 +159,9 @@ MediationRegistry::MediationRegistry(std::string track, store::Repository* repo,
     : track_(std::move(track)), repo_(repo), cache_(cache), clock_(clock) {}
 
 std::string MediationRegistry::AggregateScope() const {
-  // The case engine bumps the same scope after every case write (common/cases/engine.cc), and
-  // the indicator engine reads its cached results under it.
-  return absl::StrCat(track_, ":agg");
+  // The case engine bumps the same scope after every case write, and the indicator engine
+  // reads its cached results under it.
+  return cache::AggregateScope(track_);
 }
 
 void MediationRegistry::AfterWrite() {
