@@ -24,13 +24,6 @@ packages=(
   postgresql
 )
 
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
-    echo "bootstrap: run as root or install sudo" >&2; exit 1
-  fi
-fi
-
 want_stamp() {
   { cat "${BASH_SOURCE[0]}"; cat "$here/package.json" "$here/package-lock.json" 2>/dev/null; } |
     sha256sum | cut -d' ' -f1
@@ -44,10 +37,9 @@ missing_packages() {
 }
 
 have_prometheus_cpp() {
-  [ -f /usr/lib/x86_64-linux-gnu/cmake/prometheus-cpp/prometheus-cppConfig.cmake ] ||
-    compgen -G "/usr/lib/*/cmake/prometheus-cpp/prometheus-cppConfig.cmake" >/dev/null ||
-    [ -f "$deps_prefix/usr/lib/x86_64-linux-gnu/cmake/prometheus-cpp/prometheus-cppConfig.cmake" ] ||
-    compgen -G "$deps_prefix/usr/lib/*/cmake/prometheus-cpp/prometheus-cppConfig.cmake" >/dev/null
+  # The package config is prometheus-cpp-config.cmake (Debian) or prometheus-cppConfig.cmake.
+  compgen -G "/usr/lib/*/cmake/prometheus-cpp/prometheus-cpp*onfig.cmake" >/dev/null ||
+    compgen -G "$deps_prefix/usr/lib/*/cmake/prometheus-cpp/prometheus-cpp*onfig.cmake" >/dev/null
 }
 
 have_npm_tools() {
@@ -57,6 +49,13 @@ have_npm_tools() {
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(want_stamp)" ] && [ -z "$(missing_packages)" ] &&
   have_prometheus_cpp && have_npm_tools; then
   exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
+    echo "bootstrap: run as root or install sudo" >&2; exit 1
+  fi
 fi
 
 export DEBIAN_FRONTEND=noninteractive

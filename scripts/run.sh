@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Runs the suite locally: bootstrap if needed, build, start redis-server and every service built
+# so far on embedded SQLite with demo data, print the endpoints and the dev tokens, then stay in
+# the foreground until Ctrl-C or SIGTERM, which stop everything cleanly (exit 0).
+#
+# Fixed local ports (gRPC / metrics): mediation 7101/9101, policing 7102/9102, disorder 7103/9103,
+# backlog 7104/9104, hazard 7105/9105, tripartite 7106/9106, digital 7107/9107; redis 6399.
+# State lives in .run/ (gitignored): redis/, <track>.db, logs/<track>.log, tokens.json (hashes
+# only) and dev-tokens.txt ("principal<TAB>roles<TAB>streets<TAB>token"; made once, valid a year).
+#
+# Environment (all optional; meant for tests and for running two copies side by side):
+#   GOV_RUN_DIR          state directory (default <repo>/.run)
+#   GOV_BUILD_DIR        build directory (default <repo>/build, shared with scripts/test.sh)
+#   GOV_PORT_OFFSET      added to every port, gRPC, metrics and redis (default 0); govctl
+#                        honours the same variable
+#   GOV_REDIS_PORT       redis-server port (default 6399 + GOV_PORT_OFFSET)
+#   GOV_START_TIMEOUT    seconds a service may take to become SERVING (default 90)
+#   GOV_DRAIN_SECONDS    the services' drain deadline, also how long a stop waits (default 20)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+run_dir="${GOV_RUN_DIR:-$here/.run}"
+build_dir="${GOV_BUILD_DIR:-$here/build}"
+offset="${GOV_PORT_OFFSET:-0}"
+start_timeout="${GOV_START_TIMEOUT:-90}"
+drain_seconds="${GOV_DRAIN_SECONDS:-20}"
+
+tracks=(mediation policing disorder backlog hazard tripartite digital)
+declare -A base_grpc=([mediation]=7101 [policing]=7102 [disorder]=7103 [backlog]=7104
+  [hazard]=7105 [tripartite]=7106 [digital]=7107)
+declare -A base_metrics=([mediation]=9101 [policing]=9102 [disorder]=9103 [backlog]=9104
+  [hazard]=9105 [tripartite]=9106 [digital]=9107)
+
+say() { printf 'run: %s\n' "$*"; }
+die() {
+  printf 'run: error: %s\n' "$*" >&2
+  exit 1
+}
+
+[[ "$offset" =~ ^[0-9]+$ ]] || die "GOV_PORT_OFFSET must be a whole number"
+redis_port="${GOV_REDIS_PORT:-$((6399 + offset))}"
+for n in "$redis_port" "$start_timeout" "$drain_seconds"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || die "GOV_REDIS_PORT, GOV_START_TIMEOUT and GOV_DRAIN_SECONDS must be whole numbers"
+done
+((offset + 9107 <= 65535 && redis_port <= 65535)) || die "a port above 65535 (check GOV_PORT_OFFSET, GOV_REDIS_PORT)"
+
+# --- which services exist, and are their ports free (checked first, to fail fast) ---------------
+declare -A grpc_port metrics_port
+services=()
+for t in "${tracks[@]}"; do
+  if [ -f "$here/services/$t/CMakeLists.txt" ]; then
+    services+=("$t")
+    grpc_port[$t]=$((base_grpc[$t] + offset))
+    metrics_port[$t]=$((base_metrics[$t] + offset))
+  fi
+done
+[ "${#services[@]}" -gt 0 ] || die "no service under $here/services/"
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$redis_port" $(for t in "${services[@]}"; do echo "${grpc_port[$t]} ${metrics_port[$t]}"; done); do
+  if port_busy "$p"; then
+    die "port $p on 127.0.0.1 is already in use (another run of the suite?); stop that process or set GOV_PORT_OFFSET"
+  fi
+done
+
+# --- bootstrap and build ------------------------------------------------------------------------
+"$here/scripts/bootstrap.sh"
+# A new build directory gets the generator and build type; an existing one keeps its settings
+# (CMake refuses another generator, and another build type would rebuild everything).
+if [ -f "$build_dir/CMakeCache.txt" ]; then
+  cmake -S "$here" -B "$build_dir"
+else
+  cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+cmake --build "$build_dir"
+govctl="$build_dir/tools/govctl/govctl"
+[ -x "$govctl" ] || die "$govctl was not built"
+for t in "${services[@]}"; do
+  [ -x "$build_dir/services/$t/$t" ] || die "$build_dir/services/$t/$t was not built"
+done
+
+# --- state and dev tokens -----------------------------------------------------------------------
+mkdir -p "$run_dir/redis" "$run_dir/logs"
+tokens_json="$run_dir/tokens.json"
+dev_tokens="$run_dir/dev-tokens.txt"
+
+tokens_valid() {
+  [ -s "$tokens_json" ] && [ -s "$dev_tokens" ] || return 1
+  local expires
+  expires="$(grep -o '"expires": *"[^"]*"' "$tokens_json" | head -n 1 | cut -d'"' -f4)"
+  [ -n "$expires" ] || return 1
+  # Renewed when less than a week is left, so a suite started now keeps them for a week at least.
+  [ "$(date -u -d "$expires" +%s)" -gt "$(($(date +%s) + 7 * 86400))" ]
+}
+
+make_tokens() {
+  local expires principal roles streets token hash sep="" streets_json
+  expires="$(date -u -d '+365 days' +%Y-%m-%dT%H:%M:%SZ)"
+  # principal  roles  streets ("*" = the whole district)
+  local specs=(
+    "admin district_admin *"
+    "op-gs01 street_operator GS01"
+    "mediator-gs01 mediator GS01"
+    "viewer viewer *"
+    "court-system system *"
+  )
+  (
+    umask 077
+    {
+      printf '# Dev tokens of the local suite (expire %s). Columns:\n' "$expires"
+      printf '# principal\troles\tstreets\ttoken\n'
+    } >"$dev_tokens.tmp"
+    printf '{\n  "tokens": [' >"$tokens_json.tmp"
+    for spec in "${specs[@]}"; do
+      read -r principal roles streets <<<"$spec"
+      token="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+      hash="$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
+      if [ "$streets" = "*" ]; then streets_json="[]"; else streets_json="[\"$streets\"]"; fi
+      printf '%s\n    {"sha256": "%s", "principal": "%s", "roles": ["%s"], "streets": %s, "expires": "%s"}' \
+        "$sep" "$hash" "$principal" "$roles" "$streets_json" "$expires" >>"$tokens_json.tmp"
+      sep=","
+      printf '%s\t%s\t%s\t%s\n' "$principal" "$roles" "$streets" "$token" >>"$dev_tokens.tmp"
+    done
+    printf '\n  ]\n}\n' >>"$tokens_json.tmp"
+    mv "$dev_tokens.tmp" "$dev_tokens"
+    mv "$tokens_json.tmp" "$tokens_json"
+  )
+  say "new dev tokens written to $dev_tokens"
+}
+tokens_valid || make_tokens
+
+# --- children and stopping ----------------------------------------------------------------------
+declare -A pids  # name -> pid
+stopping=0
+
+# SIGTERM to the services, then redis (the services use it while draining); whatever outlives
+# the drain deadline gets SIGKILL. Safe to call twice.
+stop_all() {
+  local group name pid deadline
+  for group in services redis; do
+    local names=()
+    if [ "$group" = redis ]; then names=(redis); else names=("${services[@]}"); fi
+    for name in "${names[@]}"; do
+      pid="${pids[$name]:-}"
+      if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; fi
+    done
+    deadline=$((SECONDS + drain_seconds + 5))
+    for name in "${names[@]}"; do
+      pid="${pids[$name]:-}"
+      [ -n "$pid" ] || continue
+      while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+      if kill -0 "$pid" 2>/dev/null; then
+        say "$name did not stop within ${drain_seconds}s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+      wait "$pid" 2>/dev/null || true
+      unset "pids[$name]"
+    done
+  done
+}
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+on_exit() {
+  local status=$?
+  trap - EXIT TERM INT
+  stop_all
+  exit "$status"
+}
+trap on_exit EXIT
+trap 'stopping=1' TERM INT
+
+log_tail() {
+  printf -- '--- last lines of %s ---\n' "$1" >&2
+  tail -n 30 "$1" >&2 || true
+  printf -- '---\n' >&2
+}
+
+# --- redis --------------------------------------------------------------------------------------
+redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
+  --dir "$run_dir/redis" --daemonize no --logfile "$run_dir/logs/redis.log" </dev/null &
+pids[redis]=$!
+deadline=$((SECONDS + 15))
+until [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = PONG ]; do
+  ((stopping == 0)) || exit 0
+  kill -0 "${pids[redis]}" 2>/dev/null || { log_tail "$run_dir/logs/redis.log"; die "redis-server exited"; }
+  ((SECONDS < deadline)) || { log_tail "$run_dir/logs/redis.log"; die "redis-server did not answer on port $redis_port"; }
+  sleep 0.1
+done
+
+# --- services -----------------------------------------------------------------------------------
+for t in "${services[@]}"; do
+  "$build_dir/services/$t/$t" \
+    --listen="127.0.0.1:${grpc_port[$t]}" --metrics_port="${metrics_port[$t]}" \
+    --db_path="$run_dir/$t.db" --redis="127.0.0.1:$redis_port" --tokens_file="$tokens_json" \
+    --demo_data --drain_seconds="$drain_seconds" </dev/null >>"$run_dir/logs/$t.log" 2>&1 &
+  pids[$t]=$!
+done
+
+for t in "${services[@]}"; do
+  deadline=$((SECONDS + start_timeout))
+  until "$govctl" health "127.0.0.1:${grpc_port[$t]}" --timeout=1s >/dev/null 2>&1; do
+    ((stopping == 0)) || exit 0
+    if ! kill -0 "${pids[$t]}" 2>/dev/null; then
+      wait "${pids[$t]}" && status=0 || status=$?
+      unset "pids[$t]"
+      log_tail "$run_dir/logs/$t.log"
+      die "$t exited during start-up (status $status)"
+    fi
+    if ((SECONDS >= deadline)); then
+      log_tail "$run_dir/logs/$t.log"
+      die "$t was not SERVING on 127.0.0.1:${grpc_port[$t]} after ${start_timeout}s"
+    fi
+    sleep 0.2
+  done
+done
+
+# --- the table ----------------------------------------------------------------------------------
+rel_govctl="${govctl#"$PWD"/}"
+echo
+echo "The governance suite is running (state in $run_dir)."
+echo
+printf '  %-12s %-20s %s\n' service gRPC metrics
+for t in "${services[@]}"; do
+  printf '  %-12s %-20s %s\n' "$t" "127.0.0.1:${grpc_port[$t]}" \
+    "http://127.0.0.1:${metrics_port[$t]}/metrics"
+done
+printf '  %-12s %s\n' redis "127.0.0.1:$redis_port"
+echo
+echo "Dev tokens (also in $dev_tokens):"
+printf '  %-14s %-16s %-8s %s\n' principal roles streets token
+grep -v '^#' "$dev_tokens" | while IFS=$'\t' read -r principal roles streets token; do
+  printf '  %-14s %-16s %-8s %s\n' "$principal" "$roles" "$streets" "$token"
+done
+echo
+echo "Try:"
+echo "  export GOV_TOKEN_FILE=$dev_tokens"
+((offset == 0)) || echo "  export GOV_PORT_OFFSET=$offset"
+echo "  $rel_govctl indicators mediation"
+echo "  $rel_govctl --as=op-gs01 call mediation ListDisputes '{\"page_size\": 5}'"
+echo
+echo "Ready. Press Ctrl-C (or send SIGTERM to $$) to stop."
+
+# --- foreground until a signal ------------------------------------------------------------------
+# `wait` returns when a child exits or a trapped signal arrives, so this works with stdin closed.
+while ((stopping == 0)); do
+  wait -n "${pids[@]}" 2>/dev/null || true
+  ((stopping == 0)) || break
+  for name in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$name]}" 2>/dev/null; then
+      wait "${pids[$name]}" && status=0 || status=$?
+      unset "pids[$name]"
+      log="$run_dir/logs/$name.log"
+      log_tail "$log"
+      die "$name stopped unexpectedly (status $status); stopping the suite"
+    fi
+  done
+done
+
+echo
+say "stopping"
+trap - EXIT
+stop_all
+say "stopped"
+exit 0

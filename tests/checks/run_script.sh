@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# scripts/run.sh end to end: started in the background with stdin closed, on ports shifted by a
+# random GOV_PORT_OFFSET and with its state in a temp dir; waits for the endpoint table, checks
+# health, an authenticated govctl call and /metrics, then sends SIGTERM and checks that the
+# script exits 0 and leaves no process and no open port behind.
+# Args: source dir, build dir.
+set -euo pipefail
+src="$1"
+build="$2"
+govctl="$build/tools/govctl/govctl"
+
+fail() {
+  printf 'run_script: FAIL: %s\n' "$*" >&2
+  if [ -f "${work:-}/out.log" ]; then
+    printf -- '--- scripts/run.sh output ---\n' >&2
+    tail -n 60 "$work/out.log" >&2
+  fi
+  for log in "${work:-}"/run/logs/*.log; do
+    [ -f "$log" ] || continue
+    printf -- '--- %s ---\n' "$log" >&2
+    tail -n 20 "$log" >&2
+  done
+  exit 1
+}
+
+[ -x "$govctl" ] || fail "$govctl is not built"
+[ -x "$build/services/mediation/mediation" ] || fail "the mediation service is not built"
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Below the kernel's ephemeral range (32768+), where FreePort() of concurrent tests picks ports.
+offset=""
+for _ in $(seq 1 20); do
+  candidate=$((1000 + RANDOM % 20000))
+  busy=0
+  for base in 6399 7101 7102 7103 7104 7105 7106 7107 9101 9102 9103 9104 9105 9106 9107; do
+    if port_busy $((base + candidate)); then
+      busy=1
+      break
+    fi
+  done
+  if [ "$busy" -eq 0 ]; then
+    offset=$candidate
+    break
+  fi
+done
+[ -n "$offset" ] || fail "no free set of ports found"
+redis_port=$((6399 + offset))
+grpc_port=$((7101 + offset))
+metrics_port=$((9101 + offset))
+
+work="$(mktemp -d)"
+run_pid=""
+children=()
+cleanup() {
+  if [ -n "$run_pid" ] && kill -0 "$run_pid" 2>/dev/null; then
+    kill -TERM "$run_pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$run_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$run_pid" 2>/dev/null || true
+  fi
+  for pid in "${children[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+GOV_RUN_DIR="$work/run" GOV_BUILD_DIR="$build" GOV_PORT_OFFSET="$offset" \
+  GOV_REDIS_PORT="$redis_port" GOV_DRAIN_SECONDS=5 \
+  bash "$src/scripts/run.sh" </dev/null >"$work/out.log" 2>&1 &
+run_pid=$!
+
+# The endpoint table ends with the "Ready." line; the build step before it is a no-op here.
+deadline=$((SECONDS + 600))
+until grep -q '^Ready\. ' "$work/out.log" 2>/dev/null; do
+  kill -0 "$run_pid" 2>/dev/null || fail "scripts/run.sh exited before it was ready"
+  ((SECONDS < deadline)) || fail "scripts/run.sh not ready after 600s"
+  sleep 0.2
+done
+mapfile -t children < <(ps -o pid= --ppid "$run_pid" | tr -d ' ')
+[ "${#children[@]}" -ge 2 ] || fail "expected redis-server and mediation under run.sh, found: ${children[*]}"
+
+grep -q "127.0.0.1:$grpc_port" "$work/out.log" || fail "the endpoint table lacks 127.0.0.1:$grpc_port"
+grep -q "http://127.0.0.1:$metrics_port/metrics" "$work/out.log" ||
+  fail "the endpoint table lacks the metrics URL"
+tokens="$work/run/dev-tokens.txt"
+[ -f "$tokens" ] || fail "no $tokens"
+[ "$(stat -c %a "$tokens")" = 600 ] || fail "$tokens is readable by others"
+admin="$(awk -F'\t' '$1 == "admin" { print $4 }' "$tokens")"
+[[ "$admin" =~ ^[0-9a-f]{32}$ ]] || fail "no admin token in $tokens"
+grep -q "$admin" "$work/run/tokens.json" && fail "tokens.json holds a plain token"
+grep -q "$(printf '%s' "$admin" | sha256sum | cut -d' ' -f1)" "$work/run/tokens.json" ||
+  fail "tokens.json lacks the admin token's hash"
+
+export GOV_PORT_OFFSET="$offset"
+unset GOV_TOKEN GOV_TOKEN_FILE
+out="$("$govctl" health mediation)" || fail "govctl health mediation: $out"
+[ "$out" = "127.0.0.1:$grpc_port: SERVING" ] || fail "unexpected health output: $out"
+out="$("$govctl" indicators mediation --token="$admin")" || fail "govctl indicators: $out"
+grep -q 'mediation indicators' <<<"$out" || fail "unexpected indicators output: $out"
+out="$(GOV_TOKEN_FILE="$tokens" "$govctl" --as=viewer indicators mediation --json)" ||
+  fail "govctl --as=viewer indicators: $out"
+grep -q '"track": "mediation"' <<<"$out" || fail "unexpected JSON: $out"
+if "$govctl" indicators mediation >/dev/null 2>"$work/anon.err"; then
+  fail "indicators without a token succeeded"
+fi
+grep -q 'UNAUTHENTICATED' "$work/anon.err" || fail "no UNAUTHENTICATED without a token"
+
+exec 3<>"/dev/tcp/127.0.0.1/$metrics_port"
+printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
+grep -q '^grpc_server_handled_total' <&3 || fail "/metrics lacks grpc_server_handled_total"
+exec 3<&-
+
+kill -TERM "$run_pid"
+status=0
+for _ in $(seq 1 400); do kill -0 "$run_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$run_pid" 2>/dev/null && fail "scripts/run.sh still running 40s after SIGTERM"
+wait "$run_pid" || status=$?
+run_pid=""
+[ "$status" -eq 0 ] || fail "scripts/run.sh exited with $status after SIGTERM"
+for pid in "${children[@]}"; do
+  kill -0 "$pid" 2>/dev/null && fail "process $pid outlived scripts/run.sh"
+done
+for port in "$redis_port" "$grpc_port" "$metrics_port"; do
+  port_busy "$port" && fail "port $port still open after the stop"
+done
+echo "run_script: ok (offset $offset)"
