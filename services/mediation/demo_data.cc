@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/cases/engine.h"
 #include "common/log/log.h"
+#include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/mediation/model.h"
 #include "services/mediation/mutations.h"
@@ -270,7 +271,7 @@ std::vector<DisputePlan> PlanDisputes(const regions::RegionRegistry& regions, ab
             community.grids(Uniform(rng, 0, community.grids_size() - 1)));
       }
     }
-    d.set_summary(absl::StrCat("演示数据：", CategoryNameZh(CategoryKey(category)),
+    d.set_summary(absl::StrCat("演示数据：", CategoryNameZh(EnumKey(category)),
                                "，双方协商未果，申请调解。"));
     mv1::Party* applicant = d.add_parties();
     applicant->set_role(mv1::PARTY_ROLE_APPLICANT);
@@ -332,7 +333,7 @@ class DisputeLife {
     for (int s = 0; s < sessions; ++s) {
       if (!After(absl::Hours(Uniform(rng_, 20, 96)))) return absl::OkStatus();
       mv1::MediationSession session;
-      *session.mutable_hold_time() = ToProto(t_ - absl::Hours(1));
+      *session.mutable_hold_time() = ToTimestamp(t_ - absl::Hours(1));
       session.set_location(s == 0 ? "调解室" : "现场");
       session.set_note("演示数据：调解会");
       GOV_RETURN_IF_ERROR(Move(kRecordSession, session.location(), AddSession(session)));
@@ -475,7 +476,7 @@ absl::Status LoadMediationDemoData(const DemoDeps& deps) {
     mv1::TrainingSession training;
     training.set_level(index == 1 ? mv1::TRAINING_LEVEL_STREET : mv1::TRAINING_LEVEL_DISTRICT);
     if (index == 1) training.set_street_id(deps.regions->streets().front()->id());
-    *training.mutable_hold_time() = ToProto(hold);
+    *training.mutable_hold_time() = ToTimestamp(hold);
     training.set_topic(index == 1 ? "街道骨干调解员业务培训" : "全区骨干调解员培训");
     training.set_attendees(index == 1 ? 35 : 120);
     GOV_RETURN_IF_ERROR(
@@ -491,12 +492,12 @@ absl::Status LoadMediationDemoData(const DemoDeps& deps) {
     DisputePlan& plan = disputes[i];
     intake_clock.Set(plan.created);
     cases::NewCase input;
-    input.category = CategoryKey(plan.dispute.category());
+    input.category = EnumKey(plan.dispute.category());
     input.street_id = plan.dispute.region().street_id();
     input.community_id = plan.dispute.region().community_id();
     input.grid_id = plan.dispute.region().grid_id();
     input.payload = SerializeStable(plan.dispute);
-    input.note = absl::StrCat("taken in via ", ChannelKey(plan.dispute.channel()));
+    input.note = absl::StrCat("taken in via ", EnumKey(plan.dispute.channel()));
     GOV_ASSIGN_OR_RETURN(const cases::Case created,
                          intake.Create(Loader(), input, absl::StrCat("demo-dispute-", i),
                                        cases::CaseEngine::RequestHash(input.payload)));

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/mediation/model.h"
 #include "services/mediation/mutations.h"
@@ -245,12 +246,12 @@ absl::Status MediationServiceImpl::DoCreateDispute(const auth::Principal& who,
   stored.clear_outcome_note();
 
   cases::NewCase input;
-  input.category = CategoryKey(stored.category());
+  input.category = EnumKey(stored.category());
   input.street_id = stored.region().street_id();
   input.community_id = stored.region().community_id();
   input.grid_id = stored.region().grid_id();
   input.payload = SerializeStable(stored);
-  input.note = absl::StrCat("taken in via ", ChannelKey(stored.channel()));
+  input.note = absl::StrCat("taken in via ", EnumKey(stored.channel()));
   GOV_ASSIGN_OR_RETURN(
       cases::Case created,
       engine_->Create(who, input, in.request_id(), cases::CaseEngine::RequestHash(input.payload)));
@@ -275,13 +276,13 @@ absl::Status MediationServiceImpl::DoListDisputes(const auth::Principal& who,
     if (state == mv1::DISPUTE_STATE_UNSPECIFIED || !mv1::DisputeState_IsValid(state)) {
       return InvalidField(absl::StrCat("states[", i, "]"), "not a dispute state");
     }
-    request.filter.statuses.push_back(StateKey(state));
+    request.filter.statuses.push_back(EnumKey(state));
   }
   if (!mv1::DisputeCategory_IsValid(in.category())) {
     return InvalidField("category", "not a dispute category");
   }
   if (in.category() != mv1::DISPUTE_CATEGORY_UNSPECIFIED) {
-    request.filter.category = CategoryKey(in.category());
+    request.filter.category = EnumKey(in.category());
   }
   if (in.body_id().size() > kMaxId) {
     return InvalidField("body_id", absl::StrCat("at most ", kMaxId, " characters"));

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/cases/engine.h"
+#include "common/util/proto.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "governance/mediation/v1/mediation.pb.h"
 
@@ -18,35 +19,17 @@ namespace gov::mediation {
 
 namespace mv1 = ::governance::mediation::v1;
 
-// Stored keys are the enum value names without their prefix ("FAMILY" for
-// DISPUTE_CATEGORY_FAMILY), so the store, the counts and the metrics stay readable and do not
-// depend on the enum numbers. The *FromKey functions give nullopt for unknown keys and for the
-// UNSPECIFIED value.
-std::string CategoryKey(mv1::DisputeCategory category);
-std::optional<mv1::DisputeCategory> CategoryFromKey(const std::string& key);
-std::string StateKey(mv1::DisputeState state);
-std::optional<mv1::DisputeState> StateFromKey(const std::string& key);
-std::string ChannelKey(mv1::IntakeChannel channel);
-std::string BodyKindKey(mv1::BodyKind kind);
-std::optional<mv1::BodyKind> BodyKindFromKey(const std::string& key);
-std::string IndustryKey(mv1::Industry industry);
-std::string TrainingLevelKey(mv1::TrainingLevel level);
+// Enums are stored under their keys (gov::EnumKey / gov::EnumFromKey in common/util/proto.h:
+// "FAMILY" for DISPUTE_CATEGORY_FAMILY), so the store, the counts and the metrics stay readable
+// and do not depend on the enum numbers.
 
 // Chinese display name of a category key ("FAMILY" -> "婚姻家庭"); the key itself when unknown.
 std::string CategoryNameZh(const std::string& key);
-
-// Timestamps at the API edge.
-google::protobuf::Timestamp ToProto(absl::Time t);
-absl::Time FromProto(const google::protobuf::Timestamp& t);
 
 // The part of a Dispute the track stores as the case payload: everything the client gave and
 // the mediation work (mediator, sessions, outcome), but none of the fields the engine owns
 // (id, state, body, due time, breach flag, etag, times, history).
 mv1::Dispute StoredPart(const mv1::Dispute& dispute);
-
-// Serialises deterministically (the same message gives the same bytes in every process), so
-// that the bytes can be hashed for idempotent creates.
-std::string SerializeStable(const google::protobuf::Message& message);
 
 // A Dispute from a case: the stored payload plus the engine's fields, and the history when the
 // case carries it. DATA_LOSS when the payload cannot be read.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/mediation/model.h"
 
@@ -70,7 +71,7 @@ cases::Mutation AssignTo(mv1::Mediator mediator) {
 cases::Mutation AddSession(mv1::MediationSession session) {
   return EditDispute([session = std::move(session)](const store::CaseRecord& record,
                                                     mv1::Dispute& dispute) -> absl::Status {
-    if (FromProto(session.hold_time()) < record.create_time) {
+    if (FromTimestamp(session.hold_time()) < record.create_time) {
       return InvalidField("session.hold_time", "before the dispute was taken in");
     }
     *dispute.add_sessions() = session;

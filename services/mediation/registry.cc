@@ -9,6 +9,7 @@
 #include "common/cases/calendar.h"
 #include "common/cases/engine.h"
 #include "common/cases/page_token.h"
+#include "common/util/proto.h"
 #include "common/util/status.h"
 
 namespace gov::mediation {
@@ -44,11 +45,11 @@ std::string RequestHashOf(const std::string& kind, const std::string& payload) {
 }  // namespace
 
 std::string BodyKey(mv1::BodyKind kind, mv1::Industry industry) {
-  return absl::StrCat(BodyKindKey(kind), ":",
-                      industry == mv1::INDUSTRY_UNSPECIFIED ? "" : IndustryKey(industry));
+  return absl::StrCat(EnumKey(kind), ":",
+                      industry == mv1::INDUSTRY_UNSPECIFIED ? "" : EnumKey(industry));
 }
 
-std::string BodyKindPrefix(mv1::BodyKind kind) { return absl::StrCat(BodyKindKey(kind), ":"); }
+std::string BodyKindPrefix(mv1::BodyKind kind) { return absl::StrCat(EnumKey(kind), ":"); }
 
 absl::StatusOr<std::vector<store::EntityRecord>> ListAllEntities(store::Repository* repo,
                                                                  store::EntityFilter filter) {
@@ -70,7 +71,7 @@ absl::StatusOr<BodyRow> DecodeBody(store::EntityRecord record) {
     return absl::DataLossError(absl::StrCat("body ", record.id, ": stored payload is unreadable"));
   }
   row.body.set_id(record.id);
-  *row.body.mutable_create_time() = ToProto(record.create_time);
+  *row.body.mutable_create_time() = ToTimestamp(record.create_time);
   row.record = std::move(record);
   return row;
 }
@@ -82,7 +83,7 @@ absl::StatusOr<mv1::Mediator> DecodeMediator(const store::EntityRecord& record) 
         absl::StrCat("mediator ", record.id, ": stored payload is unreadable"));
   }
   mediator.set_id(record.id);
-  *mediator.mutable_create_time() = ToProto(record.create_time);
+  *mediator.mutable_create_time() = ToTimestamp(record.create_time);
   return mediator;
 }
 
@@ -214,7 +215,7 @@ absl::StatusOr<MediationRegistry::BodyPage> MediationRegistry::ListBodies(
     const mv1::ListMediatingBodiesRequest& request) {
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(request.page_size()));
   const std::string binding =
-      Binding({"bodies", track_, BodyKindKey(request.kind()), request.region().street_id(),
+      Binding({"bodies", track_, EnumKey(request.kind()), request.region().street_id(),
                request.region().community_id()});
   GOV_ASSIGN_OR_RETURN(const std::string after, CursorId(request.page_token(), binding));
 
@@ -334,7 +335,7 @@ absl::StatusOr<mv1::TrainingSession> MediationRegistry::CreateTraining(
   record.track = track_;
   record.kind = kTrainingEntity;
   record.street_id = training.street_id();
-  record.key = DayKey(cal::LocalDay(FromProto(training.hold_time())));
+  record.key = DayKey(cal::LocalDay(FromTimestamp(training.hold_time())));
   record.create_time = now;
   record.update_time = now;
   record.payload = SerializeStable(stored);
@@ -379,7 +380,7 @@ absl::StatusOr<MediationRegistry::TrainingPage> MediationRegistry::ListTrainings
   rows.reserve(records.size());
   for (store::EntityRecord& record : records) {
     GOV_ASSIGN_OR_RETURN(TrainingRow row, DecodeTraining(std::move(record)));
-    SortKey key{absl::ToUnixNanos(FromProto(row.training.hold_time())), row.training.id()};
+    SortKey key{absl::ToUnixNanos(FromTimestamp(row.training.hold_time())), row.training.id()};
     if (after.has_value() && !(key > *after)) continue;
     rows.emplace_back(std::move(key), std::move(row.training));
   }

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/util/proto.h"
 #include "common/util/status.h"
 
 namespace gov::mediation {
@@ -42,8 +43,8 @@ constexpr IndustryOfCategory kIndustries[] = {
 };
 
 std::string HopName(const Hop& hop, mv1::Industry industry) {
-  std::string name = BodyKindKey(hop.kind);
-  if (hop.by_industry) absl::StrAppend(&name, "(", IndustryKey(industry), ")");
+  std::string name = EnumKey(hop.kind);
+  if (hop.by_industry) absl::StrAppend(&name, "(", EnumKey(industry), ")");
   switch (hop.anchor) {
     case Anchor::kCommunity:
       absl::StrAppend(&name, "@community");
@@ -148,9 +149,9 @@ absl::StatusOr<Route> Router::RouteDispute(const mv1::Dispute& dispute) const {
     }
   }
   if (rule == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no mediating body: the routing table has no rule for category ",
-        CategoryKey(dispute.category()), " and channel ", ChannelKey(dispute.channel())));
+    return absl::FailedPreconditionError(
+        absl::StrCat("no mediating body: the routing table has no rule for category ",
+                     EnumKey(dispute.category()), " and channel ", EnumKey(dispute.channel())));
   }
 
   const std::string& street = dispute.region().street_id();
@@ -182,8 +183,8 @@ absl::StatusOr<Route> Router::RouteDispute(const mv1::Dispute& dispute) const {
     if (!bodies.empty()) return Route{std::move(bodies.front()), static_cast<int>(i)};
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      "no mediating body for a ", CategoryKey(dispute.category()), " dispute via ",
-      ChannelKey(dispute.channel()), " in ", street, community.empty() ? "" : "/", community,
+      "no mediating body for a ", EnumKey(dispute.category()), " dispute via ",
+      EnumKey(dispute.channel()), " in ", street, community.empty() ? "" : "/", community,
       " (tried ", absl::StrJoin(tried, ", "), "); register one or name body_id"));
 }
 

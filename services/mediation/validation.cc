@@ -1,6 +1,7 @@
 #include "services/mediation/validation.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/mediation/model.h"
 
@@ -113,7 +114,7 @@ absl::Status ValidateSession(const mv1::MediationSession& session, absl::Time no
   if (session.hold_time().nanos() < 0 || session.hold_time().nanos() > 999999999) {
     return InvalidField(hold_field, "not a valid timestamp");
   }
-  if (FromProto(session.hold_time()) > now) return InvalidField(hold_field, "in the future");
+  if (FromTimestamp(session.hold_time()) > now) return InvalidField(hold_field, "in the future");
   GOV_RETURN_IF_ERROR(
       ValidateText(session.location(), absl::StrCat(field, ".location"), kMaxLocation, false));
   return ValidateText(session.note(), absl::StrCat(field, ".note"), kMaxNote, false);
@@ -154,7 +155,7 @@ absl::Status ValidateNewBody(const mv1::MediatingBody& body,
       if (!region.community_id().empty()) {
         return InvalidField(
             "body.region.community_id",
-            absl::StrCat("must be empty: a ", BodyKindKey(body.kind()), " covers a whole street"));
+            absl::StrCat("must be empty: a ", EnumKey(body.kind()), " covers a whole street"));
       }
       return absl::OkStatus();
     case mv1::BODY_KIND_COMMUNITY_ROOM:
@@ -168,7 +169,7 @@ absl::Status ValidateNewBody(const mv1::MediatingBody& body,
     case mv1::BODY_KIND_INDUSTRY_COMMITTEE:
     case mv1::BODY_KIND_RED_TEAM:
     case mv1::BODY_KIND_COURT_CENTRE:
-      return RequireEmptyRegion(region, BodyKindKey(body.kind()));
+      return RequireEmptyRegion(region, EnumKey(body.kind()));
     case mv1::BODY_KIND_SOCIAL_ORGANISATION:
       return regions.Validate(region, "body.region", /*require_street=*/false);
     default:
@@ -205,7 +206,7 @@ absl::Status ValidateNewTraining(const mv1::TrainingSession& training, absl::Tim
   if (training.hold_time().nanos() < 0 || training.hold_time().nanos() > 999999999) {
     return InvalidField("training.hold_time", "not a valid timestamp");
   }
-  if (FromProto(training.hold_time()) > now) {
+  if (FromTimestamp(training.hold_time()) > now) {
     return InvalidField("training.hold_time", "in the future: record a training once held");
   }
   GOV_RETURN_IF_ERROR(ValidateText(training.topic(), "training.topic", kMaxTopic, true));

@@ -23,6 +23,7 @@
 #include "common/server/server.h"
 #include "common/server/track_main.h"
 #include "common/store/sqlite_store.h"
+#include "common/util/proto.h"
 #include "gmock/gmock.h"
 #include "governance/mediation/v1/mediation.grpc.pb.h"
 #include "governance/v1/indicators.grpc.pb.h"
@@ -264,7 +265,7 @@ class MediationTest : public ::testing::Test {
     mv1::RecordSessionRequest request;
     request.set_id(d.id());
     request.set_etag(d.etag());
-    *request.mutable_session()->mutable_hold_time() = ToProto(hold);
+    *request.mutable_session()->mutable_hold_time() = ToTimestamp(hold);
     request.mutable_session()->set_location("调解室");
     request.mutable_session()->set_note("第一次调解");
     mv1::RecordSessionResponse response;
@@ -361,8 +362,8 @@ class MediationTest : public ::testing::Test {
                       mv1::Industry industry = mv1::INDUSTRY_UNSPECIFIED) {
     mv1::MediatingBody body;
     body.set_kind(kind);
-    body.set_name(absl::StrCat(BodyKindKey(kind), " ", street, community,
-                               industry == mv1::INDUSTRY_UNSPECIFIED ? "" : IndustryKey(industry)));
+    body.set_name(absl::StrCat(EnumKey(kind), " ", street, community,
+                               industry == mv1::INDUSTRY_UNSPECIFIED ? "" : EnumKey(industry)));
     body.mutable_region()->set_street_id(street);
     body.mutable_region()->set_community_id(community);
     body.set_industry(industry);
@@ -413,7 +414,7 @@ class MediationTest : public ::testing::Test {
     mv1::TrainingSession training;
     training.set_level(level);
     training.set_street_id(street);
-    *training.mutable_hold_time() = ToProto(hold);
+    *training.mutable_hold_time() = ToTimestamp(hold);
     training.set_topic("骨干调解员培训");
     training.set_attendees(40);
     mv1::TrainingSession out;
@@ -579,7 +580,7 @@ TEST(MediationSpecTest, SpecIsValidAndMatchesTheProtoStates) {
   ASSERT_TRUE(cases::CaseEngine::ValidateSpec(MediationSpec()).ok());
   // Every stored status is a DisputeState name, so responses can map it back.
   for (const cases::StateSpec& state : MediationSpec().states) {
-    EXPECT_TRUE(StateFromKey(state.name).has_value()) << state.name;
+    EXPECT_TRUE(EnumFromKey<mv1::DisputeState>(state.name).has_value()) << state.name;
   }
   EXPECT_EQ(MediationSpec().states.size(), mv1::DisputeState_descriptor()->value_count() - 1u);
 }
@@ -597,7 +598,7 @@ TEST_F(MediationTest, FullLifecycleWithRoutingAndHistory) {
   EXPECT_EQ(d.parties_size(), 2);
   EXPECT_EQ(d.parties(0).name(), "张某");
   // 1 working day: Wednesday 18 March -> end of Thursday 19 March.
-  EXPECT_EQ(FromProto(d.due_time()), Local(2026, 3, 20));
+  EXPECT_EQ(FromTimestamp(d.due_time()), Local(2026, 3, 20));
   EXPECT_THAT(Actions(d), ElementsAre("Create"));
   EXPECT_EQ(d.history(0).actor(), "operator-gs01");
 
@@ -606,7 +607,7 @@ TEST_F(MediationTest, FullLifecycleWithRoutingAndHistory) {
   ASSERT_TRUE(o.status.ok()) << Describe(o);
   EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_TRIAGED);
   EXPECT_EQ(d.body_id(), b.room_c01) << "a neighbourhood dispute goes to its community's room";
-  EXPECT_EQ(FromProto(d.due_time()), Local(2026, 3, 21));  // 2 wd: Thu, Fri
+  EXPECT_EQ(FromTimestamp(d.due_time()), Local(2026, 3, 21));  // 2 wd: Thu, Fri
 
   o = Assign(kOperator1, d, b.room_mediator, &d);
   ASSERT_TRUE(o.status.ok()) << Describe(o);
@@ -614,13 +615,14 @@ TEST_F(MediationTest, FullLifecycleWithRoutingAndHistory) {
   EXPECT_EQ(d.mediator_id(), b.room_mediator);
 
   clock_.Advance(absl::Hours(24));
-  const absl::Time due_in_mediation = FromProto(d.due_time());
+  const absl::Time due_in_mediation = FromTimestamp(d.due_time());
   o = Session(kMediator1, d, clock_.Now() - absl::Hours(2), &d);
   ASSERT_TRUE(o.status.ok()) << Describe(o);
   EXPECT_EQ(d.state(), mv1::DISPUTE_STATE_IN_MEDIATION);
   ASSERT_EQ(d.sessions_size(), 1);
   EXPECT_EQ(d.sessions(0).location(), "调解室");
-  EXPECT_EQ(FromProto(d.due_time()), due_in_mediation) << "a session does not restart the clock";
+  EXPECT_EQ(FromTimestamp(d.due_time()), due_in_mediation)
+      << "a session does not restart the clock";
 
   o = Outcome_(kMediator1, d, mv1::OUTCOME_AGREED, "双方同意赔偿", &d);
   ASSERT_TRUE(o.status.ok()) << Describe(o);
@@ -925,7 +927,7 @@ TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
       mv1::TrainingSession t;
       t.set_level(mv1::TRAINING_LEVEL_STREET);
       t.set_street_id("GS01");
-      *t.mutable_hold_time() = ToProto(clock_.Now() - absl::Hours(24));
+      *t.mutable_hold_time() = ToTimestamp(clock_.Now() - absl::Hours(24));
       t.set_topic("培训");
       t.set_attendees(10);
       edit(t);
@@ -940,7 +942,7 @@ TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
   training_with("training without time", "training.hold_time",
                 [](auto& t) { t.clear_hold_time(); });
   training_with("training in the future", "training.hold_time", [this](auto& t) {
-    *t.mutable_hold_time() = ToProto(clock_.Now() + absl::Hours(24));
+    *t.mutable_hold_time() = ToTimestamp(clock_.Now() + absl::Hours(24));
   });
   training_with("training without topic", "training.topic", [](auto& t) { t.clear_topic(); });
   training_with("negative attendees", "training.attendees", [](auto& t) { t.set_attendees(-1); });
@@ -1319,7 +1321,7 @@ TEST_F(MediationTest, AuthenticationScopeAndRoles) {
   mv1::TrainingSession training;
   training.set_level(mv1::TRAINING_LEVEL_STREET);
   training.set_street_id("GS01");
-  *training.mutable_hold_time() = ToProto(clock_.Now() - absl::Hours(2));
+  *training.mutable_hold_time() = ToTimestamp(clock_.Now() - absl::Hours(2));
   training.set_topic("培训");
   EXPECT_TRUE(TryCreateTraining(kOperator1, training, nullptr).status.ok());
   training.set_street_id("GS02");
@@ -1389,7 +1391,7 @@ TEST_F(MediationTest, RoutingTableCoversEveryCategoryAndChannel) {
   for (const auto& [category, want] : expected) {
     for (int j = 1; j < channels->value_count(); ++j) {
       const auto channel = static_cast<mv1::IntakeChannel>(channels->value(j)->number());
-      SCOPED_TRACE(absl::StrCat(CategoryKey(category), " via ", ChannelKey(channel)));
+      SCOPED_TRACE(absl::StrCat(EnumKey(category), " via ", EnumKey(channel)));
       absl::StatusOr<Route> with_community =
           router.RouteDispute(NewDispute("GS01", "GS01-C01", category, channel));
       ASSERT_TRUE(with_community.ok()) << with_community.status();
@@ -1422,13 +1424,13 @@ TEST_F(MediationTest, SlaBreachesFollowTheHolidayCalendar) {
   clock_.Set(Local(2026, 2, 13, 10, 0));
   mv1::Dispute received =
       Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
-  EXPECT_EQ(FromProto(received.due_time()), Local(2026, 2, 15)) << "1 wd: the make-up Saturday";
+  EXPECT_EQ(FromTimestamp(received.due_time()), Local(2026, 2, 15)) << "1 wd: the make-up Saturday";
   mv1::Dispute triaged =
       Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_FAMILY));
   clock_.Set(Local(2026, 2, 14, 9, 0));
   ASSERT_TRUE(Triage(kOperator1, triaged, &triaged).status.ok());
   // 2 wd after the make-up Saturday: the holiday is skipped, Tue 24 and Wed 25 Feb count.
-  EXPECT_EQ(FromProto(triaged.due_time()), Local(2026, 2, 26));
+  EXPECT_EQ(FromTimestamp(triaged.due_time()), Local(2026, 2, 26));
 
   auto* track = static_cast<MediationTrack*>(track_.get());
   clock_.Set(Local(2026, 2, 14, 23, 59));
