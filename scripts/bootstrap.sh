@@ -6,7 +6,7 @@
 # Environment:
 #   GOV_DEPS_PREFIX  private prefix for prometheus-cpp when Debian has no candidate for it
 #                    (default /opt/governance/deps)
-#   GOV_SKIP_NPM=1   do not install the npm tools (buf); proto lint tests are then skipped
+#   GOV_SKIP_NPM=1   do not install the npm tools (buf); the buf lint check then fails
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,11 +17,10 @@ stamp="$stamp_dir/bootstrap.stamp"
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates procps tzdata libssl-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libhiredis-dev libsqlite3-dev libpq-dev
+  libabsl-dev libhiredis-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   civetweb libcivetweb-dev libcurl4-openssl-dev zlib1g-dev
-  redis-server redis-tools sqlite3 prometheus yamllint clang-format
-  postgresql
+  redis-server redis-tools sqlite3 prometheus clang-format jq
 )
 
 want_stamp() {
@@ -60,9 +59,27 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 missing="$(missing_packages | tr '\n' ' ')"
+apt_updated=0
+apt_update() {
+  [ "$apt_updated" = 1 ] || "${sudo_cmd[@]}" apt-get update -q
+  apt_updated=1
+}
+
+# The suite starts its own redis-server (and uses only promtool of prometheus): keep the
+# packages' daemons from being started by their install scripts, unless the host already has a
+# policy of its own.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+  "${sudo_cmd[@]}" chmod 0755 "$policy"
+  own_policy=1
+fi
+trap 'if [ "$own_policy" = 1 ]; then "${sudo_cmd[@]}" rm -f "$policy"; fi' EXIT
+
 if [ -n "$missing" ]; then
   echo "bootstrap: installing $missing"
-  "${sudo_cmd[@]}" apt-get update -q
+  apt_update
   # shellcheck disable=SC2086
   "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends $missing
 fi
@@ -71,6 +88,7 @@ fi
 # private prefix (its runtime needs are met on Debian 12; prometheus-cpp-dev's formal dependency
 # on a newer libcurl is why it is unpacked rather than installed).
 if ! have_prometheus_cpp; then
+  apt_update
   if apt-cache policy prometheus-cpp-dev 2>/dev/null | grep -q 'Candidate: [0-9]'; then
     "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends prometheus-cpp-dev
   else
@@ -86,13 +104,14 @@ if ! have_prometheus_cpp; then
       libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libprometheus-cpp-push1.0)
     "${sudo_cmd[@]}" mkdir -p "$deps_prefix"
     for deb in "$work"/*.deb; do "${sudo_cmd[@]}" dpkg -x "$deb" "$deps_prefix"; done
-    rm -rf "$work"
+    "${sudo_cmd[@]}" rm -rf "$work"
   fi
 fi
 
 # npm tools (buf). Debian's nodejs/npm only when npm is absent.
 if [ "${GOV_SKIP_NPM:-0}" != 1 ] && [ ! -x "$here/node_modules/.bin/buf" ]; then
   if ! command -v npm >/dev/null 2>&1; then
+    apt_update
     "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends nodejs npm
   fi
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)

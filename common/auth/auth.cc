@@ -157,6 +157,12 @@ absl::Status TokenAuthenticator::ReloadIfChangedLocked() {
       }
       entry.principal.streets.insert(street);
     }
+    // A street role without streets would silently act on the whole district.
+    if (entry.principal.streets.empty() &&
+        (entry.principal.HasRole(kStreetOperator) || entry.principal.HasRole(kMediator))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".streets: required for street_operator and mediator tokens"));
+    }
     if (!t.expires().empty()) {
       std::string error;
       if (!absl::ParseTime(absl::RFC3339_full, t.expires(), &entry.expires, &error)) {

@@ -17,9 +17,22 @@
 #include "common/server/server.h"
 #include "common/store/sqlite_store.h"
 #include "common/util/status.h"
+#include "grpc/support/log.h"
 
 namespace gov::server {
 namespace {
+
+// gRPC core's own messages (bind failures, transport errors) go through the same JSON log as
+// everything else, so stderr stays one JSON object per line.
+void LogFromGrpc(gpr_log_func_args* args) {
+  const log::Level level = args->severity == GPR_LOG_SEVERITY_ERROR  ? log::Level::kError
+                           : args->severity == GPR_LOG_SEVERITY_INFO ? log::Level::kInfo
+                                                                     : log::Level::kDebug;
+  log::Write(level, args->message != nullptr ? args->message : "",
+             {{"source", "grpc"},
+              {"file", args->file != nullptr ? args->file : ""},
+              {"line", absl::StrCat(args->line)}});
+}
 
 // Runs the track's periodic upkeep (SLA breach scan, indicator gauges) on its own thread until
 // stopped. Each job runs once right away, then every interval; a failing run is logged and
@@ -127,6 +140,7 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   cache::CacheOptions cache_options;
   cache_options.address = config.redis;
   cache_options.pool_size = config.redis_pool;
+  cache_options.connect_timeout = absl::Milliseconds(config.redis_timeout_ms);
   cache_options.command_timeout = absl::Milliseconds(config.redis_timeout_ms);
   cache_options.prefix = absl::StrCat("gov:", config.track, ":");
   rt.cache = cache::Cache::Create(cache_options, registry.get(), clock);
@@ -168,6 +182,7 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
               {{"seconds", absl::StrCat(absl::ToDoubleSeconds(absl::Now() - started))}});
   }
 
+  if (!rt.repo->Ready()) return absl::UnavailableError("store is not ready");
   rt.server->SetServing(true);
   rt.upkeep =
       std::make_unique<Upkeep>(rt.track.get(), config.breach_scan_interval, config.gauge_interval);
@@ -185,6 +200,7 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
 
 int RunTrack(int argc, char** argv, const config::Defaults& defaults, const TrackFactory& make) {
   BlockTerminationSignals();
+  gpr_set_log_function(LogFromGrpc);
 
   auto parsed = config::Parse(defaults, argc, argv);
   if (!parsed.ok()) {

@@ -191,6 +191,8 @@ TEST_F(AuthTest, OpenRefusesMissingOrInvalidFiles) {
                     R"(","principal":"p","roles":["viewer"],"expiry":"2030-01-01T00:00:00Z"}]})"),
        "expiry"},
       {TokenFile({Entry("t", "a", {kViewer}), Entry("t", "b", {kViewer})}), "duplicate"},
+      {TokenFile({Entry("t", "op", {kStreetOperator})}), "streets: required"},
+      {TokenFile({Entry("t", "m", {kMediator})}), "streets: required"},
   };
   for (const auto& [contents, expected] : bad) {
     const std::string path = dir_.File("bad.json");
