@@ -1,6 +1,5 @@
 #include "common/auth/auth.h"
 
-#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -14,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/log/log.h"
+#include "common/util/digest.h"
 #include "common/util/file.h"
 #include "common/util/status.h"
 #include "governance/config/v1/config.pb.h"
@@ -86,23 +86,7 @@ absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::Open(std
   return auth;
 }
 
-std::string TokenAuthenticator::HashToken(std::string_view token) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(token.data(), token.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    // SHA-256 is built into every libcrypto; failing here means the library is broken.
-    log::Error("SHA-256 digest failed in libcrypto");
-    std::abort();
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return hex;
-}
+std::string TokenAuthenticator::HashToken(std::string_view token) { return Sha256Hex(token); }
 
 absl::Status TokenAuthenticator::ReloadIfChangedLocked() {
   const absl::Time now = clock_->Now();

@@ -1,7 +1,5 @@
 #include "common/cases/engine.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -15,6 +13,7 @@
 #include "common/cases/codec.h"
 #include "common/cases/page_token.h"
 #include "common/log/log.h"
+#include "common/util/digest.h"
 #include "common/util/status.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -183,17 +182,7 @@ std::string CaseEngine::CaseKey(std::string_view id) const {
   return absl::StrCat(spec_.track, ":case:", absl::string_view(id.data(), id.size()));
 }
 
-std::string CaseEngine::RequestHash(std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), md.data(), &size, EVP_sha256(), nullptr) != 1) {
-    // Without a digest two different requests could not be told apart; an empty hash never
-    // equals a stored one, so a retry is refused rather than wrongly matched.
-    log::Error("SHA-256 failed");
-    return std::string();
-  }
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md.data()), size));
-}
+std::string CaseEngine::RequestHash(std::string_view bytes) { return Sha256Hex(bytes); }
 
 void CaseEngine::AfterWrite(const store::CaseRecord& record) {
   if (cache_ == nullptr) return;

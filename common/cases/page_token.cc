@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "common/cases/codec.h"
+#include "common/util/digest.h"
 #include "common/util/status.h"
 
 namespace gov::cases {
@@ -20,16 +21,6 @@ constexpr char kTokenMagic[] = "pt1";
 constexpr std::string_view kSealKey = "governance.page-token.v1";
 // Truncated HMAC: 128 bits is far beyond what accidental or casual edits can hit.
 constexpr size_t kSealSize = 16;
-
-std::string Sha256(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), md.data(), &size, EVP_sha256(), nullptr) != 1) {
-    // Only a broken libcrypto fails here; an unverifiable token is then the safe outcome.
-    return std::string();
-  }
-  return std::string(reinterpret_cast<const char*>(md.data()), size);
-}
 
 std::string Seal(std::string_view payload) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
