@@ -1,0 +1,285 @@
+// The benchmark programs end to end: bench_server (the empty-handler baseline) started with
+// fork/exec on a free port with its own token file, driven by loadgen in the closed and the
+// open loop. What is checked is the shape and sanity of loadgen's report — never speed.
+
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/auth/auth.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/support/process.h"
+#include "tests/support/test_support.h"
+
+namespace gov::testing {
+namespace {
+
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+constexpr char kToken[] = "bench-smoke-token-7f3a";
+constexpr absl::Duration kStartTimeout = absl::Seconds(30);
+constexpr absl::Duration kRunTimeout = absl::Seconds(60);
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// The number under `key`; a test failure (and -1) when it is missing or not a number.
+double Number(const Struct& report, const std::string& key) {
+  auto it = report.fields().find(key);
+  if (it == report.fields().end() || it->second.kind_case() != Value::kNumberValue) {
+    ADD_FAILURE() << "report has no number \"" << key << "\"";
+    return -1;
+  }
+  return it->second.number_value();
+}
+
+std::string Text(const Struct& report, const std::string& key) {
+  auto it = report.fields().find(key);
+  if (it == report.fields().end() || it->second.kind_case() != Value::kStringValue) {
+    ADD_FAILURE() << "report has no string \"" << key << "\"";
+    return "";
+  }
+  return it->second.string_value();
+}
+
+bool IsNull(const Struct& report, const std::string& key) {
+  auto it = report.fields().find(key);
+  return it != report.fields().end() && it->second.kind_case() == Value::kNullValue;
+}
+
+// The "errors" object: code name -> count.
+Struct Errors(const Struct& report) {
+  auto it = report.fields().find("errors");
+  if (it == report.fields().end() || it->second.kind_case() != Value::kStructValue) {
+    ADD_FAILURE() << "report has no \"errors\" object";
+    return Struct();
+  }
+  return it->second.struct_value();
+}
+
+// Every key of the contract with scripts/bench.sh.
+void ExpectContractKeys(const Struct& report) {
+  for (const char* key :
+       {"workload",     "mode",          "target",       "concurrency", "channels", "rate",
+        "duration_s",   "requests",      "ok",           "qps",         "p50_ms",   "p90_ms",
+        "p99_ms",       "p999_ms",       "max_ms",       "errors",      "late",     "client_cpu_s",
+        "server_cpu_s", "server_rss_kb", "server_hwm_kb"}) {
+    EXPECT_TRUE(report.fields().contains(key)) << "missing key " << key;
+  }
+}
+
+// Latency percentiles are ordered and within the maximum.
+void ExpectOrderedPercentiles(const Struct& report) {
+  const double p50 = Number(report, "p50_ms");
+  const double p90 = Number(report, "p90_ms");
+  const double p99 = Number(report, "p99_ms");
+  const double p999 = Number(report, "p999_ms");
+  const double max = Number(report, "max_ms");
+  EXPECT_GT(p50, 0);
+  EXPECT_LE(p50, p90);
+  EXPECT_LE(p90, p99);
+  EXPECT_LE(p99, p999);
+  EXPECT_LE(p999, max);
+}
+
+class BenchSmokeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+#ifndef GOV_BENCH_BUILT
+    GTEST_SKIP() << "the benchmarks are not built (GOV_BUILD_BENCH=OFF)";
+#endif
+    WriteFile(
+        dir_.File("tokens.json"),
+        absl::StrCat(R"({"tokens": [{"sha256": ")", auth::TokenAuthenticator::HashToken(kToken),
+                     R"(", "principal": "bench-admin", "roles": ["district_admin"],)",
+                     R"( "expires": "2099-01-01T00:00:00Z"}]})"));
+    Process::Options options;
+    options.args = {BinaryPath("bench/bench_server"),
+                    absl::StrCat("--tokens_file=", dir_.File("tokens.json")), "--workers=2",
+                    "--log_level=warn"};
+    options.stdout_path = dir_.File("server.out");
+    options.stderr_path = dir_.File("server.log");
+    absl::StatusOr<std::unique_ptr<Process>> spawned = Process::Spawn(options);
+    ASSERT_TRUE(spawned.ok()) << spawned.status();
+    server_ = *std::move(spawned);
+
+    // The server prints "port=<n>" once it serves.
+    const absl::Time deadline = absl::Now() + kStartTimeout;
+    while (true) {
+      const std::string out = ReadFile(dir_.File("server.out"));
+      absl::string_view line = out;
+      if (absl::ConsumePrefix(&line, "port=") && absl::ConsumeSuffix(&line, "\n")) {
+        ASSERT_TRUE(absl::SimpleAtoi(line, &port_)) << "bad port line: " << out;
+        break;
+      }
+      ASSERT_TRUE(server_->Running()) << "bench_server exited during start-up; log:\n"
+                                      << ReadFile(dir_.File("server.log"));
+      ASSERT_LT(absl::Now(), deadline) << "bench_server printed no port";
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  std::string target() const { return absl::StrCat("127.0.0.1:", port_); }
+
+  // Runs loadgen with `args` against the server.
+  CommandResult Loadgen(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {BinaryPath("bench/loadgen")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    absl::StatusOr<CommandResult> result = RunCommand(argv, kRunTimeout);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *result : CommandResult{};
+  }
+
+  // A successful run's report: exit 0 and exactly one JSON object on one stdout line.
+  Struct Report(const CommandResult& run) {
+    EXPECT_TRUE(run.status.ok()) << run.status.ToString() << "; stderr:\n" << run.err;
+    EXPECT_TRUE(absl::EndsWith(run.out, "\n")) << run.out;
+    absl::string_view line = run.out;
+    absl::ConsumeSuffix(&line, "\n");
+    EXPECT_FALSE(absl::StrContains(line, "\n")) << "more than one line on stdout:\n" << run.out;
+    Struct report;
+    auto parsed = google::protobuf::util::JsonStringToMessage(std::string(line), &report);
+    EXPECT_TRUE(parsed.ok()) << parsed.ToString() << ": " << run.out;
+    return report;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Process> server_;
+  int port_ = 0;
+};
+
+TEST_F(BenchSmokeTest, ClosedLoopCountsEveryCallAndSamplesTheServer) {
+  const Struct report = Report(
+      Loadgen({absl::StrCat("--target=", target()), absl::StrCat("--token=", kToken),
+               "--workload=empty", "--mode=closed", "--concurrency=4", "--channels=2",
+               "--duration=1", "--warmup=0.2", absl::StrCat("--server_pid=", server_->pid())}));
+  ExpectContractKeys(report);
+  EXPECT_EQ(Text(report, "workload"), "empty");
+  EXPECT_EQ(Text(report, "mode"), "closed");
+  EXPECT_EQ(Text(report, "target"), target());
+  EXPECT_EQ(Number(report, "concurrency"), 4);
+  EXPECT_EQ(Number(report, "channels"), 2);
+  EXPECT_EQ(Number(report, "rate"), 0);
+  EXPECT_EQ(Number(report, "duration_s"), 1);
+  const double requests = Number(report, "requests");
+  EXPECT_GT(requests, 0);
+  EXPECT_EQ(Number(report, "ok"), requests);
+  EXPECT_GT(Number(report, "qps"), 0);
+  EXPECT_EQ(Errors(report).fields_size(), 0);
+  EXPECT_EQ(Number(report, "late"), 0);
+  ExpectOrderedPercentiles(report);
+  EXPECT_GE(Number(report, "client_cpu_s"), 0);
+  EXPECT_GE(Number(report, "server_cpu_s"), 0);
+  const double rss = Number(report, "server_rss_kb");
+  EXPECT_GT(rss, 0);
+  EXPECT_GE(Number(report, "server_hwm_kb"), rss);
+}
+
+TEST_F(BenchSmokeTest, OpenLoopSendsEveryScheduledCall) {
+  const Struct report = Report(Loadgen(
+      {absl::StrCat("--target=", target()), absl::StrCat("--token=", kToken), "--workload=empty",
+       "--mode=open", "--rate=200", "--concurrency=8", "--duration=1", "--warmup=0.2"}));
+  ExpectContractKeys(report);
+  EXPECT_EQ(Text(report, "mode"), "open");
+  EXPECT_EQ(Number(report, "rate"), 200);
+  // The schedule, not the server's speed, decides how many calls the window holds.
+  const double requests = Number(report, "requests");
+  EXPECT_NEAR(requests, 200, 1);
+  EXPECT_EQ(Number(report, "ok"), requests);
+  EXPECT_EQ(Errors(report).fields_size(), 0);
+  EXPECT_GE(Number(report, "late"), 0);
+  ExpectOrderedPercentiles(report);
+  // No --server_pid: the server's figures are null, not zero.
+  EXPECT_TRUE(IsNull(report, "server_cpu_s"));
+  EXPECT_TRUE(IsNull(report, "server_rss_kb"));
+  EXPECT_TRUE(IsNull(report, "server_hwm_kb"));
+}
+
+TEST_F(BenchSmokeTest, WrongTokenIsReportedAsUnauthenticated) {
+  const Struct report =
+      Report(Loadgen({absl::StrCat("--target=", target()), "--token=not-a-known-token",
+                      "--workload=empty", "--concurrency=2", "--duration=0.5", "--warmup=0.1"}));
+  const double requests = Number(report, "requests");
+  EXPECT_GT(requests, 0);
+  EXPECT_EQ(Number(report, "ok"), 0);
+  const Struct errors = Errors(report);
+  ASSERT_TRUE(errors.fields().contains("UNAUTHENTICATED")) << errors.DebugString();
+  EXPECT_EQ(errors.fields().at("UNAUTHENTICATED").number_value(), requests);
+}
+
+TEST_F(BenchSmokeTest, MethodsBesideListIndicatorsAreUnimplemented) {
+  const Struct report =
+      Report(Loadgen({absl::StrCat("--target=", target()), absl::StrCat("--token=", kToken),
+                      "--workload=ranking", "--concurrency=2", "--duration=0.5", "--warmup=0.1"}));
+  const double requests = Number(report, "requests");
+  EXPECT_GT(requests, 0);
+  const Struct errors = Errors(report);
+  ASSERT_TRUE(errors.fields().contains("UNIMPLEMENTED"));
+  EXPECT_EQ(errors.fields().at("UNIMPLEMENTED").number_value(), requests);
+}
+
+TEST_F(BenchSmokeTest, UsageErrorsAndUnreachableTargetsHaveTheirExitCodes) {
+  CommandResult no_target = Loadgen({absl::StrCat("--token=", kToken), "--workload=empty"});
+  EXPECT_TRUE(no_target.status.exited && no_target.status.code == 2) << no_target.status.ToString();
+  EXPECT_TRUE(no_target.out.empty()) << no_target.out;
+
+  CommandResult bad_workload = Loadgen(
+      {absl::StrCat("--target=", target()), absl::StrCat("--token=", kToken), "--workload=nope"});
+  EXPECT_TRUE(bad_workload.status.exited && bad_workload.status.code == 2)
+      << bad_workload.status.ToString();
+
+  CommandResult open_without_rate =
+      Loadgen({absl::StrCat("--target=", target()), absl::StrCat("--token=", kToken),
+               "--workload=empty", "--mode=open"});
+  EXPECT_TRUE(open_without_rate.status.exited && open_without_rate.status.code == 2)
+      << open_without_rate.status.ToString();
+
+  // Nothing listens on a port that was just free.
+  CommandResult unreachable =
+      Loadgen({absl::StrCat("--target=127.0.0.1:", FreePort()), absl::StrCat("--token=", kToken),
+               "--workload=empty", "--connect_timeout=0.5"});
+  EXPECT_TRUE(unreachable.status.exited && unreachable.status.code == 1)
+      << unreachable.status.ToString();
+  EXPECT_TRUE(unreachable.out.empty()) << unreachable.out;
+}
+
+TEST_F(BenchSmokeTest, ServerDrainsOnSigterm) {
+  ASSERT_TRUE(server_->Signal(SIGTERM).ok());
+  absl::StatusOr<ExitStatus> exit = server_->WaitExit(absl::Seconds(30));
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_TRUE(exit->ok()) << exit->ToString();
+}
+
+TEST(BenchServerFlagsTest, RefusesToStartWithoutATokensFile) {
+#ifndef GOV_BENCH_BUILT
+  GTEST_SKIP() << "the benchmarks are not built (GOV_BUILD_BENCH=OFF)";
+#endif
+  absl::StatusOr<CommandResult> run =
+      RunCommand({BinaryPath("bench/bench_server")}, absl::Seconds(30));
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_TRUE(run->status.exited && run->status.code == 2) << run->status.ToString();
+  EXPECT_TRUE(absl::StrContains(run->err, "--tokens_file")) << run->err;
+}
+
+}  // namespace
+}  // namespace gov::testing
