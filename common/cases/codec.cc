@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "common/util/status.h"
 
 namespace gov::cases::codec {
 
@@ -143,6 +144,61 @@ absl::StatusOr<store::CaseRecord> DecodeCaseRecord(std::string_view data) {
   }
   r.priority = static_cast<int32_t>(priority);
   return r;
+}
+
+namespace {
+constexpr char kCachedCaseMagic[] = "gov.cached-case.v1";
+}  // namespace
+
+std::string EncodeCachedCase(const store::CaseRecord& record,
+                             const std::vector<store::HistoryRecord>* history) {
+  Writer w;
+  w.String(kCachedCaseMagic);
+  w.String(EncodeCaseRecord(record));
+  w.Bool(history != nullptr);
+  if (history != nullptr) {
+    w.Int(static_cast<int64_t>(history->size()));
+    for (const store::HistoryRecord& h : *history) {
+      w.Int(h.sequence);
+      w.Time(h.time);
+      w.String(h.actor);
+      w.String(h.action);
+      w.String(h.from_status);
+      w.String(h.to_status);
+      w.String(h.note);
+    }
+  }
+  return w.Release();
+}
+
+absl::StatusOr<CachedCase> DecodeCachedCase(std::string_view data) {
+  Reader in(data);
+  std::string magic;
+  std::string record_bytes;
+  bool has_history = false;
+  if (!in.String(&magic) || magic != kCachedCaseMagic || !in.String(&record_bytes) ||
+      !in.Bool(&has_history)) {
+    return absl::DataLossError("malformed cached case");
+  }
+  CachedCase out;
+  GOV_ASSIGN_OR_RETURN(out.record, DecodeCaseRecord(record_bytes));
+  if (has_history) {
+    int64_t count = 0;
+    if (!in.Int(&count) || count < 0 || count > (int64_t{1} << 20)) {
+      return absl::DataLossError("malformed cached case history");
+    }
+    std::vector<store::HistoryRecord> history(static_cast<size_t>(count));
+    for (store::HistoryRecord& h : history) {
+      if (!in.Int(&h.sequence) || !in.Time(&h.time) || !in.String(&h.actor) ||
+          !in.String(&h.action) || !in.String(&h.from_status) || !in.String(&h.to_status) ||
+          !in.String(&h.note)) {
+        return absl::DataLossError("malformed cached case history");
+      }
+    }
+    out.history = std::move(history);
+  }
+  if (!in.Done()) return absl::DataLossError("malformed cached case");
+  return out;
 }
 
 }  // namespace gov::cases::codec

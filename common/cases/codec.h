@@ -2,8 +2,10 @@
 #define GOV_COMMON_CASES_CODEC_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -52,6 +54,17 @@ class Reader {
 // entry of this format version.
 std::string EncodeCaseRecord(const store::CaseRecord& record);
 absl::StatusOr<store::CaseRecord> DecodeCaseRecord(std::string_view data);
+
+// A case as the engine caches it: the record, and its history when the entry was filled by a
+// read that wanted it (writers cache the record alone; the history of a case only grows with its
+// version, so record and history stored together are one consistent snapshot).
+struct CachedCase {
+  store::CaseRecord record;
+  std::optional<std::vector<store::HistoryRecord>> history;
+};
+std::string EncodeCachedCase(const store::CaseRecord& record,
+                             const std::vector<store::HistoryRecord>* history);
+absl::StatusOr<CachedCase> DecodeCachedCase(std::string_view data);
 
 }  // namespace gov::cases::codec
 

@@ -184,29 +184,54 @@ std::string CaseEngine::CaseKey(std::string_view id) const {
 
 std::string CaseEngine::RequestHash(std::string_view bytes) { return Sha256Hex(bytes); }
 
+int64_t CaseEngine::CacheVersion(int64_t version, bool with_history) {
+  return 2 * version + (with_history ? 1 : 0);
+}
+
 void CaseEngine::AfterWrite(const store::CaseRecord& record) {
   if (cache_ == nullptr) return;
-  cache_->PutVersioned(CaseKey(record.id), record.version, codec::EncodeCaseRecord(record),
-                       spec_.case_ttl);
+  cache_->PutVersioned(CaseKey(record.id), CacheVersion(record.version, false),
+                       codec::EncodeCachedCase(record, nullptr), spec_.case_ttl);
   cache_->BumpGeneration(cache::AggregateScope(spec_.track));
 }
 
-absl::StatusOr<store::CaseRecord> CaseEngine::LoadCase(const std::string& id) {
+absl::StatusOr<Case> CaseEngine::LoadCase(const std::string& id, bool with_history) {
   const std::string key = CaseKey(id);
   if (cache_ != nullptr) {
     if (std::optional<std::string> hit = cache_->GetVersioned(key); hit.has_value()) {
-      absl::StatusOr<store::CaseRecord> cached = codec::DecodeCaseRecord(*hit);
-      if (cached.ok() && cached->track == spec_.track && cached->id == id) return cached;
-      // A foreign or old-format entry: the store answers and the refill below replaces it
-      // once the stored version is higher.
-      log::Debug("unusable cached case", {{"track", spec_.track}, {"id", id}});
+      absl::StatusOr<codec::CachedCase> cached = codec::DecodeCachedCase(*hit);
+      if (cached.ok() && cached->record.track == spec_.track && cached->record.id == id &&
+          (!with_history || cached->history.has_value())) {
+        Case out;
+        out.record = std::move(cached->record);
+        if (cached->history.has_value()) out.history = std::move(*cached->history);
+        return out;
+      }
+      // A foreign or old-format entry, or one without the history asked for: the store
+      // answers and the refill below replaces it.
     }
   }
-  GOV_ASSIGN_OR_RETURN(store::CaseRecord record, repo_->GetCase(spec_.track, id));
-  if (cache_ != nullptr) {
-    cache_->PutVersioned(key, record.version, codec::EncodeCaseRecord(record), spec_.case_ttl);
+  Case out;
+  GOV_ASSIGN_OR_RETURN(out.record, repo_->GetCase(spec_.track, id));
+  if (with_history) {
+    GOV_ASSIGN_OR_RETURN(out.history, repo_->GetHistory(spec_.track, id));
+    // Every change the engine stores adds exactly one history entry, so a case at version v
+    // has v entries. A write between the two reads makes the history longer: read the record
+    // again so that both describe the same version.
+    if (static_cast<int64_t>(out.history.size()) != out.record.version) {
+      GOV_ASSIGN_OR_RETURN(out.record, repo_->GetCase(spec_.track, id));
+      GOV_ASSIGN_OR_RETURN(out.history, repo_->GetHistory(spec_.track, id));
+    }
   }
-  return record;
+  if (cache_ != nullptr) {
+    const bool consistent = static_cast<int64_t>(out.history.size()) == out.record.version;
+    const bool cache_history = with_history && consistent;
+    cache_->PutVersioned(
+        key, CacheVersion(out.record.version, cache_history),
+        codec::EncodeCachedCase(out.record, cache_history ? &out.history : nullptr),
+        spec_.case_ttl);
+  }
+  return out;
 }
 
 absl::StatusOr<Case> CaseEngine::Create(const auth::Principal& who, const NewCase& input,
@@ -272,30 +297,11 @@ absl::StatusOr<Case> CaseEngine::Get(const auth::Principal& who, const std::stri
                                      bool with_history) {
   GOV_RETURN_IF_ERROR(spec_status_);
   if (id.empty()) return InvalidField("id", "required");
-  Case out;
-  GOV_ASSIGN_OR_RETURN(out.record, LoadCase(id));
+  GOV_ASSIGN_OR_RETURN(Case out, LoadCase(id, with_history));
   if (!who.CanAccessStreet(out.record.street_id)) {
     return absl::PermissionDeniedError(absl::StrCat("case ", id, " is outside the caller's scope"));
   }
-  if (!with_history) return out;
-  GOV_ASSIGN_OR_RETURN(out.history, repo_->GetHistory(spec_.track, id));
-  // Every change the engine stores adds exactly one history entry, so a case at version v has
-  // v entries. More entries than the cached version means the cache is behind the store (a
-  // write-through that did not reach Redis): answer from the store and repair the cache.
-  if (static_cast<int64_t>(out.history.size()) > out.record.version) {
-    GOV_ASSIGN_OR_RETURN(out.record, repo_->GetCase(spec_.track, id));
-    if (cache_ != nullptr) {
-      cache_->PutVersioned(CaseKey(id), out.record.version, codec::EncodeCaseRecord(out.record),
-                           spec_.case_ttl);
-    }
-    if (!who.CanAccessStreet(out.record.street_id)) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("case ", id, " is outside the caller's scope"));
-    }
-    if (static_cast<int64_t>(out.history.size()) < out.record.version) {
-      GOV_ASSIGN_OR_RETURN(out.history, repo_->GetHistory(spec_.track, id));
-    }
-  }
+  if (!with_history) out.history.clear();
   return out;
 }
 

@@ -163,13 +163,19 @@ class CaseEngine {
 
   // Cache key of a case ("<track>:case:<id>").
   std::string CaseKey(std::string_view id) const;
+  // Version a cached case entry is stored under: 2v for the record alone (what writers put),
+  // 2v+1 for the record with its history (what a read that wanted the history puts). Redis
+  // keeps the highest, so a richer entry replaces a bare one of the same case version and no
+  // entry of an older case version ever replaces a newer one.
+  static int64_t CacheVersion(int64_t version, bool with_history);
 
   const StateSpec* FindState(std::string_view name) const;
   const TransitionSpec* FindTransition(std::string_view verb) const;
 
  private:
-  // Loads a case from the cache, or from the store (refilling the cache).
-  absl::StatusOr<store::CaseRecord> LoadCase(const std::string& id);
+  // Loads a case (with its history when asked) from the cache, or from the store, refilling
+  // the cache with what was read.
+  absl::StatusOr<Case> LoadCase(const std::string& id, bool with_history);
   // Write-through after a committed change: the new version into the cache, and a new
   // generation for the track's aggregates.
   void AfterWrite(const store::CaseRecord& record);

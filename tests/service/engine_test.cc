@@ -160,6 +160,20 @@ class EngineTest : public ::testing::Test {
     return MetricValue(registry_, "governance_cache_requests_total", {{"result", "hit"}});
   }
 
+  // How many times the store ran `op` (samples of governance_store_query_seconds{op}).
+  uint64_t StoreCalls(const std::string& op) {
+    uint64_t calls = 0;
+    for (const auto& family : registry_.Collect()) {
+      if (family.name != "governance_store_query_seconds") continue;
+      for (const auto& metric : family.metric) {
+        for (const auto& label : metric.label) {
+          if (label.name == "op" && label.value == op) calls += metric.histogram.sample_count;
+        }
+      }
+    }
+    return calls;
+  }
+
   const auth::Principal admin_ = MakePrincipal("admin", {auth::kDistrictAdmin}, {});
   const auth::Principal op1_ = MakePrincipal("op-gs01", {auth::kStreetOperator}, {"GS01"});
   const auth::Principal op2_ = MakePrincipal("op-gs02", {auth::kStreetOperator}, {"GS02"});
@@ -759,6 +773,39 @@ TEST_F(EngineTest, RedisDownMeansSlowerNeverFailingThenTheCacheRecovers) {
   EXPECT_TRUE(engine_->Get(op1_, other.record.id).ok());
 }
 
+TEST_F(EngineTest, ACachedCaseWithHistoryIsServedWithoutTheStore) {
+  Case c = MustCreate(op1_, InStreet("GS01"));
+  c = MustTransition(op1_, "Triage", c);
+  auto first = engine_->Get(op1_, c.record.id, true);  // fills record + history
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->history.size(), 2u);
+  const uint64_t cases_read = StoreCalls("get_case");
+  const uint64_t history_read = StoreCalls("get_history");
+  const double hits = CacheHits();
+  for (int i = 0; i < 3; ++i) {
+    auto again = engine_->Get(op1_, c.record.id, true);
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_EQ(again->record.version, c.record.version);
+    ASSERT_EQ(again->history.size(), 2u);
+    EXPECT_EQ(again->history[1].action, "Triage");
+  }
+  EXPECT_EQ(StoreCalls("get_case"), cases_read);
+  EXPECT_EQ(StoreCalls("get_history"), history_read);
+  EXPECT_EQ(CacheHits(), hits + 3);
+
+  // A write replaces the entry with the bare record; the next read with history goes to the
+  // store once and caches the new history.
+  c = MustTransition(op1_, "AddNote", c);
+  auto after = engine_->Get(op1_, c.record.id, true);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->history.size(), 3u);
+  EXPECT_EQ(StoreCalls("get_history"), history_read + 1);
+  auto cached = engine_->Get(op1_, c.record.id, true);
+  ASSERT_TRUE(cached.ok()) << cached.status();
+  EXPECT_EQ(cached->history.size(), 3u);
+  EXPECT_EQ(StoreCalls("get_history"), history_read + 1);
+}
+
 TEST_F(EngineTest, TheCacheNeverServesAStaleCase) {
   Case c = MustCreate(op1_, InStreet("GS01"));
   const std::string key = engine_->CaseKey(c.record.id);
@@ -767,7 +814,8 @@ TEST_F(EngineTest, TheCacheNeverServesAStaleCase) {
     const store::CaseRecord old = c.record;
     c = MustTransition(op1_, step == 0 ? "Triage" : "AddNote", c);
     // A slow reader putting back what it read before the write cannot undo it.
-    cache_->PutVersioned(key, old.version, codec::EncodeCaseRecord(old), absl::Minutes(1));
+    cache_->PutVersioned(key, CaseEngine::CacheVersion(old.version, true),
+                         codec::EncodeCachedCase(old, nullptr), absl::Minutes(1));
     for (bool history : {false, true}) {
       auto got = engine_->Get(op1_, c.record.id, history);
       ASSERT_TRUE(got.ok()) << got.status();
