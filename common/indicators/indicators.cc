@@ -85,6 +85,15 @@ absl::StatusOr<std::optional<int64_t>> FigureForKey(const EvalContext& ctx,
     return std::optional<int64_t>(r->value);
   };
   if (!ctx.street_id.empty()) return latest(ctx.street_id);
+  if (!ctx.streets.empty()) {
+    // Several streets: theirs only; the district's own row covers streets outside the scope.
+    std::optional<int64_t> sum;
+    for (const std::string& street : ctx.streets) {
+      GOV_ASSIGN_OR_RETURN(std::optional<int64_t> part, latest(street));
+      if (part.has_value()) sum = sum.value_or(0) + *part;
+    }
+    return sum;
+  }
   GOV_ASSIGN_OR_RETURN(std::optional<int64_t> district, latest(""));
   if (district.has_value() || ctx.regions == nullptr) return district;
   std::optional<int64_t> sum;
@@ -124,6 +133,7 @@ store::CountQuery CountsFor(const EvalContext& ctx) {
   q.track = ctx.track;
   q.first = ctx.days.first;
   q.last = ctx.days.last;
+  q.streets = ctx.streets;
   q.street_id = ctx.street_id;
   q.community_id = ctx.community_id;
   return q;
@@ -162,6 +172,11 @@ Figure FigureOf(const store::FigureRecord& r) {
 }
 
 }  // namespace
+
+int64_t RatioBasisPoints(int64_t numerator, int64_t denominator) {
+  if (denominator == 0) return 0;
+  return DivRound(static_cast<__int128>(numerator) * kBasis, denominator);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Grading
@@ -264,7 +279,7 @@ Measure Ratio(Measure numerator, Measure denominator) {
     GOV_ASSIGN_OR_RETURN(const Value n, numerator(ctx));
     GOV_ASSIGN_OR_RETURN(const Value d, denominator(ctx));
     if (!n.has_data || !d.has_data || d.value == 0) return Value::Missing();
-    return Value{DivRound(static_cast<__int128>(n.value) * kBasis, d.value)};
+    return Value{RatioBasisPoints(n.value, d.value)};
   };
 }
 
@@ -333,7 +348,8 @@ const FigureSpec* IndicatorEngine::FindFigure(std::string_view id) const {
 }
 
 EvalContext IndicatorEngine::MakeContext(const Period& period, const std::string& street_id,
-                                         const std::string& community_id) const {
+                                         const std::string& community_id,
+                                         std::vector<std::string> streets) const {
   EvalContext ctx;
   ctx.track = track_;
   ctx.now = clock_->Now();
@@ -341,6 +357,7 @@ EvalContext IndicatorEngine::MakeContext(const Period& period, const std::string
   ctx.days = cal::Resolve(ctx.period, ctx.now);
   ctx.street_id = street_id;
   ctx.community_id = community_id;
+  ctx.streets = std::move(streets);
   ctx.repo = repo_;
   ctx.regions = regions_;
   return ctx;
@@ -394,7 +411,7 @@ absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
 }
 
 absl::StatusOr<IndicatorEngine::RegionScope> IndicatorEngine::ResolveRegion(
-    const auth::Principal& who, const governance::v1::RegionRef& region, bool single_region) const {
+    const auth::Principal& who, const governance::v1::RegionRef& region) const {
   if (regions_ == nullptr) return absl::InternalError("no region registry");
   GOV_RETURN_IF_ERROR(regions_->Validate(region, "region", /*require_street=*/false));
   if (!region.grid_id().empty()) {
@@ -415,10 +432,7 @@ absl::StatusOr<IndicatorEngine::RegionScope> IndicatorEngine::ResolveRegion(
     scope.street_id = *who.streets.begin();
     return scope;
   }
-  if (single_region) {
-    return InvalidField("region.street_id",
-                        "required: the caller's scope has several streets; name one");
-  }
+  // Several streets and none named: all of them together (the caller's whole scope).
   scope.streets.assign(who.streets.begin(), who.streets.end());
   std::sort(scope.streets.begin(), scope.streets.end());
   return scope;
@@ -449,8 +463,7 @@ absl::Status IndicatorEngine::CachedAggregate(const std::string& key,
 absl::StatusOr<governance::v1::ListIndicatorsResponse> IndicatorEngine::List(
     const auth::Principal& who, const governance::v1::ListIndicatorsRequest& request) {
   GOV_RETURN_IF_ERROR(CheckPeriod(request.period(), "period"));
-  GOV_ASSIGN_OR_RETURN(const RegionScope scope,
-                       ResolveRegion(who, request.region(), /*single_region=*/true));
+  GOV_ASSIGN_OR_RETURN(const RegionScope scope, ResolveRegion(who, request.region()));
   for (const std::string& id : request.indicator_ids()) {
     const bool known = std::any_of(specs_.begin(), specs_.end(),
                                    [&](const IndicatorSpec& s) { return s.id == id; });
@@ -459,9 +472,11 @@ absl::StatusOr<governance::v1::ListIndicatorsResponse> IndicatorEngine::List(
                           absl::StrCat("unknown indicator \"", id, "\" for ", track_));
     }
   }
-  const EvalContext ctx = MakeContext(request.period(), scope.street_id, scope.community_id);
-  const std::string key = absl::StrCat("ind:", cal::PeriodKey(ctx.period), ":", scope.street_id,
-                                       ":", scope.community_id);
+  const EvalContext ctx =
+      MakeContext(request.period(), scope.street_id, scope.community_id, scope.streets);
+  const std::string key =
+      absl::StrCat("ind:", cal::PeriodKey(ctx.period), ":", scope.street_id, ":",
+                   scope.community_id, ":", absl::StrJoin(scope.streets, ","));
   governance::v1::ListIndicatorsResponse all;
   GOV_RETURN_IF_ERROR(CachedAggregate(key, &all, [&]() -> absl::Status {
     all.set_track(track_);
@@ -496,9 +511,9 @@ absl::StatusOr<governance::v1::ListRankingsResponse> IndicatorEngine::Rankings(
   const int limit =
       request.limit() == 0 ? kDefaultRankingLimit : std::min(request.limit(), kMaxRankingLimit);
   GOV_RETURN_IF_ERROR(CheckPeriod(request.period(), "period"));
-  GOV_ASSIGN_OR_RETURN(const RegionScope scope,
-                       ResolveRegion(who, request.region(), /*single_region=*/false));
-  const EvalContext ctx = MakeContext(request.period(), scope.street_id, scope.community_id);
+  GOV_ASSIGN_OR_RETURN(const RegionScope scope, ResolveRegion(who, request.region()));
+  const EvalContext ctx =
+      MakeContext(request.period(), scope.street_id, scope.community_id, scope.streets);
   const std::string key = absl::StrCat("rank:", static_cast<int>(dimension), ":",
                                        cal::PeriodKey(ctx.period), ":", scope.street_id, ":",
                                        scope.community_id, ":", absl::StrJoin(scope.streets, ","));
@@ -506,7 +521,6 @@ absl::StatusOr<governance::v1::ListRankingsResponse> IndicatorEngine::Rankings(
   governance::v1::ListRankingsResponse all;
   GOV_RETURN_IF_ERROR(CachedAggregate(key, &all, [&]() -> absl::Status {
     store::CountQuery q = CountsFor(ctx);
-    q.streets = scope.streets;
     std::string store::CountRow::*field = nullptr;
     switch (dimension) {
       case governance::v1::RANKING_DIMENSION_STREET:

@@ -32,8 +32,11 @@ struct EvalContext {
   std::string track;
   governance::v1::Period period;  // normalised (never year 0)
   cal::DayRange days;             // the period's days
-  std::string street_id;          // "" = whole district
+  std::string street_id;          // "" = whole district (or `streets`)
   std::string community_id;       // "" = whole street/district
+  // With street_id "": only these streets, taken together (the scope of a principal of
+  // several streets); empty = the whole district. Measures sum their figures over them.
+  std::vector<std::string> streets;
   store::Repository* repo = nullptr;
   const regions::RegionRegistry* regions = nullptr;
   absl::Time now;
@@ -66,6 +69,12 @@ struct IndicatorSpec {
   int64_t at_risk_from = 9000;
 };
 
+// numerator * 10000 / denominator (a share in basis points), rounded half away from zero and
+// clamped to the int64 range; 0 when the denominator is 0 (callers treat that as no data).
+// The one rounding every rate of every track uses, so that a rate computed by a track's own
+// measure agrees with Ratio() on the same counts.
+int64_t RatioBasisPoints(int64_t numerator, int64_t denominator);
+
 // Measures built from data, so tracks declare rather than code them.
 // Figure recorded through IndicatorsService.RecordFigure for the period (summed over streets
 // when the context is district-wide and the figure is recorded per street; the district row
@@ -73,10 +82,11 @@ struct IndicatorSpec {
 //
 // Precisely, for one period key: a street context takes that street's latest revision; the
 // district takes its own row ("" street) when recorded, else the sum of the streets that have
-// one. A context whose days are not the period's own days (year to date), or a quarter or year
-// with no figure of its own, sums the months it spans. A sum counts the parts recorded and is
-// missing only when none is. Figures are not kept per community: a community context has no
-// data.
+// one; a context of several streets (EvalContext::streets) the sum of those of them that have
+// one (district rows are not theirs). A context whose days are not the period's own days (year to
+// date), or a quarter or year with no figure of its own, sums the months it spans. A sum counts the
+// parts recorded and is missing only when none is. Figures are not kept per community: a community
+// context has no data.
 Measure RecordedFigure(std::string figure_id);
 // Cases opened in the period (optionally only these categories).
 Measure CasesOpened(std::vector<std::string> categories = {});
@@ -118,11 +128,13 @@ class IndicatorEngine {
                   cache::Cache* cache, const regions::RegionRegistry* regions, const Clock* clock,
                   prometheus::Registry* registry);
 
-  // ListIndicators with validation and scope (a street principal asking for the district gets
-  // its own street; asking for another street is PERMISSION_DENIED; a principal of several
-  // streets must name one: INVALID_ARGUMENT "region.street_id"). Indicators are per district,
-  // street or community, not per grid. Results are cached per (period, region) for 60 s under
-  // the aggregate generation.
+  // ListIndicators with validation and scope. An empty request is the current month over the
+  // caller's whole scope: the district for a district-wide principal, its street for a
+  // principal of one street, and its streets taken together (figures summed over them, the
+  // response's region left empty) for a principal of several. Asking for a street outside the
+  // scope is PERMISSION_DENIED. Indicators are per district, street or community, not per
+  // grid. Results are cached per (period, region, scope) for 60 s under the aggregate
+  // generation.
   absl::StatusOr<governance::v1::ListIndicatorsResponse> List(
       const auth::Principal& who, const governance::v1::ListIndicatorsRequest& request);
   // Cases opened in the period grouped by a declared dimension; competition ranking (1, 2, 2,
@@ -162,13 +174,13 @@ class IndicatorEngine {
   struct RegionScope {
     std::string street_id;             // "" = district or `streets`
     std::string community_id;          // "" = whole street
-    std::vector<std::string> streets;  // several streets of a multi-street caller (rankings)
+    std::vector<std::string> streets;  // several streets of a multi-street caller, sorted
   };
   absl::StatusOr<RegionScope> ResolveRegion(const auth::Principal& who,
-                                            const governance::v1::RegionRef& region,
-                                            bool single_region) const;
+                                            const governance::v1::RegionRef& region) const;
   EvalContext MakeContext(const governance::v1::Period& period, const std::string& street_id,
-                          const std::string& community_id) const;
+                          const std::string& community_id,
+                          std::vector<std::string> streets = {}) const;
   // Cache-aside under the aggregate generation: `compute` fills `out` on a miss.
   absl::Status CachedAggregate(const std::string& key, google::protobuf::Message* out,
                                const std::function<absl::Status()>& compute);

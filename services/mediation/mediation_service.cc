@@ -151,20 +151,18 @@ grpc::ServerUnaryReactor* MediationServiceImpl::GetMediatingBody(
     grpc::CallbackServerContext* context, const mv1::GetMediatingBodyRequest* request,
     mv1::GetMediatingBodyResponse* response) {
   return handlers_->Unary(context, "GetMediatingBody", Access::kRead,
-                          [this, request, response](const Call&) -> absl::Status {
-                            GOV_RETURN_IF_ERROR(ValidateId(request->id(), "id"));
-                            GOV_ASSIGN_OR_RETURN(*response->mutable_body(),
-                                                 registry_->GetBody(request->id()));
-                            return absl::OkStatus();
+                          [this, request, response](const Call& call) {
+                            return DoGetBody(call.principal, *request, response->mutable_body());
                           });
 }
 
 grpc::ServerUnaryReactor* MediationServiceImpl::ListMediatingBodies(
     grpc::CallbackServerContext* context, const mv1::ListMediatingBodiesRequest* request,
     mv1::ListMediatingBodiesResponse* response) {
-  return handlers_->Unary(
-      context, "ListMediatingBodies", Access::kRead,
-      [this, request, response](const Call&) { return DoListBodies(*request, response); });
+  return handlers_->Unary(context, "ListMediatingBodies", Access::kRead,
+                          [this, request, response](const Call& call) {
+                            return DoListBodies(call.principal, *request, response);
+                          });
 }
 
 grpc::ServerUnaryReactor* MediationServiceImpl::CreateMediator(
@@ -179,9 +177,10 @@ grpc::ServerUnaryReactor* MediationServiceImpl::CreateMediator(
 grpc::ServerUnaryReactor* MediationServiceImpl::ListMediators(
     grpc::CallbackServerContext* context, const mv1::ListMediatorsRequest* request,
     mv1::ListMediatorsResponse* response) {
-  return handlers_->Unary(
-      context, "ListMediators", Access::kRead,
-      [this, request, response](const Call&) { return DoListMediators(*request, response); });
+  return handlers_->Unary(context, "ListMediators", Access::kRead,
+                          [this, request, response](const Call& call) {
+                            return DoListMediators(call.principal, *request, response);
+                          });
 }
 
 grpc::ServerUnaryReactor* MediationServiceImpl::CreateTrainingSession(
@@ -197,9 +196,10 @@ grpc::ServerUnaryReactor* MediationServiceImpl::CreateTrainingSession(
 grpc::ServerUnaryReactor* MediationServiceImpl::ListTrainingSessions(
     grpc::CallbackServerContext* context, const mv1::ListTrainingSessionsRequest* request,
     mv1::ListTrainingSessionsResponse* response) {
-  return handlers_->Unary(
-      context, "ListTrainingSessions", Access::kRead,
-      [this, request, response](const Call&) { return DoListTrainings(*request, response); });
+  return handlers_->Unary(context, "ListTrainingSessions", Access::kRead,
+                          [this, request, response](const Call& call) {
+                            return DoListTrainings(call.principal, *request, response);
+                          });
 }
 
 // ---- Disputes ----
@@ -308,16 +308,19 @@ absl::Status MediationServiceImpl::DoTriage(const auth::Principal& who,
                                             mv1::Dispute* out) {
   GOV_RETURN_IF_ERROR(ValidateMove(in.id(), in.etag()));
   GOV_RETURN_IF_ERROR(ValidateText(in.note(), "note", kMaxNote, false));
-  std::optional<mv1::MediatingBody> named;
-  if (!in.body_id().empty()) {
-    GOV_RETURN_IF_ERROR(ValidateId(in.body_id(), "body_id"));
-    GOV_ASSIGN_OR_RETURN(named, Referenced(registry_->GetBody(in.body_id()), "body_id",
-                                           "mediating body", in.body_id()));
-  }
-  // The routing table is consulted inside the mutation, that is after the engine checked
-  // role, scope, etag and state, so a caller who may not triage (or a dispute past triage)
-  // gets that answer rather than a routing one.
-  return Move(who, kTriage, in.id(), in.etag(), in.note(), RouteTo(std::move(named), router_), out);
+  if (!in.body_id().empty()) GOV_RETURN_IF_ERROR(ValidateId(in.body_id(), "body_id"));
+  // The named body is looked up, and the routing table consulted, inside the mutation, that is
+  // after the engine checked role, scope, etag and state: a caller who may not triage this
+  // dispute (or a dispute past triage) gets that answer, and learns nothing of the registry.
+  const cases::Mutation route = [this, &who, &in](store::CaseRecord& record) -> absl::Status {
+    std::optional<mv1::MediatingBody> named;
+    if (!in.body_id().empty()) {
+      GOV_ASSIGN_OR_RETURN(named, Referenced(registry_->GetBody(who, in.body_id()), "body_id",
+                                             "mediating body", in.body_id()));
+    }
+    return RouteTo(std::move(named), router_)(record);
+  };
+  return Move(who, kTriage, in.id(), in.etag(), in.note(), route, out);
 }
 
 absl::Status MediationServiceImpl::DoAssign(const auth::Principal& who,
@@ -326,10 +329,14 @@ absl::Status MediationServiceImpl::DoAssign(const auth::Principal& who,
   GOV_RETURN_IF_ERROR(ValidateMove(in.id(), in.etag()));
   GOV_RETURN_IF_ERROR(ValidateId(in.mediator_id(), "mediator_id"));
   GOV_RETURN_IF_ERROR(ValidateText(in.note(), "note", kMaxNote, false));
-  GOV_ASSIGN_OR_RETURN(const mv1::Mediator mediator,
-                       Referenced(registry_->GetMediator(in.mediator_id()), "mediator_id",
-                                  "mediator", in.mediator_id()));
-  return Move(who, kAssignMediator, in.id(), in.etag(), in.note(), AssignTo(mediator), out);
+  // Looked up after the engine's checks, as in DoTriage.
+  const cases::Mutation assign = [this, &who, &in](store::CaseRecord& record) -> absl::Status {
+    GOV_ASSIGN_OR_RETURN(mv1::Mediator mediator,
+                         Referenced(registry_->GetMediator(who, in.mediator_id()), "mediator_id",
+                                    "mediator", in.mediator_id()));
+    return AssignTo(std::move(mediator))(record);
+  };
+  return Move(who, kAssignMediator, in.id(), in.etag(), in.note(), assign, out);
 }
 
 absl::Status MediationServiceImpl::DoRecordSession(const auth::Principal& who,
@@ -387,14 +394,23 @@ absl::Status MediationServiceImpl::DoCreateBody(const auth::Principal& who,
   return absl::OkStatus();
 }
 
-absl::Status MediationServiceImpl::DoListBodies(const mv1::ListMediatingBodiesRequest& in,
+absl::Status MediationServiceImpl::DoGetBody(const auth::Principal& who,
+                                             const mv1::GetMediatingBodyRequest& in,
+                                             mv1::MediatingBody* out) {
+  GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
+  GOV_ASSIGN_OR_RETURN(*out, registry_->GetBody(who, in.id()));
+  return absl::OkStatus();
+}
+
+absl::Status MediationServiceImpl::DoListBodies(const auth::Principal& who,
+                                                const mv1::ListMediatingBodiesRequest& in,
                                                 mv1::ListMediatingBodiesResponse* out) {
   if (!mv1::BodyKind_IsValid(in.kind())) return InvalidField("kind", "not a body kind");
   GOV_RETURN_IF_ERROR(regions_->Validate(in.region(), "region", /*require_street=*/false));
   if (!in.region().grid_id().empty()) {
     return InvalidField("region.grid_id", "bodies cover streets and communities, not grids");
   }
-  GOV_ASSIGN_OR_RETURN(MediationRegistry::BodyPage page, registry_->ListBodies(in));
+  GOV_ASSIGN_OR_RETURN(MediationRegistry::BodyPage page, registry_->ListBodies(who, in));
   for (mv1::MediatingBody& body : page.bodies) *out->add_bodies() = std::move(body);
   out->set_next_page_token(std::move(page.next_page_token));
   return absl::OkStatus();
@@ -403,15 +419,17 @@ absl::Status MediationServiceImpl::DoListBodies(const mv1::ListMediatingBodiesRe
 absl::Status MediationServiceImpl::DoCreateMediator(const auth::Principal& who,
                                                     const mv1::CreateMediatorRequest& in,
                                                     mv1::Mediator* out) {
-  GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
-  GOV_RETURN_IF_ERROR(ValidateNewMediator(in.mediator()));
   if (!who.HasAnyRole({auth::kDistrictAdmin, auth::kStreetOperator})) {
     return absl::PermissionDeniedError(
         absl::StrCat("principal ", who.id, " may not register mediators"));
   }
+  GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
+  GOV_RETURN_IF_ERROR(ValidateNewMediator(in.mediator()));
+  // Another street's body is PERMISSION_DENIED here already; a district-level one is read by
+  // everyone but staffed by the district only.
   GOV_ASSIGN_OR_RETURN(const mv1::MediatingBody body,
-                       Referenced(registry_->GetBody(in.mediator().body_id()), "mediator.body_id",
-                                  "mediating body", in.mediator().body_id()));
+                       Referenced(registry_->GetBody(who, in.mediator().body_id()),
+                                  "mediator.body_id", "mediating body", in.mediator().body_id()));
   if (!who.HasRole(auth::kDistrictAdmin) && !who.CanAccessStreet(body.region().street_id())) {
     return absl::PermissionDeniedError(
         absl::StrCat("body ", body.id(), " is outside the caller's streets"));
@@ -420,12 +438,13 @@ absl::Status MediationServiceImpl::DoCreateMediator(const auth::Principal& who,
   return absl::OkStatus();
 }
 
-absl::Status MediationServiceImpl::DoListMediators(const mv1::ListMediatorsRequest& in,
+absl::Status MediationServiceImpl::DoListMediators(const auth::Principal& who,
+                                                   const mv1::ListMediatorsRequest& in,
                                                    mv1::ListMediatorsResponse* out) {
   if (in.body_id().size() > kMaxId) {
     return InvalidField("body_id", absl::StrCat("at most ", kMaxId, " characters"));
   }
-  GOV_ASSIGN_OR_RETURN(MediationRegistry::MediatorPage page, registry_->ListMediators(in));
+  GOV_ASSIGN_OR_RETURN(MediationRegistry::MediatorPage page, registry_->ListMediators(who, in));
   for (mv1::Mediator& mediator : page.mediators) *out->add_mediators() = std::move(mediator);
   out->set_next_page_token(std::move(page.next_page_token));
   return absl::OkStatus();
@@ -434,30 +453,35 @@ absl::Status MediationServiceImpl::DoListMediators(const mv1::ListMediatorsReque
 absl::Status MediationServiceImpl::DoCreateTraining(const auth::Principal& who,
                                                     const mv1::CreateTrainingSessionRequest& in,
                                                     mv1::TrainingSession* out) {
-  GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
-  GOV_RETURN_IF_ERROR(ValidateNewTraining(in.training(), clock_->Now(), *regions_));
+  // Decided on the level and street as given, before they are validated: a street outside the
+  // scope (unknown or not) and anything but a street-level training are refused alike.
   if (!who.HasRole(auth::kDistrictAdmin)) {
-    const bool own_street_training = who.HasRole(auth::kStreetOperator) &&
-                                     in.training().level() == mv1::TRAINING_LEVEL_STREET &&
-                                     who.CanAccessStreet(in.training().street_id());
-    if (!own_street_training) {
+    if (!who.HasRole(auth::kStreetOperator)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("principal ", who.id, " may not record trainings"));
+    }
+    if (in.training().level() != mv1::TRAINING_LEVEL_STREET ||
+        !who.CanAccessStreet(in.training().street_id())) {
       return absl::PermissionDeniedError(absl::StrCat(
           "principal ", who.id, " may only record street-level trainings of its own streets"));
     }
   }
+  GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
+  GOV_RETURN_IF_ERROR(ValidateNewTraining(in.training(), clock_->Now(), *regions_));
   GOV_ASSIGN_OR_RETURN(*out, registry_->CreateTraining(in.training(), in.request_id()));
   return absl::OkStatus();
 }
 
-absl::Status MediationServiceImpl::DoListTrainings(const mv1::ListTrainingSessionsRequest& in,
+absl::Status MediationServiceImpl::DoListTrainings(const auth::Principal& who,
+                                                   const mv1::ListTrainingSessionsRequest& in,
                                                    mv1::ListTrainingSessionsResponse* out) {
-  if (in.year() != 0 && (in.year() < 2000 || in.year() > 2100)) {
-    return InvalidField("year", "0 (all) or 2000..2100");
+  if (in.year() != 0 && (in.year() < kMinYear || in.year() > kMaxYear)) {
+    return InvalidField("year", absl::StrCat("0 (all) or ", kMinYear, "..", kMaxYear));
   }
   if (!in.street_id().empty() && !regions_->HasStreet(in.street_id())) {
     return InvalidField("street_id", absl::StrCat("unknown street \"", in.street_id(), "\""));
   }
-  GOV_ASSIGN_OR_RETURN(MediationRegistry::TrainingPage page, registry_->ListTrainings(in));
+  GOV_ASSIGN_OR_RETURN(MediationRegistry::TrainingPage page, registry_->ListTrainings(who, in));
   for (mv1::TrainingSession& training : page.trainings) {
     *out->add_trainings() = std::move(training);
   }

@@ -39,7 +39,11 @@ struct MediationServiceDeps {
 //    streets (a street staffs its committee and community rooms);
 //  - trainings: by district administrators, or by a street operator for a street-level training
 //    of its own streets;
-//  - the registry is read by any authenticated caller (it holds no personal data of parties).
+//  - the registry is read by any authenticated caller within its streets: rows of its streets
+//    and the district-level ones (another street's body is PERMISSION_DENIED); mediators'
+//    names only for handling roles.
+// Write permissions are settled before the request is validated or anything is looked up,
+// so a caller who may not act learns nothing about the registry or the disputes.
 class MediationServiceImpl final
     : public governance::mediation::v1::MediationService::CallbackService {
  public:
@@ -99,7 +103,8 @@ class MediationServiceImpl final
       mv1::ListTrainingSessionsResponse* response) override;
 
  private:
-  // One per RPC: validation, then the engine or the registry; `out` is filled on success.
+  // One per RPC: the caller's permission where the engine does not check it, validation, then
+  // the engine or the registry (reads for the caller); `out` is filled on success.
   absl::Status DoCreateDispute(const auth::Principal& who, const mv1::CreateDisputeRequest& in,
                                mv1::Dispute* out);
   absl::Status DoGetDispute(const auth::Principal& who, const mv1::GetDisputeRequest& in,
@@ -122,16 +127,19 @@ class MediationServiceImpl final
 
   absl::Status DoCreateBody(const auth::Principal& who, const mv1::CreateMediatingBodyRequest& in,
                             mv1::MediatingBody* out);
-  absl::Status DoListBodies(const mv1::ListMediatingBodiesRequest& in,
+  absl::Status DoGetBody(const auth::Principal& who, const mv1::GetMediatingBodyRequest& in,
+                         mv1::MediatingBody* out);
+  absl::Status DoListBodies(const auth::Principal& who, const mv1::ListMediatingBodiesRequest& in,
                             mv1::ListMediatingBodiesResponse* out);
   absl::Status DoCreateMediator(const auth::Principal& who, const mv1::CreateMediatorRequest& in,
                                 mv1::Mediator* out);
-  absl::Status DoListMediators(const mv1::ListMediatorsRequest& in,
+  absl::Status DoListMediators(const auth::Principal& who, const mv1::ListMediatorsRequest& in,
                                mv1::ListMediatorsResponse* out);
   absl::Status DoCreateTraining(const auth::Principal& who,
                                 const mv1::CreateTrainingSessionRequest& in,
                                 mv1::TrainingSession* out);
-  absl::Status DoListTrainings(const mv1::ListTrainingSessionsRequest& in,
+  absl::Status DoListTrainings(const auth::Principal& who,
+                               const mv1::ListTrainingSessionsRequest& in,
                                mv1::ListTrainingSessionsResponse* out);
 
   // Takes `verb` through the engine and answers with the dispute as this write left it

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/cases/calendar.h"
 #include "common/cases/engine.h"
 #include "common/cases/page_token.h"
@@ -42,7 +43,37 @@ std::string RequestHashOf(const std::string& kind, const std::string& payload) {
   return cases::CaseEngine::RequestHash(absl::StrCat(kind, ":", payload));
 }
 
+// A list's street filter for `who`: PERMISSION_DENIED for a street outside its scope.
+absl::Status CheckStreetFilter(const auth::Principal& who, const std::string& street_id) {
+  if (street_id.empty() || who.CanAccessStreet(street_id)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("street \"", street_id, "\" is outside the caller's scope"));
+}
+
+absl::Status OutOfScope(const char* what, const store::EntityRecord& record) {
+  return absl::PermissionDeniedError(absl::StrCat(
+      what, " ", record.id, " is of street ", record.street_id, ", outside the caller's scope"));
+}
+
+// What `who` may see of a mediator.
+mv1::Mediator ForReader(const auth::Principal& who, mv1::Mediator mediator) {
+  if (!SeesPersonalData(who)) mediator.clear_name();
+  return mediator;
+}
+
 }  // namespace
+
+std::vector<std::string> VisibleStreets(const auth::Principal& who) {
+  if (who.district_wide()) return {};
+  std::vector<std::string> streets(who.streets.begin(), who.streets.end());
+  streets.emplace_back();
+  std::sort(streets.begin(), streets.end());
+  return streets;
+}
+
+bool SeesRow(const auth::Principal& who, const std::string& street_id) {
+  return street_id.empty() || who.CanAccessStreet(street_id);
+}
 
 std::string BodyKey(mv1::BodyKind kind, mv1::Industry industry) {
   return absl::StrCat(EnumKey(kind), ":",
@@ -205,18 +236,22 @@ absl::StatusOr<mv1::MediatingBody> MediationRegistry::CreateBody(const mv1::Medi
   return WithMediatorCount(std::move(row));
 }
 
-absl::StatusOr<mv1::MediatingBody> MediationRegistry::GetBody(const std::string& id) {
+absl::StatusOr<mv1::MediatingBody> MediationRegistry::GetBody(const auth::Principal& who,
+                                                              const std::string& id) {
   GOV_ASSIGN_OR_RETURN(store::EntityRecord record, repo_->GetEntity(track_, kBodyEntity, id));
+  if (!SeesRow(who, record.street_id)) return OutOfScope("body", record);
   GOV_ASSIGN_OR_RETURN(BodyRow row, DecodeBody(std::move(record)));
   return WithMediatorCount(std::move(row));
 }
 
 absl::StatusOr<MediationRegistry::BodyPage> MediationRegistry::ListBodies(
-    const mv1::ListMediatingBodiesRequest& request) {
+    const auth::Principal& who, const mv1::ListMediatingBodiesRequest& request) {
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(request.page_size()));
+  GOV_RETURN_IF_ERROR(CheckStreetFilter(who, request.region().street_id()));
+  std::vector<std::string> streets = VisibleStreets(who);
   const std::string binding =
       Binding({"bodies", track_, EnumKey(request.kind()), request.region().street_id(),
-               request.region().community_id()});
+               request.region().community_id(), absl::StrJoin(streets, ",")});
   GOV_ASSIGN_OR_RETURN(const std::string after, CursorId(request.page_token(), binding));
 
   store::EntityFilter filter;
@@ -225,6 +260,7 @@ absl::StatusOr<MediationRegistry::BodyPage> MediationRegistry::ListBodies(
   if (request.kind() != mv1::BODY_KIND_UNSPECIFIED) {
     filter.key_prefix = BodyKindPrefix(request.kind());
   }
+  filter.streets = std::move(streets);
   filter.street_id = request.region().street_id();
   filter.community_id = request.region().community_id();
   filter.after_id = after;
@@ -293,21 +329,36 @@ absl::StatusOr<mv1::Mediator> MediationRegistry::CreateMediator(const mv1::Media
   return DecodeMediator(created);
 }
 
-absl::StatusOr<mv1::Mediator> MediationRegistry::GetMediator(const std::string& id) {
+absl::StatusOr<mv1::Mediator> MediationRegistry::GetMediator(const auth::Principal& who,
+                                                             const std::string& id) {
   GOV_ASSIGN_OR_RETURN(const store::EntityRecord record,
                        repo_->GetEntity(track_, kMediatorEntity, id));
-  return DecodeMediator(record);
+  // The row carries its body's street, so this is the body's scope.
+  if (!SeesRow(who, record.street_id)) return OutOfScope("mediator", record);
+  GOV_ASSIGN_OR_RETURN(mv1::Mediator mediator, DecodeMediator(record));
+  return ForReader(who, std::move(mediator));
 }
 
 absl::StatusOr<MediationRegistry::MediatorPage> MediationRegistry::ListMediators(
-    const mv1::ListMediatorsRequest& request) {
+    const auth::Principal& who, const mv1::ListMediatorsRequest& request) {
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(request.page_size()));
-  const std::string binding = Binding({"mediators", track_, request.body_id()});
+  if (!request.body_id().empty() && !who.district_wide()) {
+    // The scope filter alone would answer with an empty page; another street's body is refused
+    // as GetBody refuses it.
+    absl::StatusOr<store::EntityRecord> body =
+        repo_->GetEntity(track_, kBodyEntity, request.body_id());
+    if (body.ok() && !SeesRow(who, body->street_id)) return OutOfScope("body", *body);
+    if (!body.ok() && !absl::IsNotFound(body.status())) return body.status();
+  }
+  std::vector<std::string> streets = VisibleStreets(who);
+  const std::string binding =
+      Binding({"mediators", track_, request.body_id(), absl::StrJoin(streets, ",")});
   GOV_ASSIGN_OR_RETURN(const std::string after, CursorId(request.page_token(), binding));
 
   store::EntityFilter filter;
   filter.track = track_;
   filter.kind = kMediatorEntity;
+  filter.streets = std::move(streets);
   filter.parent_id = request.body_id();
   filter.after_id = after;
   filter.limit = size + 1;
@@ -320,7 +371,7 @@ absl::StatusOr<MediationRegistry::MediatorPage> MediationRegistry::ListMediators
   }
   for (const store::EntityRecord& record : records) {
     GOV_ASSIGN_OR_RETURN(mv1::Mediator mediator, DecodeMediator(record));
-    page.mediators.push_back(std::move(mediator));
+    page.mediators.push_back(ForReader(who, std::move(mediator)));
   }
   return page;
 }
@@ -348,10 +399,12 @@ absl::StatusOr<mv1::TrainingSession> MediationRegistry::CreateTraining(
 }
 
 absl::StatusOr<MediationRegistry::TrainingPage> MediationRegistry::ListTrainings(
-    const mv1::ListTrainingSessionsRequest& request) {
+    const auth::Principal& who, const mv1::ListTrainingSessionsRequest& request) {
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(request.page_size()));
-  const std::string binding =
-      Binding({"trainings", track_, absl::StrCat(request.year()), request.street_id()});
+  GOV_RETURN_IF_ERROR(CheckStreetFilter(who, request.street_id()));
+  std::vector<std::string> streets = VisibleStreets(who);
+  const std::string binding = Binding({"trainings", track_, absl::StrCat(request.year()),
+                                       request.street_id(), absl::StrJoin(streets, ",")});
 
   // Ordered by hold time, which the store does not index: trainings are few (a handful per
   // street and year), so the matching set is read whole and paged here, with a keyset cursor
@@ -370,6 +423,7 @@ absl::StatusOr<MediationRegistry::TrainingPage> MediationRegistry::ListTrainings
   store::EntityFilter filter;
   filter.track = track_;
   filter.kind = kTrainingEntity;
+  filter.streets = std::move(streets);
   filter.street_id = request.street_id();
   if (request.year() != 0) filter.key_prefix = absl::StrCat(request.year(), "-");
   GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> records,

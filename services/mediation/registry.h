@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "common/auth/auth.h"
 #include "common/cache/cache.h"
 #include "common/clock/clock.h"
 #include "common/store/repository.h"
@@ -19,17 +20,18 @@ namespace gov::mediation {
 
 // How the registry lies in the store's generic entity rows (track "mediation"):
 //
-// | kind       | id      | street_id / community_id        | parent_id | key                    |
-// |------------|---------|---------------------------------|-----------|------------------------|
-// | "body"     | B-...   | what the body covers ("" = district) | ""   | "<KIND>:<INDUSTRY>"    |
-// | "mediator" | M-...   | copied from the mediator's body | body id   | "full_time"/"part_time"|
-// | "training" | T-...   | organising street ("" = district) | ""      | local hold day
-// "YYYY-MM-DD" |
+// clang-format off
+// | kind       | id    | street_id / community_id          | parent_id | key                     |
+// |------------|-------|-----------------------------------|-----------|-------------------------|
+// | "body"     | B-... | the body's place ("" = district)  | ""        | "<KIND>:<INDUSTRY>"     |
+// | "mediator" | M-... | copied from the mediator's body   | body id   | "full_time"/"part_time" |
+// | "training" | T-... | organising street ("" = district) | ""        | local hold day          |
+// clang-format on
 //
 // A body's key starts with its kind, so "MICRO_COURT:" lists micro-courts and
-// "INDUSTRY_COMMITTEE:FINANCE" finds the finance committee; a training's key makes a year a key
-// prefix ("2026-"). Payloads are the proto messages without the fields the row already holds
-// (id, create_time, full_time_mediators).
+// "INDUSTRY_COMMITTEE:FINANCE" finds the finance committee; a training's key, its local hold
+// day as "YYYY-MM-DD", makes a year a key prefix ("2026-"). Payloads are the proto messages without
+// the fields the row already holds (id, create_time, full_time_mediators).
 inline constexpr char kBodyEntity[] = "body";
 inline constexpr char kMediatorEntity[] = "mediator";
 inline constexpr char kTrainingEntity[] = "training";
@@ -51,6 +53,17 @@ struct TrainingRow {
   store::EntityRecord record;
   mv1::TrainingSession training;  // with id
 };
+
+// Who reads which rows. District-level rows (street_id "": industry committees, the court
+// centre, red teams, their mediators, district trainings) serve every street, so every caller
+// reads them; a row of a street is read by the principals whose scope holds the street.
+
+// The streets filter (EntityFilter::streets) of `who`'s reads: its streets and "" (the store
+// matches "" literally, so district-level rows stay in), sorted; empty (no restriction) for a
+// district-wide principal.
+std::vector<std::string> VisibleStreets(const auth::Principal& who);
+// True when `who` may read a registry row placed at `street_id` ("" = district-level).
+bool SeesRow(const auth::Principal& who, const std::string& street_id);
 
 // Reads over the registry as functions of the repository, shared by the registry service and
 // by the indicator measures (which only see an EvalContext). Each reads every matching row in
@@ -79,8 +92,9 @@ absl::StatusOr<TrainingRow> DecodeTraining(store::EntityRecord record);
 // The registry of mediating bodies, mediators and training sessions over the store's entity
 // rows: idempotent creates, reads, keyset-paged lists with opaque tokens, and invalidation of
 // the track's cached aggregates on every write (the registry feeds indicators). Input is
-// validated by the caller (validation.h); scope and roles are checked by the service.
-// Thread-safe.
+// validated by the caller (validation.h). Reads are for a principal and keep to what it may
+// see (VisibleStreets, SeesRow; mediators' names only for roles that handle disputes);
+// roles for writes are checked by the service. Thread-safe.
 class MediationRegistry {
  public:
   MediationRegistry(std::string track, store::Repository* repo, cache::Cache* cache,
@@ -92,15 +106,19 @@ class MediationRegistry {
   // another body).
   absl::StatusOr<mv1::MediatingBody> CreateBody(const mv1::MediatingBody& body,
                                                 const std::string& request_id);
-  // A body with its full-time mediator count; NOT_FOUND when unknown.
-  absl::StatusOr<mv1::MediatingBody> GetBody(const std::string& id);
+  // A body with its full-time mediator count; NOT_FOUND when unknown, PERMISSION_DENIED when
+  // it is a body of a street outside `who`'s scope.
+  absl::StatusOr<mv1::MediatingBody> GetBody(const auth::Principal& who, const std::string& id);
 
   struct BodyPage {
     std::vector<mv1::MediatingBody> bodies;
     std::string next_page_token;
   };
-  // Bodies by id, filtered by kind and place (region must be valid; not checked here).
-  absl::StatusOr<BodyPage> ListBodies(const mv1::ListMediatingBodiesRequest& request);
+  // Bodies `who` sees, by id, filtered by kind and place (region must be valid; not checked
+  // here). A street outside `who`'s scope is PERMISSION_DENIED. Page tokens are bound to the
+  // filter and the scope.
+  absl::StatusOr<BodyPage> ListBodies(const auth::Principal& who,
+                                      const mv1::ListMediatingBodiesRequest& request);
 
   // Bodies of `kind` (and `industry`) placed exactly at the street and community given (""
   // street: district-level; "" community: street-level), ordered by id.
@@ -112,14 +130,18 @@ class MediationRegistry {
   // Registers a mediator with an existing body (idempotent by request_id).
   absl::StatusOr<mv1::Mediator> CreateMediator(const mv1::Mediator& mediator,
                                                const std::string& request_id);
-  // NOT_FOUND when unknown.
-  absl::StatusOr<mv1::Mediator> GetMediator(const std::string& id);
+  // NOT_FOUND when unknown, PERMISSION_DENIED when the mediator's body is of a street outside
+  // `who`'s scope; the name is cleared unless `who` handles disputes (SeesPersonalData).
+  absl::StatusOr<mv1::Mediator> GetMediator(const auth::Principal& who, const std::string& id);
 
   struct MediatorPage {
     std::vector<mv1::Mediator> mediators;
     std::string next_page_token;
   };
-  absl::StatusOr<MediatorPage> ListMediators(const mv1::ListMediatorsRequest& request);
+  // Mediators `who` sees, by id, optionally of one body (a body of a street outside the scope
+  // is PERMISSION_DENIED; an unknown one has none); names as for GetMediator.
+  absl::StatusOr<MediatorPage> ListMediators(const auth::Principal& who,
+                                             const mv1::ListMediatorsRequest& request);
 
   // Records a training (idempotent by request_id).
   absl::StatusOr<mv1::TrainingSession> CreateTraining(const mv1::TrainingSession& training,
@@ -129,8 +151,10 @@ class MediationRegistry {
     std::vector<mv1::TrainingSession> trainings;
     std::string next_page_token;
   };
-  // Trainings by (hold time, id), filtered by year and street.
-  absl::StatusOr<TrainingPage> ListTrainings(const mv1::ListTrainingSessionsRequest& request);
+  // Trainings `who` sees by (hold time, id), filtered by year and street (a street outside the
+  // scope is PERMISSION_DENIED).
+  absl::StatusOr<TrainingPage> ListTrainings(const auth::Principal& who,
+                                             const mv1::ListTrainingSessionsRequest& request);
 
   // Display name of a body ("" when unknown), remembered once read: bodies are never renamed.
   std::string BodyName(const std::string& id);

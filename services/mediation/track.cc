@@ -35,14 +35,18 @@ bool ExistedBy(const store::EntityRecord& record, const EvalContext& ctx) {
   return cal::LocalDay(record.create_time) <= ctx.days.last;
 }
 
+// covered / units in basis points, rounded as indicators::Ratio rounds, so a registry rate and
+// a case rate of the same counts read the same.
 Value Rate(int64_t covered, int64_t units) {
   if (units <= 0) return Value::Missing();
-  return Value{covered * kFullRate / units, true};
+  return Value{indicators::RatioBasisPoints(covered, units), true};
 }
 
-// Streets of the context: the one street (also for a community context), or all of them.
+// Streets of the context: the one street (also for a community context), the caller's several
+// streets, or all of them.
 std::vector<std::string> StreetsOf(const EvalContext& ctx) {
   if (!ctx.street_id.empty()) return {ctx.street_id};
+  if (!ctx.streets.empty()) return ctx.streets;
   std::vector<std::string> out;
   for (const governance::config::v1::Street* street : ctx.regions->streets()) {
     out.push_back(street->id());
@@ -145,17 +149,21 @@ Measure CommunityRoomStaffing() {
 }
 
 // 骨干调解员培训次数: trainings held from 1 January of the period's year to the period's end.
-// District-level trainings count everywhere; a street's own trainings count for that street
-// (and for the district).
+// District-level trainings count everywhere; a street's own trainings count for that street,
+// for a scope of several streets that includes it, and for the district. Each training counts
+// once, however many streets of the context it serves.
 Measure TrainingsYearToDate() {
   return [](const EvalContext& ctx) -> absl::StatusOr<Value> {
     GOV_ASSIGN_OR_RETURN(const std::vector<TrainingRow> trainings,
                          LoadTrainings(ctx.repo, ctx.track,
                                        absl::CivilDay(ctx.days.last.year(), 1, 1), ctx.days.last));
+    const bool whole_district = ctx.street_id.empty() && ctx.streets.empty();
+    const std::vector<std::string> scope = StreetsOf(ctx);
+    const absl::flat_hash_set<std::string> streets(scope.begin(), scope.end());
     int64_t count = 0;
     for (const TrainingRow& row : trainings) {
       const std::string& street = row.training.street_id();
-      if (ctx.street_id.empty() || street.empty() || street == ctx.street_id) ++count;
+      if (whole_district || street.empty() || streets.contains(street)) ++count;
     }
     return Value{count, true};
   };
@@ -164,20 +172,22 @@ Measure TrainingsYearToDate() {
 }  // namespace
 
 // The dispute state machine. SLAs are working days (the holiday calendar's, with make-up
-// days), from entering the state.
+// days), from entering the state. A dispute is taken in (created) as RECEIVED (1 wd) by a
+// street operator, a mediator or an internal system (the court's referrals); then ("op" is
+// street_operator):
 //
-// | verb            | from                                | to                | who            |
-// |-----------------|-------------------------------------|-------------------|----------------|
-// | (create)        |                                     | RECEIVED (1 wd)   | street_operator,
-// mediator, system (court referrals) | | Triage          | RECEIVED                            |
-// TRIAGED (2 wd)    | street_operator | | AssignMediator  | TRIAGED                             |
-// IN_MEDIATION (15 wd) | street_operator | | RecordSession   | IN_MEDIATION | (stays; clock runs
-// on) | mediator, street_operator | | RecordAgreement | IN_MEDIATION                        |
-// AGREED            | mediator, street_operator | | RecordFailure   | IN_MEDIATION | FAILED |
-// mediator, street_operator | | ReferToCourt    | TRIAGED, IN_MEDIATION, FAILED       |
-// REFERRED_TO_COURT | street_operator | | Close           | AGREED, FAILED, REFERRED_TO_COURT   |
-// CLOSED            | street_operator | | Reopen          | AGREED, FAILED, CLOSED              |
-// IN_MEDIATION (15 wd) | street_operator |
+// clang-format off
+// | verb            | from                              | to                   | who          |
+// |-----------------|-----------------------------------|----------------------|--------------|
+// | Triage          | RECEIVED                          | TRIAGED (2 wd)       | op           |
+// | AssignMediator  | TRIAGED                           | IN_MEDIATION (15 wd) | op           |
+// | RecordSession   | IN_MEDIATION                      | (stays, clock on)    | mediator, op |
+// | RecordAgreement | IN_MEDIATION                      | AGREED               | mediator, op |
+// | RecordFailure   | IN_MEDIATION                      | FAILED               | mediator, op |
+// | ReferToCourt    | TRIAGED, IN_MEDIATION, FAILED     | REFERRED_TO_COURT    | op           |
+// | Close           | AGREED, FAILED, REFERRED_TO_COURT | CLOSED               | op           |
+// | Reopen          | AGREED, FAILED, CLOSED            | IN_MEDIATION (15 wd) | op           |
+// clang-format on
 //
 // district_admin may take every verb (the engine's rule).
 const cases::TrackSpec& MediationSpec() {

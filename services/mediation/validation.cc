@@ -1,6 +1,8 @@
 #include "services/mediation/validation.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/cases/calendar.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/mediation/model.h"
@@ -35,6 +37,25 @@ absl::Status RequireEmptyRegion(const governance::v1::RegionRef& region, const s
     return InvalidField("body.region",
                         absl::StrCat("must be empty: a ", kind, " is a district-level body"));
   }
+  return absl::OkStatus();
+}
+
+// A time the caller says something happened at: set, a valid timestamp, on a day of
+// kMinYear..kMaxYear (district time), and not after `now` (`future` says why not).
+absl::Status ValidatePastTime(bool present, const google::protobuf::Timestamp& time,
+                              const std::string& field, absl::Time now, std::string_view future) {
+  if (!present) return InvalidField(field, "required");
+  if (time.nanos() < 0 || time.nanos() > 999999999) {
+    return InvalidField(field, "not a valid timestamp");
+  }
+  const absl::Time t = FromTimestamp(time);
+  const absl::Time earliest = absl::FromCivil(absl::CivilDay(kMinYear, 1, 1), cal::DistrictZone());
+  const absl::Time end = absl::FromCivil(absl::CivilDay(kMaxYear + 1, 1, 1), cal::DistrictZone());
+  if (t < earliest || t >= end) {
+    return InvalidField(field, absl::StrCat("must lie between ", kMinYear, "-01-01 and ", kMaxYear,
+                                            "-12-31 (district time)"));
+  }
+  if (t > now) return InvalidField(field, future);
   return absl::OkStatus();
 }
 
@@ -109,12 +130,8 @@ absl::Status ValidateNewDispute(const mv1::Dispute& dispute,
 
 absl::Status ValidateSession(const mv1::MediationSession& session, absl::Time now,
                              const std::string& field) {
-  const std::string hold_field = absl::StrCat(field, ".hold_time");
-  if (!session.has_hold_time()) return InvalidField(hold_field, "required");
-  if (session.hold_time().nanos() < 0 || session.hold_time().nanos() > 999999999) {
-    return InvalidField(hold_field, "not a valid timestamp");
-  }
-  if (FromTimestamp(session.hold_time()) > now) return InvalidField(hold_field, "in the future");
+  GOV_RETURN_IF_ERROR(ValidatePastTime(session.has_hold_time(), session.hold_time(),
+                                       absl::StrCat(field, ".hold_time"), now, "in the future"));
   GOV_RETURN_IF_ERROR(
       ValidateText(session.location(), absl::StrCat(field, ".location"), kMaxLocation, false));
   return ValidateText(session.note(), absl::StrCat(field, ".note"), kMaxNote, false);
@@ -202,13 +219,9 @@ absl::Status ValidateNewTraining(const mv1::TrainingSession& training, absl::Tim
     default:
       return InvalidField("training.level", "required");
   }
-  if (!training.has_hold_time()) return InvalidField("training.hold_time", "required");
-  if (training.hold_time().nanos() < 0 || training.hold_time().nanos() > 999999999) {
-    return InvalidField("training.hold_time", "not a valid timestamp");
-  }
-  if (FromTimestamp(training.hold_time()) > now) {
-    return InvalidField("training.hold_time", "in the future: record a training once held");
-  }
+  GOV_RETURN_IF_ERROR(ValidatePastTime(training.has_hold_time(), training.hold_time(),
+                                       "training.hold_time", now,
+                                       "in the future: record a training once held"));
   GOV_RETURN_IF_ERROR(ValidateText(training.topic(), "training.topic", kMaxTopic, true));
   if (training.attendees() < 0) return InvalidField("training.attendees", "must not be negative");
   return absl::OkStatus();

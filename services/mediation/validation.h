@@ -25,6 +25,11 @@ inline constexpr size_t kMaxTopic = 200;
 inline constexpr size_t kMaxLocation = 200;
 inline constexpr size_t kMaxId = 64;
 inline constexpr int kMaxParties = 50;
+// Years (district time) a time in a request may fall in, and a year filter may name: the
+// plan's records are of this century, and a time outside them is a client's mistake
+// (milliseconds sent as seconds, an unset year) rather than a date to file under.
+inline constexpr int kMinYear = 2000;
+inline constexpr int kMaxYear = 2100;
 
 // Unicode code points in valid UTF-8 (proto3 strings are checked to be UTF-8 on parse).
 size_t CharCount(std::string_view utf8);
@@ -43,7 +48,8 @@ absl::Status ValidateText(const std::string& text, const std::string& field, siz
 absl::Status ValidateNewDispute(const mv1::Dispute& dispute,
                                 const regions::RegionRegistry& regions);
 
-// A session to record: hold_time set and not after `now`; location and note within limits.
+// A session to record: hold_time set, within kMinYear..kMaxYear and not after `now`; location
+// and note within limits.
 absl::Status ValidateSession(const mv1::MediationSession& session, absl::Time now,
                              const std::string& field);
 
@@ -54,8 +60,8 @@ absl::Status ValidateNewBody(const mv1::MediatingBody& body,
 // A mediator to register: body_id and name.
 absl::Status ValidateNewMediator(const mv1::Mediator& mediator);
 
-// A training to record: level with the street it needs, hold_time not after `now`, topic,
-// attendees not negative.
+// A training to record: level with the street it needs, hold_time within kMinYear..kMaxYear
+// and not after `now`, topic, attendees not negative.
 absl::Status ValidateNewTraining(const mv1::TrainingSession& training, absl::Time now,
                                  const regions::RegionRegistry& regions);
 

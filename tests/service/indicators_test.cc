@@ -3,6 +3,7 @@
 
 #include "common/indicators/indicators.h"
 
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -626,8 +627,6 @@ TEST_F(IndicatorsTest, ListRequestsAreScopedAndValidated) {
   other_community.mutable_region()->set_community_id("GS02-C01");
   EXPECT_EQ(engine_->List(op1_, other_community).status().code(),
             absl::StatusCode::kPermissionDenied);
-  // Two streets: the caller must say which.
-  EXPECT_EQ(FieldOf(engine_->List(op12_, ListIndicatorsRequest()).status()), "region.street_id");
   EXPECT_EQ(ListFor(op12_, other)["cases_opened"].actual(), 3);
   // A viewer of the district sees the district.
   EXPECT_EQ(ListFor(viewer_, ListIndicatorsRequest())["cases_opened"].actual(), 12);
@@ -650,6 +649,69 @@ TEST_F(IndicatorsTest, ListRequestsAreScopedAndValidated) {
   part_without_year.mutable_period()->set_month(3);
   EXPECT_EQ(engine_->List(admin_, part_without_year).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(IndicatorsTest, AnEmptyRequestCoversAllTheCallersStreets) {
+  OpenMarchCases();
+  ASSERT_TRUE(Record("court_intake", Month(2025, 3), "GS01", 40).ok());
+  ASSERT_TRUE(Record("court_intake", Month(2025, 3), "GS02", 20).ok());
+  ASSERT_TRUE(Record("court_intake", Month(2025, 3), "GS03", 500).ok());
+  ASSERT_TRUE(Record("court_intake", Month(2026, 3), "GS01", 30).ok());
+  ASSERT_TRUE(Record("court_intake", Month(2026, 3), "GS02", 24).ok());
+  ASSERT_TRUE(Record("court_intake", Month(2026, 3), "GS03", 700).ok());
+  ASSERT_TRUE(Record("court_intake", Month(2026, 3), "", 1000).ok());  // the district's own row
+
+  // The district first, so that a cache key without the scope would answer the next call.
+  auto district = ListFor(admin_, ListIndicatorsRequest());
+  EXPECT_EQ(district["cases_opened"].actual(), 12);
+  EXPECT_EQ(district["court_intake_yoy"].actual(), 1000);
+
+  // The current month over GS01 and GS02 together: 5 + 3 cases, 2 of them resolved.
+  auto both = ListFor(op12_, ListIndicatorsRequest());
+  ASSERT_EQ(both.size(), IndicatorSpecs().size());
+  EXPECT_EQ(both["cases_opened"].period().year(), 2026);
+  EXPECT_EQ(both["cases_opened"].period().month(), 3);
+  EXPECT_EQ(both["cases_opened"].actual(), 8);
+  EXPECT_EQ(both["cases_opened"].region().street_id(), "");
+  EXPECT_EQ(both["resolution_rate"].actual(), 2500);  // 2 of 8
+  EXPECT_EQ(both["resolutions"].actual(), 2);
+  EXPECT_EQ(both["cases_opened_ytd"].actual(), 1 + 2 + 1);  // "noise": February's and March's
+  // Figures summed over the two streets: neither GS03's nor the district's row.
+  EXPECT_EQ(both["court_intake_yoy"].actual(), 54);
+  EXPECT_EQ(both["court_intake_yoy"].baseline(), 60);
+  EXPECT_EQ(both["court_intake_yoy"].change(), -1000);
+  // Figures recorded for the district only are no data for a part of it.
+  EXPECT_FALSE(both["trainings_ytd"].has_data());
+
+  // Cached per scope: a second call hits the cache with the same answer, and neither the
+  // district's nor a single street's answer is served in its place.
+  const double hits = CacheHits();
+  EXPECT_EQ(ListFor(op12_, ListIndicatorsRequest())["cases_opened"].actual(), 8);
+  EXPECT_GT(CacheHits(), hits);
+  EXPECT_EQ(ListFor(op1_, ListIndicatorsRequest())["cases_opened"].actual(), 5);
+  EXPECT_EQ(ListFor(admin_, ListIndicatorsRequest())["cases_opened"].actual(), 12);
+  // A new case in scope shows at once.
+  Open("GS02-C01");
+  EXPECT_EQ(ListFor(op12_, ListIndicatorsRequest())["cases_opened"].actual(), 9);
+}
+
+TEST(RatioBasisPointsTest, RoundsHalfAwayFromZero) {
+  EXPECT_EQ(RatioBasisPoints(1, 3), 3333);
+  EXPECT_EQ(RatioBasisPoints(2, 3), 6667);
+  EXPECT_EQ(RatioBasisPoints(3, 21), 1429);
+  EXPECT_EQ(RatioBasisPoints(10, 11), 9091);
+  EXPECT_EQ(RatioBasisPoints(1, 20000), 1);  // exactly half a basis point
+  EXPECT_EQ(RatioBasisPoints(1, 20001), 0);
+  EXPECT_EQ(RatioBasisPoints(-1, 20000), -1);
+  EXPECT_EQ(RatioBasisPoints(1, -20000), -1);
+  EXPECT_EQ(RatioBasisPoints(-2, -3), 6667);
+  EXPECT_EQ(RatioBasisPoints(5, 5), 10000);
+  EXPECT_EQ(RatioBasisPoints(0, 7), 0);
+  EXPECT_EQ(RatioBasisPoints(7, 0), 0);
+  EXPECT_EQ(RatioBasisPoints(std::numeric_limits<int64_t>::max(), 1),
+            std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(RatioBasisPoints(std::numeric_limits<int64_t>::min(), 1),
+            std::numeric_limits<int64_t>::min());
 }
 
 TEST_F(IndicatorsTest, RecordFigureValidatesEveryFieldAndWritesNothingOnError) {

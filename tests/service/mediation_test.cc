@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
@@ -24,6 +26,7 @@
 #include "common/server/track_main.h"
 #include "common/store/sqlite_store.h"
 #include "common/util/proto.h"
+#include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "governance/mediation/v1/mediation.grpc.pb.h"
 #include "governance/v1/indicators.grpc.pb.h"
@@ -34,6 +37,7 @@
 #include "services/mediation/registry.h"
 #include "services/mediation/routing.h"
 #include "services/mediation/track.h"
+#include "services/mediation/validation.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 
@@ -48,6 +52,7 @@ using ::testing::HasSubstr;
 constexpr char kAdmin[] = "tok-admin";
 constexpr char kOperator1[] = "tok-operator-gs01";
 constexpr char kOperator2[] = "tok-operator-gs02";
+constexpr char kOperator12[] = "tok-operator-gs01-gs02";
 constexpr char kMediator1[] = "tok-mediator-gs01";
 constexpr char kViewer[] = "tok-viewer";
 constexpr char kCourt[] = "tok-court";
@@ -164,23 +169,27 @@ class MediationTest : public ::testing::Test {
       const char* token;
       const char* principal;
       const char* role;
-      const char* street;
+      std::vector<std::string> streets;
     };
     const Token tokens[] = {
-        {kAdmin, "admin", auth::kDistrictAdmin, ""},
-        {kOperator1, "operator-gs01", auth::kStreetOperator, "GS01"},
-        {kOperator2, "operator-gs02", auth::kStreetOperator, "GS02"},
-        {kMediator1, "mediator-gs01", auth::kMediator, "GS01"},
-        {kViewer, "viewer", auth::kViewer, ""},
-        {kCourt, "court", auth::kSystem, ""},
+        {kAdmin, "admin", auth::kDistrictAdmin, {}},
+        {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
+        {kOperator2, "operator-gs02", auth::kStreetOperator, {"GS02"}},
+        {kOperator12, "operator-gs01-gs02", auth::kStreetOperator, {"GS01", "GS02"}},
+        {kMediator1, "mediator-gs01", auth::kMediator, {"GS01"}},
+        {kViewer, "viewer", auth::kViewer, {}},
+        {kCourt, "court", auth::kSystem, {}},
     };
     std::string json = "{\"tokens\": [";
     for (size_t i = 0; i < std::size(tokens); ++i) {
       const Token& t = tokens[i];
+      std::vector<std::string> streets;
+      for (const std::string& street : t.streets)
+        streets.push_back(absl::StrCat("\"", street, "\""));
       absl::StrAppend(&json, i == 0 ? "" : ",", "{\"sha256\": \"",
                       auth::TokenAuthenticator::HashToken(t.token), "\", \"principal\": \"",
                       t.principal, "\", \"roles\": [\"", t.role, "\"], \"streets\": [",
-                      *t.street == '\0' ? "" : absl::StrCat("\"", t.street, "\""), "]}");
+                      absl::StrJoin(streets, ","), "]}");
     }
     absl::StrAppend(&json, "]}");
     gov::testing::WriteFile(dir_.File("tokens.json"), json);
@@ -423,15 +432,17 @@ class MediationTest : public ::testing::Test {
     return out.id();
   }
 
+  // Every item of a list, read in pages as `token`'s caller.
   template <typename Request, typename Response, typename Item, typename Call>
   std::vector<Item> ReadAllPages(
       Request request, int page_size, Call call,
-      const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const) {
+      const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const,
+      const std::string& token) {
     std::vector<Item> all;
     request.set_page_size(page_size);
     for (int pages = 0; pages < 1000; ++pages) {
       Response response;
-      Outcome o = Rpc(kAdmin, [&](grpc::ClientContext* c) { return call(c, request, &response); });
+      Outcome o = Rpc(token, [&](grpc::ClientContext* c) { return call(c, request, &response); });
       EXPECT_TRUE(o.status.ok()) << Describe(o);
       if (!o.status.ok()) break;
       const auto& page = (response.*items)();
@@ -444,35 +455,38 @@ class MediationTest : public ::testing::Test {
   }
 
   std::vector<mv1::MediatingBody> AllBodies(mv1::ListMediatingBodiesRequest request = {},
-                                            int page_size = 500) {
+                                            int page_size = 500,
+                                            const std::string& token = kAdmin) {
     return ReadAllPages<mv1::ListMediatingBodiesRequest, mv1::ListMediatingBodiesResponse>(
         request, page_size,
         [this](grpc::ClientContext* c, const mv1::ListMediatingBodiesRequest& r,
                mv1::ListMediatingBodiesResponse* out) {
           return stub_->ListMediatingBodies(c, r, out);
         },
-        &mv1::ListMediatingBodiesResponse::bodies);
+        &mv1::ListMediatingBodiesResponse::bodies, token);
   }
 
-  std::vector<mv1::Mediator> AllMediators(const std::string& body_id = "", int page_size = 500) {
+  std::vector<mv1::Mediator> AllMediators(const std::string& body_id = "", int page_size = 500,
+                                          const std::string& token = kAdmin) {
     mv1::ListMediatorsRequest request;
     request.set_body_id(body_id);
     return ReadAllPages<mv1::ListMediatorsRequest, mv1::ListMediatorsResponse>(
         request, page_size,
         [this](grpc::ClientContext* c, const mv1::ListMediatorsRequest& r,
                mv1::ListMediatorsResponse* out) { return stub_->ListMediators(c, r, out); },
-        &mv1::ListMediatorsResponse::mediators);
+        &mv1::ListMediatorsResponse::mediators, token);
   }
 
   std::vector<mv1::TrainingSession> AllTrainings(mv1::ListTrainingSessionsRequest request = {},
-                                                 int page_size = 500) {
+                                                 int page_size = 500,
+                                                 const std::string& token = kAdmin) {
     return ReadAllPages<mv1::ListTrainingSessionsRequest, mv1::ListTrainingSessionsResponse>(
         request, page_size,
         [this](grpc::ClientContext* c, const mv1::ListTrainingSessionsRequest& r,
                mv1::ListTrainingSessionsResponse* out) {
           return stub_->ListTrainingSessions(c, r, out);
         },
-        &mv1::ListTrainingSessionsResponse::trainings);
+        &mv1::ListTrainingSessionsResponse::trainings, token);
   }
 
   // GS01's bodies as the lifecycle tests need them.
@@ -697,6 +711,11 @@ TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
       Create(kAdmin, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
   ASSERT_TRUE(Triage(kAdmin, mediating, &mediating).status.ok());
   ASSERT_TRUE(Assign(kAdmin, mediating, b.room_mediator, &mediating).status.ok());
+  // The registry is looked up after the state check, so an unknown mediator needs a dispute
+  // that may be assigned one.
+  mv1::Dispute triaged =
+      Create(kAdmin, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  ASSERT_TRUE(Triage(kAdmin, triaged, &triaged).status.ok());
 
   const size_t disputes_before = ListAll().size();
   const size_t bodies_before = AllBodies().size();
@@ -805,7 +824,7 @@ TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
   add("assign without mediator", "mediator_id",
       [&] { return Assign(kAdmin, mediating, "", nullptr); });
   add("assign an unknown mediator", "mediator_id",
-      [&] { return Assign(kAdmin, mediating, "M-999999", nullptr); });
+      [&] { return Assign(kAdmin, triaged, "M-999999", nullptr); });
   add("session without hold time", "session.hold_time", [&] {
     mv1::RecordSessionRequest r;
     r.set_id(mediating.id());
@@ -944,6 +963,11 @@ TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
   training_with("training in the future", "training.hold_time", [this](auto& t) {
     *t.mutable_hold_time() = ToTimestamp(clock_.Now() + absl::Hours(24));
   });
+  training_with("training before 2000", "training.hold_time",
+                [](auto& t) { *t.mutable_hold_time() = ToTimestamp(Local(1999, 12, 31, 23, 59)); });
+  training_with("training at a time near the epoch", "training.hold_time", [](auto& t) {
+    t.mutable_hold_time()->set_seconds(86400);  // seconds of 1970-01-02
+  });
   training_with("training without topic", "training.topic", [](auto& t) { t.clear_topic(); });
   training_with("negative attendees", "training.attendees", [](auto& t) { t.set_attendees(-1); });
   add("list trainings, bad year", "year", [&] {
@@ -978,6 +1002,59 @@ TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
   EXPECT_EQ(Get(kAdmin, received.id()).etag(), received.etag());
   EXPECT_EQ(Get(kAdmin, mediating.id()).etag(), mediating.etag());
   EXPECT_EQ(Get(kAdmin, mediating.id()).sessions_size(), 0);
+  EXPECT_EQ(Get(kAdmin, triaged.id()).etag(), triaged.etag());
+}
+
+TEST(MediationValidationTest, HoldTimesLieWithinTheCentury) {
+  auto regions = regions::RegionRegistry::LoadFile(gov::testing::SourcePath("data/regions.json"));
+  ASSERT_TRUE(regions.ok()) << regions.status();
+  // Far ahead, so that "not in the future" cannot be what refuses the late times.
+  const absl::Time now = Local(2200, 1, 1);
+  auto session_at = [&](const google::protobuf::Timestamp& hold) {
+    mv1::MediationSession session;
+    *session.mutable_hold_time() = hold;
+    return ValidateSession(session, now, "session");
+  };
+  auto training_at = [&](const google::protobuf::Timestamp& hold) {
+    mv1::TrainingSession training;
+    training.set_level(mv1::TRAINING_LEVEL_DISTRICT);
+    *training.mutable_hold_time() = hold;
+    training.set_topic("骨干调解员培训");
+    return ValidateNewTraining(training, now, **regions);
+  };
+  google::protobuf::Timestamp huge;
+  huge.set_seconds(std::numeric_limits<int64_t>::max() / 2);
+  google::protobuf::Timestamp very_negative;
+  very_negative.set_seconds(-std::numeric_limits<int64_t>::max() / 2);
+  const std::vector<std::pair<std::string, google::protobuf::Timestamp>> refused = {
+      {"the last minute of 1999", ToTimestamp(Local(1999, 12, 31, 23, 59))},
+      {"the first moment of 2101", ToTimestamp(Local(2101, 1, 1))},
+      {"the epoch", google::protobuf::Timestamp()},
+      {"huge seconds", huge},
+      {"very negative seconds", very_negative},
+  };
+  for (const auto& [name, hold] : refused) {
+    SCOPED_TRACE(name);
+    const absl::Status session = session_at(hold);
+    EXPECT_EQ(session.code(), absl::StatusCode::kInvalidArgument) << session;
+    EXPECT_EQ(FieldOf(session), "session.hold_time");
+    EXPECT_THAT(session.message(), HasSubstr("2000-01-01 and 2100-12-31"));
+    const absl::Status training = training_at(hold);
+    EXPECT_EQ(training.code(), absl::StatusCode::kInvalidArgument) << training;
+    EXPECT_EQ(FieldOf(training), "training.hold_time");
+    EXPECT_THAT(training.message(), HasSubstr("2000-01-01 and 2100-12-31"));
+  }
+  for (const absl::Time ok : {Local(2000, 1, 1), Local(2100, 12, 31, 23, 59)}) {
+    SCOPED_TRACE(absl::FormatTime(ok));
+    EXPECT_TRUE(session_at(ToTimestamp(ok)).ok()) << session_at(ToTimestamp(ok));
+    EXPECT_TRUE(training_at(ToTimestamp(ok)).ok()) << training_at(ToTimestamp(ok));
+  }
+  // Within the century, the future is still refused.
+  mv1::MediationSession future;
+  *future.mutable_hold_time() = ToTimestamp(Local(2030, 1, 1));
+  const absl::Status later = ValidateSession(future, Local(2026, 3, 18), "session");
+  EXPECT_EQ(FieldOf(later), "session.hold_time");
+  EXPECT_THAT(later.message(), HasSubstr("in the future"));
 }
 
 // ---- State machine ----
@@ -1333,6 +1410,220 @@ TEST_F(MediationTest, AuthenticationScopeAndRoles) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(MediationTest, RegistryReadsKeepToTheCallersStreets) {
+  const Gs01 b = SeedGs01();
+  const std::string gs02_committee = AddBody(mv1::BODY_KIND_STREET_COMMITTEE, "GS02");
+  const std::string gs02_mediator = AddMediator(gs02_committee, true);
+  const std::string gs03_court = AddBody(mv1::BODY_KIND_MICRO_COURT, "GS03");
+  const std::string district_training =
+      AddTraining(mv1::TRAINING_LEVEL_DISTRICT, "", Local(2026, 1, 20, 9));
+  const std::string gs01_training =
+      AddTraining(mv1::TRAINING_LEVEL_STREET, "GS01", Local(2026, 2, 10, 9));
+  const std::string gs02_training =
+      AddTraining(mv1::TRAINING_LEVEL_STREET, "GS02", Local(2026, 3, 1, 9));
+
+  auto ids = [](const auto& items) {
+    std::set<std::string> out;
+    for (const auto& item : items) out.insert(item.id());
+    return out;
+  };
+  // GS01's operator: GS01's rows and the district-level ones (the court centre, the labour
+  // committee and its mediator, the district training), read a row per page.
+  const std::set<std::string> gs01_bodies = {
+      b.committee, b.room_c01, b.room_c02, b.street_court, b.court_c01, b.court_centre, b.labour};
+  EXPECT_EQ(ids(AllBodies({}, 1, kOperator1)), gs01_bodies);
+  EXPECT_EQ(ids(AllMediators("", 1, kOperator1)),
+            (std::set<std::string>{b.committee_mediator, b.room_mediator, b.labour_mediator,
+                                   b.court_mediator}));
+  EXPECT_EQ(ids(AllTrainings({}, 1, kOperator1)),
+            (std::set<std::string>{district_training, gs01_training}));
+  // An operator of two streets sees both; the district's callers see everything.
+  std::set<std::string> gs0102_bodies = gs01_bodies;
+  gs0102_bodies.insert(gs02_committee);
+  EXPECT_EQ(ids(AllBodies({}, 2, kOperator12)), gs0102_bodies);
+  EXPECT_EQ(ids(AllTrainings({}, 2, kOperator12)),
+            (std::set<std::string>{district_training, gs01_training, gs02_training}));
+  gs0102_bodies.insert(gs03_court);
+  EXPECT_EQ(ids(AllBodies({}, 500, kViewer)), gs0102_bodies);
+  EXPECT_EQ(AllTrainings({}, 500, kViewer).size(), 3u);
+
+  // Another street's rows, asked for by id or by filter, are refused.
+  auto get_body = [&](const std::string& token, const std::string& id) {
+    mv1::GetMediatingBodyRequest request;
+    request.set_id(id);
+    mv1::GetMediatingBodyResponse response;
+    return Rpc(token, [&](grpc::ClientContext* c) {
+      return stub_->GetMediatingBody(c, request, &response);
+    });
+  };
+  EXPECT_EQ(get_body(kOperator1, gs02_committee).code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(get_body(kMediator1, gs03_court).code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(get_body(kOperator1, b.committee).status.ok());
+  EXPECT_TRUE(get_body(kOperator1, b.court_centre).status.ok()) << "district-level: everyone's";
+  EXPECT_TRUE(get_body(kOperator12, gs02_committee).status.ok());
+  EXPECT_TRUE(get_body(kViewer, gs03_court).status.ok());
+
+  mv1::ListMediatingBodiesRequest gs02_bodies;
+  gs02_bodies.mutable_region()->set_street_id("GS02");
+  mv1::ListMediatingBodiesResponse bodies_out;
+  EXPECT_EQ(Rpc(kOperator1,
+                [&](grpc::ClientContext* c) {
+                  return stub_->ListMediatingBodies(c, gs02_bodies, &bodies_out);
+                })
+                .code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(bodies_out.bodies_size(), 0);
+  mv1::ListMediatorsRequest gs02_staff;
+  gs02_staff.set_body_id(gs02_committee);
+  mv1::ListMediatorsResponse mediators_out;
+  EXPECT_EQ(Rpc(kOperator1,
+                [&](grpc::ClientContext* c) {
+                  return stub_->ListMediators(c, gs02_staff, &mediators_out);
+                })
+                .code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(mediators_out.mediators_size(), 0);
+  mv1::ListTrainingSessionsRequest gs02_trainings;
+  gs02_trainings.set_street_id("GS02");
+  mv1::ListTrainingSessionsResponse trainings_out;
+  EXPECT_EQ(Rpc(kOperator1,
+                [&](grpc::ClientContext* c) {
+                  return stub_->ListTrainingSessions(c, gs02_trainings, &trainings_out);
+                })
+                .code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(trainings_out.trainings_size(), 0);
+  // Its own street, named: only that street's rows.
+  mv1::ListMediatingBodiesRequest own;
+  own.mutable_region()->set_street_id("GS01");
+  EXPECT_EQ(AllBodies(own, 500, kOperator1).size(), 5u);
+
+  // A page token carries the caller's scope: the district's token does not page GS01's list.
+  mv1::ListMediatingBodiesRequest first;
+  first.set_page_size(1);
+  mv1::ListMediatingBodiesResponse page;
+  ASSERT_TRUE(Rpc(kAdmin, [&](grpc::ClientContext* c) {
+                return stub_->ListMediatingBodies(c, first, &page);
+              }).status.ok());
+  first.set_page_token(page.next_page_token());
+  const Outcome foreign_token = Rpc(kOperator1, [&](grpc::ClientContext* c) {
+    return stub_->ListMediatingBodies(c, first, &page);
+  });
+  EXPECT_EQ(foreign_token.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(foreign_token);
+  EXPECT_EQ(foreign_token.field, "page_token");
+
+  // Mediators' names go to the roles that handle disputes only.
+  for (const char* token : {kAdmin, kOperator1, kMediator1}) {
+    SCOPED_TRACE(token);
+    const std::vector<mv1::Mediator> seen = AllMediators(b.committee, 500, token);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_FALSE(seen[0].name().empty());
+  }
+  for (const char* token : {kViewer, kCourt}) {
+    SCOPED_TRACE(token);
+    const std::vector<mv1::Mediator> seen = AllMediators("", 500, token);
+    EXPECT_EQ(seen.size(), 5u);
+    for (const mv1::Mediator& m : seen) {
+      EXPECT_TRUE(m.name().empty()) << m.id();
+      EXPECT_FALSE(m.body_id().empty());
+    }
+  }
+  EXPECT_THAT(ids(AllMediators("", 500, kViewer)), ::testing::Contains(gs02_mediator));
+}
+
+TEST_F(MediationTest, UnauthorisedCallersAreRefusedBeforeTheirInputIsLookedAt) {
+  const Gs01 b = SeedGs01();
+  const std::string gs02_committee = AddBody(mv1::BODY_KIND_STREET_COMMITTEE, "GS02");
+  const std::string gs02_mediator = AddMediator(gs02_committee, true);
+  mv1::Dispute received =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  mv1::Dispute triaged =
+      Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
+  ASSERT_TRUE(Triage(kOperator1, triaged, &triaged).status.ok());
+  const size_t mediators_before = AllMediators().size();
+  const size_t trainings_before = AllTrainings().size();
+
+  std::vector<std::pair<std::string, Outcome>> denied;
+  auto expect_denied = [&](std::string name, Outcome o) {
+    denied.emplace_back(std::move(name), std::move(o));
+  };
+  // Registering a mediator: invalid input and unknown or foreign bodies alike.
+  mv1::Mediator nameless;
+  nameless.set_body_id("B-999999");
+  expect_denied("mediator registers one", TryCreateMediator(kMediator1, nameless, nullptr));
+  expect_denied("court system registers one", TryCreateMediator(kCourt, nameless, nullptr));
+  mv1::Mediator foreign;
+  foreign.set_body_id(gs02_committee);
+  foreign.set_name("钱某");
+  expect_denied("operator staffs another street", TryCreateMediator(kOperator1, foreign, nullptr));
+  // Recording a training: a mediator, a district training, another street's, or a street
+  // outside the scope, however invalid the rest.
+  mv1::TrainingSession bad_training;  // no time, no topic
+  bad_training.set_level(mv1::TRAINING_LEVEL_DISTRICT);
+  expect_denied("operator records a district training",
+                TryCreateTraining(kOperator1, bad_training, nullptr));
+  bad_training.set_level(mv1::TRAINING_LEVEL_STREET);
+  bad_training.set_street_id("GS02");
+  expect_denied("operator records another street's training",
+                TryCreateTraining(kOperator1, bad_training, nullptr));
+  bad_training.set_street_id("GS99");
+  expect_denied("operator records an unknown street's training",
+                TryCreateTraining(kOperator1, bad_training, nullptr));
+  bad_training.clear_level();
+  expect_denied("operator records a training without level",
+                TryCreateTraining(kOperator1, bad_training, nullptr));
+  bad_training.set_level(mv1::TRAINING_LEVEL_STREET);
+  bad_training.set_street_id("GS01");
+  expect_denied("mediator records a training",
+                TryCreateTraining(kMediator1, bad_training, nullptr));
+  // Triage and assignment name registry ids; the engine's checks come first.
+  expect_denied("mediator triages naming an unknown body",
+                Triage(kMediator1, received, nullptr, "B-999999"));
+  expect_denied("another street's operator triages naming an unknown body",
+                Triage(kOperator2, received, nullptr, "B-999999"));
+  expect_denied("mediator assigns an unknown mediator",
+                Assign(kMediator1, triaged, "M-999999", nullptr));
+  expect_denied("another street's operator assigns an unknown mediator",
+                Assign(kOperator2, triaged, "M-999999", nullptr));
+  expect_denied("operator triages to another street's body",
+                Triage(kOperator1, received, nullptr, gs02_committee));
+  expect_denied("operator assigns another street's mediator",
+                Assign(kOperator1, triaged, gs02_mediator, nullptr));
+  for (const auto& [name, o] : denied) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(o.code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(o);
+    EXPECT_TRUE(o.field.empty()) << Describe(o);
+  }
+
+  // The engine's other answers also come before the lookup: a stale etag, a wrong state.
+  mv1::Dispute stale = received;
+  stale.set_etag("v99");
+  Outcome o = Triage(kOperator1, stale, nullptr, "B-999999");
+  EXPECT_EQ(o.code(), grpc::StatusCode::ABORTED) << Describe(o);
+  o = Assign(kOperator1, received, "M-999999", nullptr);
+  EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(o);
+  // And once they pass, an unknown id is the caller's mistake, naming the field.
+  o = Triage(kOperator1, received, nullptr, "B-999999");
+  EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+  EXPECT_EQ(o.field, "body_id");
+  o = Assign(kOperator1, triaged, "M-999999", nullptr);
+  EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+  EXPECT_EQ(o.field, "mediator_id");
+  mv1::Mediator unknown_body;
+  unknown_body.set_body_id("B-999999");
+  unknown_body.set_name("钱某");
+  o = TryCreateMediator(kOperator1, unknown_body, nullptr);
+  EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+  EXPECT_EQ(o.field, "mediator.body_id");
+
+  // Nothing was written.
+  EXPECT_EQ(AllMediators().size(), mediators_before);
+  EXPECT_EQ(AllTrainings().size(), trainings_before);
+  EXPECT_EQ(Get(kAdmin, received.id()).etag(), received.etag());
+  EXPECT_EQ(Get(kAdmin, triaged.id()).etag(), triaged.etag());
+  EXPECT_EQ(Get(kAdmin, triaged.id()).mediator_id(), "");
+}
+
 // ---- Routing ----
 
 TEST_F(MediationTest, RoutingTableCoversEveryCategoryAndChannel) {
@@ -1557,6 +1848,23 @@ TEST_F(MediationTest, IndicatorsMatchHandComputedValues) {
   EXPECT_FALSE(gs02.at("mediation_success_rate").has_data()) << "no mediation ended in GS02";
   EXPECT_EQ(gs02.at("mediation_success_rate").colour(), gv1::COLOUR_UNSPECIFIED);
 
+  // An operator of GS01 and GS02 asking for "everything": both streets taken together, and
+  // not the district's answer cached just before.
+  const auto both = Indicators(kOperator12, "", 2026, 3);
+  EXPECT_EQ(both.size(), 7u);
+  // Only GS01 recorded intake: 12 against 10 (the district's rows are not the two streets').
+  check(both, "court_intake_yoy", {12, 0, 8000, COLOUR_RED, 10, 2000});
+  check(both, "resolved_before_court", {3, 0, 15000, COLOUR_GREEN, 2, 5000});
+  check(both, "mediation_success_rate", {6000, 9000, 6666, COLOUR_RED});
+  // GS01's street court and two community courts of 2 streets + 10 + 9 communities: 3 / 21 =
+  // 1428.57 bp, rounded half away from zero as Ratio rounds.
+  check(both, "micro_court_coverage", {1429, 10000, 1429, COLOUR_RED});
+  check(both, "street_committee_mediators", {5000, 10000, 5000, COLOUR_RED});  // 1 of 2
+  check(both, "community_room_mediators", {526, 10000, 526, COLOUR_RED});      // 1 of 19
+  // The district's training and each street's own, each once.
+  check(both, "mediator_trainings", {3, 4, 7500, COLOUR_RED});
+  EXPECT_EQ(both.at("micro_court_coverage").region().street_id(), "");
+
   // Rankings of the month: streets and categories by disputes taken in.
   auto rankings = [&](gv1::RankingDimension dimension) {
     gv1::ListRankingsRequest request;
@@ -1671,9 +1979,11 @@ TEST_F(MediationTest, DemoDataLoadsOnceAndIsNotAllGreen) {
   EXPECT_EQ(ListAll().size(), 400u);
 
   const auto district = Indicators(kAdmin, "", 2026, 2);
-  EXPECT_EQ(district.at("micro_court_coverage").actual(), (11 + 92) * 10000 / 106);
-  EXPECT_EQ(district.at("street_committee_mediators").actual(), 10 * 10000 / 11);
-  EXPECT_EQ(district.at("community_room_mediators").actual(), 93 * 10000 / 95);
+  // Rates in basis points, rounded half away from zero: 103 / 106 = 9716.98, 10 / 11 = 9090.9,
+  // 93 / 95 = 9789.47.
+  EXPECT_EQ(district.at("micro_court_coverage").actual(), 9717);
+  EXPECT_EQ(district.at("street_committee_mediators").actual(), 9091);
+  EXPECT_EQ(district.at("community_room_mediators").actual(), 9789);
   EXPECT_EQ(district.at("mediator_trainings").actual(), 1);  // by the end of February
   EXPECT_TRUE(district.at("court_intake_yoy").has_data());
   EXPECT_TRUE(district.at("mediation_success_rate").has_data());
