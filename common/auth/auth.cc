@@ -147,12 +147,14 @@ absl::Status TokenAuthenticator::ReloadIfChangedLocked() {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".streets: required for street_operator and mediator tokens"));
     }
-    if (!t.expires().empty()) {
-      std::string error;
-      if (!absl::ParseTime(absl::RFC3339_full, t.expires(), &entry.expires, &error)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(where, ".expires: not RFC 3339 (", error, ")"));
-      }
+    // Every credential ends: a leaked token must not work forever.
+    if (t.expires().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".expires: required (RFC 3339)"));
+    }
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, t.expires(), &entry.expires, &error)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".expires: not RFC 3339 (", error, ")"));
     }
     if (!by_hash.emplace(hash, std::move(entry)).second) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".sha256: duplicate token"));

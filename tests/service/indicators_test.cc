@@ -950,9 +950,11 @@ TEST_F(IndicatorsTest, ServedOverGrpcBehindTheSharedHandler) {
   gov::testing::WriteFile(
       tokens, absl::StrCat(R"({"tokens": [{"sha256": ")",
                            auth::TokenAuthenticator::HashToken("admin-token"),
-                           R"(", "principal": "admin", "roles": ["district_admin"]}, )",
-                           R"({"sha256": ")", auth::TokenAuthenticator::HashToken("viewer-token"),
-                           R"(", "principal": "viewer", "roles": ["viewer"]}]})"));
+                           R"(", "principal": "admin", "roles": ["district_admin"],)",
+                           R"( "expires": "2099-01-01T00:00:00Z"}, )", R"({"sha256": ")",
+                           auth::TokenAuthenticator::HashToken("viewer-token"),
+                           R"(", "principal": "viewer", "roles": ["viewer"],)",
+                           R"( "expires": "2099-01-01T00:00:00Z"}]})"));
   auto authenticator = auth::TokenAuthenticator::Open(tokens, &clock_);
   ASSERT_TRUE(authenticator.ok()) << authenticator.status();
   server::WorkerPool pool(2, 16);

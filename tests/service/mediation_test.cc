@@ -189,7 +189,7 @@ class MediationTest : public ::testing::Test {
       absl::StrAppend(&json, i == 0 ? "" : ",", "{\"sha256\": \"",
                       auth::TokenAuthenticator::HashToken(t.token), "\", \"principal\": \"",
                       t.principal, "\", \"roles\": [\"", t.role, "\"], \"streets\": [",
-                      absl::StrJoin(streets, ","), "]}");
+                      absl::StrJoin(streets, ","), "], \"expires\": \"2099-01-01T00:00:00Z\"}");
     }
     absl::StrAppend(&json, "]}");
     gov::testing::WriteFile(dir_.File("tokens.json"), json);

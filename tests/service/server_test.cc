@@ -250,7 +250,7 @@ class ServerTest : public ::testing::Test {
         absl::StrCat(R"({"sha256":")", auth::TokenAuthenticator::HashToken(token),
                      R"(","principal":")", principal, R"(","roles":[")", role, R"("])");
     if (!street.empty()) absl::StrAppend(&json, R"(,"streets":[")", street, R"("])");
-    return json + "}";
+    return json + R"(,"expires":"2099-01-01T00:00:00Z"})";
   }
 
   void StartServer(int threads = 4, int max_queue = 64, absl::Duration drain = absl::Seconds(20)) {

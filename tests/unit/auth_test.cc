@@ -24,7 +24,8 @@ const absl::Time kNow =
 
 std::string Entry(const std::string& token, const std::string& principal,
                   const std::vector<std::string>& roles,
-                  const std::vector<std::string>& streets = {}, const std::string& expires = "") {
+                  const std::vector<std::string>& streets = {},
+                  const std::string& expires = "2099-01-01T00:00:00Z") {
   std::string json =
       absl::StrCat(R"({"sha256":")", TokenAuthenticator::HashToken(token), R"(","principal":")",
                    principal, R"(","roles":[")", absl::StrJoin(roles, R"(",")"), R"("])");
@@ -103,7 +104,7 @@ TEST_F(AuthTest, ExpiredTokenIsUnauthenticated) {
   auto p = auth_->Authenticate("Bearer temp-token");
   EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(std::string(p.status().message()), HasSubstr("expired"));
-  EXPECT_TRUE(auth_->Authenticate("Bearer admin-token").ok()) << "no expiry: never expires";
+  EXPECT_TRUE(auth_->Authenticate("Bearer admin-token").ok()) << "a later expiry still holds";
 }
 
 TEST_F(AuthTest, ExpiryHonoursTheOffset) {
@@ -192,6 +193,7 @@ TEST_F(AuthTest, OpenRefusesMissingOrInvalidFiles) {
        "expiry"},
       {TokenFile({Entry("t", "a", {kViewer}), Entry("t", "b", {kViewer})}), "duplicate"},
       {TokenFile({Entry("t", "op", {kStreetOperator})}), "streets: required"},
+      {TokenFile({Entry("t", "v", {kViewer}, {}, "")}), "expires: required"},
       {TokenFile({Entry("t", "m", {kMediator})}), "streets: required"},
   };
   for (const auto& [contents, expected] : bad) {
