@@ -19,6 +19,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
 run_dir="${GOV_RUN_DIR:-$here/.run}"
 build_dir="${GOV_BUILD_DIR:-$here/build}"
 offset="${GOV_PORT_OFFSET:-0}"
@@ -56,9 +58,8 @@ for t in "${tracks[@]}"; do
 done
 [ "${#services[@]}" -gt 0 ] || die "no service under $here/services/"
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$redis_port" $(for t in "${services[@]}"; do echo "${grpc_port[$t]} ${metrics_port[$t]}"; done); do
-  if port_busy "$p"; then
+  if gov_port_busy "$p"; then
     die "port $p on 127.0.0.1 is already in use (another run of the suite?); stop that process or set GOV_PORT_OFFSET"
   fi
 done
@@ -94,37 +95,13 @@ tokens_valid() {
 }
 
 make_tokens() {
-  local expires principal roles streets token hash sep="" streets_json
-  expires="$(date -u -d '+365 days' +%Y-%m-%dT%H:%M:%SZ)"
   # principal  roles  streets ("*" = the whole district)
-  local specs=(
-    "admin district_admin *"
-    "op-gs01 street_operator GS01"
-    "mediator-gs01 mediator GS01"
-    "viewer viewer *"
+  gov_make_tokens "$tokens_json" "$dev_tokens" 365 \
+    "admin district_admin *" \
+    "op-gs01 street_operator GS01" \
+    "mediator-gs01 mediator GS01" \
+    "viewer viewer *" \
     "court-system system *"
-  )
-  (
-    umask 077
-    {
-      printf '# Dev tokens of the local suite (expire %s). Columns:\n' "$expires"
-      printf '# principal\troles\tstreets\ttoken\n'
-    } >"$dev_tokens.tmp"
-    printf '{\n  "tokens": [' >"$tokens_json.tmp"
-    for spec in "${specs[@]}"; do
-      read -r principal roles streets <<<"$spec"
-      token="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-      hash="$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
-      if [ "$streets" = "*" ]; then streets_json="[]"; else streets_json="[\"$streets\"]"; fi
-      printf '%s\n    {"sha256": "%s", "principal": "%s", "roles": ["%s"], "streets": %s, "expires": "%s"}' \
-        "$sep" "$hash" "$principal" "$roles" "$streets_json" "$expires" >>"$tokens_json.tmp"
-      sep=","
-      printf '%s\t%s\t%s\t%s\n' "$principal" "$roles" "$streets" "$token" >>"$dev_tokens.tmp"
-    done
-    printf '\n  ]\n}\n' >>"$tokens_json.tmp"
-    mv "$dev_tokens.tmp" "$dev_tokens"
-    mv "$tokens_json.tmp" "$tokens_json"
-  )
   say "new dev tokens written to $dev_tokens"
 }
 tokens_valid || make_tokens

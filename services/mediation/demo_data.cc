@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -220,73 +221,14 @@ bool IsMonetary(mv1::DisputeCategory c) {
 }
 
 std::vector<DisputePlan> PlanDisputes(const regions::RegionRegistry& regions, absl::Time now) {
-  const std::vector<std::pair<mv1::DisputeCategory, int>> categories = {
-      {mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, 20},
-      {mv1::DISPUTE_CATEGORY_FAMILY, 14},
-      {mv1::DISPUTE_CATEGORY_PROPERTY_MANAGEMENT, 14},
-      {mv1::DISPUTE_CATEGORY_LABOUR, 10},
-      {mv1::DISPUTE_CATEGORY_CONTRACT, 10},
-      {mv1::DISPUTE_CATEGORY_TRAFFIC, 8},
-      {mv1::DISPUTE_CATEGORY_CONSUMER, 8},
-      {mv1::DISPUTE_CATEGORY_LAND_AND_HOUSING, 5},
-      {mv1::DISPUTE_CATEGORY_MEDICAL, 3},
-      {mv1::DISPUTE_CATEGORY_FINANCE, 3},
-      {mv1::DISPUTE_CATEGORY_COMMERCE, 2},
-      {mv1::DISPUTE_CATEGORY_INTELLECTUAL_PROPERTY, 1},
-      {mv1::DISPUTE_CATEGORY_OTHER, 2},
-  };
-  const std::vector<std::pair<mv1::IntakeChannel, int>> channels = {
-      {mv1::INTAKE_CHANNEL_WALK_IN, 35},
-      {mv1::INTAKE_CHANNEL_HOTLINE, 25},
-      {mv1::INTAKE_CHANNEL_GRID, 25},
-      {mv1::INTAKE_CHANNEL_COURT_REFERRAL, 15},
-  };
-  // Busier streets first in the file get more disputes; the park (last) the fewest.
-  std::vector<std::pair<int, int>> streets;
-  const int street_count = regions.street_count();
-  for (int s = 0; s < street_count; ++s) {
-    streets.emplace_back(s, regions.streets()[s]->communities_size() + 2 * ((s * 7) % 5));
-  }
-
-  const absl::CivilDay today = cal::LocalDay(now);
   std::vector<DisputePlan> plans;
   plans.reserve(kDisputes);
   for (int i = 0; i < kDisputes; ++i) {
     DisputePlan plan;
     plan.seed = 0x6d656469ULL * 1000003ULL + static_cast<uint64_t>(i);
-    Rng rng(plan.seed);
-    const mv1::DisputeCategory category = Weighted(rng, categories);
-    const mv1::IntakeChannel channel = Weighted(rng, channels);
-    const auto& street = *regions.streets()[Weighted(rng, streets)];
-
-    mv1::Dispute& d = plan.dispute;
-    d.set_category(category);
-    d.set_channel(channel);
-    d.mutable_region()->set_street_id(street.id());
-    if (street.communities_size() > 0 && Uniform(rng, 0, 99) < 85) {
-      const auto& community = street.communities(Uniform(rng, 0, street.communities_size() - 1));
-      d.mutable_region()->set_community_id(community.id());
-      if (community.grids_size() > 0 && Uniform(rng, 0, 99) < 40) {
-        d.mutable_region()->set_grid_id(
-            community.grids(Uniform(rng, 0, community.grids_size() - 1)));
-      }
-    }
-    d.set_summary(absl::StrCat("演示数据：", CategoryNameZh(EnumKey(category)),
-                               "，双方协商未果，申请调解。"));
-    mv1::Party* applicant = d.add_parties();
-    applicant->set_role(mv1::PARTY_ROLE_APPLICANT);
-    applicant->set_name(absl::StrCat(kSurnames[Uniform(rng, 0, 9)], "某"));
-    applicant->set_phone(absl::StrFormat("000-0000-%04d", Uniform(rng, 0, 9999)));
-    mv1::Party* respondent = d.add_parties();
-    respondent->set_role(mv1::PARTY_ROLE_RESPONDENT);
-    respondent->set_name(category == mv1::DISPUTE_CATEGORY_PROPERTY_MANAGEMENT
-                             ? std::string("某物业服务公司")
-                             : absl::StrCat(kSurnames[Uniform(rng, 0, 9)], "某"));
-    if (IsMonetary(category)) d.set_amount_fen(int64_t{Uniform(rng, 10, 2000)} * 100 * 100);
-
-    const absl::CivilDay day = today - Uniform(rng, 0, kSpanDays);
-    plan.created = LocalTime(day, Uniform(rng, 8, 17), Uniform(rng, 0, 59));
-    if (plan.created >= now) plan.created = now - absl::Minutes(Uniform(rng, 30, 600));
+    InventedDispute invented = InventDispute(regions, now, kSpanDays, plan.seed);
+    plan.dispute = std::move(invented.dispute);
+    plan.created = invented.created;
     plans.push_back(std::move(plan));
   }
   // Ids in order of intake, the oldest dispute first.
@@ -301,16 +243,18 @@ std::vector<DisputePlan> PlanDisputes(const regions::RegionRegistry& regions, ab
 class DisputeLife {
  public:
   DisputeLife(cases::CaseEngine* engine, FakeClock* clock, const Router* router,
-              const absl::flat_hash_map<std::string, std::vector<mv1::Mediator>>* mediators,
-              absl::Time now, DisputePlan* plan)
+              const MediatorsByBody* mediators, const auth::Principal* actor, absl::Time now,
+              const CreatedDispute& dispute)
       : engine_(engine),
         clock_(clock),
         router_(router),
         mediators_(mediators),
+        actor_(actor),
         now_(now),
-        plan_(plan),
-        rng_(plan->seed ^ 0x5eedULL),
-        t_(plan->created) {}
+        id_(dispute.id),
+        etag_(dispute.etag),
+        rng_(dispute.seed ^ 0x5eedULL),
+        t_(dispute.created) {}
 
   absl::Status Run() {
     const int fate = Uniform(rng_, 0, 99);
@@ -381,9 +325,9 @@ class DisputeLife {
   }
 
   absl::Status Move(const char* verb, const std::string& note, const cases::Mutation& mutation) {
-    GOV_ASSIGN_OR_RETURN(const cases::Case moved, engine_->Transition(Loader(), verb, plan_->id,
-                                                                      plan_->etag, note, mutation));
-    plan_->etag = moved.etag();
+    GOV_ASSIGN_OR_RETURN(const cases::Case moved,
+                         engine_->Transition(*actor_, verb, id_, etag_, note, mutation));
+    etag_ = moved.etag();
     unit_ = moved.record.unit_id;
     return absl::OkStatus();
   }
@@ -391,9 +335,11 @@ class DisputeLife {
   cases::CaseEngine* engine_;
   FakeClock* clock_;
   const Router* router_;
-  const absl::flat_hash_map<std::string, std::vector<mv1::Mediator>>* mediators_;
+  const MediatorsByBody* mediators_;
+  const auth::Principal* actor_;
   const absl::Time now_;
-  DisputePlan* plan_;
+  const std::string id_;
+  std::string etag_;
   Rng rng_;
   absl::Time t_;
   std::string unit_;
@@ -459,7 +405,7 @@ absl::Status LoadMediationDemoData(const DemoDeps& deps) {
       mediator_plans.push_back(std::move(m));
     }
   }
-  absl::flat_hash_map<std::string, std::vector<mv1::Mediator>> mediators;
+  MediatorsByBody mediators;
   for (const MediatorPlan& m : mediator_plans) {
     GOV_ASSIGN_OR_RETURN(mv1::Mediator created, registry.CreateMediator(m.mediator, m.request_id));
     mediators[created.body_id()].push_back(std::move(created));
@@ -491,13 +437,7 @@ absl::Status LoadMediationDemoData(const DemoDeps& deps) {
   for (size_t i = 0; i < disputes.size(); ++i) {
     DisputePlan& plan = disputes[i];
     intake_clock.Set(plan.created);
-    cases::NewCase input;
-    input.category = EnumKey(plan.dispute.category());
-    input.street_id = plan.dispute.region().street_id();
-    input.community_id = plan.dispute.region().community_id();
-    input.grid_id = plan.dispute.region().grid_id();
-    input.payload = SerializeStable(plan.dispute);
-    input.note = absl::StrCat("taken in via ", EnumKey(plan.dispute.channel()));
+    const cases::NewCase input = NewDisputeCase(plan.dispute);
     GOV_ASSIGN_OR_RETURN(const cases::Case created,
                          intake.Create(Loader(), input, absl::StrCat("demo-dispute-", i),
                                        cases::CaseEngine::RequestHash(input.payload)));
@@ -513,9 +453,11 @@ absl::Status LoadMediationDemoData(const DemoDeps& deps) {
     engines.push_back(std::make_unique<cases::CaseEngine>(
         MediationSpec(), deps.repo, deps.cache, deps.calendar, clocks.back().get(), nullptr));
   }
+  const auth::Principal loader = Loader();
   GOV_RETURN_IF_ERROR(ParallelFor(static_cast<int>(disputes.size()), kWorkers, [&](int w, int i) {
-    return DisputeLife(engines[w].get(), clocks[w].get(), &router, &mediators, now, &disputes[i])
-        .Run();
+    const DisputePlan& plan = disputes[i];
+    return LiveDisputeLife(engines[w].get(), clocks[w].get(), &router, mediators, loader, now,
+                           {plan.id, plan.etag, plan.created, plan.seed});
   }));
 
   // The court's intake: every month of last year, and this year's months that are over.
@@ -535,6 +477,90 @@ absl::Status LoadMediationDemoData(const DemoDeps& deps) {
                                  {"mediators", absl::StrCat(mediator_plans.size())},
                                  {"disputes", absl::StrCat(disputes.size())}});
   return absl::OkStatus();
+}
+
+InventedDispute InventDispute(const regions::RegionRegistry& regions, absl::Time now, int span_days,
+                              uint64_t seed, std::optional<absl::CivilDay> day) {
+  static const std::vector<std::pair<mv1::DisputeCategory, int>> categories = {
+      {mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, 20},
+      {mv1::DISPUTE_CATEGORY_FAMILY, 14},
+      {mv1::DISPUTE_CATEGORY_PROPERTY_MANAGEMENT, 14},
+      {mv1::DISPUTE_CATEGORY_LABOUR, 10},
+      {mv1::DISPUTE_CATEGORY_CONTRACT, 10},
+      {mv1::DISPUTE_CATEGORY_TRAFFIC, 8},
+      {mv1::DISPUTE_CATEGORY_CONSUMER, 8},
+      {mv1::DISPUTE_CATEGORY_LAND_AND_HOUSING, 5},
+      {mv1::DISPUTE_CATEGORY_MEDICAL, 3},
+      {mv1::DISPUTE_CATEGORY_FINANCE, 3},
+      {mv1::DISPUTE_CATEGORY_COMMERCE, 2},
+      {mv1::DISPUTE_CATEGORY_INTELLECTUAL_PROPERTY, 1},
+      {mv1::DISPUTE_CATEGORY_OTHER, 2},
+  };
+  static const std::vector<std::pair<mv1::IntakeChannel, int>> channels = {
+      {mv1::INTAKE_CHANNEL_WALK_IN, 35},
+      {mv1::INTAKE_CHANNEL_HOTLINE, 25},
+      {mv1::INTAKE_CHANNEL_GRID, 25},
+      {mv1::INTAKE_CHANNEL_COURT_REFERRAL, 15},
+  };
+  // Busier streets first in the file get more disputes; the park (last) the fewest.
+  std::vector<std::pair<int, int>> streets;
+  const int street_count = regions.street_count();
+  for (int s = 0; s < street_count; ++s) {
+    streets.emplace_back(s, regions.streets()[s]->communities_size() + 2 * ((s * 7) % 5));
+  }
+
+  Rng rng(seed);
+  const mv1::DisputeCategory category = Weighted(rng, categories);
+  const mv1::IntakeChannel channel = Weighted(rng, channels);
+  const auto& street = *regions.streets()[Weighted(rng, streets)];
+
+  InventedDispute out;
+  mv1::Dispute& d = out.dispute;
+  d.set_category(category);
+  d.set_channel(channel);
+  d.mutable_region()->set_street_id(street.id());
+  if (street.communities_size() > 0 && Uniform(rng, 0, 99) < 85) {
+    const auto& community = street.communities(Uniform(rng, 0, street.communities_size() - 1));
+    d.mutable_region()->set_community_id(community.id());
+    if (community.grids_size() > 0 && Uniform(rng, 0, 99) < 40) {
+      d.mutable_region()->set_grid_id(community.grids(Uniform(rng, 0, community.grids_size() - 1)));
+    }
+  }
+  d.set_summary(
+      absl::StrCat("演示数据：", CategoryNameZh(EnumKey(category)), "，双方协商未果，申请调解。"));
+  mv1::Party* applicant = d.add_parties();
+  applicant->set_role(mv1::PARTY_ROLE_APPLICANT);
+  applicant->set_name(absl::StrCat(kSurnames[Uniform(rng, 0, 9)], "某"));
+  applicant->set_phone(absl::StrFormat("000-0000-%04d", Uniform(rng, 0, 9999)));
+  mv1::Party* respondent = d.add_parties();
+  respondent->set_role(mv1::PARTY_ROLE_RESPONDENT);
+  respondent->set_name(category == mv1::DISPUTE_CATEGORY_PROPERTY_MANAGEMENT
+                           ? std::string("某物业服务公司")
+                           : absl::StrCat(kSurnames[Uniform(rng, 0, 9)], "某"));
+  if (IsMonetary(category)) d.set_amount_fen(int64_t{Uniform(rng, 10, 2000)} * 100 * 100);
+
+  // Drawn even when the day is given, so that the rest of the dispute is the same either way.
+  const absl::CivilDay drawn = cal::LocalDay(now) - Uniform(rng, 0, span_days);
+  out.created = LocalTime(day.value_or(drawn), Uniform(rng, 8, 17), Uniform(rng, 0, 59));
+  if (out.created >= now) out.created = now - absl::Minutes(Uniform(rng, 30, 600));
+  return out;
+}
+
+cases::NewCase NewDisputeCase(const mv1::Dispute& dispute) {
+  cases::NewCase input;
+  input.category = EnumKey(dispute.category());
+  input.street_id = dispute.region().street_id();
+  input.community_id = dispute.region().community_id();
+  input.grid_id = dispute.region().grid_id();
+  input.payload = SerializeStable(dispute);
+  input.note = absl::StrCat("taken in via ", EnumKey(dispute.channel()));
+  return input;
+}
+
+absl::Status LiveDisputeLife(cases::CaseEngine* engine, FakeClock* clock, const Router* router,
+                             const MediatorsByBody& mediators, const auth::Principal& actor,
+                             absl::Time now, const CreatedDispute& dispute) {
+  return DisputeLife(engine, clock, router, &mediators, &actor, now, dispute).Run();
 }
 
 }  // namespace gov::mediation

@@ -1,13 +1,25 @@
 #ifndef GOV_SERVICES_MEDIATION_DEMO_DATA_H_
 #define GOV_SERVICES_MEDIATION_DEMO_DATA_H_
 
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/auth/auth.h"
 #include "common/cache/cache.h"
 #include "common/cases/calendar.h"
+#include "common/cases/engine.h"
 #include "common/clock/clock.h"
 #include "common/indicators/indicators.h"
 #include "common/regions/regions.h"
 #include "common/store/repository.h"
+#include "governance/mediation/v1/mediation.pb.h"
+#include "services/mediation/routing.h"
 
 namespace gov::mediation {
 
@@ -29,6 +41,46 @@ struct DemoDeps {
 // this year. Parties are invented ("张某"), phones obviously fake ("000-0000-0001").
 // Deterministic: the same day gives the same data.
 absl::Status LoadMediationDemoData(const DemoDeps& deps);
+
+// ---- The pieces of the demo loader that other loaders reuse (bench/bulk_load.cc) ----
+
+// An invented dispute (as a caller of CreateDispute would send it) and when it was taken in.
+struct InventedDispute {
+  governance::mediation::v1::Dispute dispute;
+  absl::Time created;
+};
+
+// Invents one dispute, determined by `seed`: category, channel and street weighted the way a
+// district sees them (street weights from the regions file), mostly with a community and
+// sometimes a grid, invented parties, an amount for monetary categories, taken in during office
+// hours on one of the `span_days` days before `now` (never at or after `now`), or on `day` when
+// given (for a loader that takes disputes in in order of time).
+InventedDispute InventDispute(const regions::RegionRegistry& regions, absl::Time now, int span_days,
+                              uint64_t seed, std::optional<absl::CivilDay> day = std::nullopt);
+
+// What CreateDispute hands the case engine for a dispute (keys, payload, intake note).
+cases::NewCase NewDisputeCase(const governance::mediation::v1::Dispute& dispute);
+
+// Mediators by body id: whom a dispute's life may assign.
+using MediatorsByBody =
+    absl::flat_hash_map<std::string, std::vector<governance::mediation::v1::Mediator>>;
+
+// A dispute just created (id, etag of version 1, intake time) to move on.
+struct CreatedDispute {
+  std::string id;
+  std::string etag;
+  absl::Time created;
+  uint64_t seed = 0;  // picks the dispute's fate and the time between steps
+};
+
+// Moves a created dispute through a plausible life on `engine`, acting as `actor`, with
+// `clock` (the engine's) set to the moment of each step: triage by the routing table, a
+// mediator of the body, sessions, then agreement (most often), failure or referral to court,
+// sometimes a reopening, and closing; a few are left untriaged or stuck in mediation so that
+// SLA breaches exist. Stops where `now` would be passed, so recent disputes are still open.
+absl::Status LiveDisputeLife(cases::CaseEngine* engine, FakeClock* clock, const Router* router,
+                             const MediatorsByBody& mediators, const auth::Principal& actor,
+                             absl::Time now, const CreatedDispute& dispute);
 
 }  // namespace gov::mediation
 

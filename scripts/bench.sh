@@ -1,0 +1,528 @@
+#!/usr/bin/env bash
+# Runs the benchmark set and writes bench/REPORT.md (overwritten; its Analysis section is kept)
+# and the raw results as JSON lines in bench/results/<UTC timestamp>.jsonl (gitignored).
+#
+#   scripts/bench.sh                     bootstrap, build, run everything, write the report
+#   scripts/bench.sh --report FILE.jsonl only write bench/REPORT.md again from a results file
+#
+# What runs, all on this machine and in this one run (numbers are compared with baselines
+# measured alongside, never with constants):
+#   1. baselines: the empty handler on the same server bootstrap (bench_server + loadgen
+#      --workload=empty, closed loop) and redis-benchmark GET on the same redis-server;
+#   2. for each store size: bulk_load fills a store up to that many cases through the case
+#      engine (starting from the previous size's store), the mediation service starts on a copy
+#      of it (the Redis cache flushed), and loadgen runs get_hit closed loop, get_hit open loop
+#      at half the closed-loop peak just measured, then get_miss, list, indicators, ranking,
+#      create and transition closed loop (reads first, so they see exactly that many cases);
+#      then the service's peak RSS is read and it is stopped with SIGTERM.
+#
+# Environment (all optional):
+#   GOV_BUILD_DIR           build directory (default <repo>/build, shared with test.sh, run.sh)
+#   GOV_BENCH_SIZES         store sizes in cases (default "10000 100000 1000000")
+#   GOV_BENCH_DURATION      measured seconds per run (default 10)
+#   GOV_BENCH_WARMUP        warm-up seconds before each run (default 2)
+#   GOV_BENCH_CONCURRENCY   calls in flight in the closed loop (default 64)
+#   GOV_BENCH_CHANNELS      gRPC channels (connections) of the load generator (default 4)
+#   GOV_BENCH_LOAD_THREADS  bulk loader threads (default 64)
+#   GOV_BENCH_STATE_DIR     where the stores (store-<size>.db), logs and tokens live; kept,
+#                           and its stores reused by the next run, which then loads nothing
+#                           (default: a temporary directory, removed at the end)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+
+report="$here/bench/REPORT.md"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() {
+  printf 'bench: error: %s\n' "$*" >&2
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# The report: bench/REPORT.md from a results file, with jq only (no python on a minimal Debian).
+
+# Prints the text between the analysis markers of the current report, or a placeholder.
+previous_analysis() {
+  if [ -f "$report" ] && grep -q '^<!-- analysis:begin -->$' "$report" &&
+    grep -q '^<!-- analysis:end -->$' "$report"; then
+    awk '/^<!-- analysis:end -->$/ { inside = 0 } inside { print } /^<!-- analysis:begin -->$/ { inside = 1 }' "$report"
+  else
+    cat <<'EOF'
+## Analysis
+
+_Written by hand after profiling (`perf record -g`, `valgrind --tool=callgrind`) and kept by
+`scripts/bench.sh` across runs: for every target marked **missed** above, why it is missed and
+what would fix it._
+EOF
+  fi
+}
+
+write_report() {
+  local results="$1" analysis tmp
+  [ -s "$results" ] || die "no results in $results"
+  analysis="$(previous_analysis)"
+  tmp="$(mktemp)"
+  jq -r -s --arg results "${results#"$here"/}" -f /dev/stdin "$results" >"$tmp" <<'JQ'
+# ---- helpers ----
+def num(d): if . == null then "–" else (. * pow(10; d) | round) / pow(10; d) | tostring end;
+# Fixed decimals: 3.5 -> "3.50" with fixed(2).
+def fixed($d): if . == null then "–" else
+  ((. * pow(10; $d)) | round) as $n | ($n | fabs | tostring) as $s
+  | (if ($d + 1 - ($s | length)) > 0 then "0" * ($d + 1 - ($s | length)) else "" end + $s) as $p
+  | (if $n < 0 then "-" else "" end) + $p[0:($p | length) - $d] + "." + $p[($p | length) - $d:] end;
+def int: if . == null then "–" else round | tostring | if length > 3 then
+  (explode | reverse | [range(0; length; 3) as $i | .[$i:$i+3]] | map(reverse | implode) | reverse | join(",")) else . end end;
+def ms: fixed(2);
+def errs: if . == null then "–" else (to_entries | map(select(.value > 0))
+  | if length == 0 then "0" else map("\(.key) \(.value)") | join(", ") end) end;
+def errcount: if . == null then 0 else ([.[]] | add // 0) end;
+def cpu_us($cpu; $n): if $cpu == null or $n == null or $n == 0 then "–" else ($cpu / $n * 1e6 | num(1)) end;
+def size_label: if . >= 1000000 and . % 1000000 == 0 then "\(. / 1000000 | floor)M"
+  elif . >= 1000 and . % 1000 == 0 then "\(. / 1000 | floor)k" else tostring end;
+def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b end;
+def mark($ok): if $ok == null then "not measured" elif $ok then "**met**" else "**missed**" end;
+
+. as $all
+| ($all | map(select(.record == "machine")) | last) as $m
+| ($all | map(select(.record == "load"))) as $loads
+| ($all | map(select(.record == "bulk_load"))) as $bulk
+| ($all | map(select(.record == "memory"))) as $mem
+| ($all | map(select(.record == "redis")) | last) as $redis
+| ($all | map(select(.record == "wall")) | last) as $wall
+| ($all | map(select(.record == "failure"))) as $failures
+| ($loads | map(select(.workload == "empty" and .mode == "closed")) | last) as $empty
+| ([$loads[] | select(.size > 0) | .size] | unique) as $sizes
+| ($sizes | last) as $big
+| ($sizes | first) as $small
+| def run($w; $mode; $s): $loads | map(select(.workload == $w and .mode == $mode and .size == $s)) | last;
+  def qps($w; $s): run($w; "closed"; $s).qps;
+  def p99($w; $s): run($w; "closed"; $s).p99_ms;
+  ["get_hit", "get_miss", "list", "indicators", "ranking", "create", "transition"] as $workloads
+| {
+    get_hit: "GetDispute, cache hit (a hot set of 1,000 ids, each read once before the run)",
+    get_miss: "GetDispute, cache miss (every id once, from a random start: read from the store)",
+    list: "ListDisputes, first page of 50 for a street",
+    indicators: "ListIndicators (IndicatorsService)",
+    ranking: "ListRankings (IndicatorsService)",
+    create: "CreateDispute, durable (acknowledged once committed with synchronous=FULL)",
+    transition: "RecordSession, an etag-checked move that appends history"
+  } as $what
+| (if $big == null then "no store size measured"
+   elif $big == 1000000 then "at 1M cases" else "at \($big | size_label) cases; 1M not in this run" end) as $at
+| (run("get_hit"; "closed"; $big)) as $hit
+| (run("get_hit"; "open"; $big)) as $hit_open
+| (run("create"; "closed"; $big)) as $create
+| (ratio($hit.qps; $empty.qps)) as $hit_ratio
+| ($create.qps // null) as $creates_s
+| [
+  "# Benchmarks",
+  "",
+  "Generated by `scripts/bench.sh` from `\($results)`.",
+  "Edit only the Analysis section, which the script keeps. Numbers are from one run on the",
+  "machine below and are read against the baselines measured in the same run.",
+  "",
+  "## Reproduce",
+  "",
+  "```sh",
+  "GOV_BENCH_SIZES=\"\($m.sizes)\" GOV_BENCH_DURATION=\($m.duration_s) GOV_BENCH_WARMUP=\($m.warmup_s) \\",
+  "  GOV_BENCH_CONCURRENCY=\($m.concurrency) GOV_BENCH_CHANNELS=\($m.channels) scripts/bench.sh",
+  "```",
+  "",
+  "Closed loop: \($m.concurrency) calls in flight over \($m.channels) channels; each run \($m.warmup_s) s warm-up, \($m.duration_s) s measured.",
+  "Open loop: a fixed arrival rate, latency from the intended send time. Wall time of this run: \(if $wall then "\($wall.seconds / 60 | num(1)) min" else "–" end).",
+  "",
+  "## Machine",
+  "",
+  "| | |",
+  "|---|---|",
+  "| CPU | \($m.cpu) (\($m.nproc) cores online) |",
+  "| memory | \($m.mem_kb / 1048576 | num(1)) GiB |",
+  "| kernel | \($m.kernel) |",
+  "| OS | \($m.os) |",
+  "| date | \($m.date) |",
+  "| commit | `\($m.commit)` |",
+  "| load average (1, 5, 15 min) | \($m.loadavg // "–") at the start, \($wall.loadavg // "–") at the end: anything above 0 is other work on the same cores |",
+  "",
+  "## Targets",
+  "",
+  "| target | measured | |",
+  "|---|---|---|",
+  "| cache-hit get ≥ 50% of the empty handler's QPS | \(if $hit_ratio then "\($hit_ratio * 100 | num(1))% (\($hit.qps | int) vs \($empty.qps | int) QPS, \($at))" else "–" end) | \(mark(if $hit_ratio then $hit_ratio >= 0.5 else null end)) |",
+  "| durable creates ≥ 5,000/s with group commit | \(if $creates_s then "\($creates_s | int)/s (\($create.errors | errs) errors, \($at))" else "–" end) | \(mark(if $creates_s then $creates_s >= 5000 and ($create.errors | errcount) == 0 else null end)) |",
+  "| indicators p99 < 10 ms at 1M cases | \(p99("indicators"; $big) | if . then "\(ms) ms (\($at))" else "–" end) | \(mark(if $big == 1000000 and p99("indicators"; $big) then p99("indicators"; $big) < 10 else null end)) |",
+  "| ranking p99 < 10 ms at 1M cases | \(p99("ranking"; $big) | if . then "\(ms) ms (\($at))" else "–" end) | \(mark(if $big == 1000000 and p99("ranking"; $big) then p99("ranking"; $big) < 10 else null end)) |",
+  "| cache-hit get p99 < 2 ms at half the peak rate | \(if $hit_open then "\($hit_open.p99_ms | ms) ms at \($hit_open.rate | int)/s offered (peak \($hit.qps | int) QPS, \($at))" else "–" end) | \(mark(if $hit_open then $hit_open.p99_ms < 2 and ($hit_open.errors | errcount) == 0 else null end)) |",
+  "",
+  "## Baselines",
+  "",
+  "| baseline | QPS | p50 ms | p99 ms | p99.9 ms | errors | server CPU µs/req |",
+  "|---|---:|---:|---:|---:|---|---:|",
+  "| empty handler (bench_server: same bootstrap, auth, worker pool, metrics) | \($empty.qps | int) | \($empty.p50_ms | ms) | \($empty.p99_ms | ms) | \($empty.p999_ms | ms) | \($empty.errors | errs) | \(cpu_us($empty.server_cpu_s; $empty.requests)) |",
+  "| redis-benchmark GET (\($redis.clients // "–") clients, \($redis.requests // "–" | int) requests) | \($redis.qps | int) | \($redis.p50_ms | ms) | \($redis.p99_ms | ms) | – | – | – |",
+  "",
+  "## Ratios against the baselines",
+  "",
+  "| size | cache-hit get / empty handler | cache-hit get / redis GET | cache-miss get / cache-hit get |",
+  "|---|---:|---:|---:|",
+  ($sizes[] as $s | "| \($s | size_label) | \(ratio(qps("get_hit"; $s); $empty.qps) | if . then "\(. * 100 | num(1))%" else "–" end) | \(ratio(qps("get_hit"; $s); $redis.qps) | if . then "\(. * 100 | num(1))%" else "–" end) | \(ratio(qps("get_miss"; $s); qps("get_hit"; $s)) | if . then "\(. * 100 | num(1))%" else "–" end) |"),
+  "",
+  "## Workloads by store size",
+  "",
+  "QPS counts completed calls per second of the measured window; server CPU is the service's",
+  "user+system time over the window divided by the calls in it.",
+  "",
+  ($workloads[] as $w |
+    "### \($w): \($what[$w])",
+    "",
+    "| size | QPS | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | server CPU µs/req | client CPU µs/req |",
+    "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    ($sizes[] as $s | run($w; "closed"; $s) as $r | select($r != null) |
+      "| \($s | size_label) | \($r.qps | int) | \($r.p50_ms | ms) | \($r.p90_ms | ms) | \($r.p99_ms | ms) | \($r.p999_ms | ms) | \($r.max_ms | ms) | \($r.errors | errs) | \(cpu_us($r.server_cpu_s; $r.requests)) | \(cpu_us($r.client_cpu_s; $r.requests)) |"),
+    ""),
+  "### get_hit, open loop at half the closed-loop peak",
+  "",
+  "| size | offered/s | QPS | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | late sends | errors |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+  ($sizes[] as $s | run("get_hit"; "open"; $s) as $r | select($r != null) |
+    "| \($s | size_label) | \($r.rate | int) | \($r.qps | int) | \($r.p50_ms | ms) | \($r.p90_ms | ms) | \($r.p99_ms | ms) | \($r.p999_ms | ms) | \($r.max_ms | ms) | \($r.late // "–") | \($r.errors | errs) |"),
+  "",
+  "## Cost growth",
+  "",
+  "The same reads at every size. Aggregates (indicators, ranking) are summed from the counts the",
+  "engine keeps, so they should stay flat as cases grow; the last columns give largest/smallest.",
+  "",
+  "| workload | \($sizes | map("QPS \(size_label)") | join(" | ")) | \($sizes | map("p99 \(size_label)") | join(" | ")) | QPS \($big | size_label)/\($small | size_label) | p99 \($big | size_label)/\($small | size_label) |",
+  "|---|\($sizes | map("---:") | join("|"))|\($sizes | map("---:") | join("|"))|---:|---:|",
+  (["get_hit", "get_miss", "list", "indicators", "ranking"][] as $w |
+    "| \($w) | \($sizes | map(qps($w; .) | int) | join(" | ")) | \($sizes | map(p99($w; .) | ms) | join(" | ")) | \(ratio(qps($w; $big); qps($w; $small)) | fixed(2)) | \(ratio(p99($w; $big); p99($w; $small)) | fixed(2)) |"),
+  "",
+  "## Memory",
+  "",
+  "| size | service peak RSS (VmHWM) MiB | RSS at the end MiB | store on disk MiB |",
+  "|---|---:|---:|---:|",
+  ($mem[] | "| \(.size | size_label) | \(.server_hwm_kb / 1024 | num(1)) | \(.server_rss_kb / 1024 | num(1)) | \(.db_bytes / 1048576 | num(1)) |"),
+  "",
+  "## Bulk load",
+  "",
+  "`bulk_load` takes disputes in over the last 13 months in order of time and moves each through",
+  "its life with the case engine (the service's write path: ids, history, counts, idempotency",
+  "rows), \($bulk | last | .threads // "–") threads sharing the store's group commit, then runs the SLA breach scan once.",
+  "Each size starts from the previous size's store.",
+  "",
+  "| to size | disputes added | seconds | of which breach scan | disputes/s | mean writes per commit |",
+  "|---|---:|---:|---:|---:|---:|",
+  ($bulk[] | "| \(.size | size_label) | \(.cases_added | int) | \(.seconds | fixed(1)) | \(.breach_scan_seconds | fixed(1)) | \(.cases_per_s | int) | \(.mean_write_group // null | fixed(1)) |"),
+  (if ($bulk | length) > 1 then "| total to \($bulk | last | .size | size_label) | \($bulk | map(.cases_added) | add | int) | \($bulk | map(.seconds) | add | fixed(1)) | \($bulk | map(.breach_scan_seconds) | add | fixed(1)) | | |" else empty end),
+  "",
+  (if ($failures | length) > 0 or ([$loads[] | (.warnings // [])[]] | length) > 0 then
+    "## Warnings",
+    "",
+    ($failures[] | "- \(.size | size_label) \(.workload) \(.mode // ""): \(.message)"),
+    ($loads[] | select((.warnings // []) | length > 0) | . as $r | .warnings[] | "- \($r.size | size_label) \($r.workload) \($r.mode): \(.)"),
+    ""
+  else empty end),
+  "## Missed targets",
+  "",
+  ([
+    (if $hit_ratio != null and $hit_ratio < 0.5 then "- cache-hit get at \($hit_ratio * 100 | num(1))% of the empty handler" else empty end),
+    (if $creates_s != null and ($creates_s < 5000 or ($create.errors | errcount) > 0) then "- durable creates at \($creates_s | int)/s" else empty end),
+    (if $big == 1000000 and (p99("indicators"; $big) // 0) >= 10 then "- indicators p99 \(p99("indicators"; $big) | ms) ms at 1M" else empty end),
+    (if $big == 1000000 and (p99("ranking"; $big) // 0) >= 10 then "- ranking p99 \(p99("ranking"; $big) | ms) ms at 1M" else empty end),
+    (if $hit_open != null and ($hit_open.p99_ms >= 2 or ($hit_open.errors | errcount) > 0) then "- cache-hit get p99 \($hit_open.p99_ms | ms) ms at half the peak rate" else empty end)
+  ] | if length == 0 then ["None in this run."] else . + ["", "Each needs its why and its fix in the Analysis below."] end | .[]),
+  ""
+  ] | .[]
+JQ
+  {
+    cat "$tmp"
+    echo '<!-- analysis:begin -->'
+    printf '%s\n' "$analysis"
+    echo '<!-- analysis:end -->'
+  } >"$report.tmp"
+  mv "$report.tmp" "$report"
+  rm -f "$tmp"
+  say "wrote ${report#"$here"/}"
+}
+
+if [ "${1:-}" = "--report" ]; then
+  [ $# -eq 2 ] || die "usage: scripts/bench.sh --report RESULTS.jsonl"
+  command -v jq >/dev/null || die "jq is missing (scripts/bootstrap.sh installs it)"
+  write_report "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+  exit 0
+fi
+[ $# -eq 0 ] || die "usage: scripts/bench.sh [--report RESULTS.jsonl]"
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+build_dir="${GOV_BUILD_DIR:-$here/build}"
+sizes="${GOV_BENCH_SIZES:-10000 100000 1000000}"
+duration="${GOV_BENCH_DURATION:-10}"
+warmup="${GOV_BENCH_WARMUP:-2}"
+concurrency="${GOV_BENCH_CONCURRENCY:-64}"
+channels="${GOV_BENCH_CHANNELS:-4}"
+load_threads="${GOV_BENCH_LOAD_THREADS:-64}"
+for n in $sizes "$duration" "$warmup" "$concurrency" "$channels" "$load_threads"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || die "GOV_BENCH_* settings must be whole numbers (got \"$n\")"
+done
+[ -n "$sizes" ] || die "GOV_BENCH_SIZES is empty"
+sizes="$(tr ' ' '\n' <<<"$sizes" | grep -v '^$' | sort -n | uniq | tr '\n' ' ')"
+sizes="${sizes% }"
+started=$SECONDS
+
+# ---------------------------------------------------------------------------------------------
+# Bootstrap and build (same directory and flags as scripts/test.sh)
+
+"$here/scripts/bootstrap.sh"
+generator=()
+[ -f "$build_dir/CMakeCache.txt" ] || generator=(-G Ninja)
+cmake -S "$here" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOV_WERROR=ON \
+  -DGOV_BUILD_BENCH=ON >/dev/null
+cmake --build "$build_dir" --target mediation govctl bulk_load loadgen bench_server
+mediation="$build_dir/services/mediation/mediation"
+govctl="$build_dir/tools/govctl/govctl"
+bulk_load="$build_dir/bench/bulk_load"
+loadgen="$build_dir/bench/loadgen"
+bench_server="$build_dir/bench/bench_server"
+for b in "$mediation" "$govctl" "$bulk_load" "$loadgen" "$bench_server"; do
+  [ -x "$b" ] || die "$b was not built"
+done
+command -v jq >/dev/null || die "jq is missing (scripts/bootstrap.sh installs it)"
+command -v redis-benchmark >/dev/null || die "redis-benchmark is missing (package redis-tools)"
+
+# ---------------------------------------------------------------------------------------------
+# State, results and the processes this script starts
+
+if [ -n "${GOV_BENCH_STATE_DIR:-}" ]; then
+  state="$GOV_BENCH_STATE_DIR"
+  keep_state=1
+else
+  state="$(mktemp -d "${TMPDIR:-/tmp}/gov-bench.XXXXXX")"
+  keep_state=0
+fi
+mkdir -p "$state/logs" "$state/redis"
+db="$state/mediation.db" # the copy the service runs on
+mkdir -p "$here/bench/results"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+results="$here/bench/results/$stamp.jsonl"
+: >"$results"
+
+declare -A pids # name -> pid of a process started here
+
+# SIGTERM, then SIGKILL when it outlives the deadline (seconds).
+stop_process() {
+  local name="$1" deadline=$((SECONDS + ${2:-30})) pid="${pids[$1]:-}"
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "$name did not stop in time; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  unset "pids[$name]"
+}
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+on_exit() {
+  local status=$? name
+  trap - EXIT INT TERM
+  for name in "${!pids[@]}"; do [ "$name" = redis ] || stop_process "$name"; done
+  stop_process redis
+  if ((keep_state == 0)); then rm -rf "$state"; fi
+  exit "$status"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+record() { printf '%s\n' "$1" >>"$results"; }
+
+log_tail() {
+  printf -- '--- last lines of %s ---\n' "$1" >&2
+  tail -n 20 "$1" >&2 || true
+}
+
+# ---------------------------------------------------------------------------------------------
+# Machine facts
+
+cpu="$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
+os="$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown}" || echo unknown)"
+commit="$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  commit="$commit (with uncommitted changes)"
+fi
+record "$(jq -cn --arg cpu "${cpu:-unknown}" --argjson nproc "$(nproc)" \
+  --argjson mem_kb "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)" --arg kernel "$(uname -r)" \
+  --arg os "$os" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
+  --arg sizes "$sizes" --argjson duration "$duration" --argjson warmup "$warmup" \
+  --argjson concurrency "$concurrency" --argjson channels "$channels" \
+  --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  '{record: "machine", cpu: $cpu, nproc: $nproc, mem_kb: $mem_kb, kernel: $kernel, os: $os,
+    date: $date, commit: $commit, sizes: $sizes, duration_s: $duration, warmup_s: $warmup,
+    concurrency: $concurrency, channels: $channels, loadavg: $loadavg}')"
+say "results go to ${results#"$here"/}; state in $state"
+
+# ---------------------------------------------------------------------------------------------
+# Redis and the token
+
+redis_port="$(gov_free_port)"
+redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
+  --dir "$state/redis" --daemonize no --logfile "$state/logs/redis.log" </dev/null &
+pids[redis]=$!
+deadline=$((SECONDS + 15))
+until [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = PONG ]; do
+  kill -0 "${pids[redis]}" 2>/dev/null || { log_tail "$state/logs/redis.log"; die "redis-server exited"; }
+  ((SECONDS < deadline)) || die "redis-server did not answer on port $redis_port"
+  sleep 0.1
+done
+
+gov_make_tokens "$state/tokens.json" "$state/tokens.txt" 7 "admin district_admin *"
+token="$(awk -F'\t' '!/^#/ { print $4; exit }' "$state/tokens.txt")"
+
+# ---------------------------------------------------------------------------------------------
+# Load runs
+
+# run_load SIZE PID ADDR WORKLOAD MODE [loadgen flags...]: one loadgen run, its JSON recorded
+# with the store size; a failed run is recorded as a failure and the set goes on.
+run_load() {
+  local size="$1" pid="$2" addr="$3" workload="$4" mode="$5" out
+  shift 5
+  if ! out="$("$loadgen" --target="$addr" --token="$token" --workload="$workload" --mode="$mode" \
+    --concurrency="$concurrency" --channels="$channels" --duration="$duration" --warmup="$warmup" \
+    --server_pid="$pid" "$@" 2>>"$state/logs/loadgen.log")" || ! jq -e . >/dev/null 2>&1 <<<"$out"; then
+    say "  $workload ($mode) failed; see the loadgen log below"
+    log_tail "$state/logs/loadgen.log"
+    record "$(jq -cn --argjson size "$size" --arg w "$workload" --arg mode "$mode" \
+      '{record: "failure", size: $size, workload: $w, mode: $mode, message: "loadgen failed"}')"
+    return 1
+  fi
+  record "$(jq -c --argjson size "$size" --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    '{record: "load", size: $size, loadavg: $loadavg} + .' <<<"$out")"
+  jq -r '"bench:   \(.workload) \(.mode): \(.qps | round) QPS, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, errors \(.errors | [.[]] | add // 0)"' <<<"$out" >&2
+}
+
+# Waits until a gRPC address answers SERVING (or the process dies, or 120 s pass).
+wait_serving() {
+  local name="$1" addr="$2" log="$3" deadline=$((SECONDS + 120))
+  until "$govctl" health "$addr" --timeout=1s >/dev/null 2>&1; do
+    if ! kill -0 "${pids[$name]}" 2>/dev/null; then
+      log_tail "$log"
+      die "$name exited during start-up"
+    fi
+    ((SECONDS < deadline)) || { log_tail "$log"; die "$name was not SERVING on $addr after 120s"; }
+    sleep 0.2
+  done
+}
+
+# --- baseline 1: the empty handler --------------------------------------------------------------
+say "baseline: empty handler"
+"$bench_server" --listen=127.0.0.1:0 --tokens_file="$state/tokens.json" --workers=8 \
+  </dev/null >"$state/logs/bench_server.out" 2>"$state/logs/bench_server.log" &
+pids[bench_server]=$!
+deadline=$((SECONDS + 30))
+until grep -q '^port=' "$state/logs/bench_server.out" 2>/dev/null; do
+  kill -0 "${pids[bench_server]}" 2>/dev/null || { log_tail "$state/logs/bench_server.log"; die "bench_server exited"; }
+  ((SECONDS < deadline)) || die "bench_server printed no port within 30s"
+  sleep 0.1
+done
+empty_addr="127.0.0.1:$(sed -n 's/^port=//p' "$state/logs/bench_server.out" | head -n 1)"
+wait_serving bench_server "$empty_addr" "$state/logs/bench_server.log"
+run_load 0 "${pids[bench_server]}" "$empty_addr" empty closed || true
+stop_process bench_server
+
+# --- baseline 2: redis-benchmark GET on the same Redis -------------------------------------------
+say "baseline: redis-benchmark GET"
+redis_requests=200000
+redis_clients=50
+# CSV: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms",
+# "p99_latency_ms","max_latency_ms"
+redis_csv="$(redis-benchmark -h 127.0.0.1 -p "$redis_port" -t get -n "$redis_requests" \
+  -c "$redis_clients" -q --csv 2>/dev/null | grep '^"GET' || true)"
+if [ -n "$redis_csv" ]; then
+  IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"$(tr -d '"' <<<"$redis_csv")"
+  record "$(jq -cn --argjson qps "$rps" --argjson p50 "${p50:-null}" --argjson p99 "${p99:-null}" \
+    --argjson n "$redis_requests" --argjson c "$redis_clients" \
+    '{record: "redis", workload: "redis_get", qps: $qps, p50_ms: $p50, p99_ms: $p99,
+      requests: $n, clients: $c}')"
+  say "  redis GET: $rps requests/s, p50 $p50 ms, p99 $p99 ms"
+else
+  record '{"record":"failure","size":0,"workload":"redis_get","message":"redis-benchmark gave no GET line"}'
+  say "  redis-benchmark gave no GET line"
+fi
+redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+
+# --- the mediation service at each size ---------------------------------------------------------
+# Copies a store (and its WAL, if a loader was stopped before it could fold it in).
+copy_store() {
+  rm -f "$2" "$2-wal" "$2-shm"
+  cp "$1" "$2"
+  if [ -f "$1-wal" ]; then cp "$1-wal" "$2-wal"; fi
+}
+
+for size in $sizes; do
+  # store-<size>.db holds exactly the loaded disputes (the service runs on a copy, whose creates
+  # and moves go away with it); a bigger size starts from the biggest smaller store there is.
+  base="$state/store-$size.db"
+  if [ ! -f "$base" ]; then
+    from="$(find "$state" -maxdepth 1 -name 'store-*.db' | sed -n 's/.*store-\([0-9]*\)\.db$/\1/p' |
+      sort -n | awk -v s="$size" '$1 < s' | tail -n 1)"
+    if [ -n "$from" ]; then copy_store "$state/store-$from.db" "$base"; fi
+  fi
+  say "store of $size cases: loading"
+  # Progress on the terminal, the loader's log lines (JSON) only in its log.
+  if ! load_json="$("$bulk_load" --db_path="$base" --total="$size" --threads="$load_threads" \
+    2> >(tee -a "$state/logs/bulk_load.log" | grep --line-buffered -v '^{' >&2))"; then
+    die "bulk_load failed (log: $state/logs/bulk_load.log)"
+  fi
+  total="$(jq '.total_cases' <<<"$load_json")"
+  [ "$total" -eq "$size" ] || die "$base holds $total cases, not $size (a store left by another run?)"
+  record "$(jq -c --argjson size "$size" '{record: "bulk_load", size: $size} + .' <<<"$load_json")"
+  copy_store "$base" "$db"
+  # The loader writes no cache, and whatever a previous service cached is of another store.
+  redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+
+  port="$(gov_free_port)"
+  metrics_port="$(gov_free_port)"
+  addr="127.0.0.1:$port"
+  log="$state/logs/mediation-$size.log"
+  "$mediation" --listen="$addr" --metrics_port="$metrics_port" --db_path="$db" \
+    --redis="127.0.0.1:$redis_port" --tokens_file="$state/tokens.json" </dev/null >"$log" 2>&1 &
+  pids[mediation]=$!
+  wait_serving mediation "$addr" "$log"
+  pid="${pids[mediation]}"
+  say "store of $size cases: mediation serving on $addr (pid $pid)"
+
+  # Reads first, so that they see exactly $size cases; writes after.
+  run_load "$size" "$pid" "$addr" get_hit closed || true
+  peak="$(jq -s --argjson size "$size" 'map(select(.record == "load" and .size == $size and
+    .workload == "get_hit" and .mode == "closed")) | last | .qps // 0' "$results")"
+  half="$(jq -n --argjson p "$peak" '$p / 2 | floor')"
+  if [ "$half" -gt 0 ]; then
+    run_load "$size" "$pid" "$addr" get_hit open --rate="$half" || true
+  fi
+  run_load "$size" "$pid" "$addr" get_miss closed --id_prefix=D --id_count="$size" || true
+  run_load "$size" "$pid" "$addr" list closed || true
+  run_load "$size" "$pid" "$addr" indicators closed || true
+  run_load "$size" "$pid" "$addr" ranking closed || true
+  run_load "$size" "$pid" "$addr" create closed || true
+  run_load "$size" "$pid" "$addr" transition closed || true
+
+  hwm_kb="$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")"
+  rss_kb="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")"
+  db_bytes="$(du -cb "$db" "$db-wal" 2>/dev/null | awk 'END { print $1 }')"
+  record "$(jq -cn --argjson size "$size" --argjson hwm "${hwm_kb:-0}" --argjson rss "${rss_kb:-0}" \
+    --argjson db "${db_bytes:-0}" \
+    '{record: "memory", size: $size, server_hwm_kb: $hwm, server_rss_kb: $rss, db_bytes: $db}')"
+  say "store of $size cases: peak RSS $((hwm_kb / 1024)) MiB; stopping the service"
+  stop_process mediation
+  rm -f "$db" "$db-wal" "$db-shm"
+done
+
+record "$(jq -cn --argjson s "$((SECONDS - started))" --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  '{record: "wall", seconds: $s, loadavg: $loadavg}')"
+say "finished in $(((SECONDS - started) / 60)) min $(((SECONDS - started) % 60)) s"
+write_report "$results"
