@@ -95,8 +95,8 @@ class EmptyIndicatorsService final : public v1::IndicatorsService::CallbackServi
   explicit EmptyIndicatorsService(server::Handlers* handlers) : handlers_(handlers) {}
 
   grpc::ServerUnaryReactor* ListIndicators(grpc::CallbackServerContext* context,
-                                           const v1::ListIndicatorsRequest* request,
-                                           v1::ListIndicatorsResponse* response) override {
+                                           const v1::ListIndicatorsRequest* /*request*/,
+                                           v1::ListIndicatorsResponse* /*response*/) override {
     return handlers_->Unary(context, "ListIndicators", server::Access::kRead,
                             [](const server::Call&) { return absl::OkStatus(); });
   }

@@ -385,7 +385,8 @@ absl::Status MediationServiceImpl::DoSimpleMove(const auth::Principal& who, cons
 
 // ---- Registry ----
 
-absl::Status MediationServiceImpl::DoCreateBody(const auth::Principal& who,
+// District administrators only: the wrapper's Access::kAdmin has decided already.
+absl::Status MediationServiceImpl::DoCreateBody(const auth::Principal& /*who*/,
                                                 const mv1::CreateMediatingBodyRequest& in,
                                                 mv1::MediatingBody* out) {
   GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));

@@ -103,7 +103,7 @@ class TestIndicators final : public IndicatorsService::CallbackService {
   }
 
   grpc::ServerUnaryReactor* ListRankings(grpc::CallbackServerContext* context,
-                                         const governance::v1::ListRankingsRequest* request,
+                                         const governance::v1::ListRankingsRequest* /*request*/,
                                          governance::v1::ListRankingsResponse* response) override {
     return handlers_->Unary(context, "ListRankings", Access::kAdmin, [=](const Call&) {
       response->set_total(7);
@@ -122,7 +122,7 @@ class TestIndicators final : public IndicatorsService::CallbackService {
   }
 
   grpc::ServerUnaryReactor* ListFigures(grpc::CallbackServerContext* context,
-                                        const governance::v1::ListFiguresRequest* request,
+                                        const governance::v1::ListFiguresRequest* /*request*/,
                                         governance::v1::ListFiguresResponse* response) override {
     return handlers_->Unary(context, "ListFigures", Access::kRead, [=](const Call& call) {
       // Both views of the trace id must agree inside the body.
