@@ -15,6 +15,7 @@
 #include "common/log/log.h"
 #include "common/util/digest.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -28,20 +29,11 @@ constexpr char kCreateAction[] = "Create";
 constexpr char kBreachAction[] = "SlaBreach";
 // Actor recorded for what the engine does on its own (breach marks).
 constexpr char kSystemActor[] = "system";
-constexpr size_t kMaxRequestIdLength = 128;
 constexpr int kBreachBatch = 200;
 
 // Label value for a case that belongs to no street (a district-level case).
 std::string StreetLabel(const std::string& street_id) {
   return street_id.empty() ? std::string("district") : street_id;
-}
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.empty()) return InvalidField("request_id", "required");
-  if (request_id.size() > kMaxRequestIdLength) {
-    return InvalidField("request_id", absl::StrCat("at most ", kMaxRequestIdLength, " characters"));
-  }
-  return absl::OkStatus();
 }
 
 std::vector<std::string> Sorted(std::vector<std::string> v) {
@@ -246,7 +238,7 @@ absl::StatusOr<Case> CaseEngine::Create(const auth::Principal& who, const NewCas
     return absl::PermissionDeniedError(
         absl::StrCat("street \"", input.street_id, "\" is outside the caller's scope"));
   }
-  GOV_RETURN_IF_ERROR(CheckRequestId(request_id));
+  GOV_RETURN_IF_ERROR(ValidateRequestId(request_id));
 
   const StateSpec* initial = FindState(spec_.initial_state);
   const absl::Time now = clock_->Now();

@@ -16,6 +16,7 @@
 #include "common/cases/page_token.h"
 #include "common/log/log.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
@@ -35,7 +36,6 @@ using governance::v1::TargetKind;
 constexpr absl::Duration kAggregateTtl = absl::Seconds(60);
 constexpr int kDefaultRankingLimit = 10;
 constexpr int kMaxRankingLimit = 100;
-constexpr size_t kMaxRequestIdLength = 128;
 constexpr size_t kMaxSourceLength = 200;
 constexpr size_t kMaxNoteLength = 2000;
 constexpr int64_t kBasis = 10000;
@@ -598,10 +598,7 @@ absl::StatusOr<governance::v1::RecordFigureResponse> IndicatorEngine::RecordFigu
     return absl::PermissionDeniedError(
         absl::StrCat("principal ", who.id, " may not record figures"));
   }
-  if (request.request_id().empty()) return InvalidField("request_id", "required");
-  if (request.request_id().size() > kMaxRequestIdLength) {
-    return InvalidField("request_id", absl::StrCat("at most ", kMaxRequestIdLength, " characters"));
-  }
+  GOV_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   const Figure& in = request.figure();
   if (in.figure_id().empty()) return InvalidField("figure.figure_id", "required");
   const FigureSpec* spec = FindFigure(in.figure_id());

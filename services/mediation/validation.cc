@@ -10,7 +10,6 @@
 namespace gov::mediation {
 namespace {
 
-constexpr size_t kMaxRequestId = 128;
 constexpr size_t kMinPhone = 5;
 constexpr size_t kMaxPhone = 20;
 
@@ -68,14 +67,6 @@ size_t CharCount(std::string_view utf8) {
     if ((c & 0xC0) != 0x80) ++n;
   }
   return n;
-}
-
-absl::Status ValidateRequestId(const std::string& request_id, const std::string& field) {
-  if (request_id.empty()) return InvalidField(field, "required");
-  if (request_id.size() > kMaxRequestId) {
-    return InvalidField(field, absl::StrCat("at most ", kMaxRequestId, " characters"));
-  }
-  return absl::OkStatus();
 }
 
 absl::Status ValidateId(const std::string& id, const std::string& field) {

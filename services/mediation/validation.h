@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/regions/regions.h"
+#include "common/util/validate.h"
 #include "governance/mediation/v1/mediation.pb.h"
 
 // Input checks of the mediation API that need nothing but the request (and the region
@@ -34,8 +35,6 @@ inline constexpr int kMaxYear = 2100;
 // Unicode code points in valid UTF-8 (proto3 strings are checked to be UTF-8 on parse).
 size_t CharCount(std::string_view utf8);
 
-// A client-chosen request id: 1 to 128 characters.
-absl::Status ValidateRequestId(const std::string& request_id, const std::string& field);
 // A resource id the caller names ("id", "body_id"...): required, at most kMaxId.
 absl::Status ValidateId(const std::string& id, const std::string& field);
 // An optional free text of at most `max` characters; `required` refuses an empty one.
