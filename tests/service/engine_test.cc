@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
+#include "tests/support/metrics.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 
@@ -69,26 +70,6 @@ auth::Principal MakePrincipal(std::string id, std::vector<std::string> roles,
   p.roles.insert(roles.begin(), roles.end());
   p.streets.insert(streets.begin(), streets.end());
   return p;
-}
-
-// Sum of the samples of `name` whose labels include all of `labels`.
-double MetricValue(prometheus::Registry& registry, const std::string& name,
-                   const std::map<std::string, std::string>& labels) {
-  double sum = 0;
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      int matched = 0;
-      for (const auto& label : metric.label) {
-        auto it = labels.find(label.name);
-        if (it != labels.end() && it->second == label.value) ++matched;
-      }
-      if (matched != static_cast<int>(labels.size())) continue;
-      sum += family.type == prometheus::MetricType::Counter ? metric.counter.value
-                                                            : metric.gauge.value;
-    }
-  }
-  return sum;
 }
 
 class EngineTest : public ::testing::Test {
@@ -157,21 +138,14 @@ class EngineTest : public ::testing::Test {
   }
 
   double CacheHits() {
-    return MetricValue(registry_, "governance_cache_requests_total", {{"result", "hit"}});
+    return gov::testing::MetricValue(registry_, "governance_cache_requests_total",
+                                     {{"result", "hit"}});
   }
 
   // How many times the store ran `op` (samples of governance_store_query_seconds{op}).
   uint64_t StoreCalls(const std::string& op) {
-    uint64_t calls = 0;
-    for (const auto& family : registry_.Collect()) {
-      if (family.name != "governance_store_query_seconds") continue;
-      for (const auto& metric : family.metric) {
-        for (const auto& label : metric.label) {
-          if (label.name == "op" && label.value == op) calls += metric.histogram.sample_count;
-        }
-      }
-    }
-    return calls;
+    return static_cast<uint64_t>(
+        gov::testing::MetricValue(registry_, "governance_store_query_seconds", {{"op", op}}));
   }
 
   const auth::Principal admin_ = MakePrincipal("admin", {auth::kDistrictAdmin}, {});
@@ -276,8 +250,8 @@ TEST_F(EngineTest, CreateStartsTheInitialStateWithItsClockAndHistory) {
   ASSERT_EQ(got->history.size(), 1u);
   EXPECT_EQ(got->history[0].sequence, 1);
   EXPECT_EQ(got->history[0].note, "walk-in");
-  EXPECT_EQ(MetricValue(registry_, "governance_cases_opened_total",
-                        {{"track", kTrack}, {"street", "GS01"}}),
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_cases_opened_total",
+                                      {{"track", kTrack}, {"street", "GS01"}}),
             1);
 
   EXPECT_EQ(engine_->Get(op1_, "T-999999").status().code(), absl::StatusCode::kNotFound);
@@ -302,7 +276,9 @@ TEST_F(EngineTest, CreateChecksRolesScopeAndRequestIdAndWritesNothingOnError) {
             absl::StatusCode::kPermissionDenied);
 
   EXPECT_EQ(ListAll(admin_).size(), 1u);
-  EXPECT_EQ(MetricValue(registry_, "governance_cases_opened_total", {{"track", kTrack}}), 1);
+  EXPECT_EQ(
+      gov::testing::MetricValue(registry_, "governance_cases_opened_total", {{"track", kTrack}}),
+      1);
 }
 
 TEST_F(EngineTest, CreateIsIdempotentByRequestId) {
@@ -324,7 +300,9 @@ TEST_F(EngineTest, CreateIsIdempotentByRequestId) {
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists);
 
   EXPECT_EQ(ListAll(admin_).size(), 1u);
-  EXPECT_EQ(MetricValue(registry_, "governance_cases_opened_total", {{"track", kTrack}}), 1);
+  EXPECT_EQ(
+      gov::testing::MetricValue(registry_, "governance_cases_opened_total", {{"track", kTrack}}),
+      1);
 }
 
 TEST_F(EngineTest, TwentyConcurrentRetriesMakeOneCase) {
@@ -351,8 +329,8 @@ TEST_F(EngineTest, TwentyConcurrentRetriesMakeOneCase) {
   const std::vector<Case> all = ListAll(admin_);
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].record.id, ids[0]);
-  EXPECT_EQ(MetricValue(registry_, "governance_cases_opened_total",
-                        {{"track", kTrack}, {"street", "GS02"}}),
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_cases_opened_total",
+                                      {{"track", kTrack}, {"street", "GS02"}}),
             1);
 }
 
@@ -681,11 +659,11 @@ TEST_F(EngineTest, ScanBreachesMarksExactlyTheOverdueCases) {
   EXPECT_FALSE(engine_->Get(op1_, c.record.id)->record.sla_breached);
   EXPECT_FALSE(engine_->Get(op1_, d.record.id)->record.sla_breached);
 
-  EXPECT_EQ(MetricValue(registry_, "governance_sla_breaches_total",
-                        {{"track", kTrack}, {"street", "GS01"}}),
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_sla_breaches_total",
+                                      {{"track", kTrack}, {"street", "GS01"}}),
             1);
-  EXPECT_EQ(MetricValue(registry_, "governance_sla_breaches_total",
-                        {{"track", kTrack}, {"street", "GS02"}}),
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_sla_breaches_total",
+                                      {{"track", kTrack}, {"street", "GS02"}}),
             1);
 
   // Moving on starts a new clock, and the flag describes the current one.
@@ -717,22 +695,26 @@ TEST_F(EngineTest, CaseGaugesEqualARecountViaList) {
       filter.statuses = {state.name};
       const int listed = static_cast<int>(ListAll(admin_, filter, 5).size());
       total += listed;
-      EXPECT_EQ(MetricValue(registry_, "governance_cases",
-                            {{"track", kTrack}, {"street", street}, {"status", state.name}}),
+      EXPECT_EQ(gov::testing::MetricValue(
+                    registry_, "governance_cases",
+                    {{"track", kTrack}, {"street", street}, {"status", state.name}}),
                 listed)
           << street << " " << state.name;
     }
   }
   EXPECT_EQ(total, 12);
-  EXPECT_EQ(MetricValue(registry_, "governance_cases", {{"track", kTrack}, {"status", "RESOLVED"}}),
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_cases",
+                                      {{"track", kTrack}, {"status", "RESOLVED"}}),
             1);
 
   // A status that empties drops to zero rather than keeping its last value.
   cases[1] = MustTransition(op1_, "Close", cases[1]);
   ASSERT_TRUE(engine_->RefreshCaseGauges().ok());
-  EXPECT_EQ(MetricValue(registry_, "governance_cases", {{"track", kTrack}, {"status", "RESOLVED"}}),
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_cases",
+                                      {{"track", kTrack}, {"status", "RESOLVED"}}),
             0);
-  EXPECT_EQ(MetricValue(registry_, "governance_cases", {{"track", kTrack}, {"status", "CLOSED"}}),
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_cases",
+                                      {{"track", kTrack}, {"status", "CLOSED"}}),
             1);
 }
 

@@ -23,6 +23,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
+#include "tests/support/metrics.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 
@@ -55,28 +56,6 @@ auth::Principal MakePrincipal(std::string id, std::vector<std::string> roles,
   p.roles.insert(roles.begin(), roles.end());
   p.streets.insert(streets.begin(), streets.end());
   return p;
-}
-
-// Sum of the samples of `name` whose labels include all of `labels`; -1 when none matches.
-double MetricValue(prometheus::Registry& registry, const std::string& name,
-                   const std::map<std::string, std::string>& labels) {
-  double sum = 0;
-  bool found = false;
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      int matched = 0;
-      for (const auto& label : metric.label) {
-        auto it = labels.find(label.name);
-        if (it != labels.end() && it->second == label.value) ++matched;
-      }
-      if (matched != static_cast<int>(labels.size())) continue;
-      found = true;
-      sum += family.type == prometheus::MetricType::Counter ? metric.counter.value
-                                                            : metric.gauge.value;
-    }
-  }
-  return found ? sum : -1;
 }
 
 IndicatorSpec Spec(governance::v1::Direction direction, governance::v1::TargetKind kind,
@@ -357,7 +336,8 @@ class IndicatorsTest : public ::testing::Test {
   }
 
   double CacheHits() {
-    return MetricValue(registry_, "governance_cache_requests_total", {{"result", "hit"}});
+    return gov::testing::MetricValue(registry_, "governance_cache_requests_total",
+                                     {{"result", "hit"}});
   }
 
   const auth::Principal admin_ = MakePrincipal("admin", {auth::kDistrictAdmin}, {});
@@ -927,22 +907,25 @@ TEST_F(IndicatorsTest, GaugesExportTheCurrentMonth) {
   ASSERT_TRUE(Record("court_intake", Month(2026, 3), "", 95).ok());
   ASSERT_TRUE(engine_->RefreshGauges().ok());
   auto value = [&](const std::string& indicator, const std::string& street) {
-    return MetricValue(registry_, "governance_indicator_value",
-                       {{"track", kTrack}, {"indicator", indicator}, {"street", street}});
+    return gov::testing::MetricSum(
+        registry_, "governance_indicator_value",
+        {{"track", kTrack}, {"indicator", indicator}, {"street", street}});
   };
   EXPECT_EQ(value("cases_opened", "all"), 12);
   EXPECT_EQ(value("cases_opened", "GS01"), 5);
   EXPECT_EQ(value("cases_opened", "GS11"), 0);
   EXPECT_EQ(value("resolution_rate", "GS01"), 4000);
   EXPECT_EQ(value("court_intake_yoy", "all"), -500);  // the change, comparable with the target
-  EXPECT_EQ(value("court_intake_yoy", "GS01"), -1);   // no data: no series
-  EXPECT_EQ(value("resolution_rate", "GS05"), -1);
-  EXPECT_EQ(MetricValue(registry_, "governance_indicator_target",
-                        {{"track", kTrack}, {"indicator", "cases_opened"}, {"street", "GS03"}}),
+  EXPECT_EQ(value("court_intake_yoy", "GS01"), std::nullopt);  // no data: no series
+  EXPECT_EQ(value("resolution_rate", "GS05"), std::nullopt);
+  EXPECT_EQ(gov::testing::MetricSum(
+                registry_, "governance_indicator_target",
+                {{"track", kTrack}, {"indicator", "cases_opened"}, {"street", "GS03"}}),
             10);
-  EXPECT_EQ(MetricValue(registry_, "governance_indicator_target",
-                        {{"track", kTrack}, {"indicator", "resolutions"}, {"street", "all"}}),
-            -1);  // watched only: no target
+  EXPECT_EQ(
+      gov::testing::MetricSum(registry_, "governance_indicator_target",
+                              {{"track", kTrack}, {"indicator", "resolutions"}, {"street", "all"}}),
+      std::nullopt);  // watched only: no target
 }
 
 TEST_F(IndicatorsTest, ServedOverGrpcBehindTheSharedHandler) {
