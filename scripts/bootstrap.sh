@@ -17,10 +17,10 @@ stamp="$stamp_dir/bootstrap.stamp"
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates procps tzdata libssl-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libhiredis-dev libsqlite3-dev
+  libabsl-dev libhiredis-dev libsqlite3-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   civetweb libcivetweb-dev libcurl4-openssl-dev zlib1g-dev
-  redis-server redis-tools sqlite3 prometheus clang-format jq
+  redis-server redis-tools sqlite3 postgresql prometheus clang-format jq
 )
 
 want_stamp() {
@@ -65,7 +65,8 @@ apt_update() {
   apt_updated=1
 }
 
-# The suite starts its own redis-server (and uses only promtool of prometheus): keep the
+# The suite and the tests start their own redis-server and PostgreSQL clusters (and use only
+# promtool of prometheus): keep the
 # packages' daemons from being started by their install scripts, unless the host already has a
 # policy of its own.
 policy=/usr/sbin/policy-rc.d

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -132,6 +133,26 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Spawn(const Options& options) 
         (void)!write(errpipe[1], &e, sizeof(e));
         _exit(127);
       }
+    }
+    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) {
+      const int e = errno;
+      (void)!write(errpipe[1], &e, sizeof(e));
+      _exit(127);
+    }
+    if (options.gid.has_value() && (setgroups(0, nullptr) != 0 || setgid(*options.gid) != 0)) {
+      const int e = errno;
+      (void)!write(errpipe[1], &e, sizeof(e));
+      _exit(127);
+    }
+    if (options.uid.has_value()) {
+      if (setuid(*options.uid) != 0) {
+        const int e = errno;
+        (void)!write(errpipe[1], &e, sizeof(e));
+        _exit(127);
+      }
+      // A change of credentials clears the parent-death signal: set it again.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);
     }
     execve(argv[0], argv.data(), envp.data());
     const int e = errno;

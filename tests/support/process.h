@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,11 @@ class Process {
     std::string stdin_path;   // "" = /dev/null
     std::string stdout_path;  // "" = /dev/null; the file is truncated
     std::string stderr_path;  // "" = /dev/null; the file is truncated
+    // When set (the test runs as root), the child drops to this user and group before exec:
+    // servers such as PostgreSQL refuse to run as root. The output files are opened first.
+    std::optional<uid_t> uid;
+    std::optional<gid_t> gid;
+    std::string cwd;  // "" = the test's own working directory
   };
 
   // Starts the program. NOT_FOUND when it cannot be executed (with the errno text), INTERNAL

@@ -1,0 +1,44 @@
+#ifndef GOV_COMMON_STORE_PG_STORE_H_
+#define GOV_COMMON_STORE_PG_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/store/repository.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace gov::store {
+
+struct PostgresOptions {
+  // libpq connection string: a URI ("postgresql://user:pass@host:5432/db?sslmode=...") or
+  // key=value pairs. Never logged as given: messages show it with the password removed.
+  std::string url;
+  int pool_size = 8;  // connections kept open; callers beyond that wait (acquire_timeout)
+  absl::Duration connect_timeout = absl::Seconds(5);
+  absl::Duration acquire_timeout = absl::Seconds(5);     // then UNAVAILABLE
+  absl::Duration statement_timeout = absl::Seconds(10);  // server side, per statement
+  // Attempts of one operation when the failure is transient (serialization failure, deadlock,
+  // a lost connection before COMMIT was sent, a concurrent insert of the same unique key).
+  int max_attempts = 5;
+};
+
+// The shared store for several replicas of a track: PostgreSQL through libpq, with its own
+// schema migrations (run under an advisory lock, so replicas starting together migrate once),
+// prepared statements per pooled connection, READ COMMITTED transactions with row locks on the
+// case being changed, uniqueness (request ids, case ids, figure revisions) enforced by
+// constraints, and transient errors retried. Same contract as every Repository; records
+// governance_store_query_seconds{op} on `registry` (may be null).
+absl::StatusOr<std::unique_ptr<Repository>> OpenPostgres(const PostgresOptions& options,
+                                                         prometheus::Registry* registry);
+
+// `url` with any password replaced by "***" (for logs and error messages).
+std::string RedactUrl(const std::string& url);
+
+}  // namespace gov::store
+
+#endif  // GOV_COMMON_STORE_PG_STORE_H_
