@@ -53,3 +53,80 @@ gov_make_tokens() {
     mv "$tokens_json.tmp" "$tokens_json"
   )
 }
+
+# --- a local PostgreSQL cluster (run.sh --store=postgres, bench.sh) ------------------------------
+# PostgreSQL refuses to run as root: as root, its programs run as the system user `postgres`
+# (created by Debian's package) through setpriv, which execs in place, so $! is the server.
+
+# Prints Debian's PostgreSQL bin directory (the highest major installed).
+gov_pg_bindir() {
+  local d
+  d="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$d" ] && [ -x "$d/postgres" ] || {
+    echo "PostgreSQL is not installed (run scripts/bootstrap.sh)" >&2
+    return 1
+  }
+  echo "$d"
+}
+
+# gov_pg_as CMD...: runs CMD as the cluster's owner.
+gov_pg_as() {
+  if [ "$(id -u)" -eq 0 ]; then
+    setpriv --reuid=postgres --regid=postgres --clear-groups -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# gov_pg_init DIR: makes a cluster in DIR/data (once; trust authentication on loopback and the
+# socket in DIR). The directory must be reachable by the cluster's owner.
+gov_pg_init() {
+  local dir="$1" bin
+  bin="$(gov_pg_bindir)" || return 1
+  [ -f "$dir/data/PG_VERSION" ] && return 0
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$dir"
+    if ! setpriv --reuid=postgres --regid=postgres --clear-groups -- test -w "$dir"; then
+      echo "user postgres cannot write $dir (a parent directory is closed to it); choose another directory" >&2
+      return 1
+    fi
+  fi
+  gov_pg_as "$bin/initdb" --pgdata="$dir/data" --username=postgres --auth=trust \
+    --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1 || {
+    cat "$dir/initdb.log" >&2
+    return 1
+  }
+}
+
+# gov_pg_start DIR PORT LOG [SETTING...]: starts the server in the background (the caller reads
+# its pid from $!) and returns; SETTINGs are extra "name=value" server settings.
+gov_pg_start() {
+  local dir="$1" port="$2" log="$3" bin
+  shift 3
+  bin="$(gov_pg_bindir)" || return 1
+  local args=(-D "$dir/data" -p "$port" -k "$dir" -c listen_addresses=127.0.0.1
+    -c max_connections=300 -c log_min_messages=warning)
+  local s
+  for s in "$@"; do args+=(-c "$s"); done
+  gov_pg_as "$bin/postgres" "${args[@]}" </dev/null >>"$log" 2>&1 &
+}
+
+# gov_pg_wait PORT SECONDS: waits until the server accepts connections.
+gov_pg_wait() {
+  local port="$1" deadline=$((SECONDS + $2)) bin
+  bin="$(gov_pg_bindir)" || return 1
+  until "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+# gov_pg_createdb PORT NAME: creates database NAME unless it exists.
+gov_pg_createdb() {
+  local port="$1" name="$2"
+  if [ "$(psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = '$name'")" != 1 ]; then
+    psql -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "CREATE DATABASE \"$name\"" >/dev/null
+  fi
+}

@@ -3,6 +3,11 @@
 # so far on embedded SQLite with demo data, print the endpoints and the dev tokens, then stay in
 # the foreground until Ctrl-C or SIGTERM, which stop everything cleanly (exit 0).
 #
+# The store switch: GOV_STORE=postgres runs every service on PostgreSQL instead (a local cluster
+# in .run/postgres on port 5433, database "governance", started and stopped with the suite; or
+# the server of GOV_DATABASE_URL), and GOV_REPLICAS=N then starts N replicas of each track on the
+# shared database and Redis (replica r listens on the track's ports + 100*(r-1)).
+#
 # Fixed local ports (gRPC / metrics): mediation 7101/9101, policing 7102/9102, disorder 7103/9103,
 # backlog 7104/9104, hazard 7105/9105, tripartite 7106/9106, digital 7107/9107; redis 6399.
 # State lives in .run/ (gitignored): redis/, <track>.db, logs/<track>.log, tokens.json (hashes
@@ -16,6 +21,12 @@
 #   GOV_REDIS_PORT       redis-server port (default 6399 + GOV_PORT_OFFSET)
 #   GOV_START_TIMEOUT    seconds a service may take to become SERVING (default 90)
 #   GOV_DRAIN_SECONDS    the services' drain deadline, also how long a stop waits (default 20)
+#   GOV_STORE            sqlite (default) or postgres
+#   GOV_DATABASE_URL     an existing PostgreSQL database to use (implies GOV_STORE=postgres;
+#                        the services read it from the environment, so it is not on their argv)
+#   GOV_PG_PORT          port of the local cluster (default 5433 + GOV_PORT_OFFSET)
+#   GOV_PG_DIR           directory of the local cluster (default <run dir>/postgres)
+#   GOV_REPLICAS         replicas per track (default 1; more than one needs PostgreSQL)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,25 +51,53 @@ die() {
 }
 
 [[ "$offset" =~ ^[0-9]+$ ]] || die "GOV_PORT_OFFSET must be a whole number"
+database_url="${GOV_DATABASE_URL:-}"
+store="${GOV_STORE:-sqlite}"
+[ -z "$database_url" ] || store=postgres
+case "$store" in
+  sqlite | postgres) ;;
+  *) die "GOV_STORE must be sqlite or postgres (got \"$store\")" ;;
+esac
+replicas="${GOV_REPLICAS:-1}"
+[[ "$replicas" =~ ^[1-9][0-9]?$ ]] || die "GOV_REPLICAS must be a whole number from 1 to 99"
+if ((replicas > 1)) && [ "$store" != postgres ]; then
+  die "GOV_REPLICAS=$replicas needs the shared store: set GOV_STORE=postgres (SQLite serves one replica)"
+fi
+pg_port="${GOV_PG_PORT:-$((5433 + offset))}"
+pg_dir="${GOV_PG_DIR:-$run_dir/postgres}"
+local_pg=0
+if [ "$store" = postgres ] && [ -z "$database_url" ]; then local_pg=1; fi
 redis_port="${GOV_REDIS_PORT:-$((6399 + offset))}"
-for n in "$redis_port" "$start_timeout" "$drain_seconds"; do
-  [[ "$n" =~ ^[0-9]+$ ]] || die "GOV_REDIS_PORT, GOV_START_TIMEOUT and GOV_DRAIN_SECONDS must be whole numbers"
+for n in "$redis_port" "$start_timeout" "$drain_seconds" "$pg_port"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || die "GOV_REDIS_PORT, GOV_START_TIMEOUT, GOV_DRAIN_SECONDS and GOV_PG_PORT must be whole numbers"
 done
-((offset + 9107 <= 65535 && redis_port <= 65535)) || die "a port above 65535 (check GOV_PORT_OFFSET, GOV_REDIS_PORT)"
+((offset + 9107 + 100 * (replicas - 1) <= 65535 && redis_port <= 65535 && pg_port <= 65535)) ||
+  die "a port above 65535 (check GOV_PORT_OFFSET, GOV_REDIS_PORT, GOV_PG_PORT, GOV_REPLICAS)"
 
 # --- which services exist, and are their ports free (checked first, to fail fast) ---------------
-declare -A grpc_port metrics_port
-services=()
+# An instance is one process: "<track>" for the first replica, "<track>-<r>" for replica r.
+declare -A grpc_port metrics_port track_of
+services=()   # tracks built so far
+instances=()  # first replicas in track order, then the further replicas
 for t in "${tracks[@]}"; do
-  if [ -f "$here/services/$t/CMakeLists.txt" ]; then
-    services+=("$t")
-    grpc_port[$t]=$((base_grpc[$t] + offset))
-    metrics_port[$t]=$((base_metrics[$t] + offset))
-  fi
+  [ -f "$here/services/$t/CMakeLists.txt" ] && services+=("$t")
 done
 [ "${#services[@]}" -gt 0 ] || die "no service under $here/services/"
+for r in $(seq 1 "$replicas"); do
+  for t in "${services[@]}"; do
+    name="$t"
+    ((r == 1)) || name="$t-$r"
+    instances+=("$name")
+    track_of[$name]="$t"
+    grpc_port[$name]=$((base_grpc[$t] + offset + 100 * (r - 1)))
+    metrics_port[$name]=$((base_metrics[$t] + offset + 100 * (r - 1)))
+  done
+done
 
-for p in "$redis_port" $(for t in "${services[@]}"; do echo "${grpc_port[$t]} ${metrics_port[$t]}"; done); do
+busy_check=("$redis_port")
+((local_pg == 0)) || busy_check+=("$pg_port")
+for i in "${instances[@]}"; do busy_check+=("${grpc_port[$i]}" "${metrics_port[$i]}"); done
+for p in "${busy_check[@]}"; do
   if gov_port_busy "$p"; then
     die "port $p on 127.0.0.1 is already in use (another run of the suite?); stop that process or set GOV_PORT_OFFSET"
   fi
@@ -79,6 +118,9 @@ govctl="$build_dir/tools/govctl/govctl"
 for t in "${services[@]}"; do
   [ -x "$build_dir/services/$t/$t" ] || die "$build_dir/services/$t/$t was not built"
 done
+if [ "$store" = postgres ]; then
+  command -v psql >/dev/null || die "psql is missing (scripts/bootstrap.sh installs PostgreSQL)"
+fi
 
 # --- state and dev tokens -----------------------------------------------------------------------
 mkdir -p "$run_dir/redis" "$run_dir/logs"
@@ -110,16 +152,19 @@ tokens_valid || make_tokens
 declare -A pids  # name -> pid
 stopping=0
 
-# SIGTERM to the services, then redis (the services use it while draining); whatever outlives
-# the drain deadline gets SIGKILL. Safe to call twice.
+# SIGTERM to the services, then redis and PostgreSQL (the services use them while draining;
+# PostgreSQL gets SIGINT, its fast shutdown); whatever outlives the drain deadline gets SIGKILL.
+# Safe to call twice.
 stop_all() {
-  local group name pid deadline
-  for group in services redis; do
+  local group name pid deadline signal
+  for group in services stores; do
     local names=()
-    if [ "$group" = redis ]; then names=(redis); else names=("${services[@]}"); fi
+    if [ "$group" = stores ]; then names=(redis postgres); else names=("${instances[@]}"); fi
     for name in "${names[@]}"; do
       pid="${pids[$name]:-}"
-      if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; fi
+      signal=TERM
+      [ "$name" != postgres ] || signal=INT
+      if [ -n "$pid" ]; then kill -"$signal" "$pid" 2>/dev/null || true; fi
     done
     deadline=$((SECONDS + drain_seconds + 5))
     for name in "${names[@]}"; do
@@ -164,44 +209,90 @@ until [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = PONG ]; 
   sleep 0.1
 done
 
-# --- services -----------------------------------------------------------------------------------
-for t in "${services[@]}"; do
-  "$build_dir/services/$t/$t" \
-    --listen="127.0.0.1:${grpc_port[$t]}" --metrics_port="${metrics_port[$t]}" \
-    --db_path="$run_dir/$t.db" --redis="127.0.0.1:$redis_port" --tokens_file="$tokens_json" \
-    --demo_data --drain_seconds="$drain_seconds" </dev/null >>"$run_dir/logs/$t.log" 2>&1 &
-  pids[$t]=$!
-done
-
-for t in "${services[@]}"; do
-  deadline=$((SECONDS + start_timeout))
-  until "$govctl" health "127.0.0.1:${grpc_port[$t]}" --timeout=1s >/dev/null 2>&1; do
+# --- postgresql (GOV_STORE=postgres without GOV_DATABASE_URL) -----------------------------------
+if ((local_pg == 1)); then
+  gov_pg_init "$pg_dir" || die "could not make a PostgreSQL cluster in $pg_dir (set GOV_PG_DIR to a directory user postgres can reach)"
+  gov_pg_start "$pg_dir" "$pg_port" "$run_dir/logs/postgres.log"
+  pids[postgres]=$!
+  deadline=$((SECONDS + 30))
+  until "$(gov_pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -U postgres; do
     ((stopping == 0)) || exit 0
-    if ! kill -0 "${pids[$t]}" 2>/dev/null; then
-      wait "${pids[$t]}" && status=0 || status=$?
-      unset "pids[$t]"
-      log_tail "$run_dir/logs/$t.log"
-      die "$t exited during start-up (status $status)"
-    fi
-    if ((SECONDS >= deadline)); then
-      log_tail "$run_dir/logs/$t.log"
-      die "$t was not SERVING on 127.0.0.1:${grpc_port[$t]} after ${start_timeout}s"
-    fi
-    sleep 0.2
+    kill -0 "${pids[postgres]}" 2>/dev/null || { log_tail "$run_dir/logs/postgres.log"; die "postgres exited"; }
+    ((SECONDS < deadline)) || { log_tail "$run_dir/logs/postgres.log"; die "postgres did not accept connections on port $pg_port"; }
+    sleep 0.1
   done
-done
+  gov_pg_createdb "$pg_port" governance || die "could not create database governance"
+  database_url="postgresql://postgres@127.0.0.1:$pg_port/governance"
+fi
+
+# --- services -----------------------------------------------------------------------------------
+# start_instance NAME: the first replica of a track loads the demo data (idempotent by request
+# ids); further replicas start once it is SERVING, on the database it migrated.
+start_instance() {
+  local name="$1" t="${track_of[$1]}" store_args=() env_args=()
+  if [ "$store" = postgres ]; then
+    env_args=("GOV_DATABASE_URL=$database_url")
+  else
+    store_args=(--db_path="$run_dir/$t.db")
+  fi
+  local demo=()
+  [ "$name" != "$t" ] || demo=(--demo_data)
+  env "${env_args[@]}" "$build_dir/services/$t/$t" \
+    --listen="127.0.0.1:${grpc_port[$name]}" --metrics_port="${metrics_port[$name]}" \
+    "${store_args[@]}" --redis="127.0.0.1:$redis_port" --tokens_file="$tokens_json" \
+    "${demo[@]}" --drain_seconds="$drain_seconds" </dev/null >>"$run_dir/logs/$name.log" 2>&1 &
+  pids[$name]=$!
+}
+
+# wait_serving NAME...: until each is SERVING; dies with its log's tail when one exits or times out.
+wait_serving() {
+  local name deadline status
+  for name in "$@"; do
+    deadline=$((SECONDS + start_timeout))
+    until "$govctl" health "127.0.0.1:${grpc_port[$name]}" --timeout=1s >/dev/null 2>&1; do
+      ((stopping == 0)) || exit 0
+      if ! kill -0 "${pids[$name]}" 2>/dev/null; then
+        wait "${pids[$name]}" && status=0 || status=$?
+        unset "pids[$name]"
+        log_tail "$run_dir/logs/$name.log"
+        die "$name exited during start-up (status $status)"
+      fi
+      if ((SECONDS >= deadline)); then
+        log_tail "$run_dir/logs/$name.log"
+        die "$name was not SERVING on 127.0.0.1:${grpc_port[$name]} after ${start_timeout}s"
+      fi
+      sleep 0.2
+    done
+  done
+}
+
+first=("${instances[@]:0:${#services[@]}}")
+further=("${instances[@]:${#services[@]}}")
+for i in "${first[@]}"; do start_instance "$i"; done
+wait_serving "${first[@]}"
+if [ "${#further[@]}" -gt 0 ]; then
+  for i in "${further[@]}"; do start_instance "$i"; done
+  wait_serving "${further[@]}"
+fi
 
 # --- the table ----------------------------------------------------------------------------------
 rel_govctl="${govctl#"$PWD"/}"
 echo
 echo "The governance suite is running (state in $run_dir)."
 echo
-printf '  %-12s %-20s %s\n' service gRPC metrics
-for t in "${services[@]}"; do
-  printf '  %-12s %-20s %s\n' "$t" "127.0.0.1:${grpc_port[$t]}" \
-    "http://127.0.0.1:${metrics_port[$t]}/metrics"
+printf '  %-14s %-20s %s\n' service gRPC metrics
+for i in "${instances[@]}"; do
+  printf '  %-14s %-20s %s\n' "$i" "127.0.0.1:${grpc_port[$i]}" \
+    "http://127.0.0.1:${metrics_port[$i]}/metrics"
 done
-printf '  %-12s %s\n' redis "127.0.0.1:$redis_port"
+printf '  %-14s %s\n' redis "127.0.0.1:$redis_port"
+if [ "$store" = postgres ]; then
+  shown_url="$database_url"
+  ((local_pg == 1)) || shown_url="$(printf '%s' "$database_url" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')"
+  printf '  %-14s %s\n' postgres "$shown_url"
+else
+  printf '  %-14s %s\n' store "SQLite files $run_dir/<track>.db"
+fi
 echo
 echo "Dev tokens (also in $dev_tokens):"
 printf '  %-14s %-16s %-8s %s\n' principal roles streets token

@@ -9,11 +9,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "common/log/log.h"
+#include "common/store/pg_store.h"
 
 namespace gov::config {
 namespace {
@@ -114,6 +116,22 @@ const std::vector<Setting>& Settings() {
       StringSetting("metrics_bind", "HOST", "address the /metrics exposer binds to",
                     &ServiceConfig::metrics_bind, false),
       StringSetting("db_path", "PATH", "SQLite database file", &ServiceConfig::db_path, false),
+      Setting{"database_url", "URL",
+              "PostgreSQL connection URL (postgresql://user:password@host:5432/db); the "
+              "replicas of a track share it. Empty: the SQLite file of --db_path (one replica)",
+              false, [](const ServiceConfig& c) { return store::RedactUrl(c.database_url); },
+              [](absl::string_view text, ServiceConfig* c) {
+                const bool uri = absl::StartsWith(text, "postgresql://") ||
+                                 absl::StartsWith(text, "postgres://");
+                if (!text.empty() && !uri && !absl::StrContains(text, '=')) {
+                  return absl::InvalidArgumentError(
+                      "is neither a postgresql:// URL nor libpq key=value settings");
+                }
+                c->database_url = std::string(text);
+                return absl::OkStatus();
+              }},
+      IntSetting("db_pool", "N", "PostgreSQL connections of this process", &ServiceConfig::db_pool,
+                 1, 1000),
       StringSetting("redis", "HOST:PORT", "Redis address; empty disables the cache",
                     &ServiceConfig::redis, true),
       IntSetting("redis_pool", "N", "Redis connections in the pool", &ServiceConfig::redis_pool, 1,

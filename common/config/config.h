@@ -18,14 +18,16 @@ struct ServiceConfig {
   int metrics_port = 0;                    // --metrics_port, default <track metrics port>; 0 = none
   std::string metrics_bind = "127.0.0.1";  // --metrics_bind
   std::string db_path;                     // --db_path, default ./var/<track>.db
-  std::string redis;                       // --redis, default 127.0.0.1:6379; "" disables the cache
-  int redis_pool = 8;                      // --redis_pool
-  int redis_timeout_ms = 100;              // --redis_timeout_ms (command timeout)
-  std::string tokens_file;                 // --tokens_file, default ./var/tokens.json
-  std::string regions_file;                // --regions_file, default <repo>/data/regions.json
-  std::string holidays_file;               // --holidays_file, default <repo>/data/holidays.json
-  int workers = 8;                         // --workers: threads running handlers
-  int max_queue = 1024;                    // --max_queue: queued calls before RESOURCE_EXHAUSTED
+  std::string database_url;    // --database_url: PostgreSQL (shared by replicas); "" = SQLite
+  int db_pool = 8;             // --db_pool: PostgreSQL connections of this process
+  std::string redis;           // --redis, default 127.0.0.1:6379; "" disables the cache
+  int redis_pool = 8;          // --redis_pool
+  int redis_timeout_ms = 100;  // --redis_timeout_ms (command timeout)
+  std::string tokens_file;     // --tokens_file, default ./var/tokens.json
+  std::string regions_file;    // --regions_file, default <repo>/data/regions.json
+  std::string holidays_file;   // --holidays_file, default <repo>/data/holidays.json
+  int workers = 8;             // --workers: threads running handlers
+  int max_queue = 1024;        // --max_queue: queued calls before RESOURCE_EXHAUSTED
   absl::Duration drain_deadline = absl::Seconds(20);        // --drain_seconds
   absl::Duration breach_scan_interval = absl::Seconds(60);  // --breach_scan_seconds
   absl::Duration gauge_interval = absl::Seconds(30);        // --gauge_seconds

@@ -15,7 +15,7 @@
 #include "absl/time/time.h"
 #include "common/log/log.h"
 #include "common/server/server.h"
-#include "common/store/sqlite_store.h"
+#include "common/store/open.h"
 #include "common/util/status.h"
 #include "grpc/support/log.h"
 
@@ -133,9 +133,15 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   }
   rt.authenticator = std::move(authenticator).value();
 
-  auto repo = store::OpenSqlite({.path = config.db_path}, registry.get());
-  if (!repo.ok()) return Annotate(repo.status(), absl::StrCat("store ", config.db_path));
+  const store::StoreSettings store_settings{.database_url = config.database_url,
+                                            .sqlite_path = config.db_path,
+                                            .pool_size = config.db_pool};
+  auto repo = store::OpenStore(store_settings, registry.get());
+  if (!repo.ok()) {
+    return Annotate(repo.status(), absl::StrCat("store ", store::DescribeStore(store_settings)));
+  }
   rt.repo = std::move(repo).value();
+  log::Info("store open", {{"store", store::DescribeStore(store_settings)}});
 
   cache::CacheOptions cache_options;
   cache_options.address = config.redis;

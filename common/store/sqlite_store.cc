@@ -1,13 +1,10 @@
 #include "common/store/sqlite_store.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -21,8 +18,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -32,6 +27,7 @@
 #include "common/store/repository.h"
 #include "common/store/sqlite_db.h"
 #include "common/store/sqlite_schema.h"
+#include "common/store/store_common.h"
 #include "common/util/status.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -44,45 +40,32 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 
+using internal::CaseCountKey;
+using internal::CaseNotFound;
+using internal::CheckEntityKind;
+using internal::CheckLimit;
+using internal::CheckTrack;
+using internal::DayKey;
+using internal::Dialect;
+using internal::EntityNotFound;
+using internal::FigureNotFound;
+using internal::FormatId;
+using internal::kCaseColumns;
+using internal::kEntityColumns;
+using internal::kFigureColumns;
+using internal::Op;
+using internal::OpTimer;
+using internal::QueryMetrics;
+using internal::ReadCase;
+using internal::ReadEntity;
+using internal::ReadFigure;
+using internal::RequestConflict;
+using internal::SqlQuery;
+using internal::Truncate;
+using internal::VersionMismatch;
+
 // ---------------------------------------------------------------------------------------------
 // Metrics
-
-enum class Op {
-  kCreateCase,
-  kGetCase,
-  kGetHistory,
-  kUpdateCase,
-  kListCases,
-  kListOverdue,
-  kSumCases,
-  kSumEvents,
-  kCreateEntity,
-  kGetEntity,
-  kUpdateEntity,
-  kListEntities,
-  kCountEntities,
-  kRecordFigure,
-  kLatestFigure,
-  kListFigures,
-  kCount,  // number of ops, not an op
-};
-
-// Label values of governance_store_query_seconds{op}, indexed by Op.
-constexpr const char* kOpNames[] = {
-    "create_case",    "get_case",      "get_history",   "update_case",
-    "list_cases",     "list_overdue",  "sum_cases",     "sum_events",
-    "create_entity",  "get_entity",    "update_entity", "list_entities",
-    "count_entities", "record_figure", "latest_figure", "list_figures",
-};
-static_assert(std::size(kOpNames) == static_cast<size_t>(Op::kCount));
-
-// Query latency from 50us (a cached point read) to 1s (a write stuck behind a busy lock).
-const prometheus::Histogram::BucketBoundaries& QueryBuckets() {
-  static const auto* buckets = new prometheus::Histogram::BucketBoundaries{
-      0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-      0.01,    0.025,  0.05,    0.1,    0.25,  0.5,    1.0};
-  return *buckets;
-}
 
 const prometheus::Histogram::BucketBoundaries& GroupBuckets() {
   static const auto* buckets =
@@ -90,20 +73,14 @@ const prometheus::Histogram::BucketBoundaries& GroupBuckets() {
   return *buckets;
 }
 
+// governance_store_query_seconds{op} (shared with every backend) and the writer's queue.
 class StoreMetrics {
  public:
-  explicit StoreMetrics(prometheus::Registry* registry) {
+  explicit StoreMetrics(prometheus::Registry* registry)
+      : queries(registry,
+                "Time of a store operation as its caller sees it (writes include waiting for "
+                "their group's commit), by operation.") {
     if (registry == nullptr) return;
-    auto& queries = prometheus::BuildHistogram()
-                        .Name("governance_store_query_seconds")
-                        .Help(
-                            "Time of a store operation as its caller sees it (writes include "
-                            "waiting for their group's commit), by operation.")
-                        .Register(*registry);
-    // Every child is created up front so each op's series exists before its first call.
-    for (size_t i = 0; i < std::size(kOpNames); ++i) {
-      query_[i] = &queries.Add({{"op", kOpNames[i]}}, QueryBuckets());
-    }
     queue_ = &prometheus::BuildGauge()
                   .Name("governance_store_write_queue")
                   .Help("Writes waiting for the store's writer thread.")
@@ -116,9 +93,6 @@ class StoreMetrics {
                        .Add({}, GroupBuckets());
   }
 
-  void ObserveQuery(Op op, double seconds) const {
-    if (auto* h = query_[static_cast<size_t>(op)]; h != nullptr) h->Observe(seconds);
-  }
   void SetQueue(size_t writes) const {
     if (queue_ != nullptr) queue_->Set(static_cast<double>(writes));
   }
@@ -126,126 +100,34 @@ class StoreMetrics {
     if (group_size_ != nullptr) group_size_->Observe(static_cast<double>(writes));
   }
 
+  const QueryMetrics queries;
+
  private:
-  std::array<prometheus::Histogram*, std::size(kOpNames)> query_{};
   prometheus::Gauge* queue_ = nullptr;
   prometheus::Histogram* group_size_ = nullptr;
-};
-
-class OpTimer {
- public:
-  OpTimer(const StoreMetrics& metrics, Op op)
-      : metrics_(metrics), op_(op), start_(std::chrono::steady_clock::now()) {}
-  ~OpTimer() {
-    metrics_.ObserveQuery(
-        op_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
-  }
-  OpTimer(const OpTimer&) = delete;
-  OpTimer& operator=(const OpTimer&) = delete;
-
- private:
-  const StoreMetrics& metrics_;
-  Op op_;
-  std::chrono::steady_clock::time_point start_;
 };
 
 // ---------------------------------------------------------------------------------------------
 // Encoding helpers
 
-int64_t DayKey(absl::CivilDay d) {
-  return static_cast<int64_t>(d.year()) * 10000 + d.month() * 100 + d.day();
-}
-
-// Instants are stored at microsecond precision; records handed back are truncated the same
-// way, so a returned record equals what a later read gives.
-absl::Time Truncate(absl::Time t) {
-  if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) return t;
-  return sqlite::FromMicros(sqlite::ToMicros(t));
-}
-
 Statement& BindDue(Statement& s, absl::Time due) {
   return due == absl::InfiniteFuture() ? s.Null() : s.Time(due);
 }
 
-std::string FormatId(absl::string_view prefix, int64_t n) {
-  if (prefix.empty()) return absl::StrFormat("%06d", n);
-  return absl::StrFormat("%s-%06d", prefix, n);
-}
-
-// The smallest string greater than every string starting with `prefix` (byte order, which is
-// SQLite's BINARY collation), or "" when there is none (prefix of only 0xff bytes).
-std::string PrefixUpperBound(absl::string_view prefix) {
-  std::string bound(prefix);
-  while (!bound.empty()) {
-    unsigned char last = static_cast<unsigned char>(bound.back());
-    if (last != 0xff) {
-      bound.back() = static_cast<char>(last + 1);
-      return bound;
+// A statement for a query built by store_common, its values bound.
+absl::StatusOr<Statement> Prepare(Connection& db, const SqlQuery& q) {
+  GOV_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(q.sql()));
+  for (const SqlQuery::Value& p : q.params()) {
+    if (const int64_t* i = std::get_if<int64_t>(&p)) {
+      stmt.Int(*i);
+    } else if (const std::string* text = std::get_if<std::string>(&p)) {
+      stmt.Text(*text);
+    } else {
+      return absl::InternalError("sqlite: array parameters are not supported");
     }
-    bound.pop_back();
   }
-  return bound;
+  return stmt;
 }
-
-absl::Status CheckLimit(int limit) {
-  if (limit <= 0) return absl::InvalidArgumentError("store: limit must be positive");
-  return absl::OkStatus();
-}
-
-absl::Status CheckTrack(absl::string_view track) {
-  if (track.empty()) return absl::InvalidArgumentError("store: track is required");
-  return absl::OkStatus();
-}
-
-absl::Status RequestConflict(absl::string_view request_id) {
-  return absl::AlreadyExistsError(
-      absl::StrCat("request_id ", request_id, " was used for a different request"));
-}
-
-// A statement text built from optional filters. Column names come from this file only; every
-// value is a bound parameter.
-class Query {
- public:
-  explicit Query(std::string head) : sql_(std::move(head)) {}
-
-  void Where(absl::string_view clause) {
-    absl::StrAppend(&sql_, where_started_ ? " AND " : " WHERE ", clause);
-    where_started_ = true;
-  }
-  void Eq(absl::string_view column, std::string value) {
-    Where(absl::StrCat(column, " = ?"));
-    params_.emplace_back(std::move(value));
-  }
-  void EqIfSet(absl::string_view column, const std::string& value) {
-    if (!value.empty()) Eq(column, value);
-  }
-  void In(absl::string_view column, const std::vector<std::string>& values) {
-    if (values.empty()) return;
-    std::vector<absl::string_view> marks(values.size(), "?");
-    Where(absl::StrCat(column, " IN (", absl::StrJoin(marks, ", "), ")"));
-    for (const std::string& v : values) params_.emplace_back(v);
-  }
-  void Param(std::string value) { params_.emplace_back(std::move(value)); }
-  void Param(int64_t value) { params_.emplace_back(value); }
-  void Append(absl::string_view text) { absl::StrAppend(&sql_, " ", text); }
-
-  absl::StatusOr<Statement> Prepare(Connection& db) const {
-    GOV_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql_));
-    for (const auto& p : params_) {
-      if (const int64_t* i = std::get_if<int64_t>(&p)) {
-        stmt.Int(*i);
-      } else {
-        stmt.Text(std::get<std::string>(p));
-      }
-    }
-    return stmt;
-  }
-
- private:
-  std::string sql_;
-  bool where_started_ = false;
-  std::vector<std::variant<int64_t, std::string>> params_;
-};
 
 // Steps a statement expected to give exactly one row and returns column 0 as an integer
 // (RETURNING and aggregate queries).
@@ -257,94 +139,6 @@ absl::StatusOr<int64_t> ScalarInt(Statement& stmt) {
   if (more) return absl::InternalError("sqlite: query returned more than one row");
   return value;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Row mapping
-
-constexpr char kCaseColumns[] =
-    "track, id, category, street_id, community_id, grid_id, unit_id, status, priority, "
-    "create_time, update_time, due_time, sla_breached, version, payload";
-
-CaseRecord ReadCase(const Statement& s, int c = 0) {
-  CaseRecord r;
-  r.track = s.ColumnText(c + 0);
-  r.id = s.ColumnText(c + 1);
-  r.category = s.ColumnText(c + 2);
-  r.street_id = s.ColumnText(c + 3);
-  r.community_id = s.ColumnText(c + 4);
-  r.grid_id = s.ColumnText(c + 5);
-  r.unit_id = s.ColumnText(c + 6);
-  r.status = s.ColumnText(c + 7);
-  r.priority = static_cast<int32_t>(s.ColumnInt(c + 8));
-  r.create_time = s.ColumnTime(c + 9);
-  r.update_time = s.ColumnTime(c + 10);
-  r.due_time = s.IsNull(c + 11) ? absl::InfiniteFuture() : s.ColumnTime(c + 11);
-  r.sla_breached = s.ColumnInt(c + 12) != 0;
-  r.version = s.ColumnInt(c + 13);
-  r.payload = s.ColumnBlob(c + 14);
-  return r;
-}
-
-constexpr char kEntityColumns[] =
-    "track, kind, id, street_id, community_id, parent_id, key, create_time, update_time, "
-    "version, payload";
-
-EntityRecord ReadEntity(const Statement& s, int c = 0) {
-  EntityRecord r;
-  r.track = s.ColumnText(c + 0);
-  r.kind = s.ColumnText(c + 1);
-  r.id = s.ColumnText(c + 2);
-  r.street_id = s.ColumnText(c + 3);
-  r.community_id = s.ColumnText(c + 4);
-  r.parent_id = s.ColumnText(c + 5);
-  r.key = s.ColumnText(c + 6);
-  r.create_time = s.ColumnTime(c + 7);
-  r.update_time = s.ColumnTime(c + 8);
-  r.version = s.ColumnInt(c + 9);
-  r.payload = s.ColumnBlob(c + 10);
-  return r;
-}
-
-constexpr char kFigureColumns[] =
-    "seq, track, figure_id, period_key, street_id, value, source, note, entered_by, "
-    "enter_time, revision, payload";
-
-FigureRecord ReadFigure(const Statement& s, int c = 0) {
-  FigureRecord r;
-  r.seq = s.ColumnInt(c + 0);
-  r.track = s.ColumnText(c + 1);
-  r.figure_id = s.ColumnText(c + 2);
-  r.period_key = s.ColumnText(c + 3);
-  r.street_id = s.ColumnText(c + 4);
-  r.value = s.ColumnInt(c + 5);
-  r.source = s.ColumnText(c + 6);
-  r.note = s.ColumnText(c + 7);
-  r.entered_by = s.ColumnText(c + 8);
-  r.enter_time = s.ColumnTime(c + 9);
-  r.revision = static_cast<int32_t>(s.ColumnInt(c + 10));
-  r.payload = s.ColumnBlob(c + 11);
-  return r;
-}
-
-// The dimensions a case is counted under in case_counts.
-struct CaseCountKey {
-  int64_t day = 0;
-  std::string street_id;
-  std::string community_id;
-  std::string unit_id;
-  std::string category;
-  std::string status;
-
-  static CaseCountKey Of(const CaseRecord& r) {
-    return {DayKey(cal::LocalDay(r.create_time)),
-            r.street_id,
-            r.community_id,
-            r.unit_id,
-            r.category,
-            r.status};
-  }
-  bool operator==(const CaseCountKey&) const = default;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Connections: a pool for reads, one writer thread with group commit.
@@ -437,11 +231,11 @@ class SqliteStore final : public Repository {
   absl::StatusOr<std::vector<CaseRecord>> ListOverdue(const std::string& track, absl::Time now,
                                                       int limit) override;
   absl::StatusOr<std::vector<CountRow>> SumCases(const CountQuery& query) override {
-    OpTimer timer(metrics_, Op::kSumCases);
+    OpTimer timer(metrics_.queries, Op::kSumCases);
     return Sum("case_counts", query);
   }
   absl::StatusOr<std::vector<CountRow>> SumEvents(const CountQuery& query) override {
-    OpTimer timer(metrics_, Op::kSumEvents);
+    OpTimer timer(metrics_.queries, Op::kSumEvents);
     return Sum("event_counts", query);
   }
   absl::StatusOr<EntityRecord> CreateEntity(const EntityRecord& record,
@@ -475,7 +269,6 @@ class SqliteStore final : public Repository {
   }
 
   absl::StatusOr<std::vector<CountRow>> Sum(absl::string_view table, const CountQuery& query);
-  static Query EntityQuery(std::string head, const EntityFilter& filter);
 
   // Write steps, run on the writer connection inside a savepoint.
   static absl::StatusOr<int64_t> NextSequence(Connection& db, const std::string& track,
@@ -681,7 +474,7 @@ absl::StatusOr<CreateCaseResult> SqliteStore::CreateCase(const CaseRecord& recor
                                                          const std::string& request_id,
                                                          const std::string& request_hash,
                                                          const std::string& id_prefix) {
-  OpTimer timer(metrics_, Op::kCreateCase);
+  OpTimer timer(metrics_.queries, Op::kCreateCase);
   GOV_RETURN_IF_ERROR(CheckTrack(record.track));
   CreateCaseResult result;
   GOV_RETURN_IF_ERROR(Write([&](Connection& db) -> absl::Status {
@@ -745,19 +538,19 @@ absl::StatusOr<CreateCaseResult> SqliteStore::CreateCase(const CaseRecord& recor
 }
 
 absl::StatusOr<CaseRecord> SqliteStore::GetCase(const std::string& track, const std::string& id) {
-  OpTimer timer(metrics_, Op::kGetCase);
+  OpTimer timer(metrics_.queries, Op::kGetCase);
   auto lease = readers_.Acquire();
   GOV_ASSIGN_OR_RETURN(Statement stmt,
                        (*lease).Prepare(absl::StrCat("SELECT ", kCaseColumns,
                                                      " FROM cases WHERE track = ? AND id = ?")));
   GOV_ASSIGN_OR_RETURN(bool found, stmt.Text(track).Text(id).Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("case ", id, " not found"));
+  if (!found) return CaseNotFound(id);
   return ReadCase(stmt);
 }
 
 absl::StatusOr<std::vector<HistoryRecord>> SqliteStore::GetHistory(const std::string& track,
                                                                    const std::string& id) {
-  OpTimer timer(metrics_, Op::kGetHistory);
+  OpTimer timer(metrics_.queries, Op::kGetHistory);
   auto lease = readers_.Acquire();
   Connection& db = *lease;
   std::vector<HistoryRecord> history;
@@ -770,15 +563,7 @@ absl::StatusOr<std::vector<HistoryRecord>> SqliteStore::GetHistory(const std::st
     while (true) {
       GOV_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
-      HistoryRecord h;
-      h.sequence = stmt.ColumnInt(0);
-      h.time = stmt.ColumnTime(1);
-      h.actor = stmt.ColumnText(2);
-      h.action = stmt.ColumnText(3);
-      h.from_status = stmt.ColumnText(4);
-      h.to_status = stmt.ColumnText(5);
-      h.note = stmt.ColumnText(6);
-      history.push_back(std::move(h));
+      history.push_back(internal::ReadHistory(stmt));
     }
   }
   if (!history.empty()) return history;
@@ -786,14 +571,14 @@ absl::StatusOr<std::vector<HistoryRecord>> SqliteStore::GetHistory(const std::st
   GOV_ASSIGN_OR_RETURN(Statement stmt,
                        db.Prepare("SELECT 1 FROM cases WHERE track = ? AND id = ?"));
   GOV_ASSIGN_OR_RETURN(bool found, stmt.Text(track).Text(id).Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("case ", id, " not found"));
+  if (!found) return CaseNotFound(id);
   return history;
 }
 
 absl::StatusOr<CaseRecord> SqliteStore::UpdateCase(const CaseRecord& updated,
                                                    int64_t expected_version,
                                                    const HistoryRecord& event) {
-  OpTimer timer(metrics_, Op::kUpdateCase);
+  OpTimer timer(metrics_.queries, Op::kUpdateCase);
   GOV_RETURN_IF_ERROR(CheckTrack(updated.track));
   CaseRecord stored = updated;
   stored.version = expected_version + 1;
@@ -809,11 +594,10 @@ absl::StatusOr<CaseRecord> SqliteStore::UpdateCase(const CaseRecord& updated,
           db.Prepare("SELECT version, create_day, street_id, community_id, unit_id, category, "
                      "status FROM cases WHERE track = ? AND id = ?"));
       GOV_ASSIGN_OR_RETURN(bool found, stmt.Text(stored.track).Text(stored.id).Step());
-      if (!found) return absl::NotFoundError(absl::StrCat("case ", stored.id, " not found"));
+      if (!found) return CaseNotFound(stored.id);
       int64_t version = stmt.ColumnInt(0);
       if (version != expected_version) {
-        return absl::AbortedError(absl::StrCat("case ", stored.id, " was changed (version ",
-                                               version, ", expected ", expected_version, ")"));
+        return VersionMismatch("case", stored.id, version, expected_version);
       }
       old_key = {stmt.ColumnInt(1),  stmt.ColumnText(2), stmt.ColumnText(3),
                  stmt.ColumnText(4), stmt.ColumnText(5), stmt.ColumnText(6)};
@@ -857,39 +641,11 @@ absl::StatusOr<CaseRecord> SqliteStore::UpdateCase(const CaseRecord& updated,
 }
 
 absl::StatusOr<std::vector<CaseRecord>> SqliteStore::ListCases(const CaseFilter& filter) {
-  OpTimer timer(metrics_, Op::kListCases);
+  OpTimer timer(metrics_.queries, Op::kListCases);
   GOV_RETURN_IF_ERROR(CheckLimit(filter.limit));
-  Query q(absl::StrCat("SELECT ", kCaseColumns, " FROM cases"));
-  q.Eq("track", filter.track);
-  q.In("street_id", filter.streets);
-  q.EqIfSet("street_id", filter.street_id);
-  q.EqIfSet("community_id", filter.community_id);
-  q.EqIfSet("grid_id", filter.grid_id);
-  q.EqIfSet("unit_id", filter.unit_id);
-  q.In("status", filter.statuses);
-  q.EqIfSet("category", filter.category);
-  if (filter.sla_breached_only) q.Where("sla_breached = 1");
-  if (filter.created_from.has_value()) {
-    q.Where("create_time >= ?");
-    q.Param(sqlite::ToMicros(*filter.created_from));
-  }
-  if (filter.created_to.has_value()) {
-    q.Where("create_time < ?");
-    q.Param(sqlite::ToMicros(*filter.created_to));
-  }
-  if (filter.after_create_time.has_value()) {
-    // Spelled so the first term is a range on the index; the row-value form is not.
-    q.Where("create_time <= ? AND (create_time < ? OR id < ?)");
-    int64_t after = sqlite::ToMicros(*filter.after_create_time);
-    q.Param(after);
-    q.Param(after);
-    q.Param(filter.after_id);
-  }
-  q.Append("ORDER BY create_time DESC, id DESC LIMIT ?");
-  q.Param(int64_t{filter.limit});
-
+  SqlQuery q = internal::ListCasesQuery(Dialect::kSqlite, filter);
   auto lease = readers_.Acquire();
-  GOV_ASSIGN_OR_RETURN(Statement stmt, q.Prepare(*lease));
+  GOV_ASSIGN_OR_RETURN(Statement stmt, Prepare(*lease, q));
   std::vector<CaseRecord> cases;
   while (true) {
     GOV_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -901,7 +657,7 @@ absl::StatusOr<std::vector<CaseRecord>> SqliteStore::ListCases(const CaseFilter&
 
 absl::StatusOr<std::vector<CaseRecord>> SqliteStore::ListOverdue(const std::string& track,
                                                                  absl::Time now, int limit) {
-  OpTimer timer(metrics_, Op::kListOverdue);
+  OpTimer timer(metrics_.queries, Op::kListOverdue);
   GOV_RETURN_IF_ERROR(CheckLimit(limit));
   auto lease = readers_.Acquire();
   // The two literal terms match the partial index cases_overdue.
@@ -923,54 +679,15 @@ absl::StatusOr<std::vector<CaseRecord>> SqliteStore::ListOverdue(const std::stri
 
 absl::StatusOr<std::vector<CountRow>> SqliteStore::Sum(absl::string_view table,
                                                        const CountQuery& query) {
-  const bool events = table == "event_counts";
-  struct Dim {
-    bool on;
-    const char* column;
-    std::string CountRow::*field;
-  };
-  const Dim dims[] = {
-      {query.by_street, "street_id", &CountRow::street_id},
-      {query.by_community, "community_id", &CountRow::community_id},
-      {query.by_unit, "unit_id", &CountRow::unit_id},
-      {query.by_category, "category", &CountRow::category},
-      {query.by_status, "status", &CountRow::status},
-      {events && query.by_action, "action", &CountRow::action},
-  };
-  std::vector<const Dim*> grouped;
-  std::vector<absl::string_view> columns;
-  for (const Dim& d : dims) {
-    if (!d.on) continue;
-    grouped.push_back(&d);
-    columns.push_back(d.column);
-  }
-  const std::string column_list = absl::StrJoin(columns, ", ");
-  Query q(absl::StrCat("SELECT ", column_list, columns.empty() ? "" : ", ", "SUM(n) FROM ", table));
-  q.Eq("track", query.track);
-  q.Where("day >= ? AND day <= ?");
-  q.Param(DayKey(query.first));
-  q.Param(DayKey(query.last));
-  q.In("street_id", query.streets);
-  q.EqIfSet("street_id", query.street_id);
-  q.EqIfSet("community_id", query.community_id);
-  if (!columns.empty()) q.Append(absl::StrCat("GROUP BY ", column_list, " ORDER BY ", column_list));
-
+  const internal::SumQuery sum = internal::BuildSumQuery(Dialect::kSqlite, table, query);
   auto lease = readers_.Acquire();
-  GOV_ASSIGN_OR_RETURN(Statement stmt, q.Prepare(*lease));
+  GOV_ASSIGN_OR_RETURN(Statement stmt, Prepare(*lease, sum.query));
   std::vector<CountRow> rows;
   while (true) {
     GOV_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    const int sum_col = static_cast<int>(grouped.size());
-    // Without GROUP BY the aggregate yields one row even over nothing (SUM is then NULL).
-    if (stmt.IsNull(sum_col) || stmt.ColumnInt(sum_col) == 0) continue;
     CountRow r;
-    r.day = query.first;
-    for (size_t i = 0; i < grouped.size(); ++i) {
-      r.*(grouped[i]->field) = stmt.ColumnText(static_cast<int>(i));
-    }
-    r.count = stmt.ColumnInt(sum_col);
-    rows.push_back(std::move(r));
+    if (internal::ReadSumRow(stmt, sum, query, &r)) rows.push_back(std::move(r));
   }
   return rows;
 }
@@ -982,9 +699,9 @@ absl::StatusOr<EntityRecord> SqliteStore::CreateEntity(const EntityRecord& recor
                                                        const std::string& request_id,
                                                        const std::string& request_hash,
                                                        const std::string& id_prefix) {
-  OpTimer timer(metrics_, Op::kCreateEntity);
+  OpTimer timer(metrics_.queries, Op::kCreateEntity);
   GOV_RETURN_IF_ERROR(CheckTrack(record.track));
-  if (record.kind.empty()) return absl::InvalidArgumentError("store: entity kind is required");
+  GOV_RETURN_IF_ERROR(CheckEntityKind(record.kind));
   EntityRecord result;
   GOV_RETURN_IF_ERROR(Write([&](Connection& db) -> absl::Status {
     if (!request_id.empty()) {
@@ -1034,20 +751,20 @@ absl::StatusOr<EntityRecord> SqliteStore::CreateEntity(const EntityRecord& recor
 absl::StatusOr<EntityRecord> SqliteStore::GetEntity(const std::string& track,
                                                     const std::string& kind,
                                                     const std::string& id) {
-  OpTimer timer(metrics_, Op::kGetEntity);
+  OpTimer timer(metrics_.queries, Op::kGetEntity);
   auto lease = readers_.Acquire();
   GOV_ASSIGN_OR_RETURN(Statement stmt,
                        (*lease).Prepare(absl::StrCat("SELECT ", kEntityColumns,
                                                      " FROM entities WHERE track = ? AND "
                                                      "kind = ? AND id = ?")));
   GOV_ASSIGN_OR_RETURN(bool found, stmt.Text(track).Text(kind).Text(id).Step());
-  if (!found) return absl::NotFoundError(absl::StrCat(kind, " ", id, " not found"));
+  if (!found) return EntityNotFound(kind, id);
   return ReadEntity(stmt);
 }
 
 absl::StatusOr<EntityRecord> SqliteStore::UpdateEntity(const EntityRecord& updated,
                                                        int64_t expected_version) {
-  OpTimer timer(metrics_, Op::kUpdateEntity);
+  OpTimer timer(metrics_.queries, Op::kUpdateEntity);
   GOV_RETURN_IF_ERROR(CheckTrack(updated.track));
   EntityRecord stored = updated;
   stored.version = expected_version + 1;
@@ -1061,13 +778,11 @@ absl::StatusOr<EntityRecord> SqliteStore::UpdateEntity(const EntityRecord& updat
       GOV_ASSIGN_OR_RETURN(bool found,
                            stmt.Text(stored.track).Text(stored.kind).Text(stored.id).Step());
       if (!found) {
-        return absl::NotFoundError(absl::StrCat(stored.kind, " ", stored.id, " not found"));
+        return EntityNotFound(stored.kind, stored.id);
       }
       int64_t version = stmt.ColumnInt(0);
       if (version != expected_version) {
-        return absl::AbortedError(absl::StrCat(stored.kind, " ", stored.id,
-                                               " was changed (version ", version, ", expected ",
-                                               expected_version, ")"));
+        return VersionMismatch(stored.kind, stored.id, version, expected_version);
       }
     }
     GOV_ASSIGN_OR_RETURN(
@@ -1091,39 +806,12 @@ absl::StatusOr<EntityRecord> SqliteStore::UpdateEntity(const EntityRecord& updat
   return stored;
 }
 
-Query SqliteStore::EntityQuery(std::string head, const EntityFilter& filter) {
-  Query q(std::move(head));
-  q.Eq("track", filter.track);
-  q.EqIfSet("kind", filter.kind);
-  q.In("street_id", filter.streets);
-  q.EqIfSet("street_id", filter.street_id);
-  q.EqIfSet("community_id", filter.community_id);
-  q.EqIfSet("parent_id", filter.parent_id);
-  q.EqIfSet("key", filter.key);
-  if (!filter.key_prefix.empty()) {
-    // A range rather than LIKE/GLOB: no wildcard escaping, and the key index applies.
-    q.Where("key >= ?");
-    q.Param(filter.key_prefix);
-    if (std::string upper = PrefixUpperBound(filter.key_prefix); !upper.empty()) {
-      q.Where("key < ?");
-      q.Param(std::move(upper));
-    }
-  }
-  return q;
-}
-
 absl::StatusOr<std::vector<EntityRecord>> SqliteStore::ListEntities(const EntityFilter& filter) {
-  OpTimer timer(metrics_, Op::kListEntities);
+  OpTimer timer(metrics_.queries, Op::kListEntities);
   GOV_RETURN_IF_ERROR(CheckLimit(filter.limit));
-  Query q = EntityQuery(absl::StrCat("SELECT ", kEntityColumns, " FROM entities"), filter);
-  if (!filter.after_id.empty()) {
-    q.Where("id > ?");
-    q.Param(filter.after_id);
-  }
-  q.Append("ORDER BY id LIMIT ?");
-  q.Param(int64_t{filter.limit});
+  SqlQuery q = internal::ListEntitiesQuery(Dialect::kSqlite, filter);
   auto lease = readers_.Acquire();
-  GOV_ASSIGN_OR_RETURN(Statement stmt, q.Prepare(*lease));
+  GOV_ASSIGN_OR_RETURN(Statement stmt, Prepare(*lease, q));
   std::vector<EntityRecord> entities;
   while (true) {
     GOV_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -1134,10 +822,10 @@ absl::StatusOr<std::vector<EntityRecord>> SqliteStore::ListEntities(const Entity
 }
 
 absl::StatusOr<int64_t> SqliteStore::CountEntities(const EntityFilter& filter) {
-  OpTimer timer(metrics_, Op::kCountEntities);
-  Query q = EntityQuery("SELECT COUNT(*) FROM entities", filter);
+  OpTimer timer(metrics_.queries, Op::kCountEntities);
+  SqlQuery q = internal::EntityQuery(Dialect::kSqlite, "SELECT COUNT(*) FROM entities", filter);
   auto lease = readers_.Acquire();
-  GOV_ASSIGN_OR_RETURN(Statement stmt, q.Prepare(*lease));
+  GOV_ASSIGN_OR_RETURN(Statement stmt, Prepare(*lease, q));
   return ScalarInt(stmt);
 }
 
@@ -1147,7 +835,7 @@ absl::StatusOr<int64_t> SqliteStore::CountEntities(const EntityFilter& filter) {
 absl::StatusOr<FigureRecord> SqliteStore::RecordFigure(const FigureRecord& record,
                                                        const std::string& request_id,
                                                        const std::string& request_hash) {
-  OpTimer timer(metrics_, Op::kRecordFigure);
+  OpTimer timer(metrics_.queries, Op::kRecordFigure);
   GOV_RETURN_IF_ERROR(CheckTrack(record.track));
   FigureRecord result;
   GOV_RETURN_IF_ERROR(Write([&](Connection& db) -> absl::Status {
@@ -1203,7 +891,7 @@ absl::StatusOr<FigureRecord> SqliteStore::LatestFigure(const std::string& track,
                                                        const std::string& figure_id,
                                                        const std::string& period_key,
                                                        const std::string& street_id) {
-  OpTimer timer(metrics_, Op::kLatestFigure);
+  OpTimer timer(metrics_.queries, Op::kLatestFigure);
   auto lease = readers_.Acquire();
   GOV_ASSIGN_OR_RETURN(Statement stmt, (*lease).Prepare(absl::StrCat(
                                            "SELECT ", kFigureColumns,
@@ -1213,29 +901,17 @@ absl::StatusOr<FigureRecord> SqliteStore::LatestFigure(const std::string& track,
   GOV_ASSIGN_OR_RETURN(bool found,
                        stmt.Text(track).Text(figure_id).Text(period_key).Text(street_id).Step());
   if (!found) {
-    return absl::NotFoundError(
-        absl::StrCat("no figure ", figure_id, " for ", period_key,
-                     street_id.empty() ? std::string() : absl::StrCat(" street ", street_id)));
+    return FigureNotFound(figure_id, period_key, street_id);
   }
   return ReadFigure(stmt);
 }
 
 absl::StatusOr<std::vector<FigureRecord>> SqliteStore::ListFigures(const FigureFilter& filter) {
-  OpTimer timer(metrics_, Op::kListFigures);
+  OpTimer timer(metrics_.queries, Op::kListFigures);
   GOV_RETURN_IF_ERROR(CheckLimit(filter.limit));
-  Query q(absl::StrCat("SELECT ", kFigureColumns, " FROM figures"));
-  q.Eq("track", filter.track);
-  q.EqIfSet("figure_id", filter.figure_id);
-  q.In("street_id", filter.streets);
-  q.EqIfSet("street_id", filter.street_id);
-  if (filter.before_seq > 0) {
-    q.Where("seq < ?");
-    q.Param(filter.before_seq);
-  }
-  q.Append("ORDER BY seq DESC LIMIT ?");
-  q.Param(int64_t{filter.limit});
+  SqlQuery q = internal::ListFiguresQuery(Dialect::kSqlite, filter);
   auto lease = readers_.Acquire();
-  GOV_ASSIGN_OR_RETURN(Statement stmt, q.Prepare(*lease));
+  GOV_ASSIGN_OR_RETURN(Statement stmt, Prepare(*lease, q));
   std::vector<FigureRecord> figures;
   while (true) {
     GOV_ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -3,11 +3,15 @@
 # random GOV_PORT_OFFSET and with its state in a temp dir; waits for the endpoint table, checks
 # health, an authenticated govctl call and /metrics, then sends SIGTERM and checks that the
 # script exits 0 and leaves no process and no open port behind.
-# Args: source dir, build dir.
+# Args: source dir, build dir. RUN_SCRIPT_STORE=postgres RUN_SCRIPT_REPLICAS=N run the suite on
+# its local PostgreSQL with N replicas per track (run_script_postgres.sh), and then also check
+# every replica and a write on one replica read back on another.
 set -euo pipefail
 src="$1"
 build="$2"
 govctl="$build/tools/govctl/govctl"
+store="${RUN_SCRIPT_STORE:-sqlite}"
+replicas="${RUN_SCRIPT_REPLICAS:-1}"
 
 fail() {
   printf 'run_script: FAIL: %s\n' "$*" >&2
@@ -33,11 +37,13 @@ offset=""
 for _ in $(seq 1 20); do
   candidate=$((1000 + RANDOM % 20000))
   busy=0
-  for base in 6399 7101 7102 7103 7104 7105 7106 7107 9101 9102 9103 9104 9105 9106 9107; do
-    if port_busy $((base + candidate)); then
-      busy=1
-      break
-    fi
+  for base in 5433 6399 7101 7102 7103 7104 7105 7106 7107 9101 9102 9103 9104 9105 9106 9107; do
+    for r in $(seq 0 $((replicas - 1))); do
+      if port_busy $((base + candidate + 100 * r)); then
+        busy=1
+        break 2
+      fi
+    done
   done
   if [ "$busy" -eq 0 ]; then
     offset=$candidate
@@ -48,8 +54,11 @@ done
 redis_port=$((6399 + offset))
 grpc_port=$((7101 + offset))
 metrics_port=$((9101 + offset))
+pg_port=$((5433 + offset))
 
 work="$(mktemp -d)"
+# The local PostgreSQL cluster lives under the run dir and runs as user postgres.
+[ "$store" = sqlite ] || chmod 755 "$work"
 run_pid=""
 children=()
 cleanup() {
@@ -64,8 +73,8 @@ cleanup() {
 trap cleanup EXIT
 
 GOV_RUN_DIR="$work/run" GOV_BUILD_DIR="$build" GOV_PORT_OFFSET="$offset" \
-  GOV_REDIS_PORT="$redis_port" GOV_DRAIN_SECONDS=5 \
-  bash "$src/scripts/run.sh" </dev/null >"$work/out.log" 2>&1 &
+  GOV_REDIS_PORT="$redis_port" GOV_DRAIN_SECONDS=5 GOV_STORE="$store" GOV_REPLICAS="$replicas" \
+  GOV_DATABASE_URL= bash "$src/scripts/run.sh" </dev/null >"$work/out.log" 2>&1 &
 run_pid=$!
 
 # The endpoint table ends with the "Ready." line; the build step before it is a no-op here.
@@ -104,6 +113,27 @@ if "$govctl" indicators mediation >/dev/null 2>"$work/anon.err"; then
 fi
 grep -q 'UNAUTHENTICATED' "$work/anon.err" || fail "no UNAUTHENTICATED without a token"
 
+if [ "$store" = postgres ]; then
+  grep -q "postgresql://postgres@127.0.0.1:$pg_port/governance" "$work/out.log" ||
+    fail "the endpoint table lacks the PostgreSQL URL"
+  # Every replica serves, and a write on the last replica is read back on the first.
+  for r in $(seq 1 "$replicas"); do
+    addr="127.0.0.1:$((grpc_port + 100 * (r - 1)))"
+    out="$("$govctl" health "$addr")" || fail "replica $r at $addr: $out"
+  done
+  last="127.0.0.1:$((grpc_port + 100 * (replicas - 1)))"
+  created="$("$govctl" --addr="$last" --token="$admin" call mediation CreateDispute \
+    '{"request_id":"run-script-1","dispute":{"category":"DISPUTE_CATEGORY_NEIGHBOURHOOD",
+      "channel":"INTAKE_CHANNEL_WALK_IN","region":{"street_id":"GS01"},
+      "parties":[{"role":"PARTY_ROLE_APPLICANT","name":"run script"}]}}')" ||
+    fail "CreateDispute on $last: $created"
+  id="$(jq -r '.dispute.id' <<<"$created")"
+  [[ "$id" =~ ^D-[0-9]+$ ]] || fail "no dispute id in: $created"
+  read_back="$("$govctl" --addr="127.0.0.1:$grpc_port" --token="$admin" call mediation GetDispute \
+    "{\"id\":\"$id\"}")" || fail "GetDispute $id on the first replica: $read_back"
+  [ "$(jq -r '.dispute.id' <<<"$read_back")" = "$id" ] || fail "read back: $read_back"
+fi
+
 exec 3<>"/dev/tcp/127.0.0.1/$metrics_port"
 printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
 grep -q '^grpc_server_handled_total' <&3 || fail "/metrics lacks grpc_server_handled_total"
@@ -119,7 +149,12 @@ run_pid=""
 for pid in "${children[@]}"; do
   kill -0 "$pid" 2>/dev/null && fail "process $pid outlived scripts/run.sh"
 done
-for port in "$redis_port" "$grpc_port" "$metrics_port"; do
+closed=("$redis_port")
+for r in $(seq 0 $((replicas - 1))); do
+  closed+=($((grpc_port + 100 * r)) $((metrics_port + 100 * r)))
+done
+[ "$store" = sqlite ] || closed+=("$pg_port")
+for port in "${closed[@]}"; do
   port_busy "$port" && fail "port $port still open after the stop"
 done
-echo "run_script: ok (offset $offset)"
+echo "run_script: ok ($store, $replicas replica(s), offset $offset)"

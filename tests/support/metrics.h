@@ -21,6 +21,16 @@ inline double MetricValue(prometheus::Registry& registry, const std::string& nam
   return MetricSum(registry, name, labels).value_or(0);
 }
 
+// A plain HTTP/1.1 GET on 127.0.0.1:`port` (for a service's /metrics); the whole reply: status
+// line, headers and body. "" when nothing answers.
+std::string HttpGet(int port, const std::string& path);
+
+// MetricSum over Prometheus text exposition (a scraped /metrics body): the sum of the samples
+// named exactly `name` (a counter's or gauge's series, or a histogram's "_count") whose labels
+// include all of `labels`; nullopt when none matches.
+std::optional<double> ExpositionSum(const std::string& exposition, const std::string& name,
+                                    const std::map<std::string, std::string>& labels);
+
 }  // namespace gov::testing
 
 #endif  // GOV_TESTS_SUPPORT_METRICS_H_

@@ -28,6 +28,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/support/health_client.h"
+#include "tests/support/metrics.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
@@ -63,28 +64,6 @@ bool PortOpen(int port) {
   const bool open = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
   return open;
-}
-
-// A plain HTTP/1.1 GET on loopback; returns the whole reply (status line, headers, body).
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  std::string reply;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const std::string request =
-        absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[8192];
-      ssize_t n;
-      while ((n = read(fd, buffer, sizeof(buffer))) > 0) reply.append(buffer, n);
-    }
-  }
-  close(fd);
-  return reply;
 }
 
 // Every line the service wrote is one JSON object, and none carries the party's data.

@@ -180,16 +180,34 @@ TEST(ConfigTest, HelpListsEverySettingWithEnvAndDefault) {
   ASSERT_TRUE(result.ok()) << result.status();
   ASSERT_TRUE(result->help);
   const std::string& text = result->help_text;
-  for (const char* name :
-       {"listen", "metrics_port", "metrics_bind", "db_path", "redis", "redis_pool",
-        "redis_timeout_ms", "tokens_file", "regions_file", "holidays_file", "workers", "max_queue",
-        "drain_seconds", "breach_scan_seconds", "gauge_seconds", "demo_data", "log_level"}) {
+  for (const char* name : {"listen", "metrics_port", "metrics_bind", "db_path", "database_url",
+                           "db_pool", "redis", "redis_pool", "redis_timeout_ms", "tokens_file",
+                           "regions_file", "holidays_file", "workers", "max_queue", "drain_seconds",
+                           "breach_scan_seconds", "gauge_seconds", "demo_data", "log_level"}) {
     EXPECT_THAT(text, HasSubstr(absl::StrCat("--", name, "=")));
     EXPECT_THAT(text, HasSubstr(absl::StrCat("env GOV_", absl::AsciiStrToUpper(name), ",")));
   }
   EXPECT_THAT(text, HasSubstr("default \"127.0.0.1:7101\""));
   EXPECT_THAT(text, HasSubstr("default \"./var/mediation.db\""));
   EXPECT_THAT(text, HasSubstr("default \"20\""));
+}
+
+TEST(ConfigTest, DatabaseUrlSelectsPostgresAndIsCheckedAndNeverShownWithItsPassword) {
+  auto result =
+      ParseArgs({"--database_url=postgresql://gov:s3cret@db:5432/governance", "--db_pool=16"});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->config.database_url, "postgresql://gov:s3cret@db:5432/governance");
+  EXPECT_EQ(result->config.db_pool, 16);
+  EXPECT_TRUE(ParseArgs({"--database_url=host=db dbname=governance"}).ok());
+  // Empty keeps the SQLite default.
+  auto sqlite = ParseArgs({"--database_url="});
+  ASSERT_TRUE(sqlite.ok()) << sqlite.status();
+  EXPECT_EQ(sqlite->config.database_url, "");
+
+  auto bad = ParseArgs({"--database_url=mysql://db/x"});
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("--database_url"));
+  EXPECT_EQ(ParseArgs({"--db_pool=0"}).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

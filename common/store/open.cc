@@ -1,0 +1,30 @@
+#include "common/store/open.h"
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/store/pg_store.h"
+#include "common/store/sqlite_store.h"
+
+namespace gov::store {
+
+absl::StatusOr<std::unique_ptr<Repository>> OpenStore(const StoreSettings& settings,
+                                                      prometheus::Registry* registry) {
+  if (!settings.database_url.empty()) {
+    PostgresOptions options;
+    options.url = settings.database_url;
+    options.pool_size = settings.pool_size;
+    return OpenPostgres(options, registry);
+  }
+  SqliteOptions options;
+  options.path = settings.sqlite_path;
+  return OpenSqlite(options, registry);
+}
+
+std::string DescribeStore(const StoreSettings& settings) {
+  if (!settings.database_url.empty()) return RedactUrl(settings.database_url);
+  return absl::StrCat("sqlite ", settings.sqlite_path);
+}
+
+}  // namespace gov::store

@@ -1,0 +1,32 @@
+#ifndef GOV_COMMON_STORE_OPEN_H_
+#define GOV_COMMON_STORE_OPEN_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/store/repository.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace gov::store {
+
+// Which store a process runs on: PostgreSQL when `database_url` is set (the replicas of a track
+// share it), else the embedded SQLite file at `sqlite_path` (one replica).
+struct StoreSettings {
+  std::string database_url;
+  std::string sqlite_path;
+  int pool_size = 8;  // PostgreSQL connections
+};
+
+absl::StatusOr<std::unique_ptr<Repository>> OpenStore(const StoreSettings& settings,
+                                                      prometheus::Registry* registry);
+
+// "postgresql://gov:***@db:5432/governance" or "sqlite ./var/mediation.db": for logs and errors.
+std::string DescribeStore(const StoreSettings& settings);
+
+}  // namespace gov::store
+
+#endif  // GOV_COMMON_STORE_OPEN_H_
