@@ -1,4 +1,6 @@
-// The shared case engine on a real SQLite file and a real redis-server, with a fake clock.
+// The shared case engine on each store (a real SQLite file, a real PostgreSQL server: the
+// EngineTest suite is instantiated as Sqlite/... and Postgres/...) and a real redis-server, with a
+// fake clock.
 
 #include "common/cases/engine.h"
 
@@ -15,18 +17,19 @@
 #include "common/cache/cache.h"
 #include "common/cases/calendar.h"
 #include "common/cases/codec.h"
-#include "common/store/sqlite_store.h"
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
 #include "tests/support/metrics.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/test_support.h"
 
 namespace gov::cases {
 namespace {
 
+using ::gov::testing::Backend;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -72,15 +75,13 @@ auth::Principal MakePrincipal(std::string id, std::vector<std::string> roles,
   return p;
 }
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public ::testing::TestWithParam<Backend> {
  protected:
-  EngineTest() : clock_(Local(2026, 2, 12, 10)) {}
+  EngineTest() : store_(GetParam()), clock_(Local(2026, 2, 12, 10)) {}
 
   void SetUp() override {
     ASSERT_TRUE(redis_.Start().ok());
-    store::SqliteOptions sqlite;
-    sqlite.path = dir_.File("gov.db");
-    auto repo = store::OpenSqlite(sqlite, &registry_);
+    auto repo = store_.Open(&registry_);
     ASSERT_TRUE(repo.ok()) << repo.status();
     repo_ = *std::move(repo);
     auto calendar = cal::WorkCalendar::LoadFile(gov::testing::SourcePath("data/holidays.json"));
@@ -154,7 +155,7 @@ class EngineTest : public ::testing::Test {
   const auth::Principal mediator1_ = MakePrincipal("med-gs01", {auth::kMediator}, {"GS01"});
   const auth::Principal viewer_ = MakePrincipal("viewer", {auth::kViewer}, {});
 
-  gov::testing::TempDir dir_;
+  gov::testing::TestStore store_;
   gov::testing::RedisServer redis_;
   prometheus::Registry registry_;
   FakeClock clock_;
@@ -225,7 +226,7 @@ TEST(CaseCodecTest, RoundTripsAndRejectsDamage) {
   EXPECT_FALSE(codec::DecodeCaseRecord("").ok());
 }
 
-TEST_F(EngineTest, CreateStartsTheInitialStateWithItsClockAndHistory) {
+TEST_P(EngineTest, CreateStartsTheInitialStateWithItsClockAndHistory) {
   NewCase input = InStreet("GS01");
   input.note = "walk-in";
   const Case created = MustCreate(op1_, input);
@@ -257,7 +258,7 @@ TEST_F(EngineTest, CreateStartsTheInitialStateWithItsClockAndHistory) {
   EXPECT_EQ(engine_->Get(op1_, "T-999999").status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(EngineTest, CreateChecksRolesScopeAndRequestIdAndWritesNothingOnError) {
+TEST_P(EngineTest, CreateChecksRolesScopeAndRequestIdAndWritesNothingOnError) {
   const NewCase input = InStreet("GS01");
   auto no_id = engine_->Create(op1_, input, "", "h");
   EXPECT_EQ(no_id.status().code(), absl::StatusCode::kInvalidArgument);
@@ -281,7 +282,7 @@ TEST_F(EngineTest, CreateChecksRolesScopeAndRequestIdAndWritesNothingOnError) {
       1);
 }
 
-TEST_F(EngineTest, CreateIsIdempotentByRequestId) {
+TEST_P(EngineTest, CreateIsIdempotentByRequestId) {
   const NewCase input = InStreet("GS01", "payload-1");
   const std::string hash = CaseEngine::RequestHash("payload-1");
   auto first = engine_->Create(op1_, input, "same-request", hash);
@@ -305,7 +306,7 @@ TEST_F(EngineTest, CreateIsIdempotentByRequestId) {
       1);
 }
 
-TEST_F(EngineTest, TwentyConcurrentRetriesMakeOneCase) {
+TEST_P(EngineTest, TwentyConcurrentRetriesMakeOneCase) {
   const NewCase input = InStreet("GS02", "same payload");
   const std::string hash = CaseEngine::RequestHash("same payload");
   std::vector<std::string> ids(20);
@@ -334,7 +335,7 @@ TEST_F(EngineTest, TwentyConcurrentRetriesMakeOneCase) {
             1);
 }
 
-TEST_F(EngineTest, TransitionsFollowTheStateMachineRolesAndClocks) {
+TEST_P(EngineTest, TransitionsFollowTheStateMachineRolesAndClocks) {
   Case c = MustCreate(op1_, InStreet("GS01"));
   // Wrong roles: a viewer, and a mediator for a street operator's verb.
   EXPECT_EQ(engine_->Transition(viewer_, "Triage", c.record.id, c.etag(), "").status().code(),
@@ -391,7 +392,7 @@ TEST_F(EngineTest, TransitionsFollowTheStateMachineRolesAndClocks) {
   EXPECT_EQ(got->record.version, 9);
 }
 
-TEST_F(EngineTest, IllegalTransitionIsFailedPreconditionAndWritesNothing) {
+TEST_P(EngineTest, IllegalTransitionIsFailedPreconditionAndWritesNothing) {
   const Case c = MustCreate(op1_, InStreet("GS01"));
   auto illegal = engine_->Transition(op1_, "Close", c.record.id, c.etag(), "");
   EXPECT_EQ(illegal.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -437,7 +438,7 @@ TEST_F(EngineTest, IllegalTransitionIsFailedPreconditionAndWritesNothing) {
   EXPECT_EQ(routed->record.payload, "routed");
 }
 
-TEST_F(EngineTest, StaleOrMissingEtagIsRefused) {
+TEST_P(EngineTest, StaleOrMissingEtagIsRefused) {
   const Case v1 = MustCreate(op1_, InStreet("GS01"));
   auto no_etag = engine_->Transition(op1_, "Triage", v1.record.id, "", "");
   EXPECT_EQ(no_etag.status().code(), absl::StatusCode::kInvalidArgument);
@@ -454,7 +455,7 @@ TEST_F(EngineTest, StaleOrMissingEtagIsRefused) {
   EXPECT_EQ(got->history.size(), 2u);
 }
 
-TEST_F(EngineTest, StreetOperatorsStayInTheirStreets) {
+TEST_P(EngineTest, StreetOperatorsStayInTheirStreets) {
   const Case gs01 = MustCreate(op1_, InStreet("GS01"));
   const Case gs02 = MustCreate(op2_, InStreet("GS02"));
 
@@ -488,7 +489,7 @@ TEST_F(EngineTest, StreetOperatorsStayInTheirStreets) {
   EXPECT_EQ(unchanged->record.version, 1);
 }
 
-TEST_F(EngineTest, PagesHaveNoGapsOrRepeatsWhileCasesAreAdded) {
+TEST_P(EngineTest, PagesHaveNoGapsOrRepeatsWhileCasesAreAdded) {
   std::set<std::string> before;
   for (int i = 0; i < 60; ++i) {
     // Pairs share a create time, so the id breaks the tie.
@@ -545,7 +546,7 @@ TEST_F(EngineTest, PagesHaveNoGapsOrRepeatsWhileCasesAreAdded) {
   for (const std::string& id : before) EXPECT_TRUE(ids.contains(id)) << "gap at " << id;
 }
 
-TEST_F(EngineTest, PageTokensAreSealedAndBoundToTheirQuery) {
+TEST_P(EngineTest, PageTokensAreSealedAndBoundToTheirQuery) {
   for (int i = 0; i < 51; ++i) {
     clock_.Advance(absl::Seconds(1));
     MustCreate(op1_, InStreet("GS01"));
@@ -592,7 +593,7 @@ TEST_F(EngineTest, PageTokensAreSealedAndBoundToTheirQuery) {
   EXPECT_EQ(clamped->cases.size(), 51u);
 }
 
-TEST_F(EngineTest, WorkingDaySlasSkipHolidaysAndCountMakeUpDays) {
+TEST_P(EngineTest, WorkingDaySlasSkipHolidaysAndCountMakeUpDays) {
   // Friday 13 February 2026: the next working day is the make-up Saturday 14.
   clock_.Set(Local(2026, 2, 13, 16));
   EXPECT_EQ(MustCreate(op1_, InStreet("GS01")).record.due_time, Local(2026, 2, 15));
@@ -611,7 +612,7 @@ TEST_F(EngineTest, WorkingDaySlasSkipHolidaysAndCountMakeUpDays) {
   EXPECT_EQ(MustCreate(op1_, unclocked).record.due_time, absl::InfiniteFuture());
 }
 
-TEST_F(EngineTest, ScanBreachesMarksExactlyTheOverdueCases) {
+TEST_P(EngineTest, ScanBreachesMarksExactlyTheOverdueCases) {
   // Thursday 12 February, 10:00.
   const Case a = MustCreate(op1_, InStreet("GS01"));  // due Saturday 14, 00:00
   NewCase three_days = InStreet("GS02");
@@ -672,7 +673,7 @@ TEST_F(EngineTest, ScanBreachesMarksExactlyTheOverdueCases) {
   EXPECT_GT(moved.record.due_time, clock_.Now());
 }
 
-TEST_F(EngineTest, CaseGaugesEqualARecountViaList) {
+TEST_P(EngineTest, CaseGaugesEqualARecountViaList) {
   std::vector<Case> cases;
   for (int i = 0; i < 12; ++i) {
     const auth::Principal& op = i % 3 == 0 ? op2_ : op1_;
@@ -718,7 +719,7 @@ TEST_F(EngineTest, CaseGaugesEqualARecountViaList) {
             1);
 }
 
-TEST_F(EngineTest, RedisDownMeansSlowerNeverFailingThenTheCacheRecovers) {
+TEST_P(EngineTest, RedisDownMeansSlowerNeverFailingThenTheCacheRecovers) {
   Case c = MustCreate(op1_, InStreet("GS01"));
   ASSERT_TRUE(engine_->Get(op1_, c.record.id).ok());
   const double hits_before = CacheHits();
@@ -755,7 +756,7 @@ TEST_F(EngineTest, RedisDownMeansSlowerNeverFailingThenTheCacheRecovers) {
   EXPECT_TRUE(engine_->Get(op1_, other.record.id).ok());
 }
 
-TEST_F(EngineTest, ACachedCaseWithHistoryIsServedWithoutTheStore) {
+TEST_P(EngineTest, ACachedCaseWithHistoryIsServedWithoutTheStore) {
   Case c = MustCreate(op1_, InStreet("GS01"));
   c = MustTransition(op1_, "Triage", c);
   auto first = engine_->Get(op1_, c.record.id, true);  // fills record + history
@@ -788,7 +789,7 @@ TEST_F(EngineTest, ACachedCaseWithHistoryIsServedWithoutTheStore) {
   EXPECT_EQ(StoreCalls("get_history"), history_read + 1);
 }
 
-TEST_F(EngineTest, TheCacheNeverServesAStaleCase) {
+TEST_P(EngineTest, TheCacheNeverServesAStaleCase) {
   Case c = MustCreate(op1_, InStreet("GS01"));
   const std::string key = engine_->CaseKey(c.record.id);
   for (int step = 0; step < 3; ++step) {
@@ -821,6 +822,11 @@ TEST_F(EngineTest, TheCacheNeverServesAStaleCase) {
     clock_.Advance(absl::Seconds(3));
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, EngineTest, ::testing::Values(Backend::kSqlite),
+                         gov::testing::BackendParamName);
+INSTANTIATE_TEST_SUITE_P(Postgres, EngineTest, ::testing::Values(Backend::kPostgres),
+                         gov::testing::BackendParamName);
 
 }  // namespace
 }  // namespace gov::cases

@@ -17,7 +17,6 @@
 #include "common/regions/regions.h"
 #include "common/server/handler.h"
 #include "common/server/server.h"
-#include "common/store/sqlite_store.h"
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
@@ -25,6 +24,7 @@
 #include "prometheus/registry.h"
 #include "tests/support/metrics.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/test_support.h"
 
 namespace gov::indicators {
@@ -229,9 +229,7 @@ class IndicatorsTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_TRUE(redis_.Start().ok());
-    store::SqliteOptions sqlite;
-    sqlite.path = dir_.File("gov.db");
-    auto repo = store::OpenSqlite(sqlite, &registry_);
+    auto repo = store_.Open(&registry_);
     ASSERT_TRUE(repo.ok()) << repo.status();
     repo_ = *std::move(repo);
     auto calendar = cal::WorkCalendar::LoadFile(gov::testing::SourcePath("data/holidays.json"));
@@ -348,7 +346,7 @@ class IndicatorsTest : public ::testing::Test {
   const auth::Principal court_ = MakePrincipal("court", {auth::kSystem}, {});
   const auth::Principal court_gs01_ = MakePrincipal("court-gs01", {auth::kSystem}, {"GS01"});
 
-  gov::testing::TempDir dir_;
+  gov::testing::TestStore store_{gov::testing::Backend::kSqlite};
   gov::testing::RedisServer redis_;
   prometheus::Registry registry_;
   FakeClock clock_;
@@ -929,7 +927,8 @@ TEST_F(IndicatorsTest, GaugesExportTheCurrentMonth) {
 }
 
 TEST_F(IndicatorsTest, ServedOverGrpcBehindTheSharedHandler) {
-  const std::string tokens = dir_.File("tokens.json");
+  gov::testing::TempDir dir;
+  const std::string tokens = dir.File("tokens.json");
   gov::testing::WriteFile(
       tokens, absl::StrCat(R"({"tokens": [{"sha256": ")",
                            auth::TokenAuthenticator::HashToken("admin-token"),

@@ -1,0 +1,64 @@
+#ifndef GOV_TESTS_SUPPORT_STORE_FIXTURE_H_
+#define GOV_TESTS_SUPPORT_STORE_FIXTURE_H_
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/store/repository.h"
+#include "gtest/gtest.h"
+#include "tests/support/test_support.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace gov::testing {
+
+// The store implementations every Repository test runs against.
+enum class Backend { kSqlite, kPostgres };
+
+// "Sqlite" or "Postgres": the instantiation and parameter names of the suites, so ctest can pick
+// one backend with --gtest_filter=Postgres* or -Postgres*.
+std::string BackendName(Backend backend);
+void PrintTo(Backend backend, std::ostream* os);
+
+// Parameter name generator for INSTANTIATE_TEST_SUITE_P:
+//   INSTANTIATE_TEST_SUITE_P(Postgres, StoreTest, ::testing::Values(Backend::kPostgres),
+//                            BackendParamName);
+std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info);
+
+// The data behind one test's store: a SQLite file in a TempDir of its own (removed with the
+// TestStore), or a database of its own on the process's shared PostgreSQL server
+// (SharedPostgres(), started on first use; the database is made on the first Open() and goes
+// away with the server at the end of the process). Destroy every repository before its
+// TestStore: declare the TestStore first.
+//
+//   TestStore store(GetParam());
+//   absl::StatusOr<std::unique_ptr<store::Repository>> repo = store.Open(&registry);
+//   ASSERT_TRUE(repo.ok()) << repo.status();
+class TestStore {
+ public:
+  explicit TestStore(Backend backend);
+  TestStore(const TestStore&) = delete;
+  TestStore& operator=(const TestStore&) = delete;
+
+  Backend backend() const { return backend_; }
+
+  // Opens a repository on this store's data with default options, recording its metrics on
+  // `registry` (may be null). Every call opens the same data, so a test reopens by destroying
+  // the repository and calling Open() again. Errors are the backend's (FAILED_PRECONDITION when
+  // PostgreSQL is not installed).
+  absl::StatusOr<std::unique_ptr<store::Repository>> Open(prometheus::Registry* registry = nullptr);
+
+ private:
+  Backend backend_;
+  TempDir dir_;                              // SQLite: holds the database file
+  std::optional<std::string> postgres_url_;  // PostgreSQL: the database, once created
+};
+
+}  // namespace gov::testing
+
+#endif  // GOV_TESTS_SUPPORT_STORE_FIXTURE_H_
