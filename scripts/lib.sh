@@ -109,7 +109,14 @@ gov_pg_start() {
     -c max_connections=300 -c log_min_messages=warning)
   local s
   for s in "$@"; do args+=(-c "$s"); done
-  gov_pg_as "$bin/postgres" "${args[@]}" </dev/null >>"$log" 2>&1 &
+  # A simple command (not the gov_pg_as function, which would run in a subshell), so that $!
+  # is the postmaster itself: setpriv execs it in place.
+  if [ "$(id -u)" -eq 0 ]; then
+    setpriv --reuid=postgres --regid=postgres --clear-groups -- \
+      "$bin/postgres" "${args[@]}" </dev/null >>"$log" 2>&1 &
+  else
+    "$bin/postgres" "${args[@]}" </dev/null >>"$log" 2>&1 &
+  fi
 }
 
 # gov_pg_wait PORT SECONDS: waits until the server accepts connections.
