@@ -151,6 +151,10 @@ const std::vector<Setting>& Settings() {
                  &ServiceConfig::max_queue, 1, 1000000),
       SecondsSetting("drain_seconds", "time calls in flight get to finish on SIGTERM/SIGINT",
                      &ServiceConfig::drain_deadline, true),
+      SecondsSetting("drain_grace_seconds",
+                     "on SIGTERM/SIGINT, time the server keeps serving with health NOT_SERVING "
+                     "before the drain (for load balancers; Kubernetes: 5)",
+                     &ServiceConfig::drain_grace, true),
       SecondsSetting("breach_scan_seconds", "interval of the SLA breach scan",
                      &ServiceConfig::breach_scan_interval, false),
       SecondsSetting("gauge_seconds", "interval of the indicator gauge refresh",

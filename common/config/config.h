@@ -29,6 +29,7 @@ struct ServiceConfig {
   int workers = 8;             // --workers: threads running handlers
   int max_queue = 1024;        // --max_queue: queued calls before RESOURCE_EXHAUSTED
   absl::Duration drain_deadline = absl::Seconds(20);        // --drain_seconds
+  absl::Duration drain_grace = absl::ZeroDuration();        // --drain_grace_seconds
   absl::Duration breach_scan_interval = absl::Seconds(60);  // --breach_scan_seconds
   absl::Duration gauge_interval = absl::Seconds(30);        // --gauge_seconds
   bool demo_data = false;          // --demo_data: load demo data when the store is empty

@@ -140,6 +140,13 @@ void Server::Shutdown() {
       health->Shutdown();
     }
   }
+  if (options_.drain_grace > absl::ZeroDuration()) {
+    // Health says NOT_SERVING; calls still arriving (a balancer that has not noticed yet) are
+    // served as usual until the grace period ends.
+    log::Info("not serving; grace period before the drain",
+              {{"grace_s", absl::StrCat(absl::ToDoubleSeconds(options_.drain_grace))}});
+    absl::SleepFor(options_.drain_grace);
+  }
   log::Info("draining",
             {{"deadline_s", absl::StrCat(absl::ToDoubleSeconds(options_.drain_deadline))}});
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_deadline));

@@ -26,6 +26,10 @@ struct ServerOptions {
   std::string metrics_bind = "127.0.0.1";
   int metrics_port = -1;  // -1 = no exposer; 0 = a free port
   absl::Duration drain_deadline = absl::Seconds(20);
+  // On Shutdown, how long the server keeps accepting and serving calls after its health turned
+  // NOT_SERVING, before the drain: the time load balancers and Kubernetes endpoints need to
+  // stop sending new calls (readiness probe period x failure threshold). 0 = drain at once.
+  absl::Duration drain_grace = absl::ZeroDuration();
   std::vector<grpc::Service*> services;  // not owned; must outlive the server
   // Full names of the services above (e.g. "governance.v1.IndicatorsService"): their health
   // status is kept with the server's, and their metric series exist before the first call.
@@ -51,9 +55,9 @@ class Server {
   // begun the health stays NOT_SERVING.
   void SetServing(bool serving);
 
-  // Drain: health NOT_SERVING, stop accepting, let calls in flight finish until the deadline,
-  // then cancel what is left, then stop the exposer. Idempotent; a second caller waits until
-  // the first has finished. Wakes WaitForTerminationSignal.
+  // Drain: health NOT_SERVING, keep serving for the grace period, then stop accepting, let
+  // calls in flight finish until the deadline, then cancel what is left, then stop the exposer.
+  // Idempotent; a second caller waits until the first has finished. Wakes WaitForTerminationSignal.
   void Shutdown();
 
   // Blocks until SIGTERM or SIGINT (or until Shutdown is called from another thread), then

@@ -173,6 +173,7 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   // The config says 0 for "no exposer"; the server reserves 0 for "any free port".
   options.metrics_port = config.metrics_port == 0 ? -1 : config.metrics_port;
   options.drain_deadline = config.drain_deadline;
+  options.drain_grace = config.drain_grace;
   options.services = rt.track->Services();
   options.service_names = rt.track->ServiceNames();
   options.registry = registry;
@@ -196,7 +197,8 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
   log::Info("ready", {{"listen", absl::StrCat(host, ":", rt.server->port())},
                       {"metrics_port", absl::StrCat(rt.server->metrics_port())},
-                      {"db_path", config.db_path},
+                      {"store", store::DescribeStore({.database_url = config.database_url,
+                                                      .sqlite_path = config.db_path})},
                       {"regions_version", rt.regions->version()},
                       {"cache", config.redis.empty() ? "disabled" : config.redis}});
   return absl::OkStatus();

@@ -253,7 +253,8 @@ class ServerTest : public ::testing::Test {
     return json + R"(,"expires":"2099-01-01T00:00:00Z"})";
   }
 
-  void StartServer(int threads = 4, int max_queue = 64, absl::Duration drain = absl::Seconds(20)) {
+  void StartServer(int threads = 4, int max_queue = 64, absl::Duration drain = absl::Seconds(20),
+                   absl::Duration grace = absl::ZeroDuration()) {
     pool_ = std::make_unique<WorkerPool>(threads, max_queue);
     handlers_ = std::make_unique<Handlers>(auth_.get(), pool_.get());
     service_ = std::make_unique<TestIndicators>(handlers_.get(), &gate_);
@@ -262,6 +263,7 @@ class ServerTest : public ::testing::Test {
     // civetweb takes ~2 s to stop: only the tests that read /metrics start an exposer.
     options.metrics_port = with_metrics_ ? 0 : -1;
     options.drain_deadline = drain;
+    options.drain_grace = grace;
     options.services = {service_.get()};
     options.service_names = {kService};
     options.registry = registry_;
@@ -380,6 +382,39 @@ TEST_F(ServerTest, DrainTurnsHealthNotServingAndLetsCallsInFlightFinish) {
   shutdown.join();
   EXPECT_LT(absl::Now() - shutdown_start, drain) << "drain ends when the last call ends";
   EXPECT_EQ(testing::HealthStatus(NewChannel(), "", nullptr, absl::Seconds(3)), -1);
+}
+
+TEST_F(ServerTest, DuringTheGracePeriodHealthIsNotServingButNewCallsAreServed) {
+  const absl::Duration grace = absl::Seconds(3);
+  StartServer(4, 64, absl::Seconds(5), grace);
+  server_->SetServing(true);
+  auto channel = NewChannel();
+  ASSERT_EQ(testing::HealthStatus(channel, "", nullptr, absl::Seconds(3)), testing::kHealthServing);
+
+  absl::Notification shut_down;
+  std::thread shutdown([&] {
+    server_->Shutdown();
+    shut_down.Notify();
+  });
+  // Health turns NOT_SERVING at once; a call arriving after that (a balancer that has not yet
+  // noticed) is still served, on a connection made before and on a new one.
+  const absl::Time deadline = absl::Now() + absl::Seconds(2);
+  while (testing::HealthStatus(channel, "", nullptr, absl::Seconds(1)) !=
+             testing::kHealthNotServing &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(testing::HealthStatus(channel, "", nullptr, absl::Seconds(1)),
+            testing::kHealthNotServing);
+  ASSERT_FALSE(shut_down.HasBeenNotified());
+  governance::v1::ListIndicatorsResponse response;
+  grpc::Status on_old = ListIndicators("admin-token", {}, &response, channel);
+  EXPECT_TRUE(on_old.ok()) << on_old.error_message();
+  grpc::Status on_new = ListIndicators("admin-token", {}, &response);
+  EXPECT_TRUE(on_new.ok()) << on_new.error_message();
+  EXPECT_FALSE(shut_down.HasBeenNotified()) << "the grace period is not over yet";
+  shutdown.join();
+  EXPECT_EQ(testing::HealthStatus(NewChannel(), "", nullptr, absl::Seconds(1)), -1);
 }
 
 TEST_F(ServerTest, DrainDeadlineCancelsCallsStillRunning) {

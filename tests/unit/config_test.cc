@@ -180,10 +180,26 @@ TEST(ConfigTest, HelpListsEverySettingWithEnvAndDefault) {
   ASSERT_TRUE(result.ok()) << result.status();
   ASSERT_TRUE(result->help);
   const std::string& text = result->help_text;
-  for (const char* name : {"listen", "metrics_port", "metrics_bind", "db_path", "database_url",
-                           "db_pool", "redis", "redis_pool", "redis_timeout_ms", "tokens_file",
-                           "regions_file", "holidays_file", "workers", "max_queue", "drain_seconds",
-                           "breach_scan_seconds", "gauge_seconds", "demo_data", "log_level"}) {
+  for (const char* name : {"listen",
+                           "metrics_port",
+                           "metrics_bind",
+                           "db_path",
+                           "database_url",
+                           "db_pool",
+                           "redis",
+                           "redis_pool",
+                           "redis_timeout_ms",
+                           "tokens_file",
+                           "regions_file",
+                           "holidays_file",
+                           "workers",
+                           "max_queue",
+                           "drain_seconds",
+                           "drain_grace_seconds",
+                           "breach_scan_seconds",
+                           "gauge_seconds",
+                           "demo_data",
+                           "log_level"}) {
     EXPECT_THAT(text, HasSubstr(absl::StrCat("--", name, "=")));
     EXPECT_THAT(text, HasSubstr(absl::StrCat("env GOV_", absl::AsciiStrToUpper(name), ",")));
   }
