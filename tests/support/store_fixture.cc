@@ -47,4 +47,37 @@ absl::StatusOr<std::unique_ptr<store::Repository>> TestStore::Open(prometheus::R
   return absl::InternalError("unknown store backend");
 }
 
+store::CaseRecord SampleCase(const std::string& track, absl::Time created, std::string street,
+                             std::string community, std::string category, std::string status) {
+  store::CaseRecord r;
+  r.track = track;
+  r.category = std::move(category);
+  r.street_id = std::move(street);
+  r.community_id = community.empty() ? r.street_id + "-C01" : std::move(community);
+  r.grid_id = r.community_id + "-G1";
+  r.status = std::move(status);
+  r.priority = 2;
+  r.create_time = created;
+  r.update_time = created;
+  r.due_time = created + absl::Hours(24);
+  r.payload = std::string("payload\0with-nul", 16);
+  return r;
+}
+
+store::HistoryRecord SampleEvent(absl::Time t, std::string action, std::string from,
+                                 std::string to) {
+  store::HistoryRecord h;
+  h.time = t;
+  h.actor = "op-1";
+  h.action = std::move(action);
+  h.from_status = std::move(from);
+  h.to_status = std::move(to);
+  h.note = "n";
+  return h;
+}
+
+store::HistoryRecord CreatedEvent(const store::CaseRecord& r) {
+  return SampleEvent(r.create_time, "Create", "", r.status);
+}
+
 }  // namespace gov::testing

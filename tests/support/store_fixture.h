@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/store/repository.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_support.h"
@@ -58,6 +59,16 @@ class TestStore {
   TempDir dir_;                              // SQLite: holds the database file
   std::optional<std::string> postgres_url_;  // PostgreSQL: the database, once created
 };
+
+// Sample records for store tests: a case of `track` opened at `created` in `street` (community
+// `community`, or "<street>-C01" when empty), with a 24 h clock and a payload holding a NUL byte;
+// a history entry by "op-1"; and the "Create" entry of a case.
+store::CaseRecord SampleCase(const std::string& track, absl::Time created,
+                             std::string street = "S01", std::string community = "",
+                             std::string category = "family", std::string status = "RECEIVED");
+store::HistoryRecord SampleEvent(absl::Time t, std::string action, std::string from,
+                                 std::string to);
+store::HistoryRecord CreatedEvent(const store::CaseRecord& r);
 
 }  // namespace gov::testing
 

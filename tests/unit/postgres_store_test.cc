@@ -34,6 +34,7 @@
 #include "prometheus/registry.h"
 #include "tests/support/metrics.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/test_support.h"
 
 // g++ 12 warns about members a designated initializer leaves to their defaults.
@@ -58,33 +59,15 @@ absl::Time Base() {
 
 CaseRecord MakeCase(absl::Time created, std::string street = "S01", std::string category = "family",
                     std::string status = "RECEIVED") {
-  CaseRecord r;
-  r.track = kTrack;
-  r.category = std::move(category);
-  r.street_id = std::move(street);
-  r.community_id = r.street_id + "-C01";
-  r.grid_id = r.community_id + "-G1";
-  r.status = std::move(status);
-  r.priority = 2;
-  r.create_time = created;
-  r.update_time = created;
-  r.due_time = created + absl::Hours(24);
-  r.payload = std::string("payload\0with-nul", 16);
-  return r;
+  return testing::SampleCase(kTrack, created, std::move(street), "", std::move(category),
+                             std::move(status));
 }
 
 HistoryRecord Event(absl::Time t, std::string action, std::string from, std::string to) {
-  HistoryRecord h;
-  h.time = t;
-  h.actor = "op-1";
-  h.action = std::move(action);
-  h.from_status = std::move(from);
-  h.to_status = std::move(to);
-  h.note = "n";
-  return h;
+  return testing::SampleEvent(t, std::move(action), std::move(from), std::move(to));
 }
 
-HistoryRecord Created(const CaseRecord& r) { return Event(r.create_time, "Create", "", r.status); }
+HistoryRecord Created(const CaseRecord& r) { return testing::CreatedEvent(r); }
 
 // The database name at the end of a test URL ("postgresql://postgres@127.0.0.1:5/<name>").
 std::string DatabaseOf(const std::string& url) { return url.substr(url.rfind('/') + 1); }

@@ -58,34 +58,15 @@ absl::Time Base() {
 CaseRecord MakeCase(absl::Time created, std::string street = "S01",
                     std::string community = "S01-C01", std::string category = "family",
                     std::string status = "RECEIVED") {
-  CaseRecord r;
-  r.track = kTrack;
-  r.category = std::move(category);
-  r.street_id = std::move(street);
-  r.community_id = std::move(community);
-  r.grid_id = r.community_id + "-G1";
-  r.unit_id = "";
-  r.status = std::move(status);
-  r.priority = 2;
-  r.create_time = created;
-  r.update_time = created;
-  r.due_time = created + absl::Hours(24);
-  r.payload = std::string("payload\0with-nul", 16);
-  return r;
+  return testing::SampleCase(kTrack, created, std::move(street), std::move(community),
+                             std::move(category), std::move(status));
 }
 
 HistoryRecord Event(absl::Time t, std::string action, std::string from, std::string to) {
-  HistoryRecord h;
-  h.time = t;
-  h.actor = "op-1";
-  h.action = std::move(action);
-  h.from_status = std::move(from);
-  h.to_status = std::move(to);
-  h.note = "n";
-  return h;
+  return testing::SampleEvent(t, std::move(action), std::move(from), std::move(to));
 }
 
-HistoryRecord Created(const CaseRecord& r) { return Event(r.create_time, "Create", "", r.status); }
+HistoryRecord Created(const CaseRecord& r) { return testing::CreatedEvent(r); }
 
 void ExpectSameCase(const CaseRecord& a, const CaseRecord& b) {
   EXPECT_EQ(a.track, b.track);
