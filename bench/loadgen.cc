@@ -1,15 +1,23 @@
-// The benchmarks' load generator: drives one workload against one gRPC target with the
-// callback client API over several channels, closed loop (a fixed number of calls
-// outstanding) or open loop (a fixed arrival rate), and prints one JSON object with the
-// throughput, the latency percentiles, the errors by code and the CPU spent on both sides.
+// The benchmarks' load generator: drives one workload against a gRPC service (one server, or
+// several replicas of it) with the callback client API over several channels, closed loop (a
+// fixed number of calls outstanding) or open loop (a fixed arrival rate), and prints one JSON
+// object with the throughput, the latency percentiles, the errors by code and the CPU spent on
+// both sides.
 //
-//   loadgen --target=HOST:PORT --token=TOKEN --workload=W [--mode=closed|open]
+//   loadgen --target=HOST:PORT[,HOST:PORT...] --token=TOKEN --workload=W [--mode=closed|open]
 //           [--concurrency=N] [--channels=4] [--rate=R] [--duration=10] [--warmup=2]
-//           [--server_pid=P] [--ids=1000] [--id_prefix=D --id_count=N] [--seed=S]
+//           [--server_pid=P[,P...]] [--ids=1000] [--id_prefix=D --id_count=N] [--seed=S]
 //           [--regions_file=PATH] [--pool=4] [--deadline=30] [--connect_timeout=5]
 //
 // Workloads: empty (ListIndicators on bench_server), get_hit, get_miss, create, transition,
 // list (MediationService), indicators, ranking (IndicatorsService).
+//
+// Several targets (replicas sharing one store): each of the --channels channels is made to
+// "ipv4:A,B,..." with the round_robin load-balancing policy, so it holds a connection to every
+// target and sends its calls to them in turn; the calls are spread evenly whatever the number
+// of channels. Every target must be an IPv4 address with a port, and every target must accept
+// a connection at set-up (the balancer alone would route around one that is down). With several
+// --server_pid values the server figures (CPU, RSS, peak RSS) are sums over the processes.
 //
 // Latency is measured from the INTENDED send time of a call: in the closed loop that is when
 // the call is started; in the open loop it is the call's slot in the fixed schedule, so a
@@ -50,6 +58,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -72,7 +81,9 @@ namespace v1 = governance::v1;
 namespace mv1 = governance::mediation::v1;
 
 constexpr char kUsage[] =
-    "usage: loadgen --target=HOST:PORT --token=TOKEN --workload=WORKLOAD [flags]\n"
+    "usage: loadgen --target=HOST:PORT[,HOST:PORT...] --token=TOKEN --workload=WORKLOAD [flags]\n"
+    "  --target=A[,B...]        the server, or several replicas (IPv4 HOST:PORT each), which\n"
+    "                           every channel calls in turn (round_robin)\n"
     "  --workload=empty|get_hit|get_miss|create|transition|list|indicators|ranking\n"
     "  --mode=closed|open       closed: --concurrency calls outstanding; open: --rate calls/s\n"
     "  --concurrency=N          closed: calls outstanding; open: outstanding calls above\n"
@@ -81,7 +92,8 @@ constexpr char kUsage[] =
     "  --rate=R                 open loop: calls per second\n"
     "  --duration=S             measured window in seconds (default 10)\n"
     "  --warmup=S               seconds run before the window, not measured (default 2)\n"
-    "  --server_pid=P           sample the server's CPU and memory from /proc/P\n"
+    "  --server_pid=P[,P...]    sample the server's CPU and memory from /proc/P (summed over\n"
+    "                           several processes)\n"
     "  --ids=N                  get_hit: size of the hot id set (default 1000)\n"
     "  --id_prefix=D --id_count=N  get_miss: read <D>-000001..<D>-<N> from a random start\n"
     "  --seed=S                 random seed (default: random; printed in the output)\n"
@@ -115,7 +127,8 @@ void SleepUntil(int64_t when_nanos) {
 enum class Mode { kClosed, kOpen };
 
 struct Flags {
-  std::string target;
+  std::string target;                // as given: one address, or a comma-separated list
+  std::vector<std::string> targets;  // its addresses
   std::string token;
   std::string workload;
   Mode mode = Mode::kClosed;
@@ -124,7 +137,7 @@ struct Flags {
   double rate = 0;
   double duration_s = 10;
   double warmup_s = 2;
-  int server_pid = 0;  // 0 = none
+  std::vector<int> server_pids;  // empty = none
   int ids = 1000;
   std::string id_prefix = "D";
   int64_t id_count = 0;
@@ -137,6 +150,30 @@ struct Flags {
 
 constexpr absl::string_view kWorkloads[] = {"empty",      "get_hit", "get_miss",   "create",
                                             "transition", "list",    "indicators", "ranking"};
+
+// A decimal number of 1 to `max_digits` digits (no sign, no spaces) no greater than `max`.
+bool IsDecimal(absl::string_view text, size_t max_digits, int max) {
+  if (text.empty() || text.size() > max_digits) return false;
+  for (char c : text) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  int n = 0;
+  return absl::SimpleAtoi(text, &n) && n <= max;
+}
+
+// "a.b.c.d:port" with each part in range: what the "ipv4:" resolver of a channel takes.
+bool IsIpv4HostPort(absl::string_view address) {
+  const size_t colon = address.rfind(':');
+  if (colon == absl::string_view::npos) return false;
+  const absl::string_view port = address.substr(colon + 1);
+  if (!IsDecimal(port, 5, 65535) || port == "0") return false;
+  std::vector<absl::string_view> octets = absl::StrSplit(address.substr(0, colon), '.');
+  if (octets.size() != 4) return false;
+  for (absl::string_view octet : octets) {
+    if (!IsDecimal(octet, 3, 255)) return false;
+  }
+  return true;
+}
 
 // Parses --name=value flags. INVALID_ARGUMENT says what is wrong.
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
@@ -171,7 +208,12 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
     } else if (name == "warmup") {
       ok = absl::SimpleAtod(value, &flags.warmup_s) && flags.warmup_s >= 0 && flags.warmup_s < 1e6;
     } else if (name == "server_pid") {
-      ok = absl::SimpleAtoi(value, &flags.server_pid) && flags.server_pid > 0;
+      flags.server_pids.clear();
+      for (absl::string_view piece : absl::StrSplit(value, ',')) {
+        int pid = 0;
+        ok = ok && absl::SimpleAtoi(piece, &pid) && pid > 0;
+        flags.server_pids.push_back(pid);
+      }
     } else if (name == "ids") {
       ok = absl::SimpleAtoi(value, &flags.ids) && flags.ids > 0;
     } else if (name == "id_prefix") {
@@ -202,6 +244,17 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
     }
   }
   if (flags.target.empty()) return absl::InvalidArgumentError("--target is required");
+  flags.targets = absl::StrSplit(flags.target, ',');
+  for (const std::string& t : flags.targets) {
+    if (t.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--target has an empty address: \"", flags.target, "\""));
+    }
+    if (flags.targets.size() > 1 && !IsIpv4HostPort(t)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--target with several addresses takes IPv4 HOST:PORT each, got \"", t, "\""));
+    }
+  }
   if (flags.token.empty()) return absl::InvalidArgumentError("--token is required");
   bool known = false;
   for (absl::string_view w : kWorkloads) known = known || flags.workload == w;
@@ -1073,6 +1126,27 @@ std::optional<int64_t> StatusKb(int pid, absl::string_view key) {
   return std::nullopt;
 }
 
+// `sample(pid)` summed over `pids`; nullopt when `pids` is empty or any of them has none.
+template <typename T, typename SampleFn>
+std::optional<T> SumOver(const std::vector<int>& pids, SampleFn sample) {
+  if (pids.empty()) return std::nullopt;
+  T sum{};
+  for (int pid : pids) {
+    std::optional<T> value = sample(pid);
+    if (!value.has_value()) return std::nullopt;
+    sum += *value;
+  }
+  return sum;
+}
+
+std::optional<double> CpuSecondsOf(const std::vector<int>& pids) {
+  return SumOver<double>(pids, [](int pid) { return CpuSecondsOf(pid); });
+}
+
+std::optional<int64_t> StatusKb(const std::vector<int>& pids, absl::string_view key) {
+  return SumOver<int64_t>(pids, [key](int pid) { return StatusKb(pid, key); });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output.
 
@@ -1169,18 +1243,42 @@ std::string ResultJson(const Flags& flags, const Stats& stats, const Measured& m
 
 // ---------------------------------------------------------------------------------------------
 
+// The load's channels: to the target, or with several targets to all of them, round robin.
 std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const Flags& flags) {
+  const bool several = flags.targets.size() > 1;
+  const std::string address =
+      several ? absl::StrCat("ipv4:", absl::StrJoin(flags.targets, ",")) : flags.targets[0];
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < flags.channels; ++i) {
     grpc::ChannelArguments args;
     // A distinct argument and a private subchannel pool: each channel opens its own
-    // connection instead of sharing one subchannel with the others.
+    // connection (one per target) instead of sharing subchannels with the others.
     args.SetInt("gov.loadgen.channel", i);
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    if (several) {
+      args.SetServiceConfigJSON(R"({"loadBalancingConfig": [{"round_robin": {}}]})");
+    }
     channels.push_back(
-        grpc::CreateCustomChannel(flags.target, grpc::InsecureChannelCredentials(), args));
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
   }
   return channels;
+}
+
+// Whether every target accepts a connection by `deadline`; prints the first that does not. A
+// round_robin channel is connected as soon as one of its targets is, so each target is tried
+// on a channel of its own.
+bool TargetsReachable(const Flags& flags, std::chrono::system_clock::time_point deadline) {
+  for (const std::string& target : flags.targets) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto probe = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+    if (!probe->WaitForConnected(deadline)) {
+      std::fprintf(stderr, "loadgen: %s unreachable (no connection within %gs)\n", target.c_str(),
+                   flags.connect_timeout_s);
+      return false;
+    }
+  }
+  return true;
 }
 
 int Run(int argc, char** argv) {
@@ -1208,6 +1306,7 @@ int Run(int argc, char** argv) {
       std::chrono::system_clock::now() +
       std::chrono::nanoseconds(
           static_cast<int64_t>(flags.connect_timeout_s * static_cast<double>(kNanosPerSecond)));
+  if (!TargetsReachable(flags, connect_deadline)) return 1;
   for (const auto& channel : env.channels) {
     if (!channel->WaitForConnected(connect_deadline)) {
       std::fprintf(stderr, "loadgen: %s unreachable (no connection within %gs)\n",
@@ -1242,11 +1341,11 @@ int Run(int argc, char** argv) {
   SleepUntil(t0);
   const double client_cpu0 = CpuSecondsOfSelf();
   std::optional<double> server_cpu0;
-  if (flags.server_pid > 0) server_cpu0 = CpuSecondsOf(flags.server_pid);
+  if (!flags.server_pids.empty()) server_cpu0 = CpuSecondsOf(flags.server_pids);
   SleepUntil(t1);
   measured.client_cpu_s = CpuSecondsOfSelf() - client_cpu0;
   if (server_cpu0.has_value()) {
-    std::optional<double> server_cpu1 = CpuSecondsOf(flags.server_pid);
+    std::optional<double> server_cpu1 = CpuSecondsOf(flags.server_pids);
     if (server_cpu1.has_value()) measured.server_cpu_s = *server_cpu1 - *server_cpu0;
   }
   measured.duration_s = static_cast<double>(t1 - t0) / kNanosPerSecond;
@@ -1256,9 +1355,9 @@ int Run(int argc, char** argv) {
   const bool idle = driver.WaitIdle(absl::Seconds(flags.deadline_s + 10));
   measured.elapsed_s =
       static_cast<double>(std::max(t1, stats.last_completion.load()) - t0) / kNanosPerSecond;
-  if (flags.server_pid > 0) {
-    measured.server_rss_kb = StatusKb(flags.server_pid, "VmRSS:");
-    measured.server_hwm_kb = StatusKb(flags.server_pid, "VmHWM:");
+  if (!flags.server_pids.empty()) {
+    measured.server_rss_kb = StatusKb(flags.server_pids, "VmRSS:");
+    measured.server_hwm_kb = StatusKb(flags.server_pids, "VmHWM:");
   }
   if (auto* miss = dynamic_cast<GetMissWorkload*>(workload.get()); miss && miss->wrapped()) {
     measured.warnings.push_back(

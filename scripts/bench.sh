@@ -9,7 +9,15 @@
 # measured alongside, never with constants):
 #   1. baselines: the empty handler on the same server bootstrap (bench_server + loadgen
 #      --workload=empty, closed loop) and redis-benchmark GET on the same redis-server;
-#   2. for each store size: bulk_load fills a store up to that many cases through the case
+#   2. stores side by side: for each store of GOV_BENCH_STORES a fresh empty store (a new SQLite
+#      file; a new database on one local PostgreSQL cluster started for the run with default,
+#      durable settings: fsync and synchronous_commit on), the Redis cache flushed, the mediation
+#      service started on it (it loads its demo data into the empty store) — for PostgreSQL as
+#      each replica count of GOV_BENCH_PG_REPLICAS, the replicas sharing the database and Redis
+#      and loadgen calling them in turn — then create and transition closed loop, and get_miss
+#      over every dispute then in the store, the cache flushed just before and its namespace
+#      epoch moved on every 0.1 s during the run (so that reading an id again is a miss too);
+#   3. for each store size: bulk_load fills a store up to that many cases through the case
 #      engine (starting from the previous size's store), the mediation service starts on a copy
 #      of it (the Redis cache flushed), and loadgen runs get_hit closed loop, get_hit open loop
 #      at half the closed-loop peak just measured, then get_miss, list, indicators, ranking,
@@ -18,15 +26,22 @@
 #
 # Environment (all optional):
 #   GOV_BUILD_DIR           build directory (default <repo>/build, shared with test.sh, run.sh)
-#   GOV_BENCH_SIZES         store sizes in cases (default "10000 100000 1000000")
+#   GOV_BENCH_SIZES         store sizes in cases (default "10000 100000 1000000"; empty: none,
+#                           only the baselines and the stores side by side run)
+#   GOV_BENCH_STORES        stores to run side by side: "sqlite", "postgres" or both (default
+#                           "sqlite postgres"; empty skips the stage)
+#   GOV_BENCH_PG_REPLICAS   replica counts of the service on PostgreSQL (default "1 2")
 #   GOV_BENCH_DURATION      measured seconds per run (default 10)
 #   GOV_BENCH_WARMUP        warm-up seconds before each run (default 2)
 #   GOV_BENCH_CONCURRENCY   calls in flight in the closed loop (default 64)
 #   GOV_BENCH_CHANNELS      gRPC channels (connections) of the load generator (default 4)
 #   GOV_BENCH_LOAD_THREADS  bulk loader threads (default 64)
-#   GOV_BENCH_STATE_DIR     where the stores (store-<size>.db), logs and tokens live; kept,
-#                           and its stores reused by the next run, which then loads nothing
-#                           (default: a temporary directory, removed at the end)
+#   GOV_BENCH_STATE_DIR     where the stores (store-<size>.db), the PostgreSQL cluster
+#                           (postgres/), logs and tokens live; kept, and its sized stores reused
+#                           by the next run, which then loads nothing (default: a temporary
+#                           directory, removed at the end). As root the cluster runs as user
+#                           postgres, which must be able to reach the directory.
+# GOV_DATABASE_URL is ignored: every service started here gets its store from its flags.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,6 +99,9 @@ def size_label: if . >= 1000000 and . % 1000000 == 0 then "\(. / 1000000 | floor
   elif . >= 1000 and . % 1000 == 0 then "\(. / 1000 | floor)k" else tostring end;
 def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b end;
 def mark($ok): if $ok == null then "not measured" elif $ok then "**met**" else "**missed**" end;
+def replicas_label: "\(.) replica\(if . == 1 then "" else "s" end)";
+# Where a record was measured: a store size, or a store side by side.
+def where: if .store != null then "\(.store) (\(.replicas | replicas_label))" else (.size | size_label) end;
 
 . as $all
 | ($all | map(select(.record == "machine")) | last) as $m
@@ -93,11 +111,16 @@ def mark($ok): if $ok == null then "not measured" elif $ok then "**met**" else "
 | ($all | map(select(.record == "redis")) | last) as $redis
 | ($all | map(select(.record == "wall")) | last) as $wall
 | ($all | map(select(.record == "failure"))) as $failures
+| ($all | map(select(.record == "postgres")) | last) as $pg
+| ($all | map(select(.record == "cache"))) as $caches
+# Side by side: each store's runs and failures, SQLite first, then by replicas.
+| ($all | map(select((.record == "load" or .record == "failure") and .store != null))
+  | sort_by([(.store != "sqlite"), .store, .replicas])) as $side
 | ($loads | map(select(.workload == "empty" and .mode == "closed")) | last) as $empty
-| ([$loads[] | select(.size > 0) | .size] | unique) as $sizes
+| ([$loads[] | select(.store == null and .size > 0) | .size] | unique) as $sizes
 | ($sizes | last) as $big
 | ($sizes | first) as $small
-| def run($w; $mode; $s): $loads | map(select(.workload == $w and .mode == $mode and .size == $s)) | last;
+| def run($w; $mode; $s): $loads | map(select(.store == null and .workload == $w and .mode == $mode and .size == $s)) | last;
   def qps($w; $s): run($w; "closed"; $s).qps;
   def p99($w; $s): run($w; "closed"; $s).p99_ms;
   ["get_hit", "get_miss", "list", "indicators", "ranking", "create", "transition"] as $workloads
@@ -127,8 +150,9 @@ def mark($ok): if $ok == null then "not measured" elif $ok then "**met**" else "
   "## Reproduce",
   "",
   "```sh",
-  "GOV_BENCH_SIZES=\"\($m.sizes)\" GOV_BENCH_DURATION=\($m.duration_s) GOV_BENCH_WARMUP=\($m.warmup_s) \\",
-  "  GOV_BENCH_CONCURRENCY=\($m.concurrency) GOV_BENCH_CHANNELS=\($m.channels) scripts/bench.sh",
+  "GOV_BENCH_SIZES=\"\($m.sizes)\" GOV_BENCH_STORES=\"\($m.stores // "")\" GOV_BENCH_PG_REPLICAS=\"\($m.pg_replicas // "")\" \\",
+  "  GOV_BENCH_DURATION=\($m.duration_s) GOV_BENCH_WARMUP=\($m.warmup_s) GOV_BENCH_CONCURRENCY=\($m.concurrency) \\",
+  "  GOV_BENCH_CHANNELS=\($m.channels) scripts/bench.sh",
   "```",
   "",
   "Closed loop: \($m.concurrency) calls in flight over \($m.channels) channels; each run \($m.warmup_s) s warm-up, \($m.duration_s) s measured.",
@@ -163,6 +187,61 @@ def mark($ok): if $ok == null then "not measured" elif $ok then "**met**" else "
   "| empty handler (bench_server: same bootstrap, auth, worker pool, metrics) | \($empty.qps | int) | \($empty.p50_ms | ms) | \($empty.p99_ms | ms) | \($empty.p999_ms | ms) | \($empty.errors | errs) | \(cpu_us($empty.server_cpu_s; $empty.requests)) |",
   "| redis-benchmark GET (\($redis.clients // "–") clients, \($redis.requests // "–" | int) requests) | \($redis.qps | int) | \($redis.p50_ms | ms) | \($redis.p99_ms | ms) | – | – | – |",
   "",
+  "## Stores side by side",
+  "",
+  (if ($side | length) == 0 then
+    "Not measured in this run (`GOV_BENCH_STORES` empty).",
+    ""
+  else
+    "Each store starts empty: a new SQLite file, or a new database on the PostgreSQL cluster below;",
+    "the mediation service loads its demo data into it at start-up, the Redis cache flushed first.",
+    "On PostgreSQL the service runs as one process or as several replicas sharing the database and",
+    "Redis, which the load generator calls in turn (each of its channels round robin over them).",
+    "Then closed loop, as above: create, transition, and get_miss over every dispute then in the",
+    "store, the cache flushed just before. QPS / SQLite is a row's QPS over the SQLite row's for",
+    "the same workload. Service CPU is the mediation processes' user+system time per call, summed",
+    "over the replicas; PostgreSQL's own processes are not in it.",
+    "",
+    (if $pg then
+      "PostgreSQL \($pg.version), a local cluster with default settings: fsync \($pg.fsync), synchronous_commit \($pg.synchronous_commit), shared_buffers \($pg.shared_buffers) (wal_sync_method \($pg.wal_sync_method), full_page_writes \($pg.full_page_writes)): a commit returns once its WAL is flushed to disk, as durable as SQLite's synchronous=FULL.",
+      ""
+    elif any($side[]; .store == "postgres") then "PostgreSQL: the cluster did not start (see Warnings).", ""
+    else empty end),
+    ({
+      create: "CreateDispute, acknowledged once durably committed",
+      transition: "RecordSession, an etag-checked move that appends history",
+      get_miss: "GetDispute, cache miss (read from the store)"
+    } as $side_what
+    | ($side | map(select(.record == "load" and .store == "sqlite"))) as $sqlite_runs
+    | ["create", "transition", "get_miss"][] as $w
+    | ($sqlite_runs | map(select(.workload == $w)) | last) as $base
+    | ($side | map(select(.workload == $w or (.record == "failure" and .workload == "start")))) as $rows
+    | "### \($w): \($side_what[$w])",
+      "",
+      "| store | replicas | QPS | p50 ms | p99 ms | errors | QPS / SQLite | service CPU µs/req |",
+      "|---|---:|---:|---:|---:|---|---:|---:|",
+      ($rows[] | if .record == "failure" then
+          "| \(.store) | \(.replicas) | – | – | – | failed: \(.message) | – | – |"
+        else
+          "| \(.store) | \(.replicas) | \(.qps | int) | \(.p50_ms | ms) | \(.p99_ms | ms) | \(.errors | errs) | \(ratio(.qps; $base.qps) | fixed(2)) | \(cpu_us(.server_cpu_s; .requests)) |"
+        end),
+      "",
+      (if $w == "get_miss" and ([$rows[] | select(.disputes != null)] | length) > 0 then
+        "get_miss reads D-000001 up to the newest dispute, so a run reads each id several times; the",
+        "Redis cache is flushed before it, and its namespace epoch moves on every 0.1 s during it, so",
+        "that a second read of an id is a miss too. Disputes in the store, and the services' cache",
+        "lookups during the run (warm-up included): \([$rows[] | select(.disputes != null) | . as $r
+          | ($caches | map(select(.store == $r.store and .replicas == $r.replicas)) | last) as $c
+          | "\(where): \(.disputes | int) disputes, \(if $c then "\($c.hits | int) hits, \($c.misses | int) misses" else "lookups not counted" end)"] | join("; ")).",
+        ""
+      else empty end))
+  end),
+  (if ($sizes | length) == 0 then
+    "## Workloads by store size",
+    "",
+    "None in this run (`GOV_BENCH_SIZES` empty).",
+    ""
+  else
   "## Ratios against the baselines",
   "",
   "| size | cache-hit get / empty handler | cache-hit get / redis GET | cache-miss get / cache-hit get |",
@@ -216,14 +295,14 @@ def mark($ok): if $ok == null then "not measured" elif $ok then "**met**" else "
   "|---|---:|---:|---:|---:|---:|",
   ($bulk[] | "| \(.size | size_label) | \(.cases_added | int) | \(.seconds | fixed(1)) | \(.breach_scan_seconds | fixed(1)) | \(.cases_per_s | int) | \(.mean_write_group // null | fixed(1)) |"),
   (if ($bulk | length) > 1 then "| total to \($bulk | last | .size | size_label) | \($bulk | map(.cases_added) | add | int) | \($bulk | map(.seconds) | add | fixed(1)) | \($bulk | map(.breach_scan_seconds) | add | fixed(1)) | | |" else empty end),
-  "",
-  (if ($failures | length) > 0 or ([$loads[] | (.warnings // [])[]] | length) > 0 then
-    "## Warnings",
-    "",
-    ($failures[] | "- \(.size | size_label) \(.workload) \(.mode // ""): \(.message)"),
-    ($loads[] | select((.warnings // []) | length > 0) | . as $r | .warnings[] | "- \($r.size | size_label) \($r.workload) \($r.mode): \(.)"),
-    ""
-  else empty end),
+  ""
+  end),
+  ([($failures[] | "- \(where) \(.workload) \(.mode // ""): \(.message)"),
+    # Side by side, get_miss reads ids again on purpose (its note counts the cache hits).
+    ($loads[] | . as $r | (.warnings // [])[]
+      | select($r.store == null or (startswith("get_miss: more calls than") | not))
+      | "- \($r | where) \($r.workload) \($r.mode): \(.)")]
+   | if length > 0 then "## Warnings", "", .[], "" else empty end),
   "## Missed targets",
   "",
   ([
@@ -259,18 +338,44 @@ fi
 # Settings
 
 build_dir="${GOV_BUILD_DIR:-$here/build}"
-sizes="${GOV_BENCH_SIZES:-10000 100000 1000000}"
+# Set but empty means none (only the baselines and the stores side by side run).
+sizes="${GOV_BENCH_SIZES-10000 100000 1000000}"
+stores_wanted="${GOV_BENCH_STORES-sqlite postgres}"
+pg_replicas="${GOV_BENCH_PG_REPLICAS-1 2}"
 duration="${GOV_BENCH_DURATION:-10}"
 warmup="${GOV_BENCH_WARMUP:-2}"
 concurrency="${GOV_BENCH_CONCURRENCY:-64}"
 channels="${GOV_BENCH_CHANNELS:-4}"
 load_threads="${GOV_BENCH_LOAD_THREADS:-64}"
-for n in $sizes "$duration" "$warmup" "$concurrency" "$channels" "$load_threads"; do
+for n in $sizes $pg_replicas "$duration" "$warmup" "$concurrency" "$channels" "$load_threads"; do
   [[ "$n" =~ ^[0-9]+$ ]] || die "GOV_BENCH_* settings must be whole numbers (got \"$n\")"
 done
-[ -n "$sizes" ] || die "GOV_BENCH_SIZES is empty"
-sizes="$(tr ' ' '\n' <<<"$sizes" | grep -v '^$' | sort -n | uniq | tr '\n' ' ')"
-sizes="${sizes% }"
+for n in $sizes; do ((n > 0)) || die "GOV_BENCH_SIZES: a store size must be above 0"; done
+for n in $pg_replicas; do
+  ((n >= 1 && n <= 16)) || die "GOV_BENCH_PG_REPLICAS: replica counts go from 1 to 16 (got $n)"
+done
+# The numbers of a list, sorted, each once; "" when none.
+sorted_numbers() {
+  local w
+  for w in $1; do echo "$w"; done | sort -n | uniq | tr '\n' ' ' | sed 's/ $//'
+}
+sizes="$(sorted_numbers "$sizes")"
+pg_replicas="$(sorted_numbers "$pg_replicas")"
+# The stores in a fixed order, SQLite first: the side-by-side ratios are to its row.
+stores=""
+for s in $stores_wanted; do
+  case "$s" in
+    sqlite | postgres) ;;
+    *) die "GOV_BENCH_STORES takes sqlite and postgres (got \"$s\")" ;;
+  esac
+done
+for s in sqlite postgres; do
+  if [[ " $stores_wanted " == *" $s "* ]]; then stores="${stores:+$stores }$s"; fi
+done
+if [[ " $stores " == *" postgres "* ]] && [ -z "$pg_replicas" ]; then
+  die "GOV_BENCH_PG_REPLICAS is empty while GOV_BENCH_STORES has postgres"
+fi
+unset GOV_DATABASE_URL
 started=$SECONDS
 
 # ---------------------------------------------------------------------------------------------
@@ -292,6 +397,10 @@ for b in "$mediation" "$govctl" "$bulk_load" "$loadgen" "$bench_server"; do
 done
 command -v jq >/dev/null || die "jq is missing (scripts/bootstrap.sh installs it)"
 command -v redis-benchmark >/dev/null || die "redis-benchmark is missing (package redis-tools)"
+if [[ " $stores " == *" postgres "* ]]; then
+  command -v psql >/dev/null || die "psql is missing (scripts/bootstrap.sh installs PostgreSQL)"
+  gov_pg_bindir >/dev/null || die "PostgreSQL is missing (scripts/bootstrap.sh installs it)"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # State, results and the processes this script starts
@@ -302,6 +411,8 @@ if [ -n "${GOV_BENCH_STATE_DIR:-}" ]; then
 else
   state="$(mktemp -d "${TMPDIR:-/tmp}/gov-bench.XXXXXX")"
   keep_state=0
+  # As root the PostgreSQL cluster in it runs as user postgres, which must pass through.
+  if [[ " $stores " == *" postgres "* ]] && [ "$(id -u)" -eq 0 ]; then chmod 0711 "$state"; fi
 fi
 mkdir -p "$state/logs" "$state/redis"
 db="$state/mediation.db" # the copy the service runs on
@@ -312,11 +423,12 @@ results="$here/bench/results/$stamp.jsonl"
 
 declare -A pids # name -> pid of a process started here
 
-# SIGTERM, then SIGKILL when it outlives the deadline (seconds).
+# stop_process NAME [DEADLINE [SIGNAL]]: SIGNAL (default TERM), then SIGKILL when it outlives
+# the deadline (seconds, default 30).
 stop_process() {
-  local name="$1" deadline=$((SECONDS + ${2:-30})) pid="${pids[$1]:-}"
+  local name="$1" deadline=$((SECONDS + ${2:-30})) signal="${3:-TERM}" pid="${pids[$1]:-}"
   [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -"$signal" "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
   if kill -0 "$pid" 2>/dev/null; then
     say "$name did not stop in time; killing it"
@@ -326,11 +438,15 @@ stop_process() {
   unset "pids[$name]"
 }
 
+# The services first, then the stores they use: PostgreSQL (SIGINT, its fast shutdown), Redis.
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 on_exit() {
   local status=$? name
   trap - EXIT INT TERM
-  for name in "${!pids[@]}"; do [ "$name" = redis ] || stop_process "$name"; done
+  for name in "${!pids[@]}"; do
+    case "$name" in redis | postgres) ;; *) stop_process "$name" ;; esac
+  done
+  stop_process postgres 60 INT
   stop_process redis
   if ((keep_state == 0)); then rm -rf "$state"; fi
   exit "$status"
@@ -360,10 +476,12 @@ record "$(jq -cn --arg cpu "${cpu:-unknown}" --argjson nproc "$(nproc)" \
   --arg os "$os" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
   --arg sizes "$sizes" --argjson duration "$duration" --argjson warmup "$warmup" \
   --argjson concurrency "$concurrency" --argjson channels "$channels" \
-  --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" --arg stores "$stores" \
+  --arg pg_replicas "$pg_replicas" \
   '{record: "machine", cpu: $cpu, nproc: $nproc, mem_kb: $mem_kb, kernel: $kernel, os: $os,
     date: $date, commit: $commit, sizes: $sizes, duration_s: $duration, warmup_s: $warmup,
-    concurrency: $concurrency, channels: $channels, loadavg: $loadavg}')"
+    concurrency: $concurrency, channels: $channels, loadavg: $loadavg, stores: $stores,
+    pg_replicas: $pg_replicas}')"
 say "results go to ${results#"$here"/}; state in $state"
 
 # ---------------------------------------------------------------------------------------------
@@ -386,37 +504,49 @@ token="$(awk -F'\t' '!/^#/ { print $4; exit }' "$state/tokens.txt")"
 # ---------------------------------------------------------------------------------------------
 # Load runs
 
-# run_load SIZE PID ADDR WORKLOAD MODE [loadgen flags...]: one loadgen run, its JSON recorded
-# with the store size; a failed run is recorded as a failure and the set goes on.
+# run_load TAGS PIDS ADDRS WORKLOAD MODE [loadgen flags...]: one loadgen run, its JSON recorded
+# with TAGS (a JSON object: {"size": N} for the baselines and the sizes, {"store": S, "replicas":
+# R} side by side); PIDS and ADDRS are comma lists, the servers' processes and addresses. A failed
+# run is recorded as a failure and the set goes on.
 run_load() {
-  local size="$1" pid="$2" addr="$3" workload="$4" mode="$5" out
+  local tags="$1" pid="$2" addr="$3" workload="$4" mode="$5" out
   shift 5
   if ! out="$("$loadgen" --target="$addr" --token="$token" --workload="$workload" --mode="$mode" \
     --concurrency="$concurrency" --channels="$channels" --duration="$duration" --warmup="$warmup" \
     --server_pid="$pid" "$@" 2>>"$state/logs/loadgen.log")" || ! jq -e . >/dev/null 2>&1 <<<"$out"; then
     say "  $workload ($mode) failed; see the loadgen log below"
     log_tail "$state/logs/loadgen.log"
-    record "$(jq -cn --argjson size "$size" --arg w "$workload" --arg mode "$mode" \
-      '{record: "failure", size: $size, workload: $w, mode: $mode, message: "loadgen failed"}')"
+    record "$(jq -cn --argjson tags "$tags" --arg w "$workload" --arg mode "$mode" \
+      '{record: "failure"} + $tags + {workload: $w, mode: $mode, message: "loadgen failed"}')"
     return 1
   fi
-  record "$(jq -c --argjson size "$size" --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
-    '{record: "load", size: $size, loadavg: $loadavg} + .' <<<"$out")"
+  record "$(jq -c --argjson tags "$tags" --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    '{record: "load"} + $tags + {loadavg: $loadavg} + .' <<<"$out")"
   jq -r '"bench:   \(.workload) \(.mode): \(.qps | round) QPS, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, errors \(.errors | [.[]] | add // 0)"' <<<"$out" >&2
 }
 
-# Waits until a gRPC address answers SERVING (or the process dies, or 120 s pass).
-wait_serving() {
+# try_serving NAME ADDR LOG: waits until a gRPC address answers SERVING; else (the process
+# died, or 120 s passed) shows the log's end, puts why in $serving_error and returns 1.
+serving_error=""
+try_serving() {
   local name="$1" addr="$2" log="$3" deadline=$((SECONDS + 120))
   until "$govctl" health "$addr" --timeout=1s >/dev/null 2>&1; do
     if ! kill -0 "${pids[$name]}" 2>/dev/null; then
       log_tail "$log"
-      die "$name exited during start-up"
+      serving_error="$name exited during start-up"
+      return 1
     fi
-    ((SECONDS < deadline)) || { log_tail "$log"; die "$name was not SERVING on $addr after 120s"; }
+    if ((SECONDS >= deadline)); then
+      log_tail "$log"
+      serving_error="$name was not SERVING on $addr after 120s"
+      return 1
+    fi
     sleep 0.2
   done
 }
+
+# Like try_serving, but the run ends when the process does not serve.
+wait_serving() { try_serving "$@" || die "$serving_error"; }
 
 # --- baseline 1: the empty handler --------------------------------------------------------------
 say "baseline: empty handler"
@@ -431,7 +561,7 @@ until grep -q '^port=' "$state/logs/bench_server.out" 2>/dev/null; do
 done
 empty_addr="127.0.0.1:$(sed -n 's/^port=//p' "$state/logs/bench_server.out" | head -n 1)"
 wait_serving bench_server "$empty_addr" "$state/logs/bench_server.log"
-run_load 0 "${pids[bench_server]}" "$empty_addr" empty closed || true
+run_load '{"size": 0}' "${pids[bench_server]}" "$empty_addr" empty closed || true
 stop_process bench_server
 
 # --- baseline 2: redis-benchmark GET on the same Redis -------------------------------------------
@@ -453,6 +583,198 @@ else
   record '{"record":"failure","size":0,"workload":"redis_get","message":"redis-benchmark gave no GET line"}'
   say "  redis-benchmark gave no GET line"
 fi
+redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+
+# --- stores side by side --------------------------------------------------------------------------
+# One PostgreSQL cluster for the stage, in the state directory, with default settings: fsync and
+# synchronous_commit on, so a commit returns once its WAL is on disk (SQLite runs with
+# synchronous=FULL). The services of each run get a database of their own on it.
+pg_dir="$state/postgres"
+pg_port=""
+pg_db=bench_stores
+pg_error=""
+stores_db="$state/stores-sqlite.db"
+
+# pg_sql DATABASE SQL: runs SQL on the cluster, printing the rows' values only.
+pg_sql() {
+  PGOPTIONS="-c client_min_messages=warning" psql -X -q -h 127.0.0.1 -p "$pg_port" -U postgres \
+    -d "$1" -v ON_ERROR_STOP=1 -tAc "$2"
+}
+
+# Starts the cluster and records its settings; returns 1 with $pg_error set when it cannot.
+start_postgres() {
+  local bin log="$state/logs/postgres.log" deadline pid settings
+  bin="$(gov_pg_bindir)" || { pg_error="PostgreSQL is not installed"; return 1; }
+  if ! gov_pg_init "$pg_dir" 2>>"$log"; then
+    log_tail "$log"
+    pg_error="no cluster could be made in $pg_dir (user postgres must be able to reach it)"
+    return 1
+  fi
+  pg_port="$(gov_free_port)"
+  gov_pg_start "$pg_dir" "$pg_port" "$log"
+  pids[postgres]=$!
+  deadline=$((SECONDS + 60))
+  until "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -U postgres; do
+    if ! kill -0 "${pids[postgres]}" 2>/dev/null; then
+      log_tail "$log"
+      pg_error="postgres exited during start-up"
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      log_tail "$log"
+      pg_error="postgres did not accept connections on port $pg_port within 60s"
+      return 1
+    fi
+    sleep 0.1
+  done
+  # Stop the postmaster itself, whatever process $! was.
+  pid="$(head -n 1 "$pg_dir/data/postmaster.pid" 2>/dev/null || true)"
+  if [[ "$pid" =~ ^[0-9]+$ ]]; then pids[postgres]="$pid"; fi
+  if ! settings="$(pg_sql postgres "SELECT json_build_object(
+      'version', current_setting('server_version'), 'fsync', current_setting('fsync'),
+      'synchronous_commit', current_setting('synchronous_commit'),
+      'shared_buffers', current_setting('shared_buffers'),
+      'wal_sync_method', current_setting('wal_sync_method'),
+      'full_page_writes', current_setting('full_page_writes'),
+      'max_connections', current_setting('max_connections'))")"; then
+    pg_error="could not read the server's settings"
+    return 1
+  fi
+  record "$(jq -c --argjson port "$pg_port" '{record: "postgres", port: $port} + .' <<<"$settings")"
+  say "stores: PostgreSQL $(jq -r '"\(.version) on port \($port): fsync \(.fsync), synchronous_commit \(.synchronous_commit), shared_buffers \(.shared_buffers)"' \
+    --arg port "$pg_port" <<<"$settings")"
+}
+
+# cache_lookups RESULT PORT...: the services' governance_cache_requests_total{result=RESULT}
+# (hit, miss, error), summed over the /metrics of the given ports.
+cache_lookups() {
+  local result="$1" port sum=0 value
+  shift
+  for port in "$@"; do
+    value="$({ exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 &&
+      cat <&3; } 2>/dev/null | awk -v want="result=\"$result\"" \
+      '/^governance_cache_requests_total\{/ && index($0, want) { sum += $NF } END { printf "%d", sum }')"
+    sum=$((sum + ${value:-0}))
+  done
+  echo "$sum"
+}
+
+# Moves the mediation cache's namespace epoch on every 0.1 s until killed (the Redis protocol
+# over bash's /dev/tcp): whatever was cached before becomes unreachable, so that a read of an id
+# read before in the same run is again a miss.
+bump_cache_epoch() {
+  exec 3<>"/dev/tcp/127.0.0.1/$redis_port" || return 1
+  while printf 'INCR gov:mediation:epoch\r\n' >&3 && read -r _ <&3; do sleep 0.1; done
+}
+
+# store_failure TAGS WORKLOAD MESSAGE: records that a side-by-side run could not be made.
+store_failure() {
+  say "  $2: $3"
+  record "$(jq -cn --argjson tags "$1" --arg w "$2" --arg message "$3" \
+    '{record: "failure"} + $tags + {workload: $w, mode: "closed", message: $message}')"
+}
+
+# run_store STORE REPLICAS: a fresh empty store, the cache flushed, the service on it (REPLICAS
+# processes sharing it, started one after the other: the first loads the demo data into the
+# empty store), then create, transition and get_miss closed loop.
+run_store() {
+  local store="$1" replicas="$2" tags r name port metrics_port addr log newest count hits misses
+  local store_flags=() names=() addrs=() server_pids=() metrics_ports=() addr_list pid_list demo
+  tags="$(jq -cn --arg s "$store" --argjson r "$replicas" '{store: $s, replicas: $r}')"
+  say "stores: $store, $replicas replica(s)"
+  if [ "$store" = sqlite ]; then
+    rm -f "$stores_db" "$stores_db-wal" "$stores_db-shm"
+    store_flags=(--db_path="$stores_db")
+  else
+    if ! pg_sql postgres "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" ||
+      ! pg_sql postgres "CREATE DATABASE $pg_db"; then
+      store_failure "$tags" start "could not create database $pg_db"
+      return 1
+    fi
+    store_flags=(--database_url="postgresql://postgres@127.0.0.1:$pg_port/$pg_db")
+  fi
+  redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+
+  for r in $(seq 1 "$replicas"); do
+    name="mediation-$store-$r"
+    port="$(gov_free_port)"
+    metrics_port="$(gov_free_port)"
+    addr="127.0.0.1:$port"
+    log="$state/logs/$name-of-$replicas.log"
+    # The demo data holds the registry (bodies, mediators) that transitions need.
+    demo=false
+    ((r > 1)) || demo=true
+    "$mediation" --listen="$addr" --metrics_port="$metrics_port" "${store_flags[@]}" \
+      --redis="127.0.0.1:$redis_port" --tokens_file="$state/tokens.json" --demo_data="$demo" \
+      </dev/null >"$log" 2>&1 &
+    pids[$name]=$!
+    names+=("$name")
+    if ! try_serving "$name" "$addr" "$log"; then
+      store_failure "$tags" start "$serving_error"
+      for name in "${names[@]}"; do stop_process "$name"; done
+      return 1
+    fi
+    addrs+=("$addr")
+    server_pids+=("${pids[$name]}")
+    metrics_ports+=("$metrics_port")
+  done
+  addr_list="$(IFS=,; echo "${addrs[*]}")"
+  pid_list="$(IFS=,; echo "${server_pids[*]}")"
+  say "  mediation serving on $addr_list (pids $pid_list)"
+
+  run_load "$tags" "$pid_list" "$addr_list" create closed || true
+  run_load "$tags" "$pid_list" "$addr_list" transition closed || true
+  # Ids run from D-000001 to the newest dispute's (ListDisputes starts with the newest).
+  newest="$("$govctl" --addr="${addrs[0]}" --token="$token" --timeout=30s \
+    call mediation ListDisputes '{"page_size": 1}' 2>>"$state/logs/govctl.log" |
+    jq -r '.disputes[0].id // empty' 2>/dev/null || true)"
+  count="$(sed -n 's/^D-0*\([1-9][0-9]*\)$/\1/p' <<<"$newest")"
+  if [ -n "$count" ]; then
+    # Creates and moves put what they wrote in the cache: flushed, every first read is the
+    # store's. A run reads each id of a store this small several times; the epoch moving on
+    # every 0.1 s makes those reads misses too. The services' cache counters tell the outcome.
+    redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+    hits="$(cache_lookups hit "${metrics_ports[@]}")"
+    misses="$(cache_lookups miss "${metrics_ports[@]}")"
+    bump_cache_epoch &
+    pids[cache_epoch]=$!
+    run_load "$(jq -c --argjson n "$count" '. + {disputes: $n}' <<<"$tags")" "$pid_list" \
+      "$addr_list" get_miss closed --id_prefix=D --id_count="$count" || true
+    stop_process cache_epoch
+    hits=$(($(cache_lookups hit "${metrics_ports[@]}") - hits))
+    misses=$(($(cache_lookups miss "${metrics_ports[@]}") - misses))
+    say "  cache lookups during get_miss (warm-up included): $hits hits, $misses misses"
+    record "$(jq -cn --argjson tags "$tags" --argjson hits "$hits" --argjson misses "$misses" \
+      '{record: "cache"} + $tags + {workload: "get_miss", hits: $hits, misses: $misses}')"
+  else
+    store_failure "$tags" get_miss "no newest dispute to count the store's disputes by (ListDisputes gave \"$newest\")"
+  fi
+
+  for name in "${names[@]}"; do stop_process "$name"; done
+  if [ "$store" = sqlite ]; then
+    rm -f "$stores_db" "$stores_db-wal" "$stores_db-shm"
+  else
+    pg_sql postgres "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" || true
+  fi
+}
+
+for store in $stores; do
+  if [ "$store" = sqlite ]; then
+    run_store sqlite 1 || true
+    continue
+  fi
+  if ! start_postgres; then
+    say "stores: $pg_error; no PostgreSQL runs"
+    for r in $pg_replicas; do
+      store_failure "{\"store\": \"postgres\", \"replicas\": $r}" start "$pg_error"
+    done
+    stop_process postgres 60 INT
+    continue
+  fi
+  for r in $pg_replicas; do run_store postgres "$r" || true; done
+  # The sizes below run without it; the exit trap stops it when the run ends before.
+  stop_process postgres 60 INT
+done
 redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
 
 # --- the mediation service at each size ---------------------------------------------------------
@@ -497,19 +819,20 @@ for size in $sizes; do
   say "store of $size cases: mediation serving on $addr (pid $pid)"
 
   # Reads first, so that they see exactly $size cases; writes after.
-  run_load "$size" "$pid" "$addr" get_hit closed || true
+  tags="{\"size\": $size}"
+  run_load "$tags" "$pid" "$addr" get_hit closed || true
   peak="$(jq -s --argjson size "$size" 'map(select(.record == "load" and .size == $size and
     .workload == "get_hit" and .mode == "closed")) | last | .qps // 0' "$results")"
   half="$(jq -n --argjson p "$peak" '$p / 2 | floor')"
   if [ "$half" -gt 0 ]; then
-    run_load "$size" "$pid" "$addr" get_hit open --rate="$half" || true
+    run_load "$tags" "$pid" "$addr" get_hit open --rate="$half" || true
   fi
-  run_load "$size" "$pid" "$addr" get_miss closed --id_prefix=D --id_count="$size" || true
-  run_load "$size" "$pid" "$addr" list closed || true
-  run_load "$size" "$pid" "$addr" indicators closed || true
-  run_load "$size" "$pid" "$addr" ranking closed || true
-  run_load "$size" "$pid" "$addr" create closed || true
-  run_load "$size" "$pid" "$addr" transition closed || true
+  run_load "$tags" "$pid" "$addr" get_miss closed --id_prefix=D --id_count="$size" || true
+  run_load "$tags" "$pid" "$addr" list closed || true
+  run_load "$tags" "$pid" "$addr" indicators closed || true
+  run_load "$tags" "$pid" "$addr" ranking closed || true
+  run_load "$tags" "$pid" "$addr" create closed || true
+  run_load "$tags" "$pid" "$addr" transition closed || true
 
   hwm_kb="$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")"
   rss_kb="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")"

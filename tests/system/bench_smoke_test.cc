@@ -1,17 +1,20 @@
 // The benchmark programs end to end: bench_server (the empty-handler baseline) started with
 // fork/exec on a free port with its own token file, driven by loadgen in the closed and the
-// open loop. What is checked is the shape and sanity of loadgen's report — never speed.
+// open loop, and over two bench_servers at once (several targets, as replicas are driven).
+// What is checked is the shape and sanity of loadgen's report — never speed.
 
 #include <signal.h>
 
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -23,6 +26,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/support/metrics.h"
 #include "tests/support/process.h"
 #include "tests/support/test_support.h"
 
@@ -60,6 +64,21 @@ std::string Text(const Struct& report, const std::string& key) {
     return "";
   }
   return it->second.string_value();
+}
+
+// VmRSS of a process in kB, from /proc; nullopt when it cannot be read.
+std::optional<int64_t> ProcessRssKb(int pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    absl::string_view rest = line;
+    if (!absl::ConsumePrefix(&rest, "VmRSS:")) continue;
+    rest = absl::StripAsciiWhitespace(rest);
+    absl::ConsumeSuffix(&rest, "kB");
+    int64_t kb = 0;
+    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(rest), &kb)) return kb;
+  }
+  return std::nullopt;
 }
 
 bool IsNull(const Struct& report, const std::string& key) {
@@ -102,8 +121,23 @@ void ExpectOrderedPercentiles(const Struct& report) {
   EXPECT_LE(p999, max);
 }
 
+// Completed ListIndicators calls with code OK on a server's /metrics.
+double ListIndicatorsServed(int metrics_port) {
+  return ExpositionSum(HttpGet(metrics_port, "/metrics"), "grpc_server_handled_total",
+                       {{"grpc_method", "ListIndicators"}, {"grpc_code", "OK"}})
+      .value_or(0);
+}
+
 class BenchSmokeTest : public ::testing::Test {
  protected:
+  // A bench_server process and the port it serves on.
+  struct Server {
+    std::unique_ptr<Process> process;
+    int port = 0;
+    int metrics_port = -1;
+    std::string target() const { return absl::StrCat("127.0.0.1:", port); }
+  };
+
   void SetUp() override {
 #ifndef GOV_BENCH_BUILT
     GTEST_SKIP() << "the benchmarks are not built (GOV_BUILD_BENCH=OFF)";
@@ -113,28 +147,36 @@ class BenchSmokeTest : public ::testing::Test {
         absl::StrCat(R"({"tokens": [{"sha256": ")", auth::TokenAuthenticator::HashToken(kToken),
                      R"(", "principal": "bench-admin", "roles": ["district_admin"],)",
                      R"( "expires": "2099-01-01T00:00:00Z"}]})"));
+    ASSERT_NO_FATAL_FAILURE(StartServer("server", /*metrics_port=*/-1, &main_));
+    server_ = main_.process.get();
+    port_ = main_.port;
+  }
+
+  // Starts a bench_server named `name` (its output files) with `metrics_port` (-1: none) and
+  // waits until it serves: it prints "port=<n>" then.
+  void StartServer(const std::string& name, int metrics_port, Server* server) {
     Process::Options options;
     options.args = {BinaryPath("bench/bench_server"),
                     absl::StrCat("--tokens_file=", dir_.File("tokens.json")), "--workers=2",
-                    "--log_level=warn"};
-    options.stdout_path = dir_.File("server.out");
-    options.stderr_path = dir_.File("server.log");
+                    absl::StrCat("--metrics_port=", metrics_port), "--log_level=warn"};
+    options.stdout_path = dir_.File(name + ".out");
+    options.stderr_path = dir_.File(name + ".log");
     absl::StatusOr<std::unique_ptr<Process>> spawned = Process::Spawn(options);
     ASSERT_TRUE(spawned.ok()) << spawned.status();
-    server_ = *std::move(spawned);
+    server->process = *std::move(spawned);
+    server->metrics_port = metrics_port;
 
-    // The server prints "port=<n>" once it serves.
     const absl::Time deadline = absl::Now() + kStartTimeout;
     while (true) {
-      const std::string out = ReadFile(dir_.File("server.out"));
+      const std::string out = ReadFile(dir_.File(name + ".out"));
       absl::string_view line = out;
       if (absl::ConsumePrefix(&line, "port=") && absl::ConsumeSuffix(&line, "\n")) {
-        ASSERT_TRUE(absl::SimpleAtoi(line, &port_)) << "bad port line: " << out;
+        ASSERT_TRUE(absl::SimpleAtoi(line, &server->port)) << "bad port line: " << out;
         break;
       }
-      ASSERT_TRUE(server_->Running()) << "bench_server exited during start-up; log:\n"
-                                      << ReadFile(dir_.File("server.log"));
-      ASSERT_LT(absl::Now(), deadline) << "bench_server printed no port";
+      ASSERT_TRUE(server->process->Running()) << name << " exited during start-up; log:\n"
+                                              << ReadFile(dir_.File(name + ".log"));
+      ASSERT_LT(absl::Now(), deadline) << name << " printed no port";
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
@@ -164,7 +206,8 @@ class BenchSmokeTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Process> server_;
+  Server main_;
+  Process* server_ = nullptr;  // main_'s process
   int port_ = 0;
 };
 
@@ -261,6 +304,54 @@ TEST_F(BenchSmokeTest, UsageErrorsAndUnreachableTargetsHaveTheirExitCodes) {
   EXPECT_TRUE(unreachable.status.exited && unreachable.status.code == 1)
       << unreachable.status.ToString();
   EXPECT_TRUE(unreachable.out.empty()) << unreachable.out;
+}
+
+TEST_F(BenchSmokeTest, SeveralTargetsShareTheLoadAndTheirServersAreSummed) {
+  Server a, b;
+  ASSERT_NO_FATAL_FAILURE(StartServer("a", FreePort(), &a));
+  ASSERT_NO_FATAL_FAILURE(StartServer("b", FreePort(), &b));
+  const std::string targets = absl::StrCat(a.target(), ",", b.target());
+  const Struct report = Report(Loadgen(
+      {absl::StrCat("--target=", targets), absl::StrCat("--token=", kToken), "--workload=empty",
+       "--concurrency=4", "--channels=1", "--duration=1", "--warmup=0.2",
+       absl::StrCat("--server_pid=", a.process->pid(), ",", b.process->pid())}));
+  ExpectContractKeys(report);
+  EXPECT_EQ(Text(report, "target"), targets);
+  const double requests = Number(report, "requests");
+  EXPECT_GT(requests, 0);
+  EXPECT_EQ(Number(report, "ok"), requests);
+  EXPECT_EQ(Errors(report).fields_size(), 0);
+  ExpectOrderedPercentiles(report);
+  EXPECT_GE(Number(report, "server_cpu_s"), 0);
+  // Resident memory is summed over both processes: more than either has alone.
+  const double rss = Number(report, "server_rss_kb");
+  const std::optional<int64_t> a_rss = ProcessRssKb(a.process->pid());
+  ASSERT_TRUE(a_rss.has_value());
+  EXPECT_GT(rss, static_cast<double>(*a_rss));
+  // Even one channel sends its calls to both servers.
+  EXPECT_GT(ListIndicatorsServed(a.metrics_port), 0);
+  EXPECT_GT(ListIndicatorsServed(b.metrics_port), 0);
+}
+
+TEST_F(BenchSmokeTest, EveryTargetMustBeReachableAndWellFormed) {
+  // One target of two is down: set-up fails before any load.
+  CommandResult one_down =
+      Loadgen({absl::StrCat("--target=", target(), ",127.0.0.1:", FreePort()),
+               absl::StrCat("--token=", kToken), "--workload=empty", "--connect_timeout=0.5"});
+  EXPECT_TRUE(one_down.status.exited && one_down.status.code == 1) << one_down.status.ToString();
+  EXPECT_TRUE(one_down.out.empty()) << one_down.out;
+
+  for (const std::string& bad :
+       {absl::StrCat(target(), ","), absl::StrCat("localhost:", port_, ",", target()),
+        absl::StrCat(target(), ",127.0.0.1"), absl::StrCat(target(), ",127.0.0.256:1")}) {
+    CommandResult run = Loadgen(
+        {absl::StrCat("--target=", bad), absl::StrCat("--token=", kToken), "--workload=empty"});
+    EXPECT_TRUE(run.status.exited && run.status.code == 2) << bad << ": " << run.status.ToString();
+  }
+  CommandResult bad_pid =
+      Loadgen({absl::StrCat("--target=", target()), absl::StrCat("--token=", kToken),
+               "--workload=empty", absl::StrCat("--server_pid=", server_->pid(), ",x")});
+  EXPECT_TRUE(bad_pid.status.exited && bad_pid.status.code == 2) << bad_pid.status.ToString();
 }
 
 TEST_F(BenchSmokeTest, ServerDrainsOnSigterm) {
