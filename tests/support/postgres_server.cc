@@ -150,14 +150,8 @@ absl::Status PostgresServer::Start(const Options& options) {
   if (!initialized_) {
     if (absl::Status s = InitDb(); !s.ok()) return s;
   }
-  absl::Status status;
-  for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
-    port_ = FreePort();
-    status = Spawn();
-    // Only an early exit (most likely the port was taken since FreePort) is worth a new port.
-    if (status.ok() || !absl::IsUnavailable(status)) return status;
-  }
-  return status;
+  return StartOnFreePort(
+      &port_, [this] { return Spawn(); }, kStartAttempts);
 }
 
 absl::Status PostgresServer::Restart() {

@@ -76,14 +76,8 @@ std::string RedisServer::address() const { return absl::StrCat("127.0.0.1:", por
 
 absl::Status RedisServer::Start() {
   if (running()) return absl::FailedPreconditionError("redis-server already running");
-  absl::Status status;
-  for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
-    port_ = FreePort();
-    status = Spawn();
-    // Only an early exit (most likely the port was taken since FreePort) is worth a new port.
-    if (status.ok() || !absl::IsUnavailable(status)) return status;
-  }
-  return status;
+  return StartOnFreePort(
+      &port_, [this] { return Spawn(); }, kStartAttempts);
 }
 
 absl::Status RedisServer::Restart() {

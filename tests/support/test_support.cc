@@ -56,4 +56,14 @@ void WriteFile(const std::string& path, const std::string& contents) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+absl::Status StartOnFreePort(int* port, const std::function<absl::Status()>& spawn, int attempts) {
+  absl::Status status = absl::InternalError("no attempt made");
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    *port = FreePort();
+    status = spawn();
+    if (status.ok() || !absl::IsUnavailable(status)) return status;
+  }
+  return status;
+}
+
 }  // namespace gov::testing

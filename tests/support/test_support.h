@@ -1,7 +1,10 @@
 #ifndef GOV_TESTS_SUPPORT_TEST_SUPPORT_H_
 #define GOV_TESTS_SUPPORT_TEST_SUPPORT_H_
 
+#include <functional>
 #include <string>
+
+#include "absl/status/status.h"
 
 namespace gov::testing {
 
@@ -21,6 +24,12 @@ class TempDir {
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
 int FreePort();
+
+// Starts a server on a free port: sets *port to FreePort() and calls spawn(), up to `attempts`
+// times while spawn() fails with UNAVAILABLE (the server exited at once, most likely because the
+// port was taken since FreePort); any other outcome is returned as is.
+absl::Status StartOnFreePort(int* port, const std::function<absl::Status()>& spawn,
+                             int attempts = 4);
 
 // Paths of the repository's data files and of built binaries.
 std::string SourcePath(const std::string& relative);  // <repo>/<relative>
