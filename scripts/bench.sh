@@ -31,6 +31,8 @@
 #   GOV_BENCH_STORES        stores to run side by side: "sqlite", "postgres" or both (default
 #                           "sqlite postgres"; empty skips the stage)
 #   GOV_BENCH_PG_REPLICAS   replica counts of the service on PostgreSQL (default "1 2")
+#   GOV_BENCH_REPORT        the report to write (default bench/REPORT.md); e.g. bench/STORES.md
+#                           for a stores-only run (GOV_BENCH_SIZES=) beside the full report
 #   GOV_BENCH_DURATION      measured seconds per run (default 10)
 #   GOV_BENCH_WARMUP        warm-up seconds before each run (default 2)
 #   GOV_BENCH_CONCURRENCY   calls in flight in the closed loop (default 64)
@@ -48,7 +50,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 
-report="$here/bench/REPORT.md"
+report="${GOV_BENCH_REPORT:-$here/bench/REPORT.md}"
+case "$report" in /*) ;; *) report="$PWD/$report" ;; esac
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() {
