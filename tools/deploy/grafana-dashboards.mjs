@@ -1,0 +1,593 @@
+#!/usr/bin/env node
+// Generates the suite's Grafana dashboards (dashboard-model JSON) and the kustomization that
+// wraps them as sidecar ConfigMaps, all from the definitions below:
+//
+//   governance-overview.json   RED per track and per method, up, cache, store latency
+//   governance-<track>.json    one per track: its RPCs, store, cache and case counters
+//   governance-cockpit.json    indicators against targets per track, for the district or a street
+//   kustomization.yaml         one ConfigMap per dashboard, label grafana_dashboard: "1"
+//
+// Usage: node tools/deploy/grafana-dashboards.mjs [OUT_DIR]   (default: deploy/grafana)
+//
+// The output is deterministic (panel ids in layout order, object keys sorted), so the committed
+// files can be compared with a fresh run (tests/checks/grafana.sh does). A new track needs only
+// its name in TRACKS (and, optionally, its display name in TRACK_NAMES).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const TRACKS = ['mediation', 'policing', 'disorder', 'backlog', 'hazard', 'tripartite',
+  'digital'];
+const TRACK_NAMES = {
+  mediation: '诉源治理',
+  policing: '治安治理',
+  disorder: '乱象治理',
+  backlog: '积案治理',
+  hazard: '隐患治理',
+  tripartite: '三方治理',
+  digital: '数字治理',
+};
+const TAG = 'governance';
+const SCHEMA_VERSION = 39;
+const GENERATOR = 'tools/deploy/grafana-dashboards.mjs';
+// Codes that mean the server failed (the others are the caller's doing: bad arguments, missing
+// permission, not found, a lost optimistic-concurrency race, ...).
+const SERVER_ERROR_CODES = 'UNKNOWN|DEADLINE_EXCEEDED|UNIMPLEMENTED|INTERNAL|UNAVAILABLE|' +
+  'DATA_LOSS|RESOURCE_EXHAUSTED';
+const RATE = '$__rate_interval';
+
+const DS = { type: 'prometheus', uid: '${datasource}' };
+
+function trackTitle(track) {
+  return TRACK_NAMES[track] ? `${track} (${TRACK_NAMES[track]})` : track;
+}
+
+// --- PromQL helpers -----------------------------------------------------------------------------
+
+function sel(metric, matchers) {
+  return matchers ? `${metric}{${matchers}}` : metric;
+}
+function rate(metric, matchers) {
+  return `rate(${sel(metric, matchers)}[${RATE}])`;
+}
+function sumBy(labels, expr) {
+  return labels.length ? `sum by (${labels.join(', ')}) (${expr})` : `sum(${expr})`;
+}
+function maxBy(labels, expr) {
+  return labels.length ? `max by (${labels.join(', ')}) (${expr})` : `max(${expr})`;
+}
+function quantile(q, metric, matchers, labels) {
+  return `histogram_quantile(${q}, ${sumBy([...labels, 'le'], rate(`${metric}_bucket`, matchers))})`;
+}
+// A count of events that may not have happened yet (its series appear with the first event):
+// 0 instead of no data.
+function orZero(expr) {
+  return `${expr} or on() vector(0)`;
+}
+
+// --- panels -------------------------------------------------------------------------------------
+
+function target(expr, legendFormat, { instant = false, table = false } = {}) {
+  const t = { datasource: DS, editorMode: 'code', expr, legendFormat: legendFormat ?? '__auto' };
+  if (table) t.format = 'table';
+  t.instant = instant;
+  t.range = !instant;
+  return t;
+}
+
+function thresholds(steps) {
+  return {
+    mode: 'absolute',
+    steps: steps.map(([color, value]) => ({ color, value })),
+  };
+}
+const NEUTRAL = thresholds([['blue', null]]);
+
+function timeseries(title, description, targets,
+  { unit = 'short', min, max, stack = false, legend = 'table', calcs = ['mean', 'max'],
+    steps } = {}) {
+  const defaults = {
+    color: { mode: 'palette-classic' },
+    custom: {
+      drawStyle: 'line',
+      fillOpacity: stack ? 30 : 10,
+      lineWidth: 1,
+      showPoints: 'never',
+      spanNulls: false,
+      stacking: { group: 'A', mode: stack ? 'normal' : 'none' },
+    },
+    thresholds: steps ? thresholds(steps) : NEUTRAL,
+    unit,
+  };
+  if (steps) defaults.custom.thresholdsStyle = { mode: 'line' };
+  if (min !== undefined) defaults.min = min;
+  if (max !== undefined) defaults.max = max;
+  return {
+    type: 'timeseries', title, description, targets,
+    fieldConfig: { defaults, overrides: [] },
+    options: {
+      legend: { calcs: legend === 'table' ? calcs : [], displayMode: legend, placement: 'bottom',
+        showLegend: true },
+      tooltip: { mode: 'multi', sort: 'desc' },
+    },
+  };
+}
+
+function stat(title, description, targets,
+  { unit = 'short', steps, mappings = [], colorMode = 'value', textMode = 'value_and_name',
+    graphMode = 'none', decimals } = {}) {
+  const defaults = {
+    color: { mode: 'thresholds' },
+    mappings,
+    thresholds: steps ? thresholds(steps) : NEUTRAL,
+    unit,
+  };
+  if (decimals !== undefined) defaults.decimals = decimals;
+  return {
+    type: 'stat', title, description, targets,
+    fieldConfig: { defaults, overrides: [] },
+    options: {
+      colorMode, graphMode, justifyMode: 'auto', orientation: 'auto',
+      reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+      showPercentChange: false, textMode, wideLayout: true,
+    },
+  };
+}
+
+function barGauge(title, description, targets, { unit = 'short', min = 0, max, steps } = {}) {
+  const defaults = {
+    color: { mode: 'thresholds' },
+    min,
+    thresholds: steps ? thresholds(steps) : NEUTRAL,
+    unit,
+  };
+  if (max !== undefined) defaults.max = max;
+  return {
+    type: 'bargauge', title, description, targets,
+    fieldConfig: { defaults, overrides: [] },
+    options: {
+      displayMode: 'gradient', maxVizHeight: 300, minVizHeight: 16, minVizWidth: 8,
+      namePlacement: 'auto', orientation: 'horizontal',
+      reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+      showUnfilled: true, sizing: 'auto', valueMode: 'color',
+    },
+  };
+}
+
+function table(title, description, targets, transformations, { unit = 'short', sortBy } = {}) {
+  return {
+    type: 'table', title, description, targets, transformations,
+    fieldConfig: {
+      defaults: { color: { mode: 'thresholds' }, custom: { align: 'auto', filterable: false },
+        thresholds: NEUTRAL, unit },
+      overrides: [],
+    },
+    options: {
+      cellHeight: 'sm',
+      footer: { countRows: false, fields: '', reducer: ['sum'], show: false },
+      showHeader: true,
+      sortBy: sortBy ? [{ desc: false, displayName: sortBy }] : [],
+    },
+  };
+}
+
+const UP_MAPPINGS = [{
+  type: 'value',
+  options: { 0: { color: 'red', index: 0, text: 'DOWN' }, 1: { color: 'green', index: 1, text: 'UP' } },
+}];
+const CIRCUIT_MAPPINGS = [{
+  type: 'value',
+  options: {
+    0: { color: 'green', index: 0, text: 'closed' },
+    1: { color: 'red', index: 1, text: 'OPEN' },
+  },
+}];
+
+// Lays panels out left to right in rows of 24 columns and numbers them in that order.
+class Layout {
+  constructor() {
+    this.panels = [];
+    this.x = 0;
+    this.y = 0;
+    this.lineHeight = 0;
+  }
+  newLine() {
+    this.y += this.lineHeight;
+    this.x = 0;
+    this.lineHeight = 0;
+  }
+  row(title) {
+    this.newLine();
+    this.push({ type: 'row', title, collapsed: false, datasource: DS, panels: [] }, 24, 1);
+    this.newLine();
+  }
+  add(panel, w, h) {
+    if (this.x + w > 24) this.newLine();
+    this.push({ datasource: DS, ...panel }, w, h);
+  }
+  push(panel, w, h) {
+    panel.gridPos = { h, w, x: this.x, y: this.y };
+    panel.id = this.panels.length + 1;
+    panel.targets?.forEach((t, i) => { t.refId = String.fromCharCode(65 + i); });
+    this.panels.push(panel);
+    this.x += w;
+    this.lineHeight = Math.max(this.lineHeight, h);
+  }
+}
+
+// --- variables and the dashboard frame ----------------------------------------------------------
+
+const DATASOURCE_VARIABLE = {
+  current: {}, hide: 0, includeAll: false, label: 'Data source', multi: false,
+  name: 'datasource', options: [], query: 'prometheus', refresh: 1, regex: '',
+  skipUrlSync: false, type: 'datasource',
+};
+
+function queryVariable(name, label, query, { multi = false, includeAll = false, current }) {
+  return {
+    current: current ?? {}, datasource: DS, definition: query, hide: 0, includeAll, label,
+    multi, name, options: [],
+    query: { qryType: 1, query, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
+    refresh: 2, regex: '', skipUrlSync: false, sort: 1, type: 'query',
+  };
+}
+
+function dashboard({ uid, title, description, tags, variables = [], layout }) {
+  return {
+    annotations: {
+      list: [{
+        builtIn: 1, datasource: { type: 'grafana', uid: '-- Grafana --' }, enable: true,
+        hide: true, iconColor: 'rgba(0, 211, 255, 1)', name: 'Annotations & Alerts',
+        type: 'dashboard',
+      }],
+    },
+    description: `${description} Generated by ${GENERATOR}.`,
+    editable: true,
+    fiscalYearStartMonth: 0,
+    graphTooltip: 1,
+    id: null,
+    links: [{
+      asDropdown: true, icon: 'external link', includeVars: false, keepTime: true, tags: [TAG],
+      targetBlank: false, title: 'Governance dashboards', tooltip: '', type: 'dashboards', url: '',
+    }],
+    panels: layout.panels,
+    refresh: '30s',
+    schemaVersion: SCHEMA_VERSION,
+    tags: [TAG, ...tags],
+    templating: { list: [DATASOURCE_VARIABLE, ...variables] },
+    time: { from: 'now-6h', to: 'now' },
+    timepicker: {},
+    timezone: 'browser',
+    title,
+    uid,
+    version: 1,
+    weekStart: '',
+  };
+}
+
+// --- the overview -------------------------------------------------------------------------------
+
+function overview() {
+  const m = 'track=~"$track"';
+  const handled = 'grpc_server_handled_total';
+  const latency = 'grpc_server_handling_seconds';
+  const store = 'governance_store_query_seconds';
+  const cache = 'governance_cache_requests_total';
+  const L = new Layout();
+
+  L.row('Health');
+  L.add(stat('Instances up', 'Scrape health of every instance (`up`): UP = its /metrics answered.',
+    [target(maxBy(['track', 'instance'], sel('up', m)), '{{track}} {{instance}}', { instant: true })],
+    { mappings: UP_MAPPINGS, steps: [['red', null], ['green', 1]], colorMode: 'background',
+      textMode: 'value_and_name' }), 12, 5);
+  L.add(stat('Cache circuit', 'Redis circuit breaker per instance ' +
+    '(`governance_cache_circuit_open`): OPEN = Redis is bypassed and reads go to the store.',
+    [target(maxBy(['track', 'instance'], sel('governance_cache_circuit_open', m)),
+      '{{track}} {{instance}}', { instant: true })],
+    { mappings: CIRCUIT_MAPPINGS, steps: [['green', null], ['red', 1]], colorMode: 'background' }),
+    12, 5);
+
+  L.row('RED per track');
+  L.add(timeseries('Requests per second', 'Completed RPCs per second by track.',
+    [target(sumBy(['track'], rate(handled, m)), '{{track}}')], { unit: 'reqps' }), 8, 8);
+  L.add(timeseries('Error ratio by code', 'Share of RPCs that ended with a code other than OK, ' +
+    'by track and code. INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, ABORTED etc. are the ' +
+    "caller's; see the server-error ratio for the service's own failures.",
+    [target(`${sumBy(['track', 'grpc_code'], rate(handled, `${m}, grpc_code!="OK"`))}` +
+      ` / on (track) group_left ${sumBy(['track'], rate(handled, m))}`,
+    '{{track}} {{grpc_code}}')], { unit: 'percentunit', min: 0, stack: true }), 8, 8);
+  L.add(timeseries('Server-error ratio', `Share of RPCs that failed on the server's side ` +
+    `(${SERVER_ERROR_CODES.split('|').join(', ')}), by track.`,
+    [target(`${sumBy(['track'], rate(handled, `${m}, grpc_code=~"${SERVER_ERROR_CODES}"`))}` +
+      ` / ${sumBy(['track'], rate(handled, m))}`, '{{track}}')],
+    { unit: 'percentunit', min: 0, steps: [['green', null], ['red', 0.01]] }), 8, 8);
+  for (const [q, name] of [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99']]) {
+    L.add(timeseries(`Latency ${name}`, `${name} of the server-side handling time of RPCs ` +
+      '(`grpc_server_handling_seconds`), by track.',
+    [target(quantile(q, latency, m, ['track']), '{{track}}')], { unit: 's', min: 0 }), 8, 8);
+  }
+
+  L.row('RED per method');
+  L.add(timeseries('Requests per second by method', 'Completed RPCs per second by track and method.',
+    [target(sumBy(['track', 'grpc_service', 'grpc_method'], rate(handled, m)),
+      '{{track}} {{grpc_method}}')], { unit: 'reqps' }), 12, 9);
+  L.add(timeseries('Error ratio by method', 'Share of RPCs of each method that ended with a code ' +
+    'other than OK.',
+    [target(`${sumBy(['track', 'grpc_service', 'grpc_method'],
+      rate(handled, `${m}, grpc_code!="OK"`))} / ` +
+      sumBy(['track', 'grpc_service', 'grpc_method'], rate(handled, m)),
+    '{{track}} {{grpc_method}}')], { unit: 'percentunit', min: 0 }), 12, 9);
+  L.add(timeseries('Latency p95 by method', 'p95 handling time of each method.',
+    [target(quantile(0.95, latency, m, ['track', 'grpc_service', 'grpc_method']),
+      '{{track}} {{grpc_method}}')], { unit: 's', min: 0 }), 12, 9);
+  L.add(timeseries('Latency p99 by method', 'p99 handling time of each method.',
+    [target(quantile(0.99, latency, m, ['track', 'grpc_service', 'grpc_method']),
+      '{{track}} {{grpc_method}}')], { unit: 's', min: 0 }), 12, 9);
+
+  L.row('Cache and store');
+  L.add(timeseries('Cache hit ratio', 'Share of cache requests answered from Redis ' +
+    '(hits / all requests, errors included), by track.',
+    [target(`${sumBy(['track'], rate(cache, `${m}, result="hit"`))} / ` +
+      sumBy(['track'], rate(cache, m)), '{{track}}')],
+    { unit: 'percentunit', min: 0, max: 1 }), 8, 8);
+  L.add(timeseries('Cache requests by result', 'Cache requests per second by track and result ' +
+    '(hit, miss, error = Redis failed and the store answered).',
+    [target(sumBy(['track', 'result'], rate(cache, m)), '{{track}} {{result}}')],
+    { unit: 'reqps', stack: true }), 8, 8);
+  L.add(timeseries('Cache circuit open', '1 while the cache circuit breaker bypasses Redis, ' +
+    'per instance.',
+    [target(maxBy(['track', 'instance'], sel('governance_cache_circuit_open', m)),
+      '{{track}} {{instance}}')], { min: 0, max: 1, legend: 'list' }), 8, 8);
+  for (const [q, name] of [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99']]) {
+    L.add(timeseries(`Store query latency ${name}`, `${name} of store operations as their callers ` +
+      'see them (`governance_store_query_seconds`, every op), by track.',
+    [target(quantile(q, store, m, ['track']), '{{track}}')], { unit: 's', min: 0 }), 8, 8);
+  }
+  L.add(timeseries('Store query latency p95 by op', 'p95 of each store operation, by track.',
+    [target(quantile(0.95, store, m, ['track', 'op']), '{{track}} {{op}}')],
+    { unit: 's', min: 0 }), 24, 9);
+
+  return dashboard({
+    uid: 'governance-overview',
+    title: 'Governance · overview',
+    description: 'The suite at a glance: rate, errors and duration of every track and method, ' +
+      'instance health, cache and store.',
+    tags: ['overview'],
+    variables: [queryVariable('track', 'Track', 'label_values(grpc_server_handled_total, track)',
+      { multi: true, includeAll: true,
+        current: { selected: true, text: ['All'], value: ['$__all'] } })],
+    layout: L,
+  });
+}
+
+// --- one dashboard per track --------------------------------------------------------------------
+
+function trackDashboard(track) {
+  const m = `track="${track}"`;
+  const handled = 'grpc_server_handled_total';
+  const latency = 'grpc_server_handling_seconds';
+  const store = 'governance_store_query_seconds';
+  const cache = 'governance_cache_requests_total';
+  const cases = `governance_cases{${m}}`;
+  const L = new Layout();
+
+  L.row('RPCs');
+  L.add(stat('Instances up', `Scrape health of every ${track} instance.`,
+    [target(maxBy(['instance'], sel('up', m)), '{{instance}}', { instant: true })],
+    { mappings: UP_MAPPINGS, steps: [['red', null], ['green', 1]], colorMode: 'background' }),
+  6, 8);
+  L.add(timeseries('Requests per second by method', 'Completed RPCs per second by method.',
+    [target(sumBy(['grpc_service', 'grpc_method'], rate(handled, m)), '{{grpc_method}}')],
+    { unit: 'reqps' }), 9, 8);
+  L.add(timeseries('Errors per second by method and code', 'RPCs per second that ended with a ' +
+    'code other than OK.',
+    [target(sumBy(['grpc_method', 'grpc_code'], rate(handled, `${m}, grpc_code!="OK"`)),
+      '{{grpc_method}} {{grpc_code}}')], { unit: 'reqps', stack: true }), 9, 8);
+  L.add(timeseries('Error ratio by method', 'Share of RPCs of each method that ended with a ' +
+    'code other than OK.',
+    [target(`${sumBy(['grpc_service', 'grpc_method'], rate(handled, `${m}, grpc_code!="OK"`))} / ` +
+      sumBy(['grpc_service', 'grpc_method'], rate(handled, m)), '{{grpc_method}}')],
+    { unit: 'percentunit', min: 0 }), 8, 8);
+  L.add(timeseries('Latency p50 / p95 / p99', 'Handling time of all RPCs of the track.',
+    [0.5, 0.95, 0.99].map((q) => target(quantile(q, latency, m, []), `p${Math.round(q * 100)}`)),
+    { unit: 's', min: 0 }), 8, 8);
+  L.add(timeseries('Latency p95 by method', 'p95 handling time of each method.',
+    [target(quantile(0.95, latency, m, ['grpc_service', 'grpc_method']), '{{grpc_method}}')],
+    { unit: 's', min: 0 }), 8, 8);
+  L.add(timeseries('RPCs in flight', 'Started minus completed RPCs, per instance.',
+    [target(`${sumBy(['instance'], sel('grpc_server_started_total', m))} - ` +
+      sumBy(['instance'], sel(handled, m)), '{{instance}}')], { min: 0, legend: 'list' }), 24, 6);
+
+  L.row('Store');
+  L.add(timeseries('Store operations per second by op', 'Store operations per second ' +
+    '(`governance_store_query_seconds_count`), by op.',
+    [target(sumBy(['op'], rate(`${store}_count`, m)), '{{op}}')], { unit: 'ops' }), 8, 8);
+  L.add(timeseries('Store latency p95 by op', 'p95 of each store operation as its caller sees ' +
+    'it (writes include waiting for their commit).',
+    [target(quantile(0.95, store, m, ['op']), '{{op}}')], { unit: 's', min: 0 }), 8, 8);
+  L.add(timeseries('Store latency p50 / p95 / p99', 'Latency of all store operations.',
+    [0.5, 0.95, 0.99].map((q) => target(quantile(q, store, m, []), `p${Math.round(q * 100)}`)),
+    { unit: 's', min: 0 }), 8, 8);
+  L.add(timeseries('Store connections / write queue', 'On PostgreSQL: the connection pool of ' +
+    'each instance by state (idle, busy; `governance_store_pool_connections`). On SQLite, which ' +
+    'has no pool: the writes waiting for the writer thread (`governance_store_write_queue`).',
+    [target(`${sumBy(['instance', 'state'], sel('governance_store_pool_connections', m))}` +
+      ' or on () label_replace(' +
+      `${sumBy(['instance'], sel('governance_store_write_queue', m))}, ` +
+      '"state", "sqlite write queue", "", "")', '{{instance}} {{state}}')],
+    { min: 0, stack: false }), 12, 8);
+  L.add(timeseries('PostgreSQL retries per second by reason', 'Store operations attempted ' +
+    'again (`governance_store_retries_total`: serialization, deadlock, unique, connection). ' +
+    'PostgreSQL only; 0 on SQLite and while nothing was retried.',
+    [target(orZero(sumBy(['reason'], rate('governance_store_retries_total', m))), '{{reason}}')],
+    { unit: 'ops', min: 0 }), 12, 8);
+
+  L.row('Cache');
+  L.add(timeseries('Cache requests by result', 'Cache requests per second by result (hit, miss, ' +
+    'error = Redis failed and the store answered).',
+    [target(sumBy(['result'], rate(cache, m)), '{{result}}')], { unit: 'reqps', stack: true }),
+  10, 8);
+  L.add(timeseries('Cache hit ratio', 'Hits / all cache requests (errors included).',
+    [target(`${sumBy([], rate(cache, `${m}, result="hit"`))} / ${sumBy([], rate(cache, m))}`,
+      'hit ratio')], { unit: 'percentunit', min: 0, max: 1, legend: 'list' }), 8, 8);
+  L.add(stat('Cache circuit', 'Redis circuit breaker per instance: OPEN = Redis is bypassed.',
+    [target(maxBy(['instance'], sel('governance_cache_circuit_open', m)), '{{instance}}',
+      { instant: true })],
+    { mappings: CIRCUIT_MAPPINGS, steps: [['green', null], ['red', 1]], colorMode: 'background' }),
+  6, 8);
+
+  L.row('Cases');
+  // Every replica exports the same governance_cases totals: max across replicas, then sum.
+  const dedup = maxBy(['status', 'street'], cases);
+  L.add(barGauge('Cases by status', 'All cases of the track by current status ' +
+    '(`governance_cases`, the same on every replica: max across replicas).',
+    [target(sumBy(['status'], dedup), '{{status}}', { instant: true })]), 8, 9);
+  L.add(barGauge('Cases by street', 'All cases of the track by street.',
+    [target(sumBy(['street'], dedup), '{{street}}', { instant: true })]), 8, 9);
+  L.add(stat('SLA breaches, last 24 h', 'Cases whose SLA clock ran out in their current state ' +
+    'during the last 24 hours (`governance_sla_breaches_total`).',
+    [target(orZero(`sum(increase(${sel('governance_sla_breaches_total', m)}[24h]))`), 'breaches',
+      { instant: true })],
+    { steps: [['green', null], ['orange', 1]], textMode: 'value', decimals: 0 }), 8, 9);
+  L.add(timeseries('Cases opened per hour by street', 'New cases (`governance_cases_opened_total`, ' +
+    'summed over the replicas that opened them), as an hourly rate.',
+    [target(orZero(`3600 * ${sumBy(['street'], rate('governance_cases_opened_total', m))}`),
+      '{{street}}')], { min: 0, stack: true }), 12, 8);
+  L.add(timeseries('SLA breaches per hour by street', 'Cases whose SLA clock ran out ' +
+    '(`governance_sla_breaches_total`), as an hourly rate.',
+    [target(orZero(`3600 * ${sumBy(['street'], rate('governance_sla_breaches_total', m))}`),
+      '{{street}}')], { min: 0, stack: true }), 12, 8);
+  L.add(timeseries('Cases by status over time', 'All cases of the track by current status.',
+    [target(sumBy(['status'], dedup), '{{status}}')], { stack: true }), 12, 8);
+  L.add(table('Cases by street and status', 'All cases of the track: a row per street, a column ' +
+    'per status.',
+    [target(dedup, '', { instant: true, table: true })],
+    [{ id: 'groupingToMatrix',
+      options: { columnField: 'status', rowField: 'street', valueField: 'Value' } }]), 12, 8);
+
+  return dashboard({
+    uid: `governance-${track}`,
+    title: `Governance · ${trackTitle(track)}`,
+    description: `The ${track} track: its RPCs, store, cache and cases.`,
+    tags: ['track', track],
+    layout: L,
+  });
+}
+
+// --- the cockpit --------------------------------------------------------------------------------
+
+function cockpit() {
+  const street = 'street="$street"';
+  const value = 'governance_indicator_value';
+  const goal = 'governance_indicator_target';
+  const units = 'Counts, or rates and year-on-year changes in basis points (10000 = 100 %).';
+  const L = new Layout();
+
+  // Every replica exports the same indicator gauges: max across replicas.
+  const indicatorTable = (title, description, by, matchers) => {
+    const v = maxBy(by, sel(value, matchers));
+    const t = maxBy(by, sel(goal, matchers));
+    return table(title, description, [
+      target(v, '', { instant: true, table: true }),
+      target(t, '', { instant: true, table: true }),
+      target(`${v} - ${t}`, '', { instant: true, table: true }),
+    ], [
+      { id: 'merge', options: {} },
+      { id: 'organize',
+        options: {
+          excludeByName: { Time: true },
+          indexByName: {},
+          renameByName: { 'Value #A': 'value', 'Value #B': 'target', 'Value #C': 'value − target' },
+        } },
+    ], { sortBy: by[0] });
+  };
+
+  L.row('All tracks');
+  L.add(stat('Indicators reported', 'Indicators with a value this month, per track (an ' +
+    'indicator has no value while its inputs are missing).',
+    [target(`count by (track) (${maxBy(['track', 'indicator'], sel(value, street))})`, '{{track}}',
+      { instant: true })], { textMode: 'value_and_name' }), 24, 4);
+  L.add(indicatorTable('Indicators against targets', `Every track's indicators for the current ` +
+    `month, for the street chosen above (all = the whole district). ${units}`,
+  ['track', 'indicator'], street), 24, 10);
+
+  for (const track of TRACKS) {
+    const m = `track="${track}", ${street}`;
+    L.row(trackTitle(track));
+    L.add(stat('Indicators', `The ${track} indicators for the current month. ${units}`,
+      [target(maxBy(['indicator'], sel(value, m)), '{{indicator}}', { instant: true })],
+      { textMode: 'value_and_name' }), 8, 8);
+    L.add(barGauge('Value as % of target', 'Each indicator with a positive target, as a ' +
+      'percentage of that target. For an indicator where lower is better, under 100 % is good.',
+    [target(`100 * ${maxBy(['indicator'], sel(value, m))} / ` +
+      `(${maxBy(['indicator'], sel(goal, m))} > 0)`, '{{indicator}}', { instant: true })],
+    { unit: 'percent', min: 0, max: 150 }), 8, 8);
+    L.add(indicatorTable('Value, target, gap', `Value and target of every ${track} indicator. ` +
+      units, ['indicator'], m), 8, 8);
+  }
+
+  return dashboard({
+    uid: 'governance-cockpit',
+    title: 'Governance · cockpit (领导驾驶舱)',
+    description: 'Governance indicators against their targets for every track, for the whole ' +
+      'district (street = all) or one street.',
+    tags: ['cockpit'],
+    variables: [queryVariable('street', 'Street (all = district)',
+      `label_values(${goal}, street)`, { current: { selected: true, text: 'all', value: 'all' } })],
+    layout: L,
+  });
+}
+
+// --- output -------------------------------------------------------------------------------------
+
+// JSON with object keys sorted at every level, two-space indent, a final newline.
+function canonical(value) {
+  const sortKeys = (v) => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+    }
+    return v;
+  };
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+function kustomization(files) {
+  const lines = [
+    '---',
+    `# Generated by ${GENERATOR}: edit that, then run it.`,
+    '# Dashboards as ConfigMaps for the Grafana sidecar (grafana_dashboard: "1").',
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'generatorOptions:',
+    '  disableNameSuffixHash: true',
+    '  labels:',
+    '    grafana_dashboard: "1"',
+    '    app.kubernetes.io/part-of: governance',
+    '  annotations:',
+    '    grafana_folder: Governance',
+    'configMapGenerator:',
+  ];
+  for (const file of files) {
+    lines.push(`  - name: grafana-dashboard-${path.basename(file, '.json')}`, '    files:',
+      `      - ${file}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function generate() {
+  const dashboards = [overview(), ...TRACKS.map(trackDashboard), cockpit()];
+  const files = {};
+  for (const d of dashboards) files[`${d.uid}.json`] = canonical(d);
+  files['kustomization.yaml'] = kustomization(Object.keys(files).filter((f) => f.endsWith('.json')));
+  return files;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const out = path.resolve(process.argv[2] ?? path.join(repo, 'deploy', 'grafana'));
+  fs.mkdirSync(out, { recursive: true });
+  const files = generate();
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(out, name), text);
+  console.log(`grafana-dashboards: wrote ${Object.keys(files).length} files to ${out}`);
+}
