@@ -20,7 +20,7 @@ packages=(
   libabsl-dev libhiredis-dev libsqlite3-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   civetweb libcivetweb-dev libcurl4-openssl-dev zlib1g-dev
-  redis-server redis-tools sqlite3 postgresql prometheus clang-format jq
+  redis-server redis-tools sqlite3 postgresql prometheus yamllint curl clang-format jq
 )
 
 want_stamp() {
@@ -41,8 +41,13 @@ have_prometheus_cpp() {
     compgen -G "$deps_prefix/usr/lib/*/cmake/prometheus-cpp/prometheus-cpp*onfig.cmake" >/dev/null
 }
 
+# node_modules matches package-lock.json: `npm ci` ran on this very lock file (its hash is kept
+# in node_modules/.gov-lock-sha256).
 have_npm_tools() {
-  [ "${GOV_SKIP_NPM:-0}" = 1 ] || [ -x "$here/node_modules/.bin/buf" ]
+  [ "${GOV_SKIP_NPM:-0}" = 1 ] && return 0
+  [ -x "$here/node_modules/.bin/buf" ] &&
+    [ "$(cat "$here/node_modules/.gov-lock-sha256" 2>/dev/null)" = \
+      "$(sha256sum <"$here/package-lock.json" | cut -d' ' -f1)" ]
 }
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(want_stamp)" ] && [ -z "$(missing_packages)" ] &&
@@ -109,13 +114,15 @@ if ! have_prometheus_cpp; then
   fi
 fi
 
-# npm tools (buf). Debian's nodejs/npm only when npm is absent.
-if [ "${GOV_SKIP_NPM:-0}" != 1 ] && [ ! -x "$here/node_modules/.bin/buf" ]; then
+# npm tools (buf, the Kubernetes schema validator), again whenever package-lock.json changed.
+# Debian's nodejs/npm only when npm is absent.
+if ! have_npm_tools; then
   if ! command -v npm >/dev/null 2>&1; then
     apt_update
     "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends nodejs npm
   fi
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+  sha256sum <"$here/package-lock.json" | cut -d' ' -f1 >"$here/node_modules/.gov-lock-sha256"
 fi
 
 "${sudo_cmd[@]}" mkdir -p "$stamp_dir"

@@ -1,0 +1,353 @@
+#!/usr/bin/env node
+// The one definition of the seven tracks' Kubernetes objects. Writes deploy/k8s/base/tracks/:
+// per track <track>.yaml (ServiceAccount, Service, Deployment, HorizontalPodAutoscaler,
+// PodDisruptionBudget) and kustomization.yaml (those files plus the track's ConfigMap
+// <track>-config from configMapGenerator: its name carries a content hash, so that a settings
+// change rolls the pods).
+//
+//   node deploy/k8s/generate.mjs           rewrite the files
+//   node deploy/k8s/generate.mjs --check   exit 1, naming the stale files, when the committed
+//                                          output differs from what this script writes
+//
+// Edit this script (TRACKS, SETTINGS, the object builders), run it, commit its output. The
+// overlays change the objects through label-selected patches, never per track, so a track
+// that lands later needs nothing but its image tag in each overlay's `images:`.
+import { readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import YAML from "yaml";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, "base", "tracks");
+
+// Tracks and their fixed ports (common/config/config.cc KnownTracks, the README's table).
+// A track may override `resources` or `hpa` here.
+export const TRACKS = [
+  { name: "mediation", grpc: 7101, metrics: 9101 },
+  { name: "policing", grpc: 7102, metrics: 9102 },
+  { name: "disorder", grpc: 7103, metrics: 9103 },
+  { name: "backlog", grpc: 7104, metrics: 9104 },
+  { name: "hazard", grpc: 7105, metrics: 9105 },
+  { name: "tripartite", grpc: 7106, metrics: 9106 },
+  { name: "digital", grpc: 7107, metrics: 9107 },
+];
+
+// The image's service user (deploy/docker/Dockerfile).
+const UID = 10001;
+
+// Drain on SIGTERM: health NOT_SERVING for DRAIN_GRACE seconds while calls are still served
+// (endpoints and load balancers notice), then DRAIN seconds for calls in flight. The pod's
+// grace period must outlast both, with room for the process to exit.
+const DRAIN_GRACE = 5;
+const DRAIN = 20;
+const TERMINATION_GRACE = 40;
+
+const RESOURCES = {
+  requests: { cpu: "100m", memory: "128Mi" },
+  limits: { cpu: "1", memory: "512Mi" },
+};
+
+// Base autoscaling bounds; overlays patch them (dev removes the HPA: SQLite is one replica).
+const HPA = { min: 2, max: 5, cpu: 70 };
+
+// Mount points (the Deployment's volumes).
+const SECRETS_DIR = "/etc/governance/secrets";
+const DATA_DIR = "/etc/governance/data";
+
+// The non-secret settings of a track, as GOV_<NAME> variables (README "Configuration of a
+// service"). The database URL is a Secret (prod adds it to the container's env); the drain
+// settings are flags next to terminationGracePeriodSeconds, which depends on them.
+function settings(t) {
+  return {
+    GOV_LISTEN: `0.0.0.0:${t.grpc}`,
+    GOV_METRICS_PORT: String(t.metrics),
+    GOV_METRICS_BIND: "0.0.0.0",
+    GOV_REDIS: "redis:6379",
+    GOV_REDIS_POOL: "8",
+    GOV_REDIS_TIMEOUT_MS: "100",
+    // PostgreSQL connections per replica; see the connection budget in deploy/k8s/README.md.
+    GOV_DB_POOL: "4",
+    GOV_TOKENS_FILE: `${SECRETS_DIR}/tokens.json`,
+    GOV_REGIONS_FILE: `${DATA_DIR}/regions.json`,
+    GOV_HOLIDAYS_FILE: `${DATA_DIR}/holidays.json`,
+    GOV_WORKERS: "8",
+    GOV_MAX_QUEUE: "1024",
+    GOV_BREACH_SCAN_SECONDS: "60",
+    GOV_GAUGE_SECONDS: "30",
+    GOV_DEMO_DATA: "false",
+    GOV_LOG_LEVEL: "info",
+  };
+}
+
+function labels(t) {
+  return {
+    "app.kubernetes.io/name": t.name,
+    "app.kubernetes.io/component": "service",
+    track: t.name,
+  };
+}
+
+function selector(t) {
+  return { "app.kubernetes.io/name": t.name };
+}
+
+function grpcProbe(t, extra) {
+  return { grpc: { port: t.grpc }, ...extra };
+}
+
+function serviceAccount(t) {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: t.name, labels: labels(t) },
+    automountServiceAccountToken: false,
+  };
+}
+
+function service(t) {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: t.name, labels: labels(t) },
+    spec: {
+      type: "ClusterIP",
+      selector: selector(t),
+      ports: [
+        { name: "grpc", port: t.grpc, targetPort: "grpc", protocol: "TCP", appProtocol: "grpc" },
+        {
+          name: "metrics",
+          port: t.metrics,
+          targetPort: "metrics",
+          protocol: "TCP",
+          appProtocol: "http",
+        },
+      ],
+    },
+  };
+}
+
+function deployment(t) {
+  const resources = t.resources ?? RESOURCES;
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: t.name, labels: labels(t) },
+    spec: {
+      // No replicas: the HorizontalPodAutoscaler owns the count (dev sets 1 and drops the HPA).
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selector(t) },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: {
+          labels: labels(t),
+          annotations: { "kubectl.kubernetes.io/default-container": t.name },
+        },
+        spec: {
+          serviceAccountName: t.name,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds: TERMINATION_GRACE,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: UID,
+            runAsGroup: UID,
+            fsGroup: UID,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: "kubernetes.io/hostname",
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: { matchLabels: selector(t) },
+            },
+            {
+              maxSkew: 1,
+              topologyKey: "topology.kubernetes.io/zone",
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: { matchLabels: selector(t) },
+            },
+          ],
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    topologyKey: "kubernetes.io/hostname",
+                    labelSelector: { matchLabels: selector(t) },
+                  },
+                },
+              ],
+            },
+          },
+          containers: [
+            {
+              name: t.name,
+              // Placeholder name: each overlay's `images:` maps it to the one suite image.
+              image: `governance-${t.name}`,
+              imagePullPolicy: "IfNotPresent",
+              command: [`/usr/local/bin/${t.name}`],
+              args: [`--drain_grace_seconds=${DRAIN_GRACE}`, `--drain_seconds=${DRAIN}`],
+              envFrom: [{ configMapRef: { name: `${t.name}-config` } }],
+              env: [
+                // For $(TRACK) in args added by overlays (dev: --db_path); not a GOV_ setting.
+                {
+                  name: "TRACK",
+                  valueFrom: {
+                    fieldRef: { fieldPath: "metadata.labels['app.kubernetes.io/name']" },
+                  },
+                },
+              ],
+              ports: [
+                { name: "grpc", containerPort: t.grpc, protocol: "TCP" },
+                { name: "metrics", containerPort: t.metrics, protocol: "TCP" },
+              ],
+              // Migrations and demo data run before SERVING: up to 60 x 5 s.
+              startupProbe: grpcProbe(t, {
+                periodSeconds: 5,
+                timeoutSeconds: 2,
+                failureThreshold: 60,
+              }),
+              readinessProbe: grpcProbe(t, {
+                periodSeconds: 5,
+                timeoutSeconds: 2,
+                failureThreshold: 2,
+              }),
+              // 3 x 10 s: longer than the drain, so a draining replica is never restarted.
+              livenessProbe: grpcProbe(t, {
+                periodSeconds: 10,
+                timeoutSeconds: 3,
+                failureThreshold: 3,
+              }),
+              resources,
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: UID,
+                runAsGroup: UID,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                privileged: false,
+                capabilities: { drop: ["ALL"] },
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              volumeMounts: [
+                { name: "tmp", mountPath: "/tmp" },
+                { name: "data", mountPath: DATA_DIR, readOnly: true },
+                { name: "tokens", mountPath: SECRETS_DIR, readOnly: true },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            { name: "data", configMap: { name: "governance-data" } },
+            // A directory mount (no subPath), so that a changed Secret reaches the running
+            // service, which re-reads the token file when it changes.
+            {
+              name: "tokens",
+              secret: {
+                secretName: "governance-tokens",
+                items: [{ key: "tokens.json", path: "tokens.json" }],
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function hpa(t) {
+  const h = { ...HPA, ...(t.hpa ?? {}) };
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: { name: t.name, labels: labels(t) },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: t.name },
+      minReplicas: h.min,
+      maxReplicas: h.max,
+      metrics: [
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: h.cpu } },
+        },
+      ],
+      behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+    },
+  };
+}
+
+function pdb(t) {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name: t.name, labels: labels(t) },
+    spec: { minAvailable: 1, selector: { matchLabels: selector(t) } },
+  };
+}
+
+const HEADER =
+  "# Generated by deploy/k8s/generate.mjs: edit that script, run it and commit the output.\n";
+
+function render(docs) {
+  return (
+    HEADER +
+    docs.map((d) => "---\n" + YAML.stringify(d, { lineWidth: 0, indentSeq: true })).join("")
+  );
+}
+
+function kustomization() {
+  const k = {
+    apiVersion: "kustomize.config.k8s.io/v1beta1",
+    kind: "Kustomization",
+    resources: TRACKS.map((t) => `${t.name}.yaml`),
+    configMapGenerator: TRACKS.map((t) => ({
+      name: `${t.name}-config`,
+      options: { labels: labels(t) },
+      literals: Object.entries(settings(t)).map(([k, v]) => `${k}=${v}`),
+    })),
+  };
+  return HEADER + YAML.stringify(k, { lineWidth: 0, indentSeq: true });
+}
+
+export function outputs() {
+  const files = new Map();
+  for (const t of TRACKS) {
+    files.set(
+      `${t.name}.yaml`,
+      render([serviceAccount(t), service(t), deployment(t), hpa(t), pdb(t)]),
+    );
+  }
+  files.set("kustomization.yaml", kustomization());
+  return files;
+}
+
+function main() {
+  const check = process.argv.includes("--check");
+  const want = outputs();
+  const present = existsSync(outDir) ? readdirSync(outDir) : [];
+  if (check) {
+    const stale = [];
+    for (const [name, text] of want) {
+      const path = join(outDir, name);
+      if (!existsSync(path) || readFileSync(path, "utf8") !== text) stale.push(name);
+    }
+    for (const name of present) if (!want.has(name)) stale.push(`${name} (not generated)`);
+    if (stale.length > 0) {
+      console.error(
+        `deploy/k8s/base/tracks is not what deploy/k8s/generate.mjs writes: ${stale.join(", ")}\n` +
+          "run: node deploy/k8s/generate.mjs",
+      );
+      process.exit(1);
+    }
+    console.log(`generate.mjs: ${want.size} files in deploy/k8s/base/tracks are current`);
+    return;
+  }
+  mkdirSync(outDir, { recursive: true });
+  for (const name of present) if (!want.has(name)) rmSync(join(outDir, name));
+  for (const [name, text] of want) writeFileSync(join(outDir, name), text);
+  console.log(`generate.mjs: wrote ${want.size} files to deploy/k8s/base/tracks`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

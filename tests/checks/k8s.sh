@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The Kubernetes manifests (deploy/k8s), offline:
+#   1. deploy/k8s/base/tracks is what deploy/k8s/generate.mjs writes (the seven tracks come
+#      from that one definition);
+#   2. `kubectl kustomize` renders each overlay (dev, prod) into BUILD/k8s/<overlay>.yaml;
+#   3. tools/deploy/validate-k8s.mjs validates every rendered object against the Kubernetes API
+#      schema (npm kubernetes-models) and the project's rules, then breaks copies of the objects
+#      and requires each breakage to be caught (--self-test).
+# Prerequisites: kubectl >= 1.27 (its built-in kustomize; deploy/k8s/README.md), node and the
+# npm packages of package.json (scripts/bootstrap.sh runs npm ci).
+# Args: source dir, build dir.
+set -euo pipefail
+src="$1"
+build="$2"
+
+fail() {
+  echo "k8s: $*" >&2
+  exit 1
+}
+
+command -v kubectl >/dev/null 2>&1 ||
+  fail "kubectl is not installed: kubectl >= 1.27 is a prerequisite of this check (deploy/k8s/README.md)"
+version_json="$(kubectl version --client -o json 2>/dev/null)" ||
+  fail "\`kubectl version --client\` failed: kubectl >= 1.27 is a prerequisite (deploy/k8s/README.md)"
+major="$(printf '%s' "$version_json" | sed -n 's/.*"major": *"\([0-9]*\).*/\1/p' | head -n 1)"
+minor="$(printf '%s' "$version_json" | sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -n 1)"
+if [ -z "$major" ] || [ -z "$minor" ] || [ "$major" -lt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -lt 27 ]; }; then
+  fail "kubectl ${major:-?}.${minor:-?} is too old: this check needs kubectl >= 1.27 (its built-in kustomize v5; deploy/k8s/README.md)"
+fi
+
+command -v node >/dev/null 2>&1 || fail "node is not installed: run scripts/bootstrap.sh"
+for pkg in kubernetes-models @kubernetes-models/prometheus-operator yaml; do
+  [ -f "$src/node_modules/$pkg/package.json" ] ||
+    fail "npm package $pkg is not installed: run scripts/bootstrap.sh (npm ci)"
+done
+
+node "$src/deploy/k8s/generate.mjs" --check || fail "generated manifests are stale (see above)"
+
+out="$build/k8s"
+mkdir -p "$out"
+inputs=()
+for overlay in dev prod; do
+  dir="$src/deploy/k8s/overlays/$overlay"
+  [ -f "$dir/kustomization.yaml" ] || fail "$dir/kustomization.yaml is missing"
+  if ! kubectl kustomize "$dir" >"$out/$overlay.yaml" 2>"$out/$overlay.err"; then
+    cat "$out/$overlay.err" >&2
+    fail "kubectl kustomize $dir failed"
+  fi
+  [ -s "$out/$overlay.yaml" ] || fail "kubectl kustomize $dir rendered nothing"
+  inputs+=("$overlay=$out/$overlay.yaml")
+done
+
+node "$src/tools/deploy/validate-k8s.mjs" --self-test "${inputs[@]}" ||
+  fail "validation failed (see above; rendered files in $out)"
+echo "k8s: ok (kubectl $major.$minor; rendered files in $out)"
