@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# deploy/prometheus, offline and live.
+#
+# Offline: the PrometheusRule objects are current and the rules pass their lint
+# (tools/deploy/prometheus-rules.mjs --check), `promtool check rules` and `promtool test rules`,
+# `promtool check config` on the local configuration, and deploy/prometheus renders with
+# `kubectl kustomize` into objects that validate against the Prometheus Operator's schemas.
+#
+# Live: two copies of the suite from scripts/run.sh on shifted ports (GOV_PORT_OFFSET), state in
+# a temp dir: one on SQLite (the dev shape) and one on PostgreSQL with two replicas per track
+# (the prod shape). A real Prometheus (Debian's /usr/bin/prometheus, intervals 1 s, the rule
+# files loaded) scrapes the first through the job of prometheus-local.yml and the second through
+# the Kubernetes job of prometheus.yml, whose pod discovery is simulated (Debian builds
+# Prometheus without Kubernetes discovery; tools/deploy/prometheus-live.mjs says how). Its
+# configuration passes `promtool check config`; the targets must come up with exactly the
+# expected labels while decoys are dropped. Then govctl sends successful calls and NOT_FOUND,
+# INVALID_ARGUMENT and UNAUTHENTICATED ones to every replica, and through the HTTP API every
+# query of every panel of deploy/grafana/*.json (about the running tracks) and every recording
+# and alert rule with its threshold comparison removed must return data. Everything started is
+# stopped at the end.
+# Args: source dir, build dir.
+set -euo pipefail
+src="$(cd "$1" && pwd)"
+build="$(cd "$2" && pwd)"
+govctl="$build/tools/govctl/govctl"
+# gov_port_busy, gov_free_port
+# shellcheck source=scripts/lib.sh disable=SC1091
+. "$src/scripts/lib.sh"
+
+work=""
+suite_pids=()
+prom_pid=""
+
+fail() {
+  printf 'prometheus: FAIL: %s\n' "$*" >&2
+  for log in "${work:-/nonexistent}"/{sqlite,postgres}.out "${work:-/nonexistent}"/prometheus.log \
+    "${work:-/nonexistent}"/{sqlite,postgres}/logs/*.log; do
+    [ -f "$log" ] || continue
+    printf -- '--- %s (last lines) ---\n' "${log#"$work"/}" >&2
+    tail -n 25 "$log" >&2
+  done
+  exit 1
+}
+
+cleanup() {
+  local pid
+  if [ -n "$prom_pid" ] && kill -0 "$prom_pid" 2>/dev/null; then
+    kill -TERM "$prom_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$prom_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$prom_pid" 2>/dev/null || true
+  fi
+  for pid in "${suite_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${suite_pids[@]}"; do
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  if [ -n "$work" ]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+for tool in promtool prometheus node jq; do
+  command -v "$tool" >/dev/null || fail "$tool is missing: run scripts/bootstrap.sh"
+done
+command -v kubectl >/dev/null ||
+  fail "kubectl is missing: kubectl >= 1.27 (for 'kubectl kustomize') is a prerequisite" \
+    "of the deploy checks"
+for pkg in yaml @kubernetes-models/prometheus-operator; do
+  [ -f "$src/node_modules/$pkg/package.json" ] ||
+    fail "npm package $pkg is missing in $src/node_modules: run scripts/bootstrap.sh (npm ci)"
+done
+[ -x "$govctl" ] || fail "$govctl is not built"
+
+work="$(mktemp -d)"
+# The PostgreSQL suite's cluster lives under the temp dir and runs as user postgres.
+chmod 755 "$work"
+prom="$src/deploy/prometheus"
+cd "$src"
+
+# --- offline ------------------------------------------------------------------------------------
+node tools/deploy/prometheus-rules.mjs --check || fail "prometheus-rules.mjs --check"
+promtool check rules "$prom"/rules/*.yml >"$work/check-rules.out" 2>&1 ||
+  fail "promtool check rules: $(cat "$work/check-rules.out")"
+promtool test rules "$prom"/tests/*.yml >"$work/test-rules.out" 2>&1 ||
+  fail "promtool test rules: $(cat "$work/test-rules.out")"
+promtool check config "$prom/prometheus-local.yml" >"$work/check-config.out" 2>&1 ||
+  fail "promtool check config prometheus-local.yml: $(cat "$work/check-config.out")"
+kubectl kustomize "$prom" >"$work/objects.yaml" 2>"$work/kustomize.out" ||
+  fail "kubectl kustomize deploy/prometheus: $(cat "$work/kustomize.out")"
+node tools/deploy/prometheus-rules.mjs --validate "$work/objects.yaml" ||
+  fail "the rendered objects of deploy/prometheus do not validate"
+echo "prometheus: offline checks pass" \
+  "($(grep -c SUCCESS "$work/test-rules.out") rule test files; ${SECONDS}s)"
+
+# --- the suites ---------------------------------------------------------------------------------
+tracks=()
+for t in mediation policing disorder backlog hazard tripartite digital; do
+  [ -f "$src/services/$t/CMakeLists.txt" ] && tracks+=("$t")
+done
+[ "${#tracks[@]}" -gt 0 ] || fail "no service under $src/services"
+for t in "${tracks[@]}"; do
+  [ -x "$build/services/$t/$t" ] || fail "the $t service is not built in $build"
+done
+
+# pick_offset REPLICAS: a GOV_PORT_OFFSET whose ports (gRPC, metrics, Redis, PostgreSQL, for
+# every replica) are all free; below the kernel's ephemeral range (32768+), where concurrent
+# tests pick their ports.
+pick_offset() {
+  local replicas="$1" candidate base r busy
+  for _ in $(seq 1 30); do
+    candidate=$((1000 + RANDOM % 20000))
+    busy=0
+    for base in 5433 6399 7101 7102 7103 7104 7105 7106 7107 9101 9102 9103 9104 9105 9106 9107; do
+      for r in $(seq 0 $((replicas - 1))); do
+        if gov_port_busy $((base + candidate + 100 * r)); then
+          busy=1
+          break 2
+        fi
+      done
+    done
+    if [ "$busy" -eq 0 ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# start_suite NAME STORE REPLICAS OFFSET: scripts/run.sh in the background, until "Ready.".
+start_suite() {
+  local name="$1" store="$2" replicas="$3" offset="$4" pid deadline
+  GOV_RUN_DIR="$work/$name" GOV_BUILD_DIR="$build" GOV_PORT_OFFSET="$offset" \
+    GOV_DRAIN_SECONDS=5 GOV_STORE="$store" GOV_REPLICAS="$replicas" GOV_DATABASE_URL='' \
+    GOV_REDIS_PORT='' GOV_PG_PORT='' GOV_PG_DIR='' \
+    bash "$src/scripts/run.sh" </dev/null >"$work/$name.out" 2>&1 &
+  pid=$!
+  suite_pids+=("$pid")
+  deadline=$((SECONDS + 400))
+  until grep -q '^Ready\. ' "$work/$name.out" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || fail "scripts/run.sh ($name) exited before it was ready"
+    ((SECONDS < deadline)) || fail "scripts/run.sh ($name) not ready after 400s"
+    sleep 0.2
+  done
+}
+
+# One after the other: each run.sh builds the build dir first.
+local_offset="$(pick_offset 1)" || fail "no free set of ports for the SQLite suite"
+start_suite sqlite sqlite 1 "$local_offset"
+kube_replicas=2
+kube_offset="$(pick_offset "$kube_replicas")" ||
+  fail "no free set of ports for the PostgreSQL suite"
+start_suite postgres postgres "$kube_replicas" "$kube_offset"
+echo "prometheus: suites ready (SQLite at offset $local_offset, PostgreSQL x$kube_replicas" \
+  "at offset $kube_offset; tracks: ${tracks[*]}; ${SECONDS}s)"
+
+# --- prometheus ---------------------------------------------------------------------------------
+track_list="$(IFS=,; echo "${tracks[*]}")"
+node tools/deploy/prometheus-live.mjs config --out "$work/prom" --tracks "$track_list" \
+  --local "$local_offset" --kube "$kube_offset:$kube_replicas" ||
+  fail "prometheus-live.mjs config"
+promtool check config "$work/prom/prometheus.yml" >"$work/check-live-config.out" 2>&1 ||
+  fail "promtool check config (live configuration): $(cat "$work/check-live-config.out")"
+
+prom_port="$(gov_free_port)" || fail "no free port for prometheus"
+url="http://127.0.0.1:$prom_port"
+prometheus --config.file="$work/prom/prometheus.yml" --storage.tsdb.path="$work/prom/data" \
+  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn \
+  </dev/null >"$work/prometheus.log" 2>&1 &
+prom_pid=$!
+deadline=$((SECONDS + 60))
+ready='fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'
+until node -e "$ready" "$url/-/ready"; do
+  kill -0 "$prom_pid" 2>/dev/null || fail "prometheus exited"
+  ((SECONDS < deadline)) || fail "prometheus not ready on $url after 60s"
+  sleep 0.2
+done
+node tools/deploy/prometheus-live.mjs targets --url "$url" --expect "$work/prom/expect.json" \
+  --timeout 60 || fail "the scrape targets"
+
+# --- traffic ------------------------------------------------------------------------------------
+# expect_code CODE CMD...: runs govctl, which must fail with gRPC code CODE (or succeed for OK).
+expect_code() {
+  local code="$1" out
+  shift
+  if out="$("$@" 2>&1)"; then
+    [ "$code" = OK ] || fail "expected $code from: $* (it succeeded)"
+  else
+    [ "$code" != OK ] || fail "expected success from: $*: $out"
+    grep -q "$code" <<<"$out" || fail "expected $code from: $*: $out"
+  fi
+  return 0
+}
+
+# open_case TRACK ADDR TOKEN N: a new case (counted by governance_cases_opened_total), read back
+# twice (a cache miss, then a hit), and a NOT_FOUND and an INVALID_ARGUMENT of the track's own
+# service.
+open_case() {
+  local track="$1" addr="$2" token="$3" n="$4" created id
+  case "$track" in
+    mediation)
+      created="$("$govctl" --addr="$addr" --token="$token" call mediation CreateDispute \
+        "{\"request_id\":\"prometheus-check-$n\",\"dispute\":{
+          \"category\":\"DISPUTE_CATEGORY_NEIGHBOURHOOD\",\"channel\":\"INTAKE_CHANNEL_WALK_IN\",
+          \"region\":{\"street_id\":\"GS01\"},
+          \"parties\":[{\"role\":\"PARTY_ROLE_APPLICANT\",\"name\":\"prometheus check\"}]}}")" ||
+        fail "CreateDispute on $addr: $created"
+      id="$(jq -r '.dispute.id' <<<"$created")"
+      [[ "$id" =~ ^D-[0-9]+$ ]] || fail "no dispute id in: $created"
+      for _ in 1 2; do
+        expect_code OK "$govctl" --addr="$addr" --token="$token" call mediation GetDispute \
+          "{\"id\":\"$id\"}"
+      done
+      expect_code NOT_FOUND "$govctl" --addr="$addr" --token="$token" call mediation GetDispute \
+        '{"id":"D-999999"}'
+      expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call mediation \
+        CreateDispute "{\"request_id\":\"prometheus-check-bad-$n\",\"dispute\":{}}"
+      ;;
+    *)
+      fail "this check does not know how to open a case on track $track:" \
+        "add it to open_case in tests/checks/prometheus.sh"
+      ;;
+  esac
+}
+
+n=0
+for suite in sqlite postgres; do
+  tokens="$work/$suite/dev-tokens.txt"
+  admin="$(awk -F'\t' '$1 == "admin" { print $4 }' "$tokens")"
+  [[ "$admin" =~ ^[0-9a-f]{32}$ ]] || fail "no admin token in $tokens"
+  if [ "$suite" = sqlite ]; then offset=$local_offset replicas=1; else
+    offset=$kube_offset replicas=$kube_replicas
+  fi
+  declare -A grpc_base=([mediation]=7101 [policing]=7102 [disorder]=7103 [backlog]=7104
+    [hazard]=7105 [tripartite]=7106 [digital]=7107)
+  for t in "${tracks[@]}"; do
+    for r in $(seq 1 "$replicas"); do
+      addr="127.0.0.1:$((grpc_base[$t] + offset + 100 * (r - 1)))"
+      n=$((n + 1))
+      for _ in 1 2 3; do
+        expect_code OK "$govctl" --addr="$addr" --token="$admin" indicators "$t"
+        expect_code OK "$govctl" --addr="$addr" --token="$admin" rankings "$t" --by=street
+      done
+      expect_code UNAUTHENTICATED "$govctl" --addr="$addr" --token=not-a-token indicators "$t"
+      open_case "$t" "$addr" "$admin" "$n"
+    done
+  done
+done
+echo "prometheus: traffic sent (${SECONDS}s)"
+
+# --- the queries --------------------------------------------------------------------------------
+node tools/deploy/prometheus-live.mjs queries --url "$url" --expect "$work/prom/expect.json" \
+  --tracks "$track_list" --timeout 120 || fail "the live queries"
+kill -0 "$prom_pid" 2>/dev/null || fail "prometheus exited"
+for pid in "${suite_pids[@]}"; do
+  kill -0 "$pid" 2>/dev/null || fail "a suite stopped during the check"
+done
+echo "prometheus: ok (${SECONDS}s)"
