@@ -40,6 +40,7 @@
 #include "services/mediation/validation.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
+#include "tests/support/track_harness.h"
 
 namespace gov::mediation {
 namespace {
@@ -61,17 +62,8 @@ absl::Time Local(int y, int mo, int d, int h = 0, int mi = 0) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), cal::DistrictZone());
 }
 
-// The outcome of one RPC: its status and the field named in the "gov-field" trailer.
-struct Outcome {
-  grpc::Status status;
-  std::string field;
-  grpc::StatusCode code() const { return status.error_code(); }
-};
-
-std::string Describe(const Outcome& o) {
-  return absl::StrCat("code ", o.status.error_code(), ": ", o.status.error_message(), " [field ",
-                      o.field, "]");
-}
+using gov::testing::Describe;
+using gov::testing::Outcome;
 
 mv1::Dispute NewDispute(const std::string& street, const std::string& community,
                         mv1::DisputeCategory category,
@@ -97,81 +89,13 @@ class MediationTest : public ::testing::Test {
   MediationTest() : clock_(Local(2026, 3, 18, 10, 0)) {}
 
   void SetUp() override {
-    ASSERT_TRUE(redis_.Start().ok());
-    WriteTokens();
-
-    auto regions = regions::RegionRegistry::LoadFile(gov::testing::SourcePath("data/regions.json"));
-    ASSERT_TRUE(regions.ok()) << regions.status();
-    regions_ = *std::move(regions);
-    auto calendar = cal::WorkCalendar::LoadFile(gov::testing::SourcePath("data/holidays.json"));
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = *std::move(calendar);
-    auto authenticator = auth::TokenAuthenticator::Open(dir_.File("tokens.json"), &clock_);
-    ASSERT_TRUE(authenticator.ok()) << authenticator.status();
-    authenticator_ = *std::move(authenticator);
-
-    metrics_ = std::make_shared<prometheus::Registry>();
-    auto repo = store::OpenSqlite({.path = dir_.File("mediation.db")}, metrics_.get());
-    ASSERT_TRUE(repo.ok()) << repo.status();
-    repo_ = *std::move(repo);
-    cache::CacheOptions cache_options;
-    cache_options.address = redis_.address();
-    cache_options.prefix = "gov:mediation:";
-    // The cache's timeouts and circuit are about real time, not the business clock.
-    cache_ = cache::Cache::Create(cache_options, metrics_.get(), SystemClock::Get());
-
-    pool_ = std::make_unique<server::WorkerPool>(4, 256);
-    handlers_ = std::make_unique<server::Handlers>(authenticator_.get(), pool_.get());
-    config_.track = kTrack;
-
-    server::TrackDeps deps;
-    deps.config = &config_;
-    deps.repo = repo_.get();
-    deps.cache = cache_.get();
-    deps.regions = regions_.get();
-    deps.calendar = calendar_.get();
-    deps.clock = &clock_;
-    deps.handlers = handlers_.get();
-    deps.registry = metrics_.get();
-    auto track = MakeMediationTrack(deps);
-    ASSERT_TRUE(track.ok()) << track.status();
-    track_ = *std::move(track);
-
-    server::ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.services = track_->Services();
-    options.service_names = track_->ServiceNames();
-    options.registry = metrics_;
-    auto server = server::Server::Start(std::move(options));
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    server_->SetServing(true);
-
-    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                       grpc::InsecureChannelCredentials());
-    stub_ = MediationService::NewStub(channel);
-    indicators_ = gv1::IndicatorsService::NewStub(channel);
+    ASSERT_TRUE(h_.Start(MakeMediationTrack).ok());
+    stub_ = MediationService::NewStub(h_.channel());
+    indicators_ = gv1::IndicatorsService::NewStub(h_.channel());
   }
 
-  void TearDown() override {
-    // Drain first, then the queued work that uses the track, then what it was built on.
-    if (server_ != nullptr) server_->Shutdown();
-    pool_.reset();
-    server_.reset();
-    track_.reset();
-    handlers_.reset();
-    cache_.reset();
-    repo_.reset();
-  }
-
-  void WriteTokens() {
-    struct Token {
-      const char* token;
-      const char* principal;
-      const char* role;
-      std::vector<std::string> streets;
-    };
-    const Token tokens[] = {
+  static std::vector<gov::testing::TestToken> Tokens() {
+    return {
         {kAdmin, "admin", auth::kDistrictAdmin, {}},
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
         {kOperator2, "operator-gs02", auth::kStreetOperator, {"GS02"}},
@@ -180,33 +104,12 @@ class MediationTest : public ::testing::Test {
         {kViewer, "viewer", auth::kViewer, {}},
         {kCourt, "court", auth::kSystem, {}},
     };
-    std::string json = "{\"tokens\": [";
-    for (size_t i = 0; i < std::size(tokens); ++i) {
-      const Token& t = tokens[i];
-      std::vector<std::string> streets;
-      for (const std::string& street : t.streets)
-        streets.push_back(absl::StrCat("\"", street, "\""));
-      absl::StrAppend(&json, i == 0 ? "" : ",", "{\"sha256\": \"",
-                      auth::TokenAuthenticator::HashToken(t.token), "\", \"principal\": \"",
-                      t.principal, "\", \"roles\": [\"", t.role, "\"], \"streets\": [",
-                      absl::StrJoin(streets, ","), "], \"expires\": \"2099-01-01T00:00:00Z\"}");
-    }
-    absl::StrAppend(&json, "]}");
-    gov::testing::WriteFile(dir_.File("tokens.json"), json);
   }
 
   // Runs one call with `token` ("" = none) and collects its status and field trailer.
   template <typename Fn>
   Outcome Rpc(const std::string& token, Fn&& fn) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    Outcome out;
-    out.status = fn(&context);
-    const auto& trailers = context.GetServerTrailingMetadata();
-    auto it = trailers.find("gov-field");
-    if (it != trailers.end()) out.field.assign(it->second.data(), it->second.size());
-    return out;
+    return h_.Rpc(token, std::forward<Fn>(fn));
   }
 
   std::string NextRequestId() { return absl::StrCat("req-", ++request_counter_); }
@@ -563,20 +466,8 @@ class MediationTest : public ::testing::Test {
     });
   }
 
-  gov::testing::TempDir dir_;
-  gov::testing::RedisServer redis_;
   FakeClock clock_;
-  config::ServiceConfig config_;
-  std::shared_ptr<prometheus::Registry> metrics_;
-  std::unique_ptr<regions::RegionRegistry> regions_;
-  std::unique_ptr<cal::WorkCalendar> calendar_;
-  std::unique_ptr<auth::TokenAuthenticator> authenticator_;
-  std::unique_ptr<store::Repository> repo_;
-  std::unique_ptr<cache::Cache> cache_;
-  std::unique_ptr<server::WorkerPool> pool_;
-  std::unique_ptr<server::Handlers> handlers_;
-  std::unique_ptr<server::Track> track_;
-  std::unique_ptr<server::Server> server_;
+  gov::testing::TrackHarness h_{kTrack, &clock_, Tokens()};
   std::unique_ptr<MediationService::Stub> stub_;
   std::unique_ptr<gv1::IndicatorsService::Stub> indicators_;
   std::atomic<int> request_counter_{0};
@@ -1627,7 +1518,7 @@ TEST_F(MediationTest, UnauthorisedCallersAreRefusedBeforeTheirInputIsLookedAt) {
 // ---- Routing ----
 
 TEST_F(MediationTest, RoutingTableCoversEveryCategoryAndChannel) {
-  MediationRegistry registry(kTrack, repo_.get(), nullptr, &clock_);
+  MediationRegistry registry(kTrack, &h_.repo(), nullptr, &clock_);
   const Router router(&registry);
   const auto categories = mv1::DisputeCategory_descriptor();
   const auto channels = mv1::IntakeChannel_descriptor();
@@ -1723,23 +1614,23 @@ TEST_F(MediationTest, SlaBreachesFollowTheHolidayCalendar) {
   // 2 wd after the make-up Saturday: the holiday is skipped, Tue 24 and Wed 25 Feb count.
   EXPECT_EQ(FromTimestamp(triaged.due_time()), Local(2026, 2, 26));
 
-  auto* track = static_cast<MediationTrack*>(track_.get());
+  auto* track = static_cast<MediationTrack*>(&h_.track());
   clock_.Set(Local(2026, 2, 14, 23, 59));
-  ASSERT_TRUE(track_->ScanBreaches().ok());
+  ASSERT_TRUE(h_.track().ScanBreaches().ok());
   EXPECT_FALSE(Get(kAdmin, received.id()).sla_breached());
 
   clock_.Set(Local(2026, 2, 15, 0, 1));
-  ASSERT_TRUE(track_->ScanBreaches().ok());
+  ASSERT_TRUE(h_.track().ScanBreaches().ok());
   const mv1::Dispute breached = Get(kAdmin, received.id());
   EXPECT_TRUE(breached.sla_breached());
   EXPECT_EQ(breached.history(breached.history_size() - 1).action(), "SlaBreach");
   EXPECT_FALSE(Get(kAdmin, triaged.id()).sla_breached());
 
   clock_.Set(Local(2026, 2, 25, 23, 0));  // the last working day of the triage clock
-  ASSERT_TRUE(track_->ScanBreaches().ok());
+  ASSERT_TRUE(h_.track().ScanBreaches().ok());
   EXPECT_FALSE(Get(kAdmin, triaged.id()).sla_breached());
   clock_.Set(Local(2026, 2, 26, 0, 30));
-  ASSERT_TRUE(track_->ScanBreaches().ok());
+  ASSERT_TRUE(h_.track().ScanBreaches().ok());
   EXPECT_TRUE(Get(kAdmin, triaged.id()).sla_breached());
 
   mv1::ListDisputesRequest breached_only;
@@ -1883,7 +1774,7 @@ TEST_F(MediationTest, IndicatorsMatchHandComputedValues) {
   ASSERT_EQ(streets.entries_size(), 2);
   EXPECT_EQ(streets.entries(0).key(), "GS01");
   EXPECT_EQ(streets.entries(0).count(), 5);
-  EXPECT_EQ(streets.entries(0).name(), regions_->NameOf("GS01"));
+  EXPECT_EQ(streets.entries(0).name(), h_.regions().NameOf("GS01"));
   EXPECT_EQ(streets.entries(1).key(), "GS02");
   EXPECT_EQ(streets.entries(1).rank(), 2);
   const gv1::ListRankingsResponse categories = rankings(gv1::RANKING_DIMENSION_CATEGORY);
@@ -1928,9 +1819,9 @@ TEST_F(MediationTest, CallsSucceedWithRedisDownAndTheCacheRecovers) {
   mv1::Dispute d =
       Create(kOperator1, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD));
   Get(kOperator1, d.id());
-  EXPECT_GT(CacheRequests(*metrics_, "hit"), 0) << "a dispute is read through the cache";
+  EXPECT_GT(CacheRequests(h_.metrics(), "hit"), 0) << "a dispute is read through the cache";
 
-  redis_.Kill();
+  h_.redis().Kill();
   ASSERT_TRUE(Triage(kOperator1, d, &d).status.ok());
   const mv1::Dispute read = Get(kOperator1, d.id());
   EXPECT_EQ(read.etag(), d.etag());
@@ -1939,14 +1830,14 @@ TEST_F(MediationTest, CallsSucceedWithRedisDownAndTheCacheRecovers) {
   EXPECT_EQ(ListAll().size(), 2u);
   EXPECT_EQ(Indicators(kAdmin, "GS01", 2026, 3).at("street_committee_mediators").actual(), 0);
 
-  ASSERT_TRUE(redis_.Restart().ok());
+  ASSERT_TRUE(h_.redis().Restart().ok());
   // The circuit lets a probe through after its open interval; then reads hit again.
-  const double hits_before = CacheRequests(*metrics_, "hit");
+  const double hits_before = CacheRequests(h_.metrics(), "hit");
   const absl::Time deadline = absl::Now() + absl::Seconds(15);
   bool recovered = false;
   while (absl::Now() < deadline && !recovered) {
     EXPECT_EQ(Get(kOperator1, e.id()).id(), e.id());
-    recovered = CacheRequests(*metrics_, "hit") > hits_before;
+    recovered = CacheRequests(h_.metrics(), "hit") > hits_before;
     if (!recovered) absl::SleepFor(absl::Milliseconds(100));
   }
   EXPECT_TRUE(recovered) << "the cache did not come back after redis restarted";
@@ -1957,7 +1848,7 @@ TEST_F(MediationTest, CallsSucceedWithRedisDownAndTheCacheRecovers) {
 
 TEST_F(MediationTest, DemoDataLoadsOnceAndIsNotAllGreen) {
   const absl::Time started = absl::Now();
-  ASSERT_TRUE(track_->LoadDemoData().ok());
+  ASSERT_TRUE(h_.track().LoadDemoData().ok());
   const absl::Duration took = absl::Now() - started;
   const std::vector<mv1::MediatingBody> bodies = AllBodies();
   const std::vector<mv1::Dispute> disputes = ListAll();
@@ -1974,7 +1865,7 @@ TEST_F(MediationTest, DemoDataLoadsOnceAndIsNotAllGreen) {
   EXPECT_EQ(states.size(), 7u) << "every state is represented";
   EXPECT_EQ(streets.size(), 11u);
 
-  ASSERT_TRUE(track_->LoadDemoData().ok());
+  ASSERT_TRUE(h_.track().LoadDemoData().ok());
   EXPECT_EQ(AllBodies().size(), bodies.size());
   EXPECT_EQ(ListAll().size(), 400u);
 

@@ -1,0 +1,106 @@
+#include "tests/support/track_harness.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/store/sqlite_store.h"
+#include "common/util/status.h"
+
+namespace gov::testing {
+
+std::string Describe(const Outcome& o) {
+  return absl::StrCat("code ", o.status.error_code(), ": ", o.status.error_message(), " [field ",
+                      o.field, "]");
+}
+
+TrackHarness::TrackHarness(std::string track, const Clock* clock, std::vector<TestToken> tokens)
+    : track_name_(std::move(track)), clock_(clock), tokens_(std::move(tokens)) {
+  config_.track = track_name_;
+}
+
+TrackHarness::~TrackHarness() { Stop(); }
+
+absl::Status TrackHarness::Start(const server::TrackFactory& factory) {
+  GOV_RETURN_IF_ERROR(redis_.Start());
+
+  std::vector<std::string> entries;
+  for (const TestToken& t : tokens_) {
+    std::vector<std::string> streets;
+    for (const std::string& street : t.streets) streets.push_back(absl::StrCat("\"", street, "\""));
+    entries.push_back(absl::StrCat("{\"sha256\": \"", auth::TokenAuthenticator::HashToken(t.token),
+                                   "\", \"principal\": \"", t.principal, "\", \"roles\": [\"",
+                                   t.role, "\"], \"streets\": [", absl::StrJoin(streets, ","),
+                                   "], \"expires\": \"2099-01-01T00:00:00Z\"}"));
+  }
+  WriteFile(dir_.File("tokens.json"),
+            absl::StrCat("{\"tokens\": [", absl::StrJoin(entries, ","), "]}"));
+
+  GOV_ASSIGN_OR_RETURN(regions_,
+                       regions::RegionRegistry::LoadFile(SourcePath("data/regions.json")));
+  GOV_ASSIGN_OR_RETURN(calendar_, cal::WorkCalendar::LoadFile(SourcePath("data/holidays.json")));
+  GOV_ASSIGN_OR_RETURN(authenticator_,
+                       auth::TokenAuthenticator::Open(dir_.File("tokens.json"), clock_));
+
+  metrics_ = std::make_shared<prometheus::Registry>();
+  GOV_ASSIGN_OR_RETURN(repo_,
+                       store::OpenSqlite({.path = dir_.File(track_name_ + ".db")}, metrics_.get()));
+  cache::CacheOptions cache_options;
+  cache_options.address = redis_.address();
+  cache_options.prefix = absl::StrCat("gov:", track_name_, ":");
+  // The cache's timeouts and circuit are about real time, not the business clock.
+  cache_ = cache::Cache::Create(cache_options, metrics_.get(), SystemClock::Get());
+
+  pool_ = std::make_unique<server::WorkerPool>(4, 256);
+  handlers_ = std::make_unique<server::Handlers>(authenticator_.get(), pool_.get());
+
+  server::TrackDeps deps;
+  deps.config = &config_;
+  deps.repo = repo_.get();
+  deps.cache = cache_.get();
+  deps.regions = regions_.get();
+  deps.calendar = calendar_.get();
+  deps.clock = clock_;
+  deps.handlers = handlers_.get();
+  deps.registry = metrics_.get();
+  GOV_ASSIGN_OR_RETURN(track_, factory(deps));
+
+  server::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.services = track_->Services();
+  options.service_names = track_->ServiceNames();
+  options.registry = metrics_;
+  GOV_ASSIGN_OR_RETURN(server_, server::Server::Start(std::move(options)));
+  server_->SetServing(true);
+  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                 grpc::InsecureChannelCredentials());
+  return absl::OkStatus();
+}
+
+void TrackHarness::Stop() {
+  // Drain first, then the queued work that uses the track, then what it was built on.
+  if (server_ != nullptr) server_->Shutdown();
+  pool_.reset();
+  server_.reset();
+  track_.reset();
+  handlers_.reset();
+  cache_.reset();
+  repo_.reset();
+}
+
+void TrackHarness::Prepare(grpc::ClientContext* context, const std::string& token) {
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  if (!token.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+}
+
+void TrackHarness::Collect(const grpc::ClientContext& context, Outcome* out) {
+  const auto& trailers = context.GetServerTrailingMetadata();
+  auto it = trailers.find("gov-field");
+  if (it != trailers.end()) out->field.assign(it->second.data(), it->second.size());
+}
+
+}  // namespace gov::testing

@@ -1,0 +1,115 @@
+#ifndef GOV_TESTS_SUPPORT_TRACK_HARNESS_H_
+#define GOV_TESTS_SUPPORT_TRACK_HARNESS_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/auth/auth.h"
+#include "common/cache/cache.h"
+#include "common/cases/calendar.h"
+#include "common/clock/clock.h"
+#include "common/config/config.h"
+#include "common/regions/regions.h"
+#include "common/server/handler.h"
+#include "common/server/server.h"
+#include "common/server/track_main.h"
+#include "common/store/repository.h"
+#include "grpcpp/grpcpp.h"
+#include "prometheus/registry.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/test_support.h"
+
+namespace gov::testing {
+
+// The outcome of one RPC: its status and the field named in the "gov-field" trailer.
+struct Outcome {
+  grpc::Status status;
+  std::string field;
+  grpc::StatusCode code() const { return status.error_code(); }
+};
+
+// "code 3: message [field x]", for assertion messages.
+std::string Describe(const Outcome& o);
+
+// A token of the harness's token file.
+struct TestToken {
+  std::string token;
+  std::string principal;
+  std::string role;
+  std::vector<std::string> streets;  // empty = the whole district
+};
+
+// One track in process, as its binary runs it: the real track (from its factory) behind the
+// real server on 127.0.0.1 and a free port, on a SQLite file in a temp dir and a real
+// redis-server, with the registries from data/ and the given clock (a FakeClock in tests).
+//
+//   TrackHarness h("policing", &clock, tokens);
+//   ASSERT_TRUE(h.Start(policing::MakePolicingTrack).ok());
+//   auto stub = PolicingService::NewStub(h.channel());
+class TrackHarness {
+ public:
+  TrackHarness(std::string track, const Clock* clock, std::vector<TestToken> tokens);
+  ~TrackHarness();  // Stop()
+  TrackHarness(const TrackHarness&) = delete;
+  TrackHarness& operator=(const TrackHarness&) = delete;
+
+  // Starts Redis, writes the tokens, opens the store and cache, builds the track with
+  // `factory` and serves it (SERVING).
+  absl::Status Start(const server::TrackFactory& factory);
+  // Drains the server, then the queued work, then the track and what it was built on.
+  void Stop();
+
+  // Runs one call with `token` ("" = none) and a 30 s deadline, and collects its status and
+  // field trailer.
+  template <typename Fn>
+  Outcome Rpc(const std::string& token, Fn&& fn) const {
+    grpc::ClientContext context;
+    Prepare(&context, token);
+    Outcome out;
+    out.status = fn(&context);
+    Collect(context, &out);
+    return out;
+  }
+
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  server::Track& track() const { return *track_; }
+  store::Repository& repo() const { return *repo_; }
+  cache::Cache& cache() const { return *cache_; }
+  prometheus::Registry& metrics() const { return *metrics_; }
+  const regions::RegionRegistry& regions() const { return *regions_; }
+  const cal::WorkCalendar& calendar() const { return *calendar_; }
+  RedisServer& redis() { return redis_; }
+  const TempDir& dir() const { return dir_; }
+  // The config handed to the track (track name set); change before Start().
+  config::ServiceConfig& config() { return config_; }
+
+ private:
+  static void Prepare(grpc::ClientContext* context, const std::string& token);
+  static void Collect(const grpc::ClientContext& context, Outcome* out);
+
+  const std::string track_name_;
+  const Clock* clock_;
+  const std::vector<TestToken> tokens_;
+  TempDir dir_;
+  RedisServer redis_;
+  config::ServiceConfig config_;
+  std::unique_ptr<regions::RegionRegistry> regions_;
+  std::unique_ptr<cal::WorkCalendar> calendar_;
+  std::unique_ptr<auth::TokenAuthenticator> authenticator_;
+  std::shared_ptr<prometheus::Registry> metrics_;
+  std::unique_ptr<store::Repository> repo_;
+  std::unique_ptr<cache::Cache> cache_;
+  std::unique_ptr<server::WorkerPool> pool_;
+  std::unique_ptr<server::Handlers> handlers_;
+  std::unique_ptr<server::Track> track_;
+  std::unique_ptr<server::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+}  // namespace gov::testing
+
+#endif  // GOV_TESTS_SUPPORT_TRACK_HARNESS_H_
