@@ -316,11 +316,19 @@ struct IndicatorEngine::Gauges {
                       "Target of a governance indicator, in the unit of "
                       "governance_indicator_value.")
                   .Register(*shared);
+    attainment = &prometheus::BuildGauge()
+                      .Name("governance_indicator_attainment")
+                      .Help(
+                          "How far a governance indicator meets its target this month, in basis "
+                          "points (10000 = met exactly, capped at 20000), whether lower or "
+                          "higher is better. Absent without data or without a target.")
+                      .Register(*shared);
   }
 
   std::shared_ptr<prometheus::Registry> own;  // only when no registry was given
   prometheus::Family<prometheus::Gauge>* value = nullptr;
   prometheus::Family<prometheus::Gauge>* target = nullptr;
+  prometheus::Family<prometheus::Gauge>* attainment = nullptr;
   // One refresh at a time: removing a series while another refresh sets it would race.
   absl::Mutex mu;
 };
@@ -764,6 +772,13 @@ absl::Status IndicatorEngine::RefreshGauges() {
             static_cast<double>(change ? indicator->change() : indicator->actual()));
       } else if (gauges_->value->Has(labels)) {
         gauges_->value->Remove(&gauges_->value->Add(labels));
+      }
+      const bool graded =
+          indicator->has_data() && spec.target_kind != governance::v1::TARGET_KIND_UNSPECIFIED;
+      if (graded) {
+        gauges_->attainment->Add(labels).Set(static_cast<double>(indicator->attainment()));
+      } else if (gauges_->attainment->Has(labels)) {
+        gauges_->attainment->Remove(&gauges_->attainment->Add(labels));
       }
     }
   }

@@ -105,6 +105,7 @@ const LABELS = {
   governance_sla_breaches_total: ['track', 'street'],
   governance_indicator_value: ['track', 'indicator', 'street'],
   governance_indicator_target: ['track', 'indicator', 'street'],
+  governance_indicator_attainment: ['track', 'indicator', 'street'],
 };
 const TARGET_LABELS = ['track', 'instance', 'job'];
 const BUILTIN_VARIABLES = { __rate_interval: '1m', __interval: '1m' };

@@ -924,6 +924,20 @@ TEST_F(IndicatorsTest, GaugesExportTheCurrentMonth) {
       gov::testing::MetricSum(registry_, "governance_indicator_target",
                               {{"track", kTrack}, {"indicator", "resolutions"}, {"street", "all"}}),
       std::nullopt);  // watched only: no target
+  // Attainment as the service grades it, for every target kind and direction.
+  auto attainment = [&](const std::string& indicator, const std::string& street) {
+    return gov::testing::MetricSum(
+        registry_, "governance_indicator_attainment",
+        {{"track", kTrack}, {"indicator", indicator}, {"street", street}});
+  };
+  auto district = District();
+  for (const char* id : {"cases_opened", "court_intake_yoy"}) {
+    ASSERT_TRUE(district[id].has_data()) << id;
+    EXPECT_EQ(attainment(id, "all"), district[id].attainment()) << id;
+    EXPECT_GT(district[id].attainment(), 0) << id;
+  }
+  EXPECT_EQ(attainment("court_intake_yoy", "GS01"), std::nullopt);  // no data
+  EXPECT_EQ(attainment("resolutions", "all"), std::nullopt);        // no target
 }
 
 TEST_F(IndicatorsTest, ServedOverGrpcBehindTheSharedHandler) {

@@ -480,6 +480,7 @@ function cockpit() {
   const street = 'street="$street"';
   const value = 'governance_indicator_value';
   const goal = 'governance_indicator_target';
+  const attainment = 'governance_indicator_attainment';
   const units = 'Counts, or rates and year-on-year changes in basis points (10000 = 100 %).';
   const L = new Layout();
 
@@ -517,11 +518,12 @@ function cockpit() {
     L.add(stat('Indicators', `The ${track} indicators for the current month. ${units}`,
       [target(maxBy(['indicator'], sel(value, m)), '{{indicator}}', { instant: true })],
       { textMode: 'value_and_name' }), 8, 8);
-    L.add(barGauge('Value as % of target', 'Each indicator with a positive target, as a ' +
-      'percentage of that target. For an indicator where lower is better, under 100 % is good.',
-    [target(`100 * ${maxBy(['indicator'], sel(value, m))} / ` +
-      `(${maxBy(['indicator'], sel(goal, m))} > 0)`, '{{indicator}}', { instant: true })],
-    { unit: 'percent', min: 0, max: 150 }), 8, 8);
+    L.add(barGauge('Attainment', 'How far each indicator meets its target this month: 100 % is ' +
+      'met exactly, more is better, whether the indicator counts up or down (the engine\'s ' +
+      'attainment, capped at 200 %).',
+    [target(`${maxBy(['indicator'], sel(attainment, m))} / 100`, '{{indicator}}',
+      { instant: true })],
+    { unit: 'percent', min: 0, max: 200 }), 8, 8);
     L.add(indicatorTable('Value, target, gap', `Value and target of every ${track} indicator. ` +
       units, ['indicator'], m), 8, 8);
   }
