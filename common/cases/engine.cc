@@ -239,9 +239,12 @@ absl::StatusOr<Case> CaseEngine::Create(const auth::Principal& who, const NewCas
         absl::StrCat("street \"", input.street_id, "\" is outside the caller's scope"));
   }
   GOV_RETURN_IF_ERROR(ValidateRequestId(request_id));
+  const absl::Time now = clock_->Now();
+  if (input.occurred_at.has_value() && *input.occurred_at > now + kMaxOccurrenceSkew) {
+    return InvalidField("occurred_at", "in the future");
+  }
 
   const StateSpec* initial = FindState(spec_.initial_state);
-  const absl::Time now = clock_->Now();
   store::CaseRecord record;
   record.track = spec_.track;
   record.category = input.category;
@@ -251,7 +254,8 @@ absl::StatusOr<Case> CaseEngine::Create(const auth::Principal& who, const NewCas
   record.unit_id = input.unit_id;
   record.status = initial->name;
   record.priority = input.priority;
-  record.create_time = now;
+  // Counted and listed by when it happened; the intake itself (history, clock) is now.
+  record.create_time = input.occurred_at.value_or(now);
   record.update_time = now;
   record.due_time = calendar_->DueTime(input.sla.value_or(initial->sla), now);
   record.payload = input.payload;
@@ -267,6 +271,7 @@ absl::StatusOr<Case> CaseEngine::Create(const auth::Principal& who, const NewCas
                        repo_->CreateCase(record, first, request_id, request_hash, spec_.id_prefix));
 
   Case out;
+  out.created = result.created;
   if (result.created) {
     metrics_->opened->Add({{"track", spec_.track}, {"street", StreetLabel(record.street_id)}})
         .Increment();
@@ -484,6 +489,12 @@ absl::Status CaseEngine::RefreshCaseGauges() {
         ->Add({{"track", spec_.track}, {"status", series.first}, {"street", series.second}})
         .Set(static_cast<double>(count));
     metrics_->gauge_series.insert(series);
+    // The counters of every street with cases exist from here on, at 0 until something
+    // happens, so that their rates read 0 rather than nothing (a track without clocks never
+    // breaches).
+    const prometheus::Labels street = {{"track", spec_.track}, {"street", series.second}};
+    metrics_->opened->Add(street);
+    metrics_->breaches->Add(street);
   }
   return absl::OkStatus();
 }

@@ -73,6 +73,8 @@ struct Case {
   // Filled by Get with history (oldest first) and by Create; Transition and List leave it
   // empty.
   std::vector<store::HistoryRecord> history;
+  // Set by Create: true when this call stored the case, false for a retry of its request_id.
+  bool created = false;
   std::string etag() const;  // opaque text of the version
 };
 
@@ -88,7 +90,17 @@ struct NewCase {
   // Optional SLA override for the initial state (e.g. a category with a shorter clock).
   std::optional<cal::Sla> sla;
   std::string note;
+  // When what the case records happened, for cases taken in after the fact (a police incident
+  // reported by the platform): the case's create_time, so that the "cases" counts, the
+  // indicators and the lists (newest first) go by the occurrence. Unset means now. It may lie
+  // in the past, but not after now + kMaxOccurrenceSkew (INVALID_ARGUMENT "occurred_at").
+  // Everything else stays the real intake: update_time, the history's Create entry (and so the
+  // "events" counts) and the start of the initial state's SLA clock are now.
+  std::optional<absl::Time> occurred_at;
 };
+
+// How far past the engine's clock a NewCase::occurred_at may lie (clocks of other systems).
+inline constexpr absl::Duration kMaxOccurrenceSkew = absl::Minutes(5);
 
 struct ListRequest {
   store::CaseFilter filter;  // track and scope are filled by the engine
@@ -118,7 +130,8 @@ class CaseEngine {
   const TrackSpec& spec() const { return spec_; }
 
   // Creates a case (PERMISSION_DENIED when the principal may not create or the street is out
-  // of scope; INVALID_ARGUMENT "request_id" unless 1..128 characters). request_hash identifies
+  // of scope; INVALID_ARGUMENT "request_id" unless 1..128 characters, "occurred_at" when it is
+  // too far in the future; see NewCase::occurred_at). request_hash identifies
   // the payload for idempotency (use RequestHash()): a retry returns the stored case as it is
   // now (with its history); the same request_id with another hash is ALREADY_EXISTS.
   absl::StatusOr<Case> Create(const auth::Principal& who, const NewCase& input,
@@ -152,7 +165,8 @@ class CaseEngine {
   static std::string RequestHash(std::string_view bytes);
 
   // Sets the governance_cases{track,status,street} gauge from the stored counts (every case
-  // by its current status; a series whose count dropped to zero is set to 0). Called
+  // by its current status; a series whose count dropped to zero is set to 0), and makes the
+  // opened and breach counters of those streets exist (at 0 until something happens). Called
   // periodically by the server and by tests.
   absl::Status RefreshCaseGauges();
 

@@ -214,6 +214,24 @@ open_case() {
       expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call mediation \
         CreateDispute "{\"request_id\":\"prometheus-check-bad-$n\",\"dispute\":{}}"
       ;;
+    policing)
+      created="$("$govctl" --addr="$addr" --token="$token" call policing IngestIncident \
+        "{\"incident\":{\"incident_number\":\"prometheus-check-$n\",
+          \"type\":\"INCIDENT_TYPE_THEFT\",
+          \"occur_time\":\"$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)\",
+          \"region\":{\"street_id\":\"GS01\"}}}")" ||
+        fail "IngestIncident on $addr: $created"
+      id="$(jq -r '.incident.id' <<<"$created")"
+      [[ "$id" =~ ^I-[0-9]+$ ]] || fail "no incident id in: $created"
+      for _ in 1 2; do
+        expect_code OK "$govctl" --addr="$addr" --token="$token" call policing GetIncident \
+          "{\"id\":\"$id\"}"
+      done
+      expect_code NOT_FOUND "$govctl" --addr="$addr" --token="$token" call policing GetIncident \
+        '{"id":"I-999999"}'
+      expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call policing \
+        IngestIncident '{"incident":{}}'
+      ;;
     *)
       fail "this check does not know how to open a case on track $track:" \
         "add it to open_case in tests/checks/prometheus.sh"

@@ -306,6 +306,84 @@ TEST_P(EngineTest, CreateIsIdempotentByRequestId) {
       1);
 }
 
+TEST_P(EngineTest, OccurredAtDatesTheCaseWhileTheIntakeStaysNow) {
+  const absl::Time now = clock_.Now();  // Thursday 12 February 2026, 10:00
+  const Case today = MustCreate(op1_, InStreet("GS01", "today"));
+  NewCase late = InStreet("GS01", "late");
+  late.occurred_at = Local(2026, 1, 30, 22, 15);
+  auto first = engine_->Create(op1_, late, "late", CaseEngine::RequestHash("late"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  const Case created = *first;
+  EXPECT_TRUE(created.created);
+  EXPECT_EQ(created.record.create_time, Local(2026, 1, 30, 22, 15));
+  EXPECT_EQ(created.record.update_time, now);
+  // The SLA clock starts at intake: the end of Friday the 13th, as for a case of today.
+  EXPECT_EQ(created.record.due_time, Local(2026, 2, 14));
+  ASSERT_EQ(created.history.size(), 1u);
+  EXPECT_EQ(created.history[0].time, now);
+  auto got = engine_->Get(op1_, created.record.id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->record.create_time, Local(2026, 1, 30, 22, 15));
+  EXPECT_EQ(got->history[0].time, now);
+  auto again = engine_->Create(op1_, late, "late", CaseEngine::RequestHash("late"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->record.id, created.record.id);
+  EXPECT_EQ(again->record.create_time, Local(2026, 1, 30, 22, 15));
+
+  // Counted on the day it happened; the Create event on the day it was taken in.
+  auto count = [&](absl::CivilDay day, bool events) -> int64_t {
+    store::CountQuery q;
+    q.track = kTrack;
+    q.first = day;
+    q.last = day;
+    auto rows = events ? repo_->SumEvents(q) : repo_->SumCases(q);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    int64_t sum = 0;
+    if (rows.ok()) {
+      for (const store::CountRow& row : *rows) sum += row.count;
+    }
+    return sum;
+  };
+  EXPECT_EQ(count(absl::CivilDay(2026, 1, 30), false), 1);
+  EXPECT_EQ(count(absl::CivilDay(2026, 2, 12), false), 1);
+  EXPECT_EQ(count(absl::CivilDay(2026, 1, 30), true), 0);
+  EXPECT_EQ(count(absl::CivilDay(2026, 2, 12), true), 2);
+
+  // Listed newest occurrence first, and filtered by the occurrence.
+  const std::vector<Case> all = ListAll(admin_);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].record.id, today.record.id);
+  EXPECT_EQ(all[1].record.id, created.record.id);
+  store::CaseFilter january;
+  january.created_from = Local(2026, 1, 1);
+  january.created_to = Local(2026, 2, 1);
+  const std::vector<Case> in_january = ListAll(admin_, january);
+  ASSERT_EQ(in_january.size(), 1u);
+  EXPECT_EQ(in_january[0].record.id, created.record.id);
+
+  // Another system's clock may run a little ahead, but not more than kMaxOccurrenceSkew.
+  NewCase ahead = InStreet("GS01", "ahead");
+  ahead.occurred_at = now + kMaxOccurrenceSkew;
+  EXPECT_EQ(MustCreate(op1_, ahead).record.create_time, now + kMaxOccurrenceSkew);
+  NewCase future = InStreet("GS01", "future");
+  future.occurred_at = now + kMaxOccurrenceSkew + absl::Seconds(1);
+  auto refused = engine_->Create(op1_, future, "future", CaseEngine::RequestHash("future"));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "occurred_at");
+  EXPECT_EQ(ListAll(admin_).size(), 3u);
+
+  // A case of weeks ago is not overdue at intake; after a gauge refresh its street's breach
+  // counter exists, at 0.
+  auto breached = engine_->ScanBreaches();
+  ASSERT_TRUE(breached.ok()) << breached.status();
+  EXPECT_EQ(*breached, 0);
+  ASSERT_TRUE(engine_->RefreshCaseGauges().ok());
+  EXPECT_EQ(gov::testing::MetricSum(registry_, "governance_sla_breaches_total",
+                                    {{"track", kTrack}, {"street", "GS01"}}),
+            std::optional<double>(0));
+}
+
 TEST_P(EngineTest, TwentyConcurrentRetriesMakeOneCase) {
   const NewCase input = InStreet("GS02", "same payload");
   const std::string hash = CaseEngine::RequestHash("same payload");

@@ -1,0 +1,179 @@
+#include "services/policing/statistics.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/cases/calendar.h"
+#include "common/indicators/indicators.h"
+#include "common/util/status.h"
+#include "services/policing/track.h"
+
+namespace gov::policing {
+namespace {
+
+constexpr char kTotalName[] = "合计";
+
+// The group of a count row; "" when it belongs to none (no community, unknown category).
+std::string GroupKey(pv1::StatisticsGrouping grouping, const store::CountRow& row,
+                     const IncidentTypeInfo* info) {
+  switch (grouping) {
+    case pv1::STATISTICS_GROUPING_STREET:
+      return row.street_id;
+    case pv1::STATISTICS_GROUPING_COMMUNITY:
+      return row.community_id;
+    case pv1::STATISTICS_GROUPING_TYPE:
+      return info != nullptr ? pv1::IncidentType_Name(info->type) : "";
+    case pv1::STATISTICS_GROUPING_CLASS:
+      return info != nullptr ? pv1::IncidentClass_Name(info->incident_class) : "";
+    default:
+      return "";
+  }
+}
+
+std::string GroupName(pv1::StatisticsGrouping grouping, const std::string& key,
+                      const std::function<std::string(const std::string&)>& name_of) {
+  switch (grouping) {
+    case pv1::STATISTICS_GROUPING_TYPE: {
+      pv1::IncidentType type = pv1::INCIDENT_TYPE_UNSPECIFIED;
+      if (!pv1::IncidentType_Parse(key, &type)) return "";
+      const IncidentTypeInfo* info = FindIncidentType(type);
+      return info != nullptr ? std::string(info->name_zh) : "";
+    }
+    case pv1::STATISTICS_GROUPING_CLASS: {
+      pv1::IncidentClass incident_class = pv1::INCIDENT_CLASS_UNSPECIFIED;
+      if (!pv1::IncidentClass_Parse(key, &incident_class)) return "";
+      return IncidentClassNameZh(incident_class);
+    }
+    default:
+      return name_of ? name_of(key) : "";
+  }
+}
+
+void SetCounts(int64_t count, int64_t last_year, pv1::StatisticsRow* row) {
+  row->set_count(count);
+  row->set_last_year_count(last_year);
+  if (last_year > 0) {
+    row->set_change_basis_points(indicators::RatioBasisPoints(count - last_year, last_year));
+  }
+}
+
+absl::Status ValidateRequest(const pv1::GetIncidentStatisticsRequest& in,
+                             const regions::RegionRegistry& regions) {
+  GOV_RETURN_IF_ERROR(cal::ValidatePeriod(in.period(), "period"));
+  GOV_RETURN_IF_ERROR(regions.Validate(in.region(), "region", /*require_street=*/false));
+  if (!in.region().grid_id().empty()) {
+    return InvalidField("region.grid_id", "incident counts are kept per street and community");
+  }
+  if (in.grouping() == pv1::STATISTICS_GROUPING_UNSPECIFIED) {
+    return InvalidField("grouping", "required");
+  }
+  if (!pv1::StatisticsGrouping_IsValid(in.grouping())) {
+    return InvalidField("grouping", "not a statistics grouping");
+  }
+  for (int i = 0; i < in.classes_size(); ++i) {
+    const pv1::IncidentClass c = in.classes(i);
+    if (c == pv1::INCIDENT_CLASS_UNSPECIFIED || !pv1::IncidentClass_IsValid(c)) {
+      return InvalidField(absl::StrCat("classes[", i, "]"), "not an incident class");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+StatisticsRows CompareCounts(pv1::StatisticsGrouping grouping,
+                             const std::vector<pv1::IncidentClass>& classes,
+                             const std::vector<store::CountRow>& current,
+                             const std::vector<store::CountRow>& last_year,
+                             const std::function<std::string(const std::string&)>& name_of) {
+  struct Counts {
+    int64_t current = 0;
+    int64_t last_year = 0;
+  };
+  absl::flat_hash_map<std::string, Counts> groups;
+  Counts total;
+  auto add = [&](const std::vector<store::CountRow>& rows, int64_t Counts::*period) {
+    for (const store::CountRow& row : rows) {
+      const IncidentTypeInfo* info = FindIncidentTypeByKey(row.category);
+      if (!classes.empty() &&
+          (info == nullptr ||
+           std::find(classes.begin(), classes.end(), info->incident_class) == classes.end())) {
+        continue;
+      }
+      total.*period += row.count;
+      const std::string key = GroupKey(grouping, row, info);
+      if (!key.empty()) groups[key].*period += row.count;
+    }
+  };
+  add(current, &Counts::current);
+  add(last_year, &Counts::last_year);
+
+  std::vector<std::pair<std::string, Counts>> ordered;
+  for (const auto& [key, counts] : groups) {
+    if (counts.current != 0 || counts.last_year != 0) ordered.emplace_back(key, counts);
+  }
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    return a.second.current != b.second.current ? a.second.current > b.second.current
+                                                : a.first < b.first;
+  });
+  StatisticsRows out;
+  out.rows.reserve(ordered.size());
+  for (const auto& [key, counts] : ordered) {
+    pv1::StatisticsRow& row = out.rows.emplace_back();
+    row.set_key(key);
+    row.set_name(GroupName(grouping, key, name_of));
+    SetCounts(counts.current, counts.last_year, &row);
+  }
+  out.total.set_name(kTotalName);
+  SetCounts(total.current, total.last_year, &out.total);
+  return out;
+}
+
+absl::StatusOr<pv1::GetIncidentStatisticsResponse> IncidentStatistics::Compute(
+    const auth::Principal& who, const pv1::GetIncidentStatisticsRequest& request) const {
+  GOV_RETURN_IF_ERROR(ValidateRequest(request, *regions_));
+
+  // The region against the caller's scope, as IndicatorsService resolves it.
+  store::CountQuery query;
+  query.track = kTrack;
+  query.street_id = request.region().street_id();
+  query.community_id = request.region().community_id();
+  if (!query.street_id.empty()) {
+    if (!who.CanAccessStreet(query.street_id)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("street \"", query.street_id, "\" is outside the caller's scope"));
+    }
+  } else if (!who.district_wide()) {
+    query.streets.assign(who.streets.begin(), who.streets.end());
+    std::sort(query.streets.begin(), query.streets.end());
+  }
+  query.by_category = true;
+  query.by_street = request.grouping() == pv1::STATISTICS_GROUPING_STREET;
+  query.by_community = request.grouping() == pv1::STATISTICS_GROUPING_COMMUNITY;
+
+  const absl::Time now = clock_->Now();
+  pv1::GetIncidentStatisticsResponse response;
+  *response.mutable_period() = cal::Normalize(request.period(), now);
+  *response.mutable_last_year_period() = cal::SamePeriodLastYear(response.period());
+  const cal::DayRange days = cal::Resolve(response.period(), now);
+  const cal::DayRange last_days = cal::Resolve(response.last_year_period(), now);
+  query.first = days.first;
+  query.last = days.last;
+  GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> current, repo_->SumCases(query));
+  query.first = last_days.first;
+  query.last = last_days.last;
+  GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> last_year, repo_->SumCases(query));
+
+  std::vector<pv1::IncidentClass> classes;
+  for (int i = 0; i < request.classes_size(); ++i) classes.push_back(request.classes(i));
+  StatisticsRows compared =
+      CompareCounts(request.grouping(), classes, current, last_year,
+                    [this](const std::string& id) { return regions_->NameOf(id); });
+  for (pv1::StatisticsRow& row : compared.rows) *response.add_rows() = std::move(row);
+  *response.mutable_total() = std::move(compared.total);
+  return response;
+}
+
+}  // namespace gov::policing
