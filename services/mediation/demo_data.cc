@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/cases/engine.h"
 #include "common/log/log.h"
+#include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/mediation/model.h"
@@ -69,31 +70,6 @@ auth::Principal Loader() {
 absl::Time LocalTime(absl::CivilDay day, int hour, int minute) {
   return absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), hour, minute),
                          cal::DistrictZone());
-}
-
-// Runs fn(worker, i) for i in [0, n) on `workers` threads; the first error stops the rest.
-absl::Status ParallelFor(int n, int workers, const std::function<absl::Status(int, int)>& fn) {
-  std::atomic<int> next{0};
-  absl::Mutex mu;
-  absl::Status first;
-  std::vector<std::thread> threads;
-  for (int w = 0; w < workers; ++w) {
-    threads.emplace_back([&, w] {
-      for (int i = next++; i < n; i = next++) {
-        {
-          absl::MutexLock lock(&mu);
-          if (!first.ok()) return;
-        }
-        absl::Status status = fn(w, i);
-        if (!status.ok()) {
-          absl::MutexLock lock(&mu);
-          if (first.ok()) first = status;
-        }
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  return first;
 }
 
 // ---- Registry ----

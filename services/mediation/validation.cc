@@ -60,28 +60,10 @@ absl::Status ValidatePastTime(bool present, const google::protobuf::Timestamp& t
 
 }  // namespace
 
-size_t CharCount(std::string_view utf8) {
-  size_t n = 0;
-  for (unsigned char c : utf8) {
-    // Continuation bytes (10xxxxxx) do not start a code point.
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
 absl::Status ValidateId(const std::string& id, const std::string& field) {
   if (id.empty()) return InvalidField(field, "required");
   if (id.size() > kMaxId)
     return InvalidField(field, absl::StrCat("at most ", kMaxId, " characters"));
-  return absl::OkStatus();
-}
-
-absl::Status ValidateText(const std::string& text, const std::string& field, size_t max,
-                          bool required) {
-  if (required && text.empty()) return InvalidField(field, "required");
-  if (CharCount(text) > max) {
-    return InvalidField(field, absl::StrCat("at most ", max, " characters"));
-  }
   return absl::OkStatus();
 }
 

@@ -32,15 +32,8 @@ inline constexpr int kMaxParties = 50;
 inline constexpr int kMinYear = 2000;
 inline constexpr int kMaxYear = 2100;
 
-// Unicode code points in valid UTF-8 (proto3 strings are checked to be UTF-8 on parse).
-size_t CharCount(std::string_view utf8);
-
 // A resource id the caller names ("id", "body_id"...): required, at most kMaxId.
 absl::Status ValidateId(const std::string& id, const std::string& field);
-// An optional free text of at most `max` characters; `required` refuses an empty one.
-absl::Status ValidateText(const std::string& text, const std::string& field, size_t max,
-                          bool required);
-
 // A dispute to take in (CreateDisputeRequest.dispute): category, channel, region (street
 // required), at least one applicant, each party with a role and name and a plausible phone,
 // summary within limits, amount not negative. Output fields are ignored.

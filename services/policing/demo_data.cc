@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/cases/calendar.h"
 #include "common/log/log.h"
+#include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/policing/ingest.h"
@@ -174,30 +175,18 @@ struct LoadCounts {
 absl::Status IngestAll(const DemoDeps& deps, const std::vector<pv1::Incident>& incidents,
                        LoadCounts& counts) {
   const auth::Principal loader = Loader();
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  absl::Mutex mu;
-  absl::Status first_error;
-  std::vector<std::thread> workers;
-  for (int w = 0; w < kWorkers; ++w) {
-    workers.emplace_back([&] {
-      for (size_t i = next++; i < incidents.size() && !stop; i = next++) {
-        absl::StatusOr<Ingested> ingested = IngestIncident(*deps.engine, *deps.regions, *deps.clock,
-                                                           loader, incidents[i], "incident");
-        if (ingested.ok()) {
-          (ingested->created ? counts.created : counts.replayed)++;
-        } else if (absl::IsAlreadyExists(ingested.status())) {
-          counts.conflicts++;
-        } else {
-          absl::MutexLock lock(&mu);
-          if (first_error.ok()) first_error = ingested.status();
-          stop = true;
-        }
-      }
-    });
-  }
-  for (std::thread& t : workers) t.join();
-  return first_error;
+  return ParallelFor(static_cast<int>(incidents.size()), kWorkers, [&](int, int i) -> absl::Status {
+    absl::StatusOr<Ingested> ingested =
+        IngestIncident(*deps.engine, *deps.regions, *deps.clock, loader, incidents[i], "incident");
+    if (ingested.ok()) {
+      (ingested->created ? counts.created : counts.replayed)++;
+    } else if (absl::IsAlreadyExists(ingested.status())) {
+      counts.conflicts++;
+    } else {
+      return ingested.status();
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace

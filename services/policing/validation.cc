@@ -8,24 +8,10 @@
 #include "common/cases/calendar.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 
 namespace gov::policing {
 namespace {
-
-// Unicode code points of valid UTF-8 (proto3 strings are checked to be UTF-8 on parse):
-// continuation bytes (10xxxxxx) start none.
-size_t CodePoints(std::string_view utf8) {
-  size_t n = 0;
-  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
-
-absl::Status ValidateLength(const std::string& text, const std::string& field, size_t max) {
-  if (CodePoints(text) > max) {
-    return InvalidField(field, absl::StrCat("at most ", max, " characters"));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status ValidateOccurTime(const pv1::Incident& incident, const std::string& field,
                                absl::Time now) {
@@ -70,8 +56,8 @@ absl::Status ValidateIncident(const pv1::Incident& incident, const std::string& 
   GOV_RETURN_IF_ERROR(ValidateOccurTime(incident, absl::StrCat(field, ".occur_time"), now));
   GOV_RETURN_IF_ERROR(regions.Validate(incident.region(), absl::StrCat(field, ".region")));
   GOV_RETURN_IF_ERROR(
-      ValidateLength(incident.summary(), absl::StrCat(field, ".summary"), kMaxSummary));
-  return ValidateLength(incident.address(), absl::StrCat(field, ".address"), kMaxAddress);
+      ValidateText(incident.summary(), absl::StrCat(field, ".summary"), kMaxSummary));
+  return ValidateText(incident.address(), absl::StrCat(field, ".address"), kMaxAddress);
 }
 
 absl::Status ValidateIncidentId(const std::string& id, const std::string& field) {
