@@ -129,6 +129,11 @@ dev_tokens="$run_dir/dev-tokens.txt"
 
 tokens_valid() {
   [ -s "$tokens_json" ] && [ -s "$dev_tokens" ] || return 1
+  # Every principal of make_tokens is there (a newer script may add one).
+  local p
+  for p in admin op-gs01 mediator-gs01 viewer court-system police-platform; do
+    grep -q "^$p"$'\t' "$dev_tokens" || return 1
+  done
   local expires
   expires="$(grep -o '"expires": *"[^"]*"' "$tokens_json" | head -n 1 | cut -d'"' -f4)"
   [ -n "$expires" ] || return 1
@@ -143,7 +148,8 @@ make_tokens() {
     "op-gs01 street_operator GS01" \
     "mediator-gs01 mediator GS01" \
     "viewer viewer *" \
-    "court-system system *"
+    "court-system system *" \
+    "police-platform system *"
   say "new dev tokens written to $dev_tokens"
 }
 tokens_valid || make_tokens
