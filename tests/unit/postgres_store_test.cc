@@ -169,6 +169,25 @@ TEST_F(PostgresStoreTest, ReopenAppliesNoMigrationTwiceAndKeepsSequences) {
   EXPECT_EQ(repeat->record.id, "D-000001");
 }
 
+TEST_F(PostgresStoreTest, IdsAreWiderThanSixDigitsWhenTheyGrow) {
+  auto repo = Open();
+  ASSERT_NE(repo, nullptr);
+  Exec("INSERT INTO sequences (track, name, next) VALUES ('mediation', 'D', 999999)");
+  CaseRecord c = MakeCase(Base());
+  auto first = repo->CreateCase(c, Created(c), "", "h", "D");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->record.id, "D-999999");
+  auto second = repo->CreateCase(c, Created(c), "", "h", "D");
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->record.id, "D-1000000");
+  // Another track keeps its own sequence.
+  CaseRecord other = MakeCase(Base());
+  other.track = "petition";
+  auto separate = repo->CreateCase(other, Created(other), "", "h", "D");
+  ASSERT_TRUE(separate.ok()) << separate.status();
+  EXPECT_EQ(separate->record.id, "D-000001");
+}
+
 TEST_F(PostgresStoreTest, NewerSchemaOpensOnlyWhenItsCompatibilityRowsAllowIt) {
   {
     auto repo = Open();
