@@ -61,7 +61,9 @@ std::string FilterBinding(const store::CaseFilter& f) {
   const std::vector<std::string> statuses = Sorted(f.statuses);
   w.Int(static_cast<int64_t>(statuses.size()));
   for (const std::string& s : statuses) w.String(s);
-  w.String(f.category);
+  const std::vector<std::string> categories = Sorted(f.categories);
+  w.Int(static_cast<int64_t>(categories.size()));
+  for (const std::string& c : categories) w.String(c);
   w.Bool(f.sla_breached_only);
   w.Bool(f.created_from.has_value());
   w.Time(f.created_from.value_or(absl::InfinitePast()));

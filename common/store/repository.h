@@ -58,8 +58,8 @@ struct CaseFilter {
   std::string community_id;
   std::string grid_id;
   std::string unit_id;
-  std::vector<std::string> statuses;  // any of these; empty = all
-  std::string category;
+  std::vector<std::string> statuses;    // any of these; empty = all
+  std::vector<std::string> categories;  // any of these; empty = all
   bool sla_breached_only = false;
   std::optional<absl::Time> created_from;  // inclusive
   std::optional<absl::Time> created_to;    // exclusive

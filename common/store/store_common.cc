@@ -257,7 +257,7 @@ SqlQuery ListCasesQuery(Dialect dialect, const CaseFilter& filter) {
   q.EqIfSet("grid_id", filter.grid_id);
   q.EqIfSet("unit_id", filter.unit_id);
   q.In("status", filter.statuses);
-  q.EqIfSet("category", filter.category);
+  q.In("category", filter.categories);
   if (filter.sla_breached_only) {
     q.Where(dialect == Dialect::kPostgres ? "sla_breached" : "sla_breached = 1");
   }

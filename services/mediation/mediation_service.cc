@@ -282,7 +282,7 @@ absl::Status MediationServiceImpl::DoListDisputes(const auth::Principal& who,
     return InvalidField("category", "not a dispute category");
   }
   if (in.category() != mv1::DISPUTE_CATEGORY_UNSPECIFIED) {
-    request.filter.category = EnumKey(in.category());
+    request.filter.categories = {EnumKey(in.category())};
   }
   if (in.body_id().size() > kMaxId) {
     return InvalidField("body_id", absl::StrCat("at most ", kMaxId, " characters"));

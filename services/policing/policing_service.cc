@@ -5,10 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/cases/calendar.h"
-#include "common/cases/codec.h"
 #include "common/cases/page_token.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -21,10 +19,6 @@ namespace {
 
 using server::Access;
 using server::Call;
-
-// Engine pages a ListIncidents call reads at most while a filter of several types (which the
-// store does not filter by) leaves its page short; the page then ends early, with a token.
-constexpr int kMaxScannedPages = 20;
 
 absl::Status MayRead(const auth::Principal& who) {
   if (HandlesIncidents(who)) return absl::OkStatus();
@@ -193,57 +187,15 @@ absl::Status PolicingServiceImpl::DoList(const auth::Principal& who,
     }
     categories.push_back(EnumKey(type));
   }
-  std::sort(categories.begin(), categories.end());
-  categories.erase(std::unique(categories.begin(), categories.end()), categories.end());
-  // One type is the store's filter; several are filtered here (see kMaxScannedPages).
-  if (categories.size() == 1) filter.category = categories.front();
-  const absl::flat_hash_set<std::string> wanted(categories.begin(), categories.end());
-
-  // The engine's page token, wrapped so that it is bound to the types as well.
-  cases::codec::Writer binding;
-  binding.String("incidents");
-  binding.Int(static_cast<int64_t>(categories.size()));
-  for (const std::string& category : categories) binding.String(category);
-  if (!in.page_token().empty()) {
-    GOV_ASSIGN_OR_RETURN(const std::vector<std::string> cursor,
-                         cases::DecodePageToken(in.page_token(), binding.data()));
-    if (cursor.size() != 1 || cursor[0].empty()) {
-      return InvalidField("page_token", "invalid or from another query");
-    }
-    request.page_token = cursor[0];
+  filter.categories = std::move(categories);
+  request.page_size = size;
+  request.page_token = in.page_token();
+  GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine_->List(who, request));
+  for (const cases::Case& c : page.cases) {
+    GOV_ASSIGN_OR_RETURN(pv1::Incident incident, IncidentFromCase(c));
+    *out->add_incidents() = Present(who, std::move(incident));
   }
-
-  // The engine's pages are read whole, so that its token after the last one continues right
-  // after what this page holds: a page with more matches than still fit is read again, cut
-  // after the last match that fits.
-  auto matching = [&wanted](const cases::ListResult& page) {
-    std::vector<const cases::Case*> matches;
-    for (const cases::Case& c : page.cases) {
-      if (wanted.empty() || wanted.contains(c.record.category)) matches.push_back(&c);
-    }
-    return matches;
-  };
-  for (int scanned = 0; scanned < kMaxScannedPages && out->incidents_size() < size; ++scanned) {
-    const size_t room = static_cast<size_t>(size - out->incidents_size());
-    request.page_size = size;
-    GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine_->List(who, request));
-    std::vector<const cases::Case*> found = matching(page);
-    while (found.size() > room) {
-      // Rows up to the last match that fits; fewer each time, should cases be added meanwhile.
-      request.page_size = static_cast<int>(found[room - 1] - page.cases.data()) + 1;
-      GOV_ASSIGN_OR_RETURN(page, engine_->List(who, request));
-      found = matching(page);
-    }
-    for (const cases::Case* c : found) {
-      GOV_ASSIGN_OR_RETURN(pv1::Incident incident, IncidentFromCase(*c));
-      *out->add_incidents() = Present(who, std::move(incident));
-    }
-    request.page_token = std::move(page.next_page_token);
-    if (request.page_token.empty()) break;
-  }
-  if (!request.page_token.empty()) {
-    out->set_next_page_token(cases::EncodePageToken(binding.data(), {request.page_token}));
-  }
+  out->set_next_page_token(std::move(page.next_page_token));
   return absl::OkStatus();
 }
 

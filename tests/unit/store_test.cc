@@ -630,7 +630,7 @@ TEST_P(StoreTest, ListFilters) {
     std::string street = absl::StrCat("S0", i % 4);
     CaseRecord c =
         Create(*repo, MakeCase(Base() + absl::Hours(i), street, absl::StrCat(street, "-C", i % 3),
-                               i % 5 == 0 ? "labour" : "family"));
+                               i % 5 == 0 ? "labour" : (i % 7 == 0 ? "land" : "family")));
     if (i % 3 == 0) {
       c.status = i % 2 == 0 ? "TRIAGED" : "AGREED";
       c.unit_id = absl::StrCat("U-", i % 2);
@@ -673,8 +673,12 @@ TEST_P(StoreTest, ListFilters) {
       [](const CaseRecord& c) { return c.status == "TRIAGED" || c.status == "AGREED"; },
       "statuses");
   check(
-      {.category = "labour"}, [](const CaseRecord& c) { return c.category == "labour"; },
+      {.categories = {"labour"}}, [](const CaseRecord& c) { return c.category == "labour"; },
       "category");
+  check(
+      {.categories = {"labour", "land"}},
+      [](const CaseRecord& c) { return c.category == "labour" || c.category == "land"; },
+      "categories");
   check(
       {.sla_breached_only = true}, [](const CaseRecord& c) { return c.sla_breached; }, "breached");
   check(
@@ -685,7 +689,7 @@ TEST_P(StoreTest, ListFilters) {
       },
       "created range");
   check(
-      {.streets = {"S00"}, .statuses = {"TRIAGED"}, .category = "labour"},
+      {.streets = {"S00"}, .statuses = {"TRIAGED"}, .categories = {"labour"}},
       [](const CaseRecord& c) {
         return c.street_id == "S00" && c.status == "TRIAGED" && c.category == "labour";
       },
