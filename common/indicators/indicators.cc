@@ -418,34 +418,6 @@ absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
   return out;
 }
 
-absl::StatusOr<IndicatorEngine::RegionScope> IndicatorEngine::ResolveRegion(
-    const auth::Principal& who, const governance::v1::RegionRef& region) const {
-  if (regions_ == nullptr) return absl::InternalError("no region registry");
-  GOV_RETURN_IF_ERROR(regions_->Validate(region, "region", /*require_street=*/false));
-  if (!region.grid_id().empty()) {
-    return InvalidField("region.grid_id", "indicators and rankings are not kept per grid");
-  }
-  RegionScope scope;
-  scope.street_id = region.street_id();
-  scope.community_id = region.community_id();
-  if (!scope.street_id.empty()) {
-    if (!who.CanAccessStreet(scope.street_id)) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("street \"", scope.street_id, "\" is outside the caller's scope"));
-    }
-    return scope;
-  }
-  if (who.district_wide()) return scope;
-  if (who.streets.size() == 1) {
-    scope.street_id = *who.streets.begin();
-    return scope;
-  }
-  // Several streets and none named: all of them together (the caller's whole scope).
-  scope.streets.assign(who.streets.begin(), who.streets.end());
-  std::sort(scope.streets.begin(), scope.streets.end());
-  return scope;
-}
-
 absl::Status IndicatorEngine::CachedAggregate(const std::string& key,
                                               google::protobuf::Message* out,
                                               const std::function<absl::Status()>& compute) {
@@ -471,7 +443,9 @@ absl::Status IndicatorEngine::CachedAggregate(const std::string& key,
 absl::StatusOr<governance::v1::ListIndicatorsResponse> IndicatorEngine::List(
     const auth::Principal& who, const governance::v1::ListIndicatorsRequest& request) {
   GOV_RETURN_IF_ERROR(CheckPeriod(request.period(), "period"));
-  GOV_ASSIGN_OR_RETURN(const RegionScope scope, ResolveRegion(who, request.region()));
+  if (regions_ == nullptr) return absl::InternalError("no region registry");
+  GOV_ASSIGN_OR_RETURN(const RegionScope scope,
+                       ResolveRegionScope(who, request.region(), *regions_));
   for (const std::string& id : request.indicator_ids()) {
     const bool known = std::any_of(specs_.begin(), specs_.end(),
                                    [&](const IndicatorSpec& s) { return s.id == id; });
@@ -519,7 +493,9 @@ absl::StatusOr<governance::v1::ListRankingsResponse> IndicatorEngine::Rankings(
   const int limit =
       request.limit() == 0 ? kDefaultRankingLimit : std::min(request.limit(), kMaxRankingLimit);
   GOV_RETURN_IF_ERROR(CheckPeriod(request.period(), "period"));
-  GOV_ASSIGN_OR_RETURN(const RegionScope scope, ResolveRegion(who, request.region()));
+  if (regions_ == nullptr) return absl::InternalError("no region registry");
+  GOV_ASSIGN_OR_RETURN(const RegionScope scope,
+                       ResolveRegionScope(who, request.region(), *regions_));
   const EvalContext ctx =
       MakeContext(request.period(), scope.street_id, scope.community_id, scope.streets);
   const std::string key = absl::StrCat("rank:", static_cast<int>(dimension), ":",
@@ -787,6 +763,36 @@ absl::Status IndicatorEngine::RefreshGauges() {
               {{"track", track_}, {"error", first_error.ToString()}});
   }
   return first_error;
+}
+
+absl::StatusOr<RegionScope> ResolveRegionScope(const auth::Principal& who,
+                                               const governance::v1::RegionRef& region,
+                                               const regions::RegionRegistry& regions,
+                                               const std::string& field) {
+  GOV_RETURN_IF_ERROR(regions.Validate(region, field, /*require_street=*/false));
+  if (!region.grid_id().empty()) {
+    return InvalidField(absl::StrCat(field, ".grid_id"),
+                        "aggregates are kept per street and community, not per grid");
+  }
+  RegionScope scope;
+  scope.street_id = region.street_id();
+  scope.community_id = region.community_id();
+  if (!scope.street_id.empty()) {
+    if (!who.CanAccessStreet(scope.street_id)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("street \"", scope.street_id, "\" is outside the caller's scope"));
+    }
+    return scope;
+  }
+  if (who.district_wide()) return scope;
+  if (who.streets.size() == 1) {
+    scope.street_id = *who.streets.begin();
+    return scope;
+  }
+  // Several streets and none named: all of them together (the caller's whole scope).
+  scope.streets.assign(who.streets.begin(), who.streets.end());
+  std::sort(scope.streets.begin(), scope.streets.end());
+  return scope;
 }
 
 }  // namespace gov::indicators

@@ -170,14 +170,6 @@ class IndicatorEngine {
   std::string AggregateScope() const { return cache::AggregateScope(track_); }
 
  private:
-  // A region request resolved against the caller's scope.
-  struct RegionScope {
-    std::string street_id;             // "" = district or `streets`
-    std::string community_id;          // "" = whole street
-    std::vector<std::string> streets;  // several streets of a multi-street caller, sorted
-  };
-  absl::StatusOr<RegionScope> ResolveRegion(const auth::Principal& who,
-                                            const governance::v1::RegionRef& region) const;
   EvalContext MakeContext(const governance::v1::Period& period, const std::string& street_id,
                           const std::string& community_id,
                           std::vector<std::string> streets = {}) const;
@@ -197,6 +189,21 @@ class IndicatorEngine {
   struct Gauges;
   std::shared_ptr<Gauges> gauges_;
 };
+
+// The region of an aggregate request (indicators, rankings, a track's statistics) resolved
+// against the caller's scope: the region validated against the registry (`field` names it in
+// errors; grids are refused, aggregates are kept per street and community), a street outside the
+// scope PERMISSION_DENIED; unset means the caller's whole scope: the district for a district-wide
+// principal, its street for a principal of one street, its streets taken together otherwise.
+struct RegionScope {
+  std::string street_id;             // "" = district or `streets`
+  std::string community_id;          // "" = whole street
+  std::vector<std::string> streets;  // several streets of a multi-street caller, sorted
+};
+absl::StatusOr<RegionScope> ResolveRegionScope(const auth::Principal& who,
+                                               const governance::v1::RegionRef& region,
+                                               const regions::RegionRegistry& regions,
+                                               const std::string& field = "region");
 
 // Attainment (basis points, capped at 20000) and colour for a value against a target.
 //

@@ -59,13 +59,8 @@ void SetCounts(int64_t count, int64_t last_year, pv1::StatisticsRow* row) {
   }
 }
 
-absl::Status ValidateRequest(const pv1::GetIncidentStatisticsRequest& in,
-                             const regions::RegionRegistry& regions) {
+absl::Status ValidateRequest(const pv1::GetIncidentStatisticsRequest& in) {
   GOV_RETURN_IF_ERROR(cal::ValidatePeriod(in.period(), "period"));
-  GOV_RETURN_IF_ERROR(regions.Validate(in.region(), "region", /*require_street=*/false));
-  if (!in.region().grid_id().empty()) {
-    return InvalidField("region.grid_id", "incident counts are kept per street and community");
-  }
   if (in.grouping() == pv1::STATISTICS_GROUPING_UNSPECIFIED) {
     return InvalidField("grouping", "required");
   }
@@ -133,22 +128,16 @@ StatisticsRows CompareCounts(pv1::StatisticsGrouping grouping,
 
 absl::StatusOr<pv1::GetIncidentStatisticsResponse> IncidentStatistics::Compute(
     const auth::Principal& who, const pv1::GetIncidentStatisticsRequest& request) const {
-  GOV_RETURN_IF_ERROR(ValidateRequest(request, *regions_));
+  GOV_RETURN_IF_ERROR(ValidateRequest(request));
 
   // The region against the caller's scope, as IndicatorsService resolves it.
+  GOV_ASSIGN_OR_RETURN(const indicators::RegionScope scope,
+                       indicators::ResolveRegionScope(who, request.region(), *regions_));
   store::CountQuery query;
   query.track = kTrack;
-  query.street_id = request.region().street_id();
-  query.community_id = request.region().community_id();
-  if (!query.street_id.empty()) {
-    if (!who.CanAccessStreet(query.street_id)) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("street \"", query.street_id, "\" is outside the caller's scope"));
-    }
-  } else if (!who.district_wide()) {
-    query.streets.assign(who.streets.begin(), who.streets.end());
-    std::sort(query.streets.begin(), query.streets.end());
-  }
+  query.street_id = scope.street_id;
+  query.community_id = scope.community_id;
+  query.streets = scope.streets;
   query.by_category = true;
   query.by_street = request.grouping() == pv1::STATISTICS_GROUPING_STREET;
   query.by_community = request.grouping() == pv1::STATISTICS_GROUPING_COMMUNITY;
