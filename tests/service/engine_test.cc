@@ -35,9 +35,7 @@ using ::testing::HasSubstr;
 
 constexpr char kTrack[] = "enginetest";
 
-absl::Time Local(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), cal::DistrictZone());
-}
+using gov::testing::Local;
 
 // RECEIVED -> TRIAGED -> IN_PROGRESS -> RESOLVED -> CLOSED, a reopen, a note that stays, and a
 // self-transition that re-enters IN_PROGRESS with a fresh clock.

@@ -38,9 +38,7 @@ using ::testing::ElementsAre;
 
 constexpr char kTrack[] = "indtest";
 
-absl::Time Local(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), cal::DistrictZone());
-}
+using gov::testing::Local;
 
 governance::v1::Period Month(int year, int month) {
   governance::v1::Period p;

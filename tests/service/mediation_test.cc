@@ -58,9 +58,7 @@ constexpr char kMediator1[] = "tok-mediator-gs01";
 constexpr char kViewer[] = "tok-viewer";
 constexpr char kCourt[] = "tok-court";
 
-absl::Time Local(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), cal::DistrictZone());
-}
+using gov::testing::Local;
 
 using gov::testing::Describe;
 using gov::testing::Outcome;

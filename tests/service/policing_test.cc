@@ -61,9 +61,7 @@ constexpr char kTotalIncidents[] = "incidents_yoy";
 constexpr char kCriminalPublicOrder[] = "criminal_public_order_yoy";
 constexpr char kPropertyCrime[] = "property_crime_yoy";
 
-absl::Time Local(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), cal::DistrictZone());
-}
+using gov::testing::Local;
 
 gv1::Period Month(int year, int month) {
   gv1::Period p;

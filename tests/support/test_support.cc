@@ -10,6 +10,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "common/cases/calendar.h"
+
 namespace gov::testing {
 
 TempDir::TempDir() {
@@ -64,6 +66,10 @@ absl::Status StartOnFreePort(int* port, const std::function<absl::Status()>& spa
     if (status.ok() || !absl::IsUnavailable(status)) return status;
   }
   return status;
+}
+
+absl::Time Local(int y, int mo, int d, int h, int mi) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), cal::DistrictZone());
 }
 
 }  // namespace gov::testing

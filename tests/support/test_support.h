@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace gov::testing {
 
@@ -34,6 +35,9 @@ absl::Status StartOnFreePort(int* port, const std::function<absl::Status()>& spa
 // Paths of the repository's data files and of built binaries.
 std::string SourcePath(const std::string& relative);  // <repo>/<relative>
 std::string BinaryPath(const std::string& relative);  // <build>/<relative>
+
+// An instant given as the district's local (Asia/Shanghai) wall time.
+absl::Time Local(int y, int mo, int d, int h = 0, int mi = 0);
 
 // Writes `contents` to `path` (replacing it).
 void WriteFile(const std::string& path, const std::string& contents);

@@ -42,9 +42,7 @@ Period Quarter(int y, int q) {
 }
 
 // An instant given in district local time.
-absl::Time Local(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), DistrictZone());
-}
+using gov::testing::Local;
 
 std::string Str(absl::Time t) { return absl::FormatTime("%Y-%m-%d %H:%M %z", t, DistrictZone()); }
 

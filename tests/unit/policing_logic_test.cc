@@ -26,9 +26,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-absl::Time Local(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), cal::DistrictZone());
-}
+using gov::testing::Local;
 
 store::CountRow Row(std::string street, std::string community, std::string category,
                     int64_t count) {
