@@ -82,7 +82,9 @@ struct CaseEngine::Metrics {
     }
     opened = &prometheus::BuildCounter()
                   .Name("governance_cases_opened_total")
-                  .Help("Cases opened, by track and street (retried creates are not counted).")
+                  .Help(
+                      "Cases opened, by track, kind and street (retried creates are not "
+                      "counted).")
                   .Register(*shared);
     breaches = &prometheus::BuildCounter()
                     .Name("governance_sla_breaches_total")
@@ -90,7 +92,7 @@ struct CaseEngine::Metrics {
                     .Register(*shared);
     cases = &prometheus::BuildGauge()
                  .Name("governance_cases")
-                 .Help("Cases by current status and street (all cases ever opened).")
+                 .Help("Cases by kind, current status and street (all cases ever opened).")
                  .Register(*shared);
   }
 
@@ -103,6 +105,12 @@ struct CaseEngine::Metrics {
   // (status, street label) series set by the last refresh, to zero those that disappear.
   absl::flat_hash_set<std::pair<std::string, std::string>> gauge_series ABSL_GUARDED_BY(mu);
 };
+
+prometheus::Labels CaseEngine::StreetLabels(std::string_view street) const {
+  return {{"track", spec_.owner_track()},
+          {"kind", spec_.case_kind},
+          {"street", StreetLabel(std::string(street))}};
+}
 
 std::string Case::etag() const { return absl::StrCat("v", record.version); }
 
@@ -186,7 +194,7 @@ void CaseEngine::AfterWrite(const store::CaseRecord& record) {
   if (cache_ == nullptr) return;
   cache_->PutVersioned(CaseKey(record.id), CacheVersion(record.version, false),
                        codec::EncodeCachedCase(record, nullptr), spec_.case_ttl);
-  cache_->BumpGeneration(cache::AggregateScope(spec_.track));
+  cache_->BumpGeneration(cache::AggregateScope(spec_.owner_track()));
 }
 
 absl::StatusOr<Case> CaseEngine::LoadCase(const std::string& id, bool with_history) {
@@ -275,8 +283,7 @@ absl::StatusOr<Case> CaseEngine::Create(const auth::Principal& who, const NewCas
   Case out;
   out.created = result.created;
   if (result.created) {
-    metrics_->opened->Add({{"track", spec_.track}, {"street", StreetLabel(record.street_id)}})
-        .Increment();
+    metrics_->opened->Add(StreetLabels(record.street_id)).Increment();
     first.sequence = 1;
     out.history.push_back(std::move(first));
   } else {
@@ -451,8 +458,7 @@ absl::StatusOr<int> CaseEngine::ScanBreaches() {
       }
       if (!stored.ok()) return stored.status();
       ++progress;
-      metrics_->breaches->Add({{"track", spec_.track}, {"street", StreetLabel(c.street_id)}})
-          .Increment();
+      metrics_->breaches->Add(StreetLabels(c.street_id)).Increment();
       AfterWrite(*stored);
     }
     marked += progress;
@@ -487,14 +493,14 @@ absl::Status CaseEngine::RefreshCaseGauges() {
   }
   metrics_->gauge_series.clear();
   for (const auto& [series, count] : counts) {
-    metrics_->cases
-        ->Add({{"track", spec_.track}, {"status", series.first}, {"street", series.second}})
-        .Set(static_cast<double>(count));
+    prometheus::Labels labels = StreetLabels(series.second);
+    labels["status"] = series.first;
+    metrics_->cases->Add(labels).Set(static_cast<double>(count));
     metrics_->gauge_series.insert(series);
     // The counters of every street with cases exist from here on, at 0 until something
     // happens, so that their rates read 0 rather than nothing (a track without clocks never
     // breaches).
-    const prometheus::Labels street = {{"track", spec_.track}, {"street", series.second}};
+    const prometheus::Labels street = StreetLabels(series.second);
     metrics_->opened->Add(street);
     metrics_->breaches->Add(street);
   }

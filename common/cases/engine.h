@@ -15,6 +15,7 @@
 #include "common/cases/calendar.h"
 #include "common/clock/clock.h"
 #include "common/store/repository.h"
+#include "prometheus/labels.h"
 
 namespace prometheus {
 class Registry;
@@ -65,6 +66,18 @@ struct TrackSpec {
   std::vector<std::string> create_roles;  // district_admin always may
   // Cache TTL for cases by id (versioned, write-through; the TTL is only a safety net).
   absl::Duration case_ttl = absl::Minutes(10);
+  // What the cases are, for the metrics' `kind` label ("dispute", "incident", "linkage_task").
+  std::string case_kind = "case";
+  // The track that owns these cases, when they are a second kind kept under a store track of
+  // their own (policing's linkage tasks under "policing_linkage"); "" means `track`. Writes make
+  // its cached aggregates (indicators, rankings) stale, and the metrics' `track` label is it, so
+  // that every series of a service carries the service's track (Prometheus sets `track` from
+  // the pod) and the kinds are told apart by `kind`.
+  std::string aggregate_track;
+  // aggregate_track, or track when it is empty.
+  const std::string& owner_track() const {
+    return aggregate_track.empty() ? track : aggregate_track;
+  }
 };
 
 // A case as the engine hands it to a track.
@@ -193,6 +206,9 @@ class CaseEngine {
   // Write-through after a committed change: the new version into the cache, and a new
   // generation for the track's aggregates.
   void AfterWrite(const store::CaseRecord& record);
+  // Labels of the case metrics: track (the owner), kind, street (StreetLabel of `street`,
+  // which may be a label already: "district" stays as it is).
+  prometheus::Labels StreetLabels(std::string_view street) const;
 
   TrackSpec spec_;
   absl::Status spec_status_;

@@ -146,6 +146,10 @@ const std::vector<Setting>& Settings() {
       StringSetting("holidays_file", "PATH",
                     "holiday calendar (governance.config.v1.HolidayCalendar JSON)",
                     &ServiceConfig::holidays_file, false),
+      StringSetting("rules_file", "PATH",
+                    "the track's rules file (e.g. governance.config.v1.PolicingRules JSON); "
+                    "empty = <track>.json beside the regions file; tracks without one ignore it",
+                    &ServiceConfig::rules_file, false),
       IntSetting("workers", "N", "threads running handlers", &ServiceConfig::workers, 1, 1024),
       IntSetting("max_queue", "N", "calls queued for a worker before RESOURCE_EXHAUSTED",
                  &ServiceConfig::max_queue, 1, 1000000),
@@ -297,6 +301,15 @@ absl::StatusOr<ParseResult> Parse(const Defaults& defaults, int argc, char** arg
     if (absl::Status st = s.set(text, &result.config); !st.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(source, ": ", st.message()));
     }
+  }
+  if (result.config.rules_file.empty()) {
+    // Beside the region registry, wherever the data files are installed (the repository's
+    // data/, the image's /usr/share/governance, a mounted ConfigMap).
+    const std::string& regions = result.config.regions_file;
+    const size_t slash = regions.rfind('/');
+    result.config.rules_file =
+        absl::StrCat(slash == std::string::npos ? "." : regions.substr(0, slash), "/",
+                     result.config.track, ".json");
   }
   return result;
 }

@@ -26,8 +26,11 @@ struct ServiceConfig {
   std::string tokens_file;     // --tokens_file, default ./var/tokens.json
   std::string regions_file;    // --regions_file, default <repo>/data/regions.json
   std::string holidays_file;   // --holidays_file, default <repo>/data/holidays.json
-  int workers = 8;             // --workers: threads running handlers
-  int max_queue = 1024;        // --max_queue: queued calls before RESOURCE_EXHAUSTED
+  // --rules_file: the track's own rules (e.g. data/policing.json); unset, Parse puts
+  // <track>.json beside the regions file. Read only by tracks that have one.
+  std::string rules_file;
+  int workers = 8;       // --workers: threads running handlers
+  int max_queue = 1024;  // --max_queue: queued calls before RESOURCE_EXHAUSTED
   absl::Duration drain_deadline = absl::Seconds(20);        // --drain_seconds
   absl::Duration drain_grace = absl::ZeroDuration();        // --drain_grace_seconds
   absl::Duration breach_scan_interval = absl::Seconds(60);  // --breach_scan_seconds

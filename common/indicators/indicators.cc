@@ -273,6 +273,30 @@ Measure EventsWithAction(std::vector<std::string> actions) {
   };
 }
 
+Measure EventsWithActionInto(std::vector<std::string> actions, std::vector<std::string> statuses) {
+  return [actions = SetOf(actions),
+          statuses = SetOf(statuses)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    store::CountQuery q = CountsFor(ctx);
+    q.by_action = true;
+    q.by_status = true;
+    GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> rows, ctx.repo->SumEvents(q));
+    int64_t sum = 0;
+    for (const store::CountRow& row : rows) {
+      if (actions.contains(row.action) && statuses.contains(row.status)) sum += row.count;
+    }
+    return Value{sum};
+  };
+}
+
+Measure OnTrack(std::string track, Measure inner) {
+  return [track = std::move(track),
+          inner = std::move(inner)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    EvalContext other = ctx;
+    other.track = track;
+    return inner(other);
+  };
+}
+
 Measure Ratio(Measure numerator, Measure denominator) {
   return [numerator = std::move(numerator),
           denominator = std::move(denominator)](const EvalContext& ctx) -> absl::StatusOr<Value> {

@@ -97,6 +97,13 @@ Measure CasesInStatus(std::vector<std::string> statuses);
 Measure EventsInto(std::vector<std::string> statuses);
 // Transitions with any of these actions in the period.
 Measure EventsWithAction(std::vector<std::string> actions);
+// Transitions with any of these actions into any of `statuses` in the period (e.g. the
+// "SlaBreach" events of cases that were in DISPATCHED).
+Measure EventsWithActionInto(std::vector<std::string> actions, std::vector<std::string> statuses);
+// Evaluates `inner` over the cases of another store track: a second kind of case a track keeps
+// under its own name (its CaseEngine's TrackSpec::aggregate_track must name this track, so
+// that writes to it refresh this track's cached aggregates).
+Measure OnTrack(std::string track, Measure inner);
 // numerator / denominator in basis points, rounded half away from zero (no data when the
 // denominator is 0 or either side has none).
 Measure Ratio(Measure numerator, Measure denominator);

@@ -196,6 +196,7 @@ const cases::TrackSpec& MediationSpec() {
     const std::string mediator = auth::kMediator;
     auto* s = new cases::TrackSpec;
     s->track = kTrack;
+    s->case_kind = "dispute";
     s->id_prefix = "D";
     s->initial_state = "RECEIVED";
     s->states = {

@@ -795,6 +795,48 @@ TEST_P(EngineTest, CaseGaugesEqualARecountViaList) {
             1);
 }
 
+// A second kind of case of the same track, kept under a store track of its own: its ids,
+// lists and counts are its own, its metrics carry the owning track with their own kind, and its
+// writes make the owning track's cached aggregates stale.
+TEST_P(EngineTest, ASecondKindOfCaseKeepsItsOwnStoreButTheOwnersMetricsAndAggregates) {
+  TrackSpec second = TestSpec();
+  second.track = absl::StrCat(kTrack, "_second");
+  second.id_prefix = "S";
+  second.case_kind = "second";
+  second.aggregate_track = kTrack;
+  CaseEngine other(second, repo_.get(), cache_.get(), calendar_.get(), &clock_, &registry_);
+
+  Case first = MustCreate(op1_, InStreet("GS01"));
+  const auto generation = [&] {
+    return cache_->GetAggregate(cache::AggregateScope(kTrack), "probe").generation;
+  };
+  const int64_t before = generation();
+  auto created = other.Create(op1_, InStreet("GS01"), "second-1", CaseEngine::RequestHash("x"));
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->record.id, "S-000001");
+  EXPECT_EQ(created->record.track, second.track);
+  EXPECT_GT(generation(), before);
+
+  // Each engine lists and finds only its own.
+  EXPECT_EQ(ListAll(op1_).size(), 1u);
+  EXPECT_EQ(other.Get(op1_, first.record.id).status().code(), absl::StatusCode::kNotFound);
+
+  ASSERT_TRUE(engine_->RefreshCaseGauges().ok());
+  ASSERT_TRUE(other.RefreshCaseGauges().ok());
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_cases_opened_total",
+                                      {{"track", kTrack}, {"kind", "case"}, {"street", "GS01"}}),
+            1);
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_cases_opened_total",
+                                      {{"track", kTrack}, {"kind", "second"}, {"street", "GS01"}}),
+            1);
+  EXPECT_EQ(
+      gov::testing::MetricValue(registry_, "governance_cases",
+                                {{"track", kTrack}, {"kind", "second"}, {"status", "RECEIVED"}}),
+      1);
+  EXPECT_FALSE(gov::testing::MetricSum(registry_, "governance_cases", {{"track", second.track}})
+                   .has_value());
+}
+
 TEST_P(EngineTest, RedisDownMeansSlowerNeverFailingThenTheCacheRecovers) {
   Case c = MustCreate(op1_, InStreet("GS01"));
   ASSERT_TRUE(engine_->Get(op1_, c.record.id).ok());

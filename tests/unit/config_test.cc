@@ -66,11 +66,25 @@ TEST(ConfigTest, DefaultsWorkLocally) {
   EXPECT_EQ(c.tokens_file, "./var/tokens.json");
   EXPECT_EQ(c.regions_file, std::string(GOV_SOURCE_DIR) + "/data/regions.json");
   EXPECT_EQ(c.holidays_file, std::string(GOV_SOURCE_DIR) + "/data/holidays.json");
+  EXPECT_EQ(c.rules_file, std::string(GOV_SOURCE_DIR) + "/data/mediation.json");
   EXPECT_EQ(c.workers, 8);
   EXPECT_EQ(c.max_queue, 1024);
   EXPECT_EQ(c.drain_deadline, absl::Seconds(20));
   EXPECT_FALSE(c.demo_data);
   EXPECT_EQ(c.log_level, "info");
+}
+
+TEST(ConfigTest, RulesFileDefaultsToTheTrackBesideTheRegions) {
+  auto moved =
+      ParseArgs({"--regions_file=/etc/governance/data/regions.json"}, Defaults{"policing", 0, 0});
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->config.rules_file, "/etc/governance/data/policing.json");
+  auto bare = ParseArgs({"--regions_file=regions.json"}, Defaults{"policing", 0, 0});
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_EQ(bare->config.rules_file, "./policing.json");
+  auto given = ParseArgs({"--rules_file=/tmp/p.json"}, Defaults{"policing", 0, 0});
+  ASSERT_TRUE(given.ok()) << given.status();
+  EXPECT_EQ(given->config.rules_file, "/tmp/p.json");
 }
 
 TEST(ConfigTest, PortsOfAKnownTrackFillMissingDefaults) {
@@ -192,6 +206,7 @@ TEST(ConfigTest, HelpListsEverySettingWithEnvAndDefault) {
                            "tokens_file",
                            "regions_file",
                            "holidays_file",
+                           "rules_file",
                            "workers",
                            "max_queue",
                            "drain_seconds",
