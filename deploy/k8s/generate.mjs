@@ -21,10 +21,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, "base", "tracks");
 
 // Tracks and their fixed ports (common/config/config.cc KnownTracks, the README's table).
-// A track may override `resources` or `hpa` here.
+// A track may override `resources` or `hpa` here; `rules: true` marks a track with a rules file
+// (data/<track>.json in the governance-data ConfigMap, --rules_file).
 export const TRACKS = [
   { name: "mediation", grpc: 7101, metrics: 9101 },
-  { name: "policing", grpc: 7102, metrics: 9102 },
+  { name: "policing", grpc: 7102, metrics: 9102, rules: true },
   { name: "disorder", grpc: 7103, metrics: 9103 },
   { name: "backlog", grpc: 7104, metrics: 9104 },
   { name: "hazard", grpc: 7105, metrics: 9105 },
@@ -70,6 +71,7 @@ function settings(t) {
     GOV_TOKENS_FILE: `${SECRETS_DIR}/tokens.json`,
     GOV_REGIONS_FILE: `${DATA_DIR}/regions.json`,
     GOV_HOLIDAYS_FILE: `${DATA_DIR}/holidays.json`,
+    ...(t.rules ? { GOV_RULES_FILE: `${DATA_DIR}/${t.name}.json` } : {}),
     GOV_WORKERS: "8",
     GOV_MAX_QUEUE: "1024",
     GOV_BREACH_SCAN_SECONDS: "60",

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/cases/calendar.h"
 #include "common/cases/page_token.h"
+#include "common/log/log.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/policing/ingest.h"
@@ -49,7 +50,11 @@ PolicingServiceImpl::PolicingServiceImpl(const PolicingServiceDeps& deps)
       regions_(deps.regions),
       clock_(deps.clock),
       handlers_(deps.handlers),
-      statistics_(deps.repo, deps.regions, deps.clock) {}
+      statistics_(deps.repo, deps.regions, deps.clock),
+      bulletins_(deps.bulletins),
+      key_areas_(deps.key_areas),
+      linkage_(deps.linkage),
+      assets_(deps.assets) {}
 
 // ---- RPC entry points: the shared wrapper, then the Do* function. ----
 
@@ -100,6 +105,181 @@ grpc::ServerUnaryReactor* PolicingServiceImpl::GetIncidentStatistics(
                           });
 }
 
+// ---- Bulletins, key areas, linkage tasks, assets: handed to their parts ----
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::PublishBulletin(
+    grpc::CallbackServerContext* context, const pv1::PublishBulletinRequest* request,
+    pv1::PublishBulletinResponse* response) {
+  return handlers_->Unary(context, "PublishBulletin", Access::kWrite,
+                          [this, request, response](const Call& call) {
+                            return bulletins_->Publish(call.principal, *request, response);
+                          });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::GetBulletin(grpc::CallbackServerContext* context,
+                                                           const pv1::GetBulletinRequest* request,
+                                                           pv1::GetBulletinResponse* response) {
+  return handlers_->Unary(
+      context, "GetBulletin", Access::kRead, [this, request, response](const Call& call) {
+        return bulletins_->Get(call.principal, *request, response->mutable_bulletin());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::ListBulletins(
+    grpc::CallbackServerContext* context, const pv1::ListBulletinsRequest* request,
+    pv1::ListBulletinsResponse* response) {
+  return handlers_->Unary(context, "ListBulletins", Access::kRead,
+                          [this, request, response](const Call& call) {
+                            return bulletins_->List(call.principal, *request, response);
+                          });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::ListKeyArea(grpc::CallbackServerContext* context,
+                                                           const pv1::ListKeyAreaRequest* request,
+                                                           pv1::ListKeyAreaResponse* response) {
+  return handlers_->Unary(
+      context, "ListKeyArea", Access::kWrite, [this, request, response](const Call& call) {
+        return key_areas_->ListArea(call.principal, *request, response->mutable_key_area());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::SetRemediationPlan(
+    grpc::CallbackServerContext* context, const pv1::SetRemediationPlanRequest* request,
+    pv1::SetRemediationPlanResponse* response) {
+  return handlers_->Unary(
+      context, "SetRemediationPlan", Access::kWrite, [this, request, response](const Call& call) {
+        return key_areas_->SetPlan(call.principal, *request, response->mutable_key_area());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::DelistKeyArea(
+    grpc::CallbackServerContext* context, const pv1::DelistKeyAreaRequest* request,
+    pv1::DelistKeyAreaResponse* response) {
+  return handlers_->Unary(
+      context, "DelistKeyArea", Access::kWrite, [this, request, response](const Call& call) {
+        return key_areas_->Delist(call.principal, *request, response->mutable_key_area());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::GetKeyArea(grpc::CallbackServerContext* context,
+                                                          const pv1::GetKeyAreaRequest* request,
+                                                          pv1::GetKeyAreaResponse* response) {
+  return handlers_->Unary(
+      context, "GetKeyArea", Access::kRead, [this, request, response](const Call& call) {
+        return key_areas_->Get(call.principal, *request, response->mutable_key_area());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::ListKeyAreas(grpc::CallbackServerContext* context,
+                                                            const pv1::ListKeyAreasRequest* request,
+                                                            pv1::ListKeyAreasResponse* response) {
+  return handlers_->Unary(context, "ListKeyAreas", Access::kRead,
+                          [this, request, response](const Call& call) {
+                            return key_areas_->List(call.principal, *request, response);
+                          });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::DispatchIncident(
+    grpc::CallbackServerContext* context, const pv1::DispatchIncidentRequest* request,
+    pv1::DispatchIncidentResponse* response) {
+  return handlers_->Unary(context, "DispatchIncident", Access::kWrite,
+                          [this, request, response](const Call& call) {
+                            return linkage_->Dispatch(call.principal, *request, response);
+                          });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::SignLinkageTask(
+    grpc::CallbackServerContext* context, const pv1::SignLinkageTaskRequest* request,
+    pv1::SignLinkageTaskResponse* response) {
+  return handlers_->Unary(
+      context, "SignLinkageTask", Access::kWrite, [this, request, response](const Call& call) {
+        return linkage_->Sign(call.principal, *request, response->mutable_task());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::RecordLinkageHandling(
+    grpc::CallbackServerContext* context, const pv1::RecordLinkageHandlingRequest* request,
+    pv1::RecordLinkageHandlingResponse* response) {
+  return handlers_->Unary(context, "RecordLinkageHandling", Access::kWrite,
+                          [this, request, response](const Call& call) {
+                            return linkage_->RecordHandling(call.principal, *request,
+                                                            response->mutable_task());
+                          });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::RecordLinkageFeedback(
+    grpc::CallbackServerContext* context, const pv1::RecordLinkageFeedbackRequest* request,
+    pv1::RecordLinkageFeedbackResponse* response) {
+  return handlers_->Unary(context, "RecordLinkageFeedback", Access::kWrite,
+                          [this, request, response](const Call& call) {
+                            return linkage_->RecordFeedback(call.principal, *request,
+                                                            response->mutable_task());
+                          });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::GetLinkageTask(
+    grpc::CallbackServerContext* context, const pv1::GetLinkageTaskRequest* request,
+    pv1::GetLinkageTaskResponse* response) {
+  return handlers_->Unary(
+      context, "GetLinkageTask", Access::kRead, [this, request, response](const Call& call) {
+        return linkage_->Get(call.principal, *request, response->mutable_task());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::ListLinkageTasks(
+    grpc::CallbackServerContext* context, const pv1::ListLinkageTasksRequest* request,
+    pv1::ListLinkageTasksResponse* response) {
+  return handlers_->Unary(context, "ListLinkageTasks", Access::kRead,
+                          [this, request, response](const Call& call) {
+                            return linkage_->List(call.principal, *request, response);
+                          });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::ListLinkageUnits(
+    grpc::CallbackServerContext* context, const pv1::ListLinkageUnitsRequest* request,
+    pv1::ListLinkageUnitsResponse* response) {
+  return handlers_->Unary(context, "ListLinkageUnits", Access::kRead,
+                          [this, request, response](const Call& call) {
+                            return linkage_->Units(call.principal, *request, response);
+                          });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::RegisterAsset(
+    grpc::CallbackServerContext* context, const pv1::RegisterAssetRequest* request,
+    pv1::RegisterAssetResponse* response) {
+  return handlers_->Unary(
+      context, "RegisterAsset", Access::kWrite, [this, request, response](const Call& call) {
+        return assets_->Register(call.principal, *request, response->mutable_asset());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::UpdateAsset(grpc::CallbackServerContext* context,
+                                                           const pv1::UpdateAssetRequest* request,
+                                                           pv1::UpdateAssetResponse* response) {
+  return handlers_->Unary(
+      context, "UpdateAsset", Access::kWrite, [this, request, response](const Call& call) {
+        return assets_->Update(call.principal, *request, response->mutable_asset());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::GetAsset(grpc::CallbackServerContext* context,
+                                                        const pv1::GetAssetRequest* request,
+                                                        pv1::GetAssetResponse* response) {
+  return handlers_->Unary(
+      context, "GetAsset", Access::kRead, [this, request, response](const Call& call) {
+        return assets_->Get(call.principal, *request, response->mutable_asset());
+      });
+}
+
+grpc::ServerUnaryReactor* PolicingServiceImpl::ListAssets(grpc::CallbackServerContext* context,
+                                                          const pv1::ListAssetsRequest* request,
+                                                          pv1::ListAssetsResponse* response) {
+  return handlers_->Unary(context, "ListAssets", Access::kRead,
+                          [this, request, response](const Call& call) {
+                            return assets_->List(call.principal, *request, response);
+                          });
+}
+
 // ---- Incidents ----
 
 absl::Status PolicingServiceImpl::DoIngest(const auth::Principal& who,
@@ -108,6 +288,7 @@ absl::Status PolicingServiceImpl::DoIngest(const auth::Principal& who,
   GOV_RETURN_IF_ERROR(MayIngestIncidents(who));
   GOV_ASSIGN_OR_RETURN(Ingested ingested, policing::IngestIncident(*engine_, *regions_, *clock_,
                                                                    who, in.incident(), "incident"));
+  DispatchAfterIngest(ingested.incident);
   *out->mutable_incident() = Present(who, std::move(ingested.incident));
   out->set_created(ingested.created);
   return absl::OkStatus();
@@ -141,6 +322,7 @@ absl::Status PolicingServiceImpl::DoBatchIngest(const auth::Principal& who,
       out->set_failed_count(out->failed_count() + 1);
       continue;
     }
+    DispatchAfterIngest(ingested->incident);
     *result->mutable_incident() = Present(who, std::move(ingested->incident));
     result->set_created(ingested->created);
     if (ingested->created) {
@@ -150,6 +332,16 @@ absl::Status PolicingServiceImpl::DoBatchIngest(const auth::Principal& who,
     }
   }
   return absl::OkStatus();
+}
+
+void PolicingServiceImpl::DispatchAfterIngest(const pv1::Incident& incident) {
+  // The incident is stored whatever happens here: a failed dispatch is logged and left to the
+  // upkeep's sweep (Linkage::SweepUndispatched), and a replay of the incident tries again.
+  const absl::Status dispatched = linkage_->DispatchIngested(incident);
+  if (!dispatched.ok()) {
+    log::Warn("linkage dispatch failed; the sweep will retry",
+              {{"incident", incident.id()}, {"error", std::string(dispatched.message())}});
+  }
 }
 
 absl::Status PolicingServiceImpl::DoGet(const auth::Principal& who,

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/cases/calendar.h"
+#include "common/log/log.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/policing/demo_data.h"
@@ -110,6 +111,7 @@ const cases::TrackSpec& PolicingSpec() {
   static const cases::TrackSpec* spec = [] {
     auto* s = new cases::TrackSpec;
     s->track = kTrack;
+    s->case_kind = "incident";
     s->id_prefix = "I";
     s->initial_state = kRecorded;
     s->states = {{kRecorded, cases::StateClass::kClosed, cal::Sla::None()}};
@@ -152,6 +154,14 @@ std::vector<indicators::IndicatorSpec> PolicingIndicators() {
   return specs;
 }
 
+std::vector<indicators::IndicatorSpec> AllPolicingIndicators() {
+  std::vector<indicators::IndicatorSpec> specs = PolicingIndicators();
+  for (std::vector<indicators::IndicatorSpec> part : {LinkageIndicators(), AssetIndicators()}) {
+    for (indicators::IndicatorSpec& spec : part) specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
 indicators::RankingSpec PolicingRankings() {
   indicators::RankingSpec spec;
   spec.dimensions = {governance::v1::RANKING_DIMENSION_STREET,
@@ -161,11 +171,24 @@ indicators::RankingSpec PolicingRankings() {
   return spec;
 }
 
-PolicingTrack::PolicingTrack(const server::TrackDeps& deps) : deps_(deps) {
+PolicingTrack::PolicingTrack(const server::TrackDeps& deps, std::unique_ptr<Rules> rules)
+    : deps_(deps), rules_(std::move(rules)) {
   engine_ = std::make_unique<cases::CaseEngine>(PolicingSpec(), deps.repo, deps.cache,
                                                 deps.calendar, deps.clock, deps.registry);
+  context_.repo = deps.repo;
+  context_.cache = deps.cache;
+  context_.regions = deps.regions;
+  context_.calendar = deps.calendar;
+  context_.clock = deps.clock;
+  context_.registry = deps.registry;
+  context_.rules = rules_.get();
+  context_.incidents = engine_.get();
+  key_areas_ = std::make_unique<KeyAreas>(context_);
+  bulletins_ = std::make_unique<Bulletins>(context_, key_areas_.get());
+  linkage_ = std::make_unique<Linkage>(context_);
+  assets_ = std::make_unique<Assets>(context_);
   indicators_ = std::make_unique<indicators::IndicatorEngine>(
-      kTrack, PolicingIndicators(), std::vector<indicators::FigureSpec>{}, PolicingRankings(),
+      kTrack, AllPolicingIndicators(), std::vector<indicators::FigureSpec>{}, PolicingRankings(),
       deps.repo, deps.cache, deps.regions, deps.clock, deps.registry);
   PolicingServiceDeps service_deps;
   service_deps.engine = engine_.get();
@@ -173,6 +196,10 @@ PolicingTrack::PolicingTrack(const server::TrackDeps& deps) : deps_(deps) {
   service_deps.regions = deps.regions;
   service_deps.clock = deps.clock;
   service_deps.handlers = deps.handlers;
+  service_deps.bulletins = bulletins_.get();
+  service_deps.key_areas = key_areas_.get();
+  service_deps.linkage = linkage_.get();
+  service_deps.assets = assets_.get();
   service_ = std::make_unique<PolicingServiceImpl>(service_deps);
   indicators_service_ =
       std::make_unique<indicators::IndicatorsServiceImpl>(indicators_.get(), deps.handlers);
@@ -193,16 +220,36 @@ absl::Status PolicingTrack::LoadDemoData() {
   demo.repo = deps_.repo;
   demo.regions = deps_.regions;
   demo.clock = deps_.clock;
-  return LoadPolicingDemoData(demo);
+  GOV_RETURN_IF_ERROR(LoadPolicingDemoData(demo));
+  GOV_RETURN_IF_ERROR(LoadAssetDemoData(context_));
+  GOV_RETURN_IF_ERROR(LoadLinkageDemoData(*linkage_, context_));
+  // Bulletins of the demo's two years, oldest first, so that key areas are listed and delisted
+  // by rule along the way; then plans for the open listings.
+  const absl::CivilDay today = absl::ToCivilDay(deps_.clock->Now(), cal::DistrictZone());
+  GOV_RETURN_IF_ERROR(bulletins_->PublishSince(absl::CivilDay(today.year() - 1, 1, 1)).status());
+  return LoadKeyAreaDemoData(*key_areas_, context_);
 }
 
-// Incidents have no clock; the scan is kept for the runner's upkeep and finds nothing.
-absl::Status PolicingTrack::ScanBreaches() { return engine_->ScanBreaches().status(); }
+absl::Status PolicingTrack::ScanBreaches() {
+  absl::Status first;
+  auto keep = [&first](const absl::Status& s) {
+    if (first.ok() && !s.ok()) first = s;
+  };
+  keep(engine_->ScanBreaches().status());
+  keep(key_areas_->engine().ScanBreaches().status());
+  keep(linkage_->engine().ScanBreaches().status());
+  keep(bulletins_->PublishDue().status());
+  keep(linkage_->SweepUndispatched().status());
+  return first;
+}
 
 absl::Status PolicingTrack::RefreshGauges() {
-  absl::Status indicators = indicators_->RefreshGauges();
-  absl::Status cases = engine_->RefreshCaseGauges();
-  return indicators.ok() ? cases : indicators;
+  absl::Status first = indicators_->RefreshGauges();
+  for (cases::CaseEngine* engine : {engine_.get(), &key_areas_->engine(), &linkage_->engine()}) {
+    absl::Status s = engine->RefreshCaseGauges();
+    if (first.ok()) first = s;
+  }
+  return first;
 }
 
 absl::StatusOr<std::unique_ptr<server::Track>> MakePolicingTrack(const server::TrackDeps& deps) {
@@ -210,8 +257,18 @@ absl::StatusOr<std::unique_ptr<server::Track>> MakePolicingTrack(const server::T
       deps.clock == nullptr || deps.handlers == nullptr) {
     return absl::InvalidArgumentError("policing track: incomplete dependencies");
   }
+  if (deps.config == nullptr || deps.config->rules_file.empty()) {
+    return absl::InvalidArgumentError("policing track: no rules file (--rules_file)");
+  }
   GOV_RETURN_IF_ERROR(cases::CaseEngine::ValidateSpec(PolicingSpec()));
-  return std::make_unique<PolicingTrack>(deps);
+  GOV_RETURN_IF_ERROR(cases::CaseEngine::ValidateSpec(LinkageSpec()));
+  GOV_ASSIGN_OR_RETURN(std::unique_ptr<Rules> rules,
+                       Rules::LoadFile(deps.config->rules_file, *deps.regions));
+  GOV_RETURN_IF_ERROR(
+      cases::CaseEngine::ValidateSpec(KeyAreaSpec(rules->key_area_rules().plan_working_days())));
+  log::Info("policing rules loaded",
+            {{"path", deps.config->rules_file}, {"version", rules->version()}});
+  return std::make_unique<PolicingTrack>(deps, std::move(rules));
 }
 
 }  // namespace gov::policing

@@ -12,7 +12,13 @@
 #include "common/indicators/service.h"
 #include "common/server/track_main.h"
 #include "governance/policing/v1/policing.pb.h"
+#include "services/policing/assets.h"
+#include "services/policing/bulletins.h"
+#include "services/policing/context.h"
+#include "services/policing/key_areas.h"
+#include "services/policing/linkage.h"
 #include "services/policing/policing_service.h"
+#include "services/policing/rules.h"
 
 // 治安治理 — the policing track as data: the incident taxonomy, the case spec incidents are
 // stored under, the indicators and rankings, and the factory the runner builds it with.
@@ -52,35 +58,54 @@ std::vector<std::string> PropertyCrimeCategories();
 // police platform (system) or a district administrator.
 const cases::TrackSpec& PolicingSpec();
 
-// The plan's targets as indicators: total, criminal and public-order, and property-crime
-// incidents, each down 5% on the same period last year.
+// The plan's incident targets as indicators: total, criminal and public-order, and
+// property-crime incidents, each down 5% on the same period last year.
 std::vector<indicators::IndicatorSpec> PolicingIndicators();
+// Every indicator the track serves: the incident targets, then linkage (LinkageIndicators) and
+// forces and assets (AssetIndicators).
+std::vector<indicators::IndicatorSpec> AllPolicingIndicators();
 // Ranking dimensions (street, community, category) and category names (the types').
 indicators::RankingSpec PolicingRankings();
 
-// The running track: the case engine, the indicator engine and the two gRPC services.
+// The running track: the rules, the incidents' case engine and the parts built on them
+// (bulletins, key areas, linkage, assets), the indicator engine and the two gRPC services.
 class PolicingTrack final : public server::Track {
  public:
-  explicit PolicingTrack(const server::TrackDeps& deps);
+  PolicingTrack(const server::TrackDeps& deps, std::unique_ptr<Rules> rules);
 
   std::vector<grpc::Service*> Services() override;
   std::vector<std::string> ServiceNames() override;
   absl::Status LoadDemoData() override;
+  // The breach scan of incidents, key areas and linkage tasks, then bulletins of finished
+  // periods and the sweep of undispatched non-police incidents. Runs everything even when one
+  // fails, then returns the first error.
   absl::Status ScanBreaches() override;
   absl::Status RefreshGauges() override;
 
   cases::CaseEngine& engine() { return *engine_; }
   indicators::IndicatorEngine& indicator_engine() { return *indicators_; }
+  const Rules& rules() const { return *rules_; }
+  Bulletins& bulletins() { return *bulletins_; }
+  KeyAreas& key_areas() { return *key_areas_; }
+  Linkage& linkage() { return *linkage_; }
+  Assets& assets() { return *assets_; }
 
  private:
   server::TrackDeps deps_;
+  std::unique_ptr<Rules> rules_;
   std::unique_ptr<cases::CaseEngine> engine_;
+  PolicingContext context_;
+  std::unique_ptr<KeyAreas> key_areas_;
+  std::unique_ptr<Bulletins> bulletins_;
+  std::unique_ptr<Linkage> linkage_;
+  std::unique_ptr<Assets> assets_;
   std::unique_ptr<indicators::IndicatorEngine> indicators_;
   std::unique_ptr<PolicingServiceImpl> service_;
   std::unique_ptr<indicators::IndicatorsServiceImpl> indicators_service_;
 };
 
-// The factory RunTrack calls (main.cc).
+// The factory RunTrack calls (main.cc): reads the rules file (config rules_file), then builds
+// the track.
 absl::StatusOr<std::unique_ptr<server::Track>> MakePolicingTrack(const server::TrackDeps& deps);
 
 }  // namespace gov::policing

@@ -21,6 +21,7 @@ std::string Describe(const Outcome& o) {
 TrackHarness::TrackHarness(std::string track, const Clock* clock, std::vector<TestToken> tokens)
     : track_name_(std::move(track)), clock_(clock), tokens_(std::move(tokens)) {
   config_.track = track_name_;
+  config_.rules_file = SourcePath(absl::StrCat("data/", track_name_, ".json"));
 }
 
 TrackHarness::~TrackHarness() { Stop(); }

@@ -438,10 +438,11 @@ function trackDashboard(track) {
 
   L.row('Cases');
   // Every replica exports the same governance_cases totals: max across replicas, then sum.
-  const dedup = maxBy(['status', 'street'], cases);
-  L.add(barGauge('Cases by status', 'All cases of the track by current status ' +
+  const dedup = maxBy(['kind', 'status', 'street'], cases);
+  L.add(barGauge('Cases by status', 'All cases of the track by kind (a track may keep several, ' +
+    'e.g. policing: incident, linkage_task, key_area) and current status ' +
     '(`governance_cases`, the same on every replica: max across replicas).',
-    [target(sumBy(['status'], dedup), '{{status}}', { instant: true })]), 8, 9);
+    [target(sumBy(['kind', 'status'], dedup), '{{kind}} {{status}}', { instant: true })]), 8, 9);
   L.add(barGauge('Cases by street', 'All cases of the track by street.',
     [target(sumBy(['street'], dedup), '{{street}}', { instant: true })]), 8, 9);
   L.add(stat('SLA breaches, last 24 h', 'Cases whose SLA clock ran out in their current state ' +
@@ -457,8 +458,9 @@ function trackDashboard(track) {
     '(`governance_sla_breaches_total`), as an hourly rate.',
     [target(orZero(`3600 * ${sumBy(['street'], rate('governance_sla_breaches_total', m))}`),
       '{{street}}')], { min: 0, stack: true }), 12, 8);
-  L.add(timeseries('Cases by status over time', 'All cases of the track by current status.',
-    [target(sumBy(['status'], dedup), '{{status}}')], { stack: true }), 12, 8);
+  L.add(timeseries('Cases by status over time', 'All cases of the track by kind and current ' +
+    'status.',
+    [target(sumBy(['kind', 'status'], dedup), '{{kind}} {{status}}')], { stack: true }), 12, 8);
   L.add(table('Cases by street and status', 'All cases of the track: a row per street, a column ' +
     'per status.',
     [target(dedup, '', { instant: true, table: true })],

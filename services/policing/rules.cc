@@ -1,0 +1,180 @@
+#include "services/policing/rules.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "common/grading/colour_grading.h"
+#include "common/util/file.h"
+#include "common/util/proto.h"
+#include "common/util/status.h"
+#include "services/policing/track.h"
+
+namespace gov::policing {
+namespace {
+
+using governance::v1::Colour;
+namespace pv1 = ::governance::policing::v1;
+
+constexpr cv1::BulletinPeriodKind kKinds[] = {cv1::BULLETIN_PERIOD_KIND_WEEK,
+                                              cv1::BULLETIN_PERIOD_KIND_MONTH,
+                                              cv1::BULLETIN_PERIOD_KIND_QUARTER};
+constexpr cv1::BulletinLevel kLevels[] = {cv1::BULLETIN_LEVEL_STREET,
+                                          cv1::BULLETIN_LEVEL_COMMUNITY};
+
+int Slot(cv1::BulletinPeriodKind kind, cv1::BulletinLevel level) {
+  return (static_cast<int>(kind) - 1) * 2 + (static_cast<int>(level) - 1);
+}
+
+bool NonPolice(pv1::IncidentType type) {
+  const IncidentTypeInfo* info = FindIncidentType(type);
+  return info != nullptr && info->incident_class == pv1::INCIDENT_CLASS_NON_POLICE;
+}
+
+absl::Status Check(const cv1::PolicingRules& data, const regions::RegionRegistry& regions) {
+  if (data.version().empty()) return InvalidField("version", "required");
+  bool seen[6] = {};
+  for (int i = 0; i < data.bulletin_gradings_size(); ++i) {
+    const cv1::BulletinGrading& g = data.bulletin_gradings(i);
+    const std::string field = absl::StrCat("bulletin_gradings[", i, "]");
+    if (g.period_kind() == cv1::BULLETIN_PERIOD_KIND_UNSPECIFIED) {
+      return InvalidField(absl::StrCat(field, ".period_kind"), "required");
+    }
+    if (g.level() == cv1::BULLETIN_LEVEL_UNSPECIFIED) {
+      return InvalidField(absl::StrCat(field, ".level"), "required");
+    }
+    const int slot = Slot(g.period_kind(), g.level());
+    if (seen[slot]) {
+      return InvalidField(field, "a second grading of the same period kind and level");
+    }
+    seen[slot] = true;
+    GOV_RETURN_IF_ERROR(grading::Validate(
+        g.grading(), {kMetricCount, kMetricLastYearCount, kMetricChange, kMetricShare},
+        {governance::v1::COLOUR_RED, governance::v1::COLOUR_YELLOW, governance::v1::COLOUR_BLUE},
+        absl::StrCat(field, ".grading")));
+  }
+  for (cv1::BulletinPeriodKind kind : kKinds) {
+    for (cv1::BulletinLevel level : kLevels) {
+      if (!seen[Slot(kind, level)]) {
+        return InvalidField("bulletin_gradings",
+                            absl::StrCat("no grading for ", cv1::BulletinPeriodKind_Name(kind),
+                                         " / ", cv1::BulletinLevel_Name(level)));
+      }
+    }
+  }
+  if (data.hot_areas() < 1 || data.hot_areas() > 50) {
+    return InvalidField("hot_areas", "1 to 50");
+  }
+  if (data.dominant_types() < 1 || data.dominant_types() > 10) {
+    return InvalidField("dominant_types", "1 to 10");
+  }
+  if (!data.has_key_area_rules()) return InvalidField("key_area_rules", "required");
+  const cv1::KeyAreaRules& k = data.key_area_rules();
+  if (k.period_kind() == cv1::BULLETIN_PERIOD_KIND_UNSPECIFIED) {
+    return InvalidField("key_area_rules.period_kind", "required");
+  }
+  if (k.list_after_red() < 1 || k.list_after_red() > 12) {
+    return InvalidField("key_area_rules.list_after_red", "1 to 12");
+  }
+  if (k.delist_after_blue() < 1 || k.delist_after_blue() > 12) {
+    return InvalidField("key_area_rules.delist_after_blue", "1 to 12");
+  }
+  if (k.plan_working_days() < 1 || k.plan_working_days() > 60) {
+    return InvalidField("key_area_rules.plan_working_days", "1 to 60");
+  }
+
+  absl::flat_hash_set<std::string> units;
+  for (int i = 0; i < data.linkage_units_size(); ++i) {
+    const cv1::LinkageUnitSpec& u = data.linkage_units(i);
+    const std::string field = absl::StrCat("linkage_units[", i, "]");
+    if (u.id().empty()) return InvalidField(absl::StrCat(field, ".id"), "required");
+    if (u.name().empty()) return InvalidField(absl::StrCat(field, ".name"), "required");
+    if (!units.insert(u.id()).second) {
+      return InvalidField(absl::StrCat(field, ".id"), absl::StrCat("\"", u.id(), "\" repeats"));
+    }
+  }
+  for (int i = 0; i < data.linkage_routes_size(); ++i) {
+    const cv1::LinkageRoute& r = data.linkage_routes(i);
+    const std::string field = absl::StrCat("linkage_routes[", i, "]");
+    if (!NonPolice(r.type())) {
+      return InvalidField(absl::StrCat(field, ".type"), "a non-police incident type");
+    }
+    if (!r.street_id().empty() && !regions.HasStreet(r.street_id())) {
+      return InvalidField(absl::StrCat(field, ".street_id"),
+                          absl::StrCat("unknown street \"", r.street_id(), "\""));
+    }
+    if (!units.contains(r.unit_id())) {
+      return InvalidField(absl::StrCat(field, ".unit_id"),
+                          absl::StrCat("unknown unit \"", r.unit_id(), "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Rules::Rules(cv1::PolicingRules data) : data_(std::move(data)) {
+  for (const cv1::LinkageUnitSpec& u : data_.linkage_units()) {
+    pv1::LinkageUnit unit;
+    unit.set_id(u.id());
+    unit.set_name(u.name());
+    unit.set_kind(u.kind());
+    units_.push_back(std::move(unit));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
+                                                       const regions::RegionRegistry& regions) {
+  cv1::PolicingRules data;
+  GOV_RETURN_IF_ERROR(LoadJsonFile(path, "policing rules", &data));
+  absl::StatusOr<std::unique_ptr<Rules>> rules = FromProto(std::move(data), regions);
+  if (!rules.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policing rules ", path, ": ", rules.status().message()));
+  }
+  return rules;
+}
+
+absl::StatusOr<std::unique_ptr<Rules>> Rules::FromProto(cv1::PolicingRules data,
+                                                        const regions::RegionRegistry& regions) {
+  GOV_RETURN_IF_ERROR(Check(data, regions));
+  std::unique_ptr<Rules> rules(new Rules(std::move(data)));
+  // Every non-police type has a unit on every street.
+  for (const IncidentTypeInfo& info : IncidentTypes()) {
+    if (info.incident_class != pv1::INCIDENT_CLASS_NON_POLICE) continue;
+    for (const governance::config::v1::Street* street : regions.streets()) {
+      if (rules->Route(info.type, street->id()) == nullptr) {
+        return InvalidField(
+            "linkage_routes",
+            absl::StrCat(EnumKey(info.type), " has no unit on street ", street->id()));
+      }
+    }
+  }
+  return rules;
+}
+
+const governance::v1::ColourGrading& Rules::Grading(cv1::BulletinPeriodKind kind,
+                                                    cv1::BulletinLevel level) const {
+  for (const cv1::BulletinGrading& g : data_.bulletin_gradings()) {
+    if (g.period_kind() == kind && g.level() == level) return g.grading();
+  }
+  return governance::v1::ColourGrading::default_instance();
+}
+
+const pv1::LinkageUnit* Rules::FindUnit(std::string_view id) const {
+  for (const pv1::LinkageUnit& u : units_) {
+    if (u.id() == id) return &u;
+  }
+  return nullptr;
+}
+
+const pv1::LinkageUnit* Rules::Route(pv1::IncidentType type, std::string_view street_id) const {
+  for (const cv1::LinkageRoute& r : data_.linkage_routes()) {
+    if (r.type() == type && (r.street_id().empty() || r.street_id() == street_id)) {
+      return FindUnit(r.unit_id());
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace gov::policing
