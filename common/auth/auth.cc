@@ -19,6 +19,14 @@
 #include "governance/config/v1/config.pb.h"
 
 namespace gov::auth {
+
+Principal SystemPrincipal(std::string id) {
+  Principal p;
+  p.id = std::move(id);
+  p.roles = {kSystem};
+  return p;
+}
+
 namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }

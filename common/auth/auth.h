@@ -25,6 +25,11 @@ inline constexpr char kViewer[] = "viewer";      // read-only; aggregates and ca
 inline constexpr char kSystem[] = "system";      // internal systems feeding data (court, police)
 
 // Who is calling: from a bearer token.
+struct Principal;
+// The service acting on its own (upkeep, rules, demo loading), e.g. "linkage-dispatcher":
+// role system, district-wide. The id is what the history records as the actor.
+Principal SystemPrincipal(std::string id);
+
 struct Principal {
   std::string id;
   absl::flat_hash_set<std::string> roles;

@@ -43,12 +43,19 @@ Period MakePeriod(int year) {
   return p;
 }
 
-// Strict "YYYY-MM-DD": absl::ParseCivilTime also takes signs, spaces and short years, which in a
-// hand-edited data file are more likely typos than intent.
 bool ParseIsoDay(std::string_view s, absl::CivilDay* out) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  const std::optional<absl::CivilDay> day = ParseDay(s);
+  if (!day.has_value()) return false;
+  *out = *day;
+  return true;
+}
+
+}  // namespace
+
+std::optional<absl::CivilDay> ParseDay(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return false;
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
   }
   auto num = [&](int pos, int len) {
     int v = 0;
@@ -58,12 +65,9 @@ bool ParseIsoDay(std::string_view s, absl::CivilDay* out) {
   const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
   const absl::CivilDay day(y, m, d);
   // CivilDay normalizes (2025-02-30 -> 2025-03-02); a changed field means no such date.
-  if (day.year() != y || day.month() != m || day.day() != d) return false;
-  *out = day;
-  return true;
+  if (day.year() != y || day.month() != m || day.day() != d) return std::nullopt;
+  return day;
 }
-
-}  // namespace
 
 absl::Status ValidatePeriod(const Period& p, std::string_view field) {
   // The unset period stands for "the current month" (see Normalize), so it is valid input.

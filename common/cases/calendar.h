@@ -2,6 +2,7 @@
 #define GOV_COMMON_CASES_CALENDAR_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -40,6 +41,11 @@ governance::v1::Period SamePeriodLastYear(const governance::v1::Period& p);
 governance::v1::Period YearOf(const governance::v1::Period& p);
 // Stable text key: "2026", "2026-M11", "2026-W05", "2026-Q4".
 std::string PeriodKey(const governance::v1::Period& p);
+
+// A strict "YYYY-MM-DD" date (absl::ParseCivilTime also takes signs, spaces and short years,
+// which in a request or a hand-edited file are more likely typos than intent); nullopt for
+// anything else and for dates that do not exist (2026-02-30).
+std::optional<absl::CivilDay> ParseDay(std::string_view s);
 // Month / week / quarter / year periods containing a day (cache invalidation uses them).
 governance::v1::Period MonthOf(absl::CivilDay d);
 governance::v1::Period WeekOf(absl::CivilDay d);

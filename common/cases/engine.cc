@@ -26,7 +26,6 @@ namespace gov::cases {
 namespace {
 
 constexpr char kCreateAction[] = "Create";
-constexpr char kBreachAction[] = "SlaBreach";
 // Actor recorded for what the engine does on its own (breach marks).
 constexpr char kSystemActor[] = "system";
 constexpr int kBreachBatch = 200;

@@ -27,6 +27,10 @@ class Cache;
 
 namespace gov::cases {
 
+// The history action of the breach scan (ScanBreaches): from and to the state whose clock ran
+// out. Tracks count these events to tell steps done in time from steps breached.
+inline constexpr char kBreachAction[] = "SlaBreach";
+
 // How a state counts in indicators and lists.
 enum class StateClass {
   kOpen,      // work to do; SLA clocks run

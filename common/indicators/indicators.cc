@@ -297,6 +297,41 @@ Measure OnTrack(std::string track, Measure inner) {
   };
 }
 
+Measure Sum(Measure a, Measure b) {
+  return [a = std::move(a), b = std::move(b)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    GOV_ASSIGN_OR_RETURN(const Value x, a(ctx));
+    GOV_ASSIGN_OR_RETURN(const Value y, b(ctx));
+    if (!x.has_data || !y.has_data) return Value::Missing();
+    return Value{x.value + y.value};
+  };
+}
+
+std::vector<std::string> StreetsOf(const EvalContext& ctx) {
+  if (!ctx.street_id.empty()) return {ctx.street_id};
+  if (!ctx.streets.empty()) return ctx.streets;
+  std::vector<std::string> out;
+  for (const governance::config::v1::Street* street : ctx.regions->streets()) {
+    out.push_back(street->id());
+  }
+  return out;
+}
+
+std::vector<std::string> CommunitiesOf(const EvalContext& ctx) {
+  if (!ctx.community_id.empty()) return {ctx.community_id};
+  std::vector<std::string> out;
+  for (const std::string& street : StreetsOf(ctx)) {
+    for (const governance::config::v1::Community* community : ctx.regions->CommunitiesOf(street)) {
+      out.push_back(community->id());
+    }
+  }
+  return out;
+}
+
+Value Share(int64_t covered, int64_t units) {
+  if (units <= 0) return Value::Missing();
+  return Value{RatioBasisPoints(covered, units)};
+}
+
 Measure Ratio(Measure numerator, Measure denominator) {
   return [numerator = std::move(numerator),
           denominator = std::move(denominator)](const EvalContext& ctx) -> absl::StatusOr<Value> {

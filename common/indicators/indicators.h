@@ -107,6 +107,16 @@ Measure OnTrack(std::string track, Measure inner);
 // numerator / denominator in basis points, rounded half away from zero (no data when the
 // denominator is 0 or either side has none).
 Measure Ratio(Measure numerator, Measure denominator);
+// a + b (no data when either has none).
+Measure Sum(Measure a, Measure b);
+
+// For a track's own measures over its registry: the streets of a context (its one street, also
+// for a community context; the caller's several streets; else every street), its communities
+// (its one community, else those of its streets), and covered / units as a share in basis
+// points rounded as Ratio rounds (no data without units).
+std::vector<std::string> StreetsOf(const EvalContext& ctx);
+std::vector<std::string> CommunitiesOf(const EvalContext& ctx);
+Value Share(int64_t covered, int64_t units);
 // Evaluates `inner` over the whole year containing the period, up to its end (year to date):
 // the days run from 1 January of the year of the period's last day.
 Measure YearToDate(Measure inner);

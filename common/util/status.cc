@@ -9,9 +9,12 @@ constexpr char kFieldPayload[] = "gov.field";
 }
 
 absl::Status InvalidField(std::string_view field, std::string_view reason) {
-  absl::Status status(absl::StatusCode::kInvalidArgument,
-                      absl::StrCat(absl::string_view(field.data(), field.size()), ": ",
-                                   absl::string_view(reason.data(), reason.size())));
+  return FieldError(absl::StatusCode::kInvalidArgument, field, reason);
+}
+
+absl::Status FieldError(absl::StatusCode code, std::string_view field, std::string_view reason) {
+  absl::Status status(code, absl::StrCat(absl::string_view(field.data(), field.size()), ": ",
+                                         absl::string_view(reason.data(), reason.size())));
   status.SetPayload(kFieldPayload, absl::Cord(std::string(field)));
   return status;
 }

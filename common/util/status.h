@@ -15,6 +15,9 @@ namespace gov {
 // The message reads "dispute.region.street_id: required"; the field path is also attached as
 // the status payload "gov.field" so callers and tests can read it without parsing.
 absl::Status InvalidField(std::string_view field, std::string_view reason);
+// The same for another code, when a field is the reason but not malformed, e.g.
+// FieldError(absl::StatusCode::kAlreadyExists, "region", "an open listing exists").
+absl::Status FieldError(absl::StatusCode code, std::string_view field, std::string_view reason);
 
 // The field named by InvalidField, or "" when the status carries none.
 std::string FieldOf(const absl::Status& status);

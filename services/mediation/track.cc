@@ -35,37 +35,6 @@ bool ExistedBy(const store::EntityRecord& record, const EvalContext& ctx) {
   return cal::LocalDay(record.create_time) <= ctx.days.last;
 }
 
-// covered / units in basis points, rounded as indicators::Ratio rounds, so a registry rate and
-// a case rate of the same counts read the same.
-Value Rate(int64_t covered, int64_t units) {
-  if (units <= 0) return Value::Missing();
-  return Value{indicators::RatioBasisPoints(covered, units), true};
-}
-
-// Streets of the context: the one street (also for a community context), the caller's several
-// streets, or all of them.
-std::vector<std::string> StreetsOf(const EvalContext& ctx) {
-  if (!ctx.street_id.empty()) return {ctx.street_id};
-  if (!ctx.streets.empty()) return ctx.streets;
-  std::vector<std::string> out;
-  for (const governance::config::v1::Street* street : ctx.regions->streets()) {
-    out.push_back(street->id());
-  }
-  return out;
-}
-
-// Communities of the context: the one community, the street's, or all of them.
-std::vector<std::string> CommunitiesOf(const EvalContext& ctx) {
-  if (!ctx.community_id.empty()) return {ctx.community_id};
-  std::vector<std::string> out;
-  for (const std::string& street : StreetsOf(ctx)) {
-    for (const governance::config::v1::Community* community : ctx.regions->CommunitiesOf(street)) {
-      out.push_back(community->id());
-    }
-  }
-  return out;
-}
-
 // 微法庭覆盖率: street-level units with a street micro-court plus communities with their own,
 // over all of them (11 + 95 for the district; the street and its communities for a street; the
 // community alone for a community).
@@ -87,16 +56,16 @@ Measure MicroCourtCoverage() {
     int64_t units = 0;
     int64_t covered = 0;
     if (ctx.community_id.empty()) {
-      for (const std::string& street : StreetsOf(ctx)) {
+      for (const std::string& street : indicators::StreetsOf(ctx)) {
         ++units;
         covered += streets.contains(street) ? 1 : 0;
       }
     }
-    for (const std::string& community : CommunitiesOf(ctx)) {
+    for (const std::string& community : indicators::CommunitiesOf(ctx)) {
       ++units;
       covered += communities.contains(community) ? 1 : 0;
     }
-    return Rate(covered, units);
+    return indicators::Share(covered, units);
   };
 }
 
@@ -117,10 +86,10 @@ Measure StreetCommitteeStaffing() {
         staffed.insert(committee.record.street_id);
       }
     }
-    const std::vector<std::string> streets = StreetsOf(ctx);
+    const std::vector<std::string> streets = indicators::StreetsOf(ctx);
     int64_t covered = 0;
     for (const std::string& street : streets) covered += staffed.contains(street) ? 1 : 0;
-    return Rate(covered, static_cast<int64_t>(streets.size()));
+    return indicators::Share(covered, static_cast<int64_t>(streets.size()));
   };
 }
 
@@ -141,10 +110,10 @@ Measure CommunityRoomStaffing() {
         staffed.insert(room.record.community_id);
       }
     }
-    const std::vector<std::string> communities = CommunitiesOf(ctx);
+    const std::vector<std::string> communities = indicators::CommunitiesOf(ctx);
     int64_t covered = 0;
     for (const std::string& c : communities) covered += staffed.contains(c) ? 1 : 0;
-    return Rate(covered, static_cast<int64_t>(communities.size()));
+    return indicators::Share(covered, static_cast<int64_t>(communities.size()));
   };
 }
 
@@ -158,7 +127,7 @@ Measure TrainingsYearToDate() {
                          LoadTrainings(ctx.repo, ctx.track,
                                        absl::CivilDay(ctx.days.last.year(), 1, 1), ctx.days.last));
     const bool whole_district = ctx.street_id.empty() && ctx.streets.empty();
-    const std::vector<std::string> scope = StreetsOf(ctx);
+    const std::vector<std::string> scope = indicators::StreetsOf(ctx);
     const absl::flat_hash_set<std::string> streets(scope.begin(), scope.end());
     int64_t count = 0;
     for (const TrainingRow& row : trainings) {

@@ -116,24 +116,6 @@ void AfterWrite(const PolicingContext& ctx) {
 
 // ---- Validation ----
 
-// Strict "YYYY-MM-DD" (absl::ParseCivilTime also takes signs, spaces and short years).
-std::optional<absl::CivilDay> ParseDay(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
-  }
-  auto num = [&](int pos, int len) {
-    int v = 0;
-    for (int i = pos; i < pos + len; ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  const absl::CivilDay day(y, m, d);
-  // CivilDay normalises (2026-02-30 -> 2026-03-02); a changed field means no such date.
-  if (day.year() != y || day.month() != m || day.day() != d) return std::nullopt;
-  return day;
-}
-
 bool NeedsCommunity(pv1::AssetKind kind) {
   return kind == pv1::ASSET_KIND_VOLUNTEER_TEAM || kind == pv1::ASSET_KIND_SMART_COMPOUND;
 }
@@ -165,7 +147,7 @@ absl::Status ValidateInServiceDate(const pv1::Asset& asset, absl::CivilDay today
     if (asset.status() == pv1::ASSET_STATUS_RETIRED) return absl::OkStatus();
     return InvalidField(kField, "required for an asset in service");
   }
-  const std::optional<absl::CivilDay> day = ParseDay(text);
+  const std::optional<absl::CivilDay> day = cal::ParseDay(text);
   if (!day.has_value()) return InvalidField(kField, "not a date YYYY-MM-DD");
   if (day->year() < kMinYear) {
     return InvalidField(kField, absl::StrCat("before ", kMinYear, "-01-01"));
@@ -372,7 +354,7 @@ absl::StatusOr<std::vector<pv1::Asset>> InServiceBy(const EvalContext& ctx, pv1:
   std::vector<pv1::Asset> out;
   for (const store::EntityRecord& record : records) {
     GOV_ASSIGN_OR_RETURN(pv1::Asset asset, DecodeAsset(record));
-    const std::optional<absl::CivilDay> day = ParseDay(asset.in_service_date());
+    const std::optional<absl::CivilDay> day = cal::ParseDay(asset.in_service_date());
     if (day.has_value() && *day <= ctx.days.last) out.push_back(std::move(asset));
   }
   return out;
@@ -391,36 +373,6 @@ std::function<bool(const pv1::Asset&)> CameraWorkIs(pv1::CameraWork work) {
   return [work](const pv1::Asset& asset) { return asset.camera_work() == work; };
 }
 
-// Streets of the context: the one street (also for a community context), the caller's several
-// streets, or all of them.
-std::vector<std::string> StreetsOf(const EvalContext& ctx) {
-  if (!ctx.street_id.empty()) return {ctx.street_id};
-  if (!ctx.streets.empty()) return ctx.streets;
-  std::vector<std::string> out;
-  for (const governance::config::v1::Street* street : ctx.regions->streets()) {
-    out.push_back(street->id());
-  }
-  return out;
-}
-
-// Communities of the context: the one community, the streets', or all of them.
-std::vector<std::string> CommunitiesOf(const EvalContext& ctx) {
-  if (!ctx.community_id.empty()) return {ctx.community_id};
-  std::vector<std::string> out;
-  for (const std::string& street : StreetsOf(ctx)) {
-    for (const governance::config::v1::Community* community : ctx.regions->CommunitiesOf(street)) {
-      out.push_back(community->id());
-    }
-  }
-  return out;
-}
-
-// covered / units in basis points, rounded as indicators::Ratio rounds; no data without units.
-Value Rate(int64_t covered, int64_t units) {
-  if (units <= 0) return Value::Missing();
-  return Value{indicators::RatioBasisPoints(covered, units), true};
-}
-
 // 志愿者队伍覆盖率: communities of the context with a volunteer team in service.
 Measure VolunteerTeamCoverage() {
   return [](const EvalContext& ctx) -> absl::StatusOr<Value> {
@@ -428,10 +380,10 @@ Measure VolunteerTeamCoverage() {
                          InServiceBy(ctx, pv1::ASSET_KIND_VOLUNTEER_TEAM));
     absl::flat_hash_set<std::string> covered;
     for (const pv1::Asset& team : teams) covered.insert(team.region().community_id());
-    const std::vector<std::string> communities = CommunitiesOf(ctx);
+    const std::vector<std::string> communities = indicators::CommunitiesOf(ctx);
     int64_t count = 0;
     for (const std::string& community : communities) count += covered.contains(community) ? 1 : 0;
-    return Rate(count, static_cast<int64_t>(communities.size()));
+    return indicators::Share(count, static_cast<int64_t>(communities.size()));
   };
 }
 
@@ -449,7 +401,7 @@ Measure FiveUnificationsRate() {
     for (const pv1::Asset& unit : units) {
       meeting += MeetsFiveUnifications(unit.guard_standards()) ? 1 : 0;
     }
-    return Rate(meeting, static_cast<int64_t>(units.size()));
+    return indicators::Share(meeting, static_cast<int64_t>(units.size()));
   };
 }
 

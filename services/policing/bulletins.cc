@@ -145,13 +145,6 @@ absl::StatusOr<std::string> KindKeyLetter(const std::string& kind) {
 
 // ---- Content ----
 
-auth::Principal SystemPrincipal() {
-  auth::Principal p;
-  p.id = kSystemId;
-  p.roles = {auth::kSystem};
-  return p;
-}
-
 absl::StatusOr<pv1::Bulletin> DecodeBulletin(const store::EntityRecord& record) {
   pv1::Bulletin bulletin;
   if (!bulletin.ParseFromString(record.payload)) {
@@ -541,7 +534,7 @@ absl::StatusOr<int> Bulletins::Impl::PublishAll(std::vector<gv1::Period> periods
   // so that each bulletin of the key-area kind finds the ones before it.
   std::sort(periods.begin(), periods.end(),
             [](const gv1::Period& a, const gv1::Period& b) { return ListedBefore(b, a); });
-  const auth::Principal system = SystemPrincipal();
+  const auth::Principal system = auth::SystemPrincipal(kSystemId);
   int stored = 0;
   absl::Status first;
   for (const gv1::Period& period : periods) {

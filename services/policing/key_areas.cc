@@ -145,23 +145,6 @@ absl::Status Denied(const auth::Principal& who, std::string_view what) {
       absl::StrCat("principal ", who.id, " may not ", absl::string_view(what.data(), what.size())));
 }
 
-// A status of `code` naming `field` as InvalidField does, so that the handler sends the field
-// as the "gov-field" trailer for codes other than INVALID_ARGUMENT too.
-absl::Status FieldError(absl::StatusCode code, std::string_view field, std::string_view reason) {
-  const absl::Status invalid = InvalidField(field, reason);
-  absl::Status out(code, invalid.message());
-  invalid.ForEachPayload(
-      [&out](absl::string_view key, const absl::Cord& value) { out.SetPayload(key, value); });
-  return out;
-}
-
-auth::Principal SystemPrincipal(const char* id) {
-  auth::Principal p;
-  p.id = id;
-  p.roles = {auth::kSystem};
-  return p;
-}
-
 absl::Status ValidateKeyAreaId(const std::string& id) {
   if (id.empty()) return InvalidField("id", "required");
   if (id.size() > kMaxId)
@@ -169,29 +152,11 @@ absl::Status ValidateKeyAreaId(const std::string& id) {
   return absl::OkStatus();
 }
 
-// Strict "YYYY-MM-DD" (absl::ParseCivilTime also takes signs, spaces and short years).
-std::optional<absl::CivilDay> ParseDay(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
-  }
-  auto num = [&s](int pos, int len) {
-    int v = 0;
-    for (int i = pos; i < pos + len; ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  const absl::CivilDay day(y, m, d);
-  // CivilDay normalizes (2026-02-30 -> 2026-03-02): a changed field means no such date.
-  if (day.year() != y || day.month() != m || day.day() != d) return std::nullopt;
-  return day;
-}
-
 absl::Status ValidatePlan(const pv1::RemediationPlan& plan, const std::string& field) {
   GOV_RETURN_IF_ERROR(ValidateText(plan.summary(), field + ".summary", kMaxPlanSummary, true));
   GOV_RETURN_IF_ERROR(ValidateText(plan.owner_unit(), field + ".owner_unit", kMaxOwnerUnit, true));
   GOV_RETURN_IF_ERROR(ValidateText(plan.owner_name(), field + ".owner_name", kMaxOwnerName, true));
-  if (!plan.target_date().empty() && !ParseDay(plan.target_date()).has_value()) {
+  if (!plan.target_date().empty() && !cal::ParseDay(plan.target_date()).has_value()) {
     return InvalidField(field + ".target_date", "a date YYYY-MM-DD");
   }
   return absl::OkStatus();
@@ -411,7 +376,7 @@ absl::Status KeyAreas::Impl::RuleList(const pv1::Bulletin& bulletin,
       KindName(bulletin.period()), cal::PeriodKey(bulletin.period()), bulletin.id()));
   key_area.add_listing_bulletin_ids(bulletin.id());
   absl::StatusOr<cases::Case> listed =
-      CreateListing(SystemPrincipal(kSystemId), area, stored, key_area.listing_reason());
+      CreateListing(auth::SystemPrincipal(kSystemId), area, stored, key_area.listing_reason());
   // Listed already (by hand, or by a later bulletin): nothing for this one to do.
   if (absl::IsAlreadyExists(listed.status()) && FieldOf(listed.status()) == "region") {
     return absl::OkStatus();
@@ -441,8 +406,8 @@ absl::Status KeyAreas::Impl::RuleDelist(const pv1::Bulletin& bulletin,
     // the one it decided about, so re-applying the bulletin leaves it alone.
     if (stored.counts_from > first_day) return absl::OkStatus();
     absl::StatusOr<cases::Case> moved =
-        engine->Transition(SystemPrincipal(kSystemId), kDelistVerb, open->id, EtagOf(*open), reason,
-                           DelistMutation(pv1::KEY_AREA_DECISION_RULE, reason));
+        engine->Transition(auth::SystemPrincipal(kSystemId), kDelistVerb, open->id, EtagOf(*open),
+                           reason, DelistMutation(pv1::KEY_AREA_DECISION_RULE, reason));
     if (moved.ok()) return absl::OkStatus();
     // Changed meanwhile: look again.
     if (!absl::IsAborted(moved.status()) && !absl::IsFailedPrecondition(moved.status())) {
@@ -647,7 +612,7 @@ absl::Status PlanDemoListings(KeyAreas& key_areas, const PolicingContext& ctx,
 }  // namespace
 
 absl::Status LoadKeyAreaDemoData(KeyAreas& key_areas, const PolicingContext& ctx) {
-  const auth::Principal loader = SystemPrincipal(kDemoLoaderId);
+  const auth::Principal loader = auth::SystemPrincipal(kDemoLoaderId);
   GOV_RETURN_IF_ERROR(PlanDemoListings(key_areas, ctx, loader));
 
   // One listing by hand: a grid of the first community of the first street, with its plan.

@@ -36,7 +36,6 @@ constexpr char kSigned[] = "SIGNED";
 constexpr char kHandled[] = "HANDLED";
 constexpr char kFeedbackGiven[] = "FEEDBACK_GIVEN";
 // The action the case engine records when its breach scan marks a case (engine.cc).
-constexpr char kSlaBreach[] = "SlaBreach";
 
 constexpr int64_t kFullRate = 10000;  // 100% in basis points
 constexpr size_t kMaxText = 2000;     // handling result and feedback, in characters
@@ -84,23 +83,6 @@ bool MayRead(const auth::Principal& who) { return MayWork(who) || who.HasRole(au
 absl::Status Denied(const auth::Principal& who, std::string_view what) {
   return absl::PermissionDeniedError(
       absl::StrCat("principal ", who.id, " may not ", absl::string_view(what.data(), what.size())));
-}
-
-// A status of `code` naming `field` as InvalidField does, so that the handler sends the field
-// as the "gov-field" trailer for codes other than INVALID_ARGUMENT too.
-absl::Status FieldError(absl::StatusCode code, std::string_view field, std::string_view reason) {
-  const absl::Status invalid = InvalidField(field, reason);
-  absl::Status out(code, invalid.message());
-  invalid.ForEachPayload(
-      [&out](absl::string_view key, const absl::Cord& value) { out.SetPayload(key, value); });
-  return out;
-}
-
-auth::Principal SystemPrincipal(const char* id) {
-  auth::Principal p;
-  p.id = id;
-  p.roles = {auth::kSystem};
-  return p;
 }
 
 // A task id the caller names: required, at most kMaxId characters.
@@ -182,16 +164,6 @@ void RecordStep(const Step& step, absl::Time now, bool in_time, const std::strin
   }
 }
 
-// The sum of two measures (no data when either has none).
-Measure Sum(Measure a, Measure b) {
-  return [a = std::move(a), b = std::move(b)](const EvalContext& ctx) -> absl::StatusOr<Value> {
-    GOV_ASSIGN_OR_RETURN(const Value x, a(ctx));
-    GOV_ASSIGN_OR_RETURN(const Value y, b(ctx));
-    if (!x.has_data || !y.has_data) return Value::Missing();
-    return Value{x.value + y.value};
-  };
-}
-
 // Steps of one kind done in time over the steps of that kind that came due in the period.
 //
 // Every task counts exactly once per step: the step ends in time (the in-time verb), late but
@@ -203,9 +175,10 @@ Measure Sum(Measure a, Measure b) {
 Measure WithinTime(const Step& step) {
   return indicators::OnTrack(
       kLinkageTrack,
-      indicators::Ratio(indicators::EventsWithAction({step.in_time}),
-                        Sum(indicators::EventsWithAction({step.in_time, step.late}),
-                            indicators::EventsWithActionInto({kSlaBreach}, {step.from}))));
+      indicators::Ratio(
+          indicators::EventsWithAction({step.in_time}),
+          indicators::Sum(indicators::EventsWithAction({step.in_time, step.late}),
+                          indicators::EventsWithActionInto({cases::kBreachAction}, {step.from}))));
 }
 
 }  // namespace
@@ -352,7 +325,7 @@ struct Linkage::Impl {
     request.page_size = kMaxPage;
     for (;;) {
       GOV_ASSIGN_OR_RETURN(cases::ListResult page,
-                           engine->List(SystemPrincipal(kDispatcherId), request));
+                           engine->List(auth::SystemPrincipal(kDispatcherId), request));
       for (const cases::Case& c : page.cases) {
         GOV_ASSIGN_OR_RETURN(const pv1::LinkageTask task, StoredTask(c.record));
         out.insert(task.incident_id());
@@ -497,11 +470,12 @@ absl::Status Linkage::DispatchIngested(const pv1::Incident& incident) {
     return absl::OkStatus();
   }
   GOV_ASSIGN_OR_RETURN(const pv1::LinkageUnit* unit, impl_->Routed(incident));
-  return impl_->Create(SystemPrincipal(kDispatcherId), incident, *unit, /*named=*/false).status();
+  return impl_->Create(auth::SystemPrincipal(kDispatcherId), incident, *unit, /*named=*/false)
+      .status();
 }
 
 absl::StatusOr<int> Linkage::SweepUndispatched() {
-  const auth::Principal dispatcher = SystemPrincipal(kDispatcherId);
+  const auth::Principal dispatcher = auth::SystemPrincipal(kDispatcherId);
   const absl::Time since = impl_->ctx.clock->Now() - kAutoDispatchWindow;
   // An incident of the window is dispatched after it occurred, so its task is one of those
   // dispatched since the window began.
@@ -610,7 +584,7 @@ absl::StatusOr<bool> DemoStep(Linkage& linkage, const auth::Principal& actor,
 // marks once their 24 hours have run out.
 absl::Status LoadLinkageDemoData(Linkage& linkage, const PolicingContext& ctx) {
   GOV_ASSIGN_OR_RETURN(const int dispatched, linkage.SweepUndispatched());
-  const auth::Principal actor = SystemPrincipal(kDemoActorId);
+  const auth::Principal actor = auth::SystemPrincipal(kDemoActorId);
   // The open tasks first, then the steps, so that the pages do not move under the steps.
   std::vector<pv1::LinkageTask> open;
   pv1::ListLinkageTasksRequest request;
