@@ -7,6 +7,7 @@
 #include <array>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "common/cases/codec.h"
 #include "common/util/digest.h"
 #include "common/util/status.h"
@@ -84,6 +85,21 @@ absl::StatusOr<int> PageSize(int requested, std::string_view field, int default_
   if (requested < 0) return InvalidField(field, "must not be negative");
   if (requested == 0) return default_size;
   return requested > max_size ? max_size : requested;
+}
+
+std::string PageBinding(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string& part : parts) absl::StrAppend(&out, part.size(), ":", part, "|");
+  return out;
+}
+
+absl::StatusOr<std::string> DecodeIdCursor(std::string_view token, std::string_view binding) {
+  if (token.empty()) return std::string();
+  GOV_ASSIGN_OR_RETURN(std::vector<std::string> cursor, DecodePageToken(token, binding));
+  if (cursor.size() != 1 || cursor[0].empty()) {
+    return InvalidField("page_token", "invalid or from another query");
+  }
+  return cursor[0];
 }
 
 }  // namespace gov::cases

@@ -1,6 +1,7 @@
 #ifndef GOV_COMMON_CASES_PAGE_TOKEN_H_
 #define GOV_COMMON_CASES_PAGE_TOKEN_H_
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,15 @@ std::string EncodePageToken(std::string_view binding, const std::vector<std::str
 absl::StatusOr<std::vector<std::string>> DecodePageToken(std::string_view token,
                                                          std::string_view binding,
                                                          std::string_view field = "page_token");
+
+// A binding from a list's filters: each part length-prefixed, so that no two filter sets
+// encode alike ("a|b" + "c" vs "a" + "b|c").
+std::string PageBinding(std::initializer_list<std::string> parts);
+
+// For lists keyed by one id (registries ordered by id): the id after which the page starts,
+// "" for an empty token (the first page); INVALID_ARGUMENT "page_token" for a token that is not
+// one of this query's.
+absl::StatusOr<std::string> DecodeIdCursor(std::string_view token, std::string_view binding);
 
 // Page size per AIP-158: negative is INVALID_ARGUMENT naming `field`, 0 means
 // `default_size`, anything above `max_size` is lowered to it.

@@ -23,22 +23,6 @@ std::string DayKey(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
-// Canonical text of a list's filters, binding a page token to the query it came from.
-std::string Binding(std::initializer_list<std::string> parts) {
-  std::string out;
-  for (const std::string& part : parts) absl::StrAppend(&out, part.size(), ":", part, "|");
-  return out;
-}
-
-absl::StatusOr<std::string> CursorId(const std::string& token, const std::string& binding) {
-  if (token.empty()) return std::string();
-  GOV_ASSIGN_OR_RETURN(std::vector<std::string> cursor, cases::DecodePageToken(token, binding));
-  if (cursor.size() != 1 || cursor[0].empty()) {
-    return InvalidField("page_token", "invalid or from another query");
-  }
-  return cursor[0];
-}
-
 std::string RequestHashOf(const std::string& kind, const std::string& payload) {
   return cases::CaseEngine::RequestHash(absl::StrCat(kind, ":", payload));
 }
@@ -250,9 +234,10 @@ absl::StatusOr<MediationRegistry::BodyPage> MediationRegistry::ListBodies(
   GOV_RETURN_IF_ERROR(CheckStreetFilter(who, request.region().street_id()));
   std::vector<std::string> streets = VisibleStreets(who);
   const std::string binding =
-      Binding({"bodies", track_, EnumKey(request.kind()), request.region().street_id(),
-               request.region().community_id(), absl::StrJoin(streets, ",")});
-  GOV_ASSIGN_OR_RETURN(const std::string after, CursorId(request.page_token(), binding));
+      cases::PageBinding({"bodies", track_, EnumKey(request.kind()), request.region().street_id(),
+                          request.region().community_id(), absl::StrJoin(streets, ",")});
+  GOV_ASSIGN_OR_RETURN(const std::string after,
+                       cases::DecodeIdCursor(request.page_token(), binding));
 
   store::EntityFilter filter;
   filter.track = track_;
@@ -352,8 +337,9 @@ absl::StatusOr<MediationRegistry::MediatorPage> MediationRegistry::ListMediators
   }
   std::vector<std::string> streets = VisibleStreets(who);
   const std::string binding =
-      Binding({"mediators", track_, request.body_id(), absl::StrJoin(streets, ",")});
-  GOV_ASSIGN_OR_RETURN(const std::string after, CursorId(request.page_token(), binding));
+      cases::PageBinding({"mediators", track_, request.body_id(), absl::StrJoin(streets, ",")});
+  GOV_ASSIGN_OR_RETURN(const std::string after,
+                       cases::DecodeIdCursor(request.page_token(), binding));
 
   store::EntityFilter filter;
   filter.track = track_;
@@ -403,8 +389,9 @@ absl::StatusOr<MediationRegistry::TrainingPage> MediationRegistry::ListTrainings
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(request.page_size()));
   GOV_RETURN_IF_ERROR(CheckStreetFilter(who, request.street_id()));
   std::vector<std::string> streets = VisibleStreets(who);
-  const std::string binding = Binding({"trainings", track_, absl::StrCat(request.year()),
-                                       request.street_id(), absl::StrJoin(streets, ",")});
+  const std::string binding =
+      cases::PageBinding({"trainings", track_, absl::StrCat(request.year()), request.street_id(),
+                          absl::StrJoin(streets, ",")});
 
   // Ordered by hold time, which the store does not index: trainings are few (a handful per
   // street and year), so the matching set is read whole and paged here, with a keyset cursor

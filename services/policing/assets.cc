@@ -272,22 +272,6 @@ absl::Status CheckUnchangeable(const pv1::Asset& current, const pv1::Asset& next
 
 // ---- Lists ----
 
-// Canonical text of a list's filters, binding a page token to the query it came from.
-std::string Binding(std::initializer_list<std::string> parts) {
-  std::string out;
-  for (const std::string& part : parts) absl::StrAppend(&out, part.size(), ":", part, "|");
-  return out;
-}
-
-absl::StatusOr<std::string> CursorId(const std::string& token, const std::string& binding) {
-  if (token.empty()) return std::string();
-  GOV_ASSIGN_OR_RETURN(std::vector<std::string> cursor, cases::DecodePageToken(token, binding));
-  if (cursor.size() != 1 || cursor[0].empty()) {
-    return InvalidField("page_token", "invalid or from another query");
-  }
-  return cursor[0];
-}
-
 absl::Status ValidateListRequest(const pv1::ListAssetsRequest& in,
                                  const regions::RegionRegistry& regions) {
   if (!pv1::AssetKind_IsValid(in.kind())) return InvalidField("kind", "not an asset kind");
@@ -660,10 +644,10 @@ absl::Status Assets::List(const auth::Principal& who, const pv1::ListAssetsReque
   }
   std::vector<std::string> streets(who.streets.begin(), who.streets.end());
   std::sort(streets.begin(), streets.end());
-  const std::string binding =
-      Binding({"assets", EnumKey(in.kind()), EnumKey(in.status()), in.region().street_id(),
-               in.region().community_id(), absl::StrJoin(streets, ",")});
-  GOV_ASSIGN_OR_RETURN(const std::string after, CursorId(in.page_token(), binding));
+  const std::string binding = cases::PageBinding(
+      {"assets", EnumKey(in.kind()), EnumKey(in.status()), in.region().street_id(),
+       in.region().community_id(), absl::StrJoin(streets, ",")});
+  GOV_ASSIGN_OR_RETURN(const std::string after, cases::DecodeIdCursor(in.page_token(), binding));
 
   store::EntityFilter base;
   base.track = kTrack;
