@@ -76,9 +76,16 @@ bool MayWork(const auth::Principal& who) {
   return who.HasRole(auth::kDistrictAdmin) || who.HasAnyRole(WorkRoles());
 }
 
-// Tasks hold no personal data (no summary or address; the region down to the community), so
-// viewers may read them too.
+// Tasks hold no summary or address and a region down to the community, so viewers may read
+// them too — but not the units' free texts (handling result, feedback), which may name people.
 bool MayRead(const auth::Principal& who) { return MayWork(who) || who.HasRole(auth::kViewer); }
+
+// The task for the caller: the units' free texts only for those who do the work.
+void PresentTask(const auth::Principal& who, pv1::LinkageTask* task) {
+  if (MayWork(who)) return;
+  task->clear_handling_result();
+  task->clear_feedback();
+}
 
 absl::Status Denied(const auth::Principal& who, std::string_view what) {
   return absl::PermissionDeniedError(
@@ -416,6 +423,7 @@ absl::Status Linkage::Get(const auth::Principal& who, const pv1::GetLinkageTaskR
   GOV_RETURN_IF_ERROR(ValidateTaskId(in.id()));
   GOV_ASSIGN_OR_RETURN(const cases::Case c, engine_->Get(who, in.id(), /*with_history=*/true));
   GOV_ASSIGN_OR_RETURN(*out, TaskFromCase(c));
+  PresentTask(who, out);
   return absl::OkStatus();
 }
 
@@ -448,7 +456,9 @@ absl::Status Linkage::List(const auth::Principal& who, const pv1::ListLinkageTas
   request.page_token = in.page_token();
   GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine_->List(who, std::move(request)));
   for (const cases::Case& c : page.cases) {
-    GOV_ASSIGN_OR_RETURN(*out->add_tasks(), TaskFromCase(c));
+    pv1::LinkageTask* task = out->add_tasks();
+    GOV_ASSIGN_OR_RETURN(*task, TaskFromCase(c));
+    PresentTask(who, task);
   }
   out->set_next_page_token(std::move(page.next_page_token));
   return absl::OkStatus();

@@ -758,6 +758,27 @@ TEST_F(LinkageTest, DemoDataDispatchesAndStepsTheRecentDemoIncidents) {
 
 // ---- Reads ----
 
+TEST_F(LinkageTest, ViewersReadTasksWithoutTheUnitsTexts) {
+  const std::string id = TaskOf(IngestRecent("110-V-1", "GS03").id()).id();
+  Sign(id);
+  Handle(id);
+  Feedback(id);
+  EXPECT_EQ(Get(id).handling_result(), "已到场处置");
+  EXPECT_EQ(Get(id).feedback(), "已反馈指挥中心");
+  pv1::LinkageTask read;
+  Outcome o = TryGet(kViewer, id, &read);
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  EXPECT_EQ(read.status(), pv1::LINKAGE_STATUS_FEEDBACK_GIVEN);
+  EXPECT_TRUE(read.handled_in_time());
+  EXPECT_EQ(read.handling_result(), "");
+  EXPECT_EQ(read.feedback(), "");
+  const std::vector<pv1::LinkageTask> listed = ListAll({}, kViewer);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].handling_result(), "");
+  EXPECT_EQ(listed[0].feedback(), "");
+  EXPECT_EQ(ListAll({}, kOperator3)[0].feedback(), "已反馈指挥中心");
+}
+
 TEST_F(LinkageTest, ListFiltersScopesAndPages) {
   const std::string a = TaskOf(IngestRecent("110-L-1", "GS03").id()).id();
   clock_.Advance(absl::Minutes(1));
@@ -778,7 +799,7 @@ TEST_F(LinkageTest, ListFiltersScopesAndPages) {
   request.Clear();
   request.mutable_region()->set_street_id("GS01");
   EXPECT_THAT(Ids(ListAll(request)), ElementsAre(b));
-  // Scopes: the operator sees its street; viewers read everything (no personal data).
+  // Scopes: the operator sees its street; viewers read every street.
   EXPECT_THAT(Ids(ListAll({}, kOperator3)), ElementsAre(c, a));
   EXPECT_THAT(Ids(ListAll({}, kViewer)), ElementsAre(c, b, a));
   pv1::LinkageTask read;
