@@ -174,7 +174,7 @@ absl::StatusOr<mediation::MediatorsByBody> LoadMediators(store::Repository& repo
   filter.track = mediation::kTrack;
   filter.kind = mediation::kMediatorEntity;
   GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> rows,
-                       mediation::ListAllEntities(&repo, filter));
+                       store::ListAllEntities(repo, filter));
   mediation::MediatorsByBody out;
   for (const store::EntityRecord& row : rows) {
     GOV_ASSIGN_OR_RETURN(governance::mediation::v1::Mediator m, mediation::DecodeMediator(row));

@@ -221,6 +221,10 @@ class Repository {
   virtual bool Ready() const = 0;
 };
 
+// Every entity matching `filter` (its limit is ignored), read in pages of 500 by id from
+// filter.after_id: for measures and lists that need a whole registry kind.
+absl::StatusOr<std::vector<EntityRecord>> ListAllEntities(Repository& repo, EntityFilter filter);
+
 }  // namespace gov::store
 
 #endif  // GOV_COMMON_STORE_REPOSITORY_H_

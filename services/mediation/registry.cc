@@ -16,9 +16,6 @@
 namespace gov::mediation {
 namespace {
 
-// Rows fetched per store round trip when a whole set is read.
-constexpr int kScanPage = 500;
-
 std::string DayKey(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
@@ -66,20 +63,6 @@ std::string BodyKey(mv1::BodyKind kind, mv1::Industry industry) {
 
 std::string BodyKindPrefix(mv1::BodyKind kind) { return absl::StrCat(EnumKey(kind), ":"); }
 
-absl::StatusOr<std::vector<store::EntityRecord>> ListAllEntities(store::Repository* repo,
-                                                                 store::EntityFilter filter) {
-  std::vector<store::EntityRecord> all;
-  filter.limit = kScanPage;
-  for (;;) {
-    GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> page, repo->ListEntities(filter));
-    const bool last = static_cast<int>(page.size()) < kScanPage;
-    if (!page.empty()) filter.after_id = page.back().id;
-    for (store::EntityRecord& row : page) all.push_back(std::move(row));
-    if (last) break;
-  }
-  return all;
-}
-
 absl::StatusOr<BodyRow> DecodeBody(store::EntityRecord record) {
   BodyRow row;
   if (!row.body.ParseFromString(record.payload)) {
@@ -123,7 +106,7 @@ absl::StatusOr<std::vector<BodyRow>> LoadBodies(store::Repository* repo, const s
   filter.street_id = street_id;
   filter.community_id = community_id;
   GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> records,
-                       ListAllEntities(repo, std::move(filter)));
+                       store::ListAllEntities(*repo, std::move(filter)));
   std::vector<BodyRow> rows;
   rows.reserve(records.size());
   for (store::EntityRecord& record : records) {
@@ -140,7 +123,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> FullTimeMediatorsByBod
   filter.kind = kMediatorEntity;
   filter.key = kFullTimeKey;
   GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> records,
-                       ListAllEntities(repo, std::move(filter)));
+                       store::ListAllEntities(*repo, std::move(filter)));
   absl::flat_hash_map<std::string, int64_t> counts;
   for (const store::EntityRecord& record : records) {
     if (until.has_value() && cal::LocalDay(record.create_time) > *until) continue;
@@ -158,7 +141,7 @@ absl::StatusOr<std::vector<TrainingRow>> LoadTrainings(store::Repository* repo,
   // Keys are days; narrowing to the year when the range lies within one keeps the scan small.
   if (first.year() == last.year()) filter.key_prefix = absl::StrCat(first.year(), "-");
   GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> records,
-                       ListAllEntities(repo, std::move(filter)));
+                       store::ListAllEntities(*repo, std::move(filter)));
   const std::string from = DayKey(first);
   const std::string to = DayKey(last);
   std::vector<TrainingRow> rows;
@@ -277,7 +260,7 @@ absl::StatusOr<std::vector<mv1::MediatingBody>> MediationRegistry::BodiesAt(
   filter.street_id = street_id;
   filter.community_id = community_id;
   GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> records,
-                       ListAllEntities(repo_, std::move(filter)));
+                       store::ListAllEntities(*repo_, std::move(filter)));
   std::vector<mv1::MediatingBody> bodies;
   for (store::EntityRecord& record : records) {
     if (record.street_id != street_id || record.community_id != community_id) continue;
@@ -414,7 +397,7 @@ absl::StatusOr<MediationRegistry::TrainingPage> MediationRegistry::ListTrainings
   filter.street_id = request.street_id();
   if (request.year() != 0) filter.key_prefix = absl::StrCat(request.year(), "-");
   GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> records,
-                       ListAllEntities(repo_, std::move(filter)));
+                       store::ListAllEntities(*repo_, std::move(filter)));
 
   using SortKey = std::pair<int64_t, std::string>;
   std::vector<std::pair<SortKey, mv1::TrainingSession>> rows;

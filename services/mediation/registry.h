@@ -67,9 +67,7 @@ bool SeesRow(const auth::Principal& who, const std::string& street_id);
 
 // Reads over the registry as functions of the repository, shared by the registry service and
 // by the indicator measures (which only see an EvalContext). Each reads every matching row in
-// pages; the registry is small (hundreds of rows for a district).
-absl::StatusOr<std::vector<store::EntityRecord>> ListAllEntities(store::Repository* repo,
-                                                                 store::EntityFilter filter);
+// pages (store::ListAllEntities); the registry is small (hundreds of rows for a district).
 // Bodies of a kind (UNSPECIFIED = all kinds) whose rows match street_id / community_id when
 // those are non-empty, ordered by id.
 absl::StatusOr<std::vector<BodyRow>> LoadBodies(store::Repository* repo, const std::string& track,

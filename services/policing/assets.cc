@@ -54,8 +54,6 @@ constexpr char kAssetEntity[] = "asset";
 constexpr char kIdPrefix[] = "A";
 constexpr size_t kMaxName = 100;
 constexpr int32_t kMaxMembers = 10000;
-// Rows fetched per store round trip when a whole set is read.
-constexpr int kScanPage = 500;
 constexpr int64_t kFullRate = 10000;  // 100% in basis points
 
 constexpr pv1::AssetKind kKinds[] = {
@@ -93,20 +91,6 @@ std::string Payload(pv1::Asset asset) {
   asset.clear_create_time();
   asset.clear_update_time();
   return SerializeStable(asset);
-}
-
-absl::StatusOr<std::vector<store::EntityRecord>> ListAll(store::Repository* repo,
-                                                         store::EntityFilter filter) {
-  std::vector<store::EntityRecord> all;
-  filter.limit = kScanPage;
-  for (;;) {
-    GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> page, repo->ListEntities(filter));
-    const bool last = static_cast<int>(page.size()) < kScanPage;
-    if (!page.empty()) filter.after_id = page.back().id;
-    for (store::EntityRecord& row : page) all.push_back(std::move(row));
-    if (last) break;
-  }
-  return all;
 }
 
 // Cached indicators are computed from the registry.
@@ -334,7 +318,7 @@ absl::StatusOr<std::vector<pv1::Asset>> InServiceBy(const EvalContext& ctx, pv1:
   filter.community_id = ctx.community_id;
   if (ctx.street_id.empty()) filter.streets = ctx.streets;
   GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> records,
-                       ListAll(ctx.repo, std::move(filter)));
+                       store::ListAllEntities(*ctx.repo, std::move(filter)));
   std::vector<pv1::Asset> out;
   for (const store::EntityRecord& record : records) {
     GOV_ASSIGN_OR_RETURN(pv1::Asset asset, DecodeAsset(record));
