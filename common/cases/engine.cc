@@ -146,6 +146,9 @@ absl::Status CaseEngine::ValidateSpec(const TrackSpec& spec) {
   if (!states.contains(spec.initial_state)) {
     return bad(absl::StrCat("initial state \"", spec.initial_state, "\" is not a state"));
   }
+  for (const std::string& s : spec.other_create_states) {
+    if (!states.contains(s)) return bad(absl::StrCat("create state \"", s, "\" is not a state"));
+  }
   absl::flat_hash_set<std::string> verbs;
   for (const TransitionSpec& t : spec.transitions) {
     if (t.verb.empty()) return bad("a transition has no verb");
@@ -253,7 +256,14 @@ absl::StatusOr<Case> CaseEngine::Create(const auth::Principal& who, const NewCas
     return InvalidField("occurred_at", "in the future");
   }
 
-  const StateSpec* initial = FindState(spec_.initial_state);
+  const std::string& state = input.state.empty() ? spec_.initial_state : input.state;
+  if (state != spec_.initial_state &&
+      std::find(spec_.other_create_states.begin(), spec_.other_create_states.end(), state) ==
+          spec_.other_create_states.end()) {
+    return absl::InternalError(
+        absl::StrCat(spec_.track, " cases may not be created in state ", state));
+  }
+  const StateSpec* initial = FindState(state);
   store::CaseRecord record;
   record.track = spec_.track;
   record.category = input.category;

@@ -65,6 +65,9 @@ struct TrackSpec {
   std::string track;      // "mediation"
   std::string id_prefix;  // "D"
   std::string initial_state;
+  // Further states a case may be created in (NewCase::state), for cases settled at intake
+  // (a complaint closed at once as a repeat of an open one).
+  std::vector<std::string> other_create_states;
   std::vector<StateSpec> states;
   std::vector<TransitionSpec> transitions;
   std::vector<std::string> create_roles;  // district_admin always may
@@ -114,6 +117,9 @@ struct NewCase {
   // Everything else stays the real intake: update_time, the history's Create entry (and so the
   // "events" counts) and the start of the initial state's SLA clock are now.
   std::optional<absl::Time> occurred_at;
+  // The state to create it in: "" = the spec's initial state, else one of the spec's
+  // other_create_states (INTERNAL otherwise: a track bug).
+  std::string state;
 };
 
 // How far past the engine's clock a NewCase::occurred_at may lie (clocks of other systems).

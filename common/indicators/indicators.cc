@@ -234,14 +234,19 @@ Measure CasesOpened(std::vector<std::string> categories) {
   };
 }
 
-Measure CasesInStatus(std::vector<std::string> statuses) {
-  return [statuses = SetOf(statuses)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+Measure CasesInStatus(std::vector<std::string> statuses, std::vector<std::string> categories) {
+  return [statuses = SetOf(statuses),
+          categories = SetOf(categories)](const EvalContext& ctx) -> absl::StatusOr<Value> {
     store::CountQuery q = CountsFor(ctx);
     q.by_status = true;
+    q.by_category = !categories.empty();
     GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> rows, ctx.repo->SumCases(q));
     int64_t sum = 0;
     for (const store::CountRow& row : rows) {
-      if (statuses.contains(row.status)) sum += row.count;
+      if (statuses.contains(row.status) &&
+          (categories.empty() || categories.contains(row.category))) {
+        sum += row.count;
+      }
     }
     return Value{sum};
   };
@@ -260,14 +265,19 @@ Measure EventsInto(std::vector<std::string> statuses) {
   };
 }
 
-Measure EventsWithAction(std::vector<std::string> actions) {
-  return [actions = SetOf(actions)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+Measure EventsWithAction(std::vector<std::string> actions, std::vector<std::string> categories) {
+  return [actions = SetOf(actions),
+          categories = SetOf(categories)](const EvalContext& ctx) -> absl::StatusOr<Value> {
     store::CountQuery q = CountsFor(ctx);
     q.by_action = true;
+    q.by_category = !categories.empty();
     GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> rows, ctx.repo->SumEvents(q));
     int64_t sum = 0;
     for (const store::CountRow& row : rows) {
-      if (actions.contains(row.action)) sum += row.count;
+      if (actions.contains(row.action) &&
+          (categories.empty() || categories.contains(row.category))) {
+        sum += row.count;
+      }
     }
     return Value{sum};
   };

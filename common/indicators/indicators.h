@@ -91,12 +91,14 @@ Measure RecordedFigure(std::string figure_id);
 // Cases opened in the period (optionally only these categories).
 Measure CasesOpened(std::vector<std::string> categories = {});
 // Cases opened in the period that are now in any of `statuses` (e.g. AGREED among those
-// opened this month).
-Measure CasesInStatus(std::vector<std::string> statuses);
+// opened this month), optionally only of these categories.
+Measure CasesInStatus(std::vector<std::string> statuses, std::vector<std::string> categories = {});
 // Transitions into any of `statuses` in the period (from the events counts).
 Measure EventsInto(std::vector<std::string> statuses);
-// Transitions with any of these actions in the period.
-Measure EventsWithAction(std::vector<std::string> actions);
+// Transitions with any of these actions in the period, optionally only of cases of these
+// categories.
+Measure EventsWithAction(std::vector<std::string> actions,
+                         std::vector<std::string> categories = {});
 // Transitions with any of these actions into any of `statuses` in the period (e.g. the
 // "SlaBreach" events of cases that were in DISPATCHED).
 Measure EventsWithActionInto(std::vector<std::string> actions, std::vector<std::string> statuses);

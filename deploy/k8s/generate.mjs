@@ -26,7 +26,7 @@ const outDir = join(here, "base", "tracks");
 export const TRACKS = [
   { name: "mediation", grpc: 7101, metrics: 9101 },
   { name: "policing", grpc: 7102, metrics: 9102, rules: true },
-  { name: "disorder", grpc: 7103, metrics: 9103 },
+  { name: "disorder", grpc: 7103, metrics: 9103, rules: true },
   { name: "backlog", grpc: 7104, metrics: 9104 },
   { name: "hazard", grpc: 7105, metrics: 9105 },
   { name: "tripartite", grpc: 7106, metrics: 9106 },

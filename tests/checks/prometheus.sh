@@ -232,6 +232,23 @@ open_case() {
       expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call policing \
         IngestIncident '{"incident":{}}'
       ;;
+    disorder)
+      created="$("$govctl" --addr="$addr" --token="$token" call disorder SubmitComplaint \
+        "{\"request_id\":\"prometheus-check-$n\",\"complaint\":{
+          \"category\":\"COMPLAINT_CATEGORY_NOISE\",\"channel\":\"CHANNEL_HOTLINE\",
+          \"region\":{\"street_id\":\"GS01\"},\"description\":\"prometheus check\"}}")" ||
+        fail "SubmitComplaint on $addr: $created"
+      id="$(jq -r '.complaint.id' <<<"$created")"
+      [[ "$id" =~ ^C-[0-9]+$ ]] || fail "no complaint id in: $created"
+      for _ in 1 2; do
+        expect_code OK "$govctl" --addr="$addr" --token="$token" call disorder GetComplaint \
+          "{\"id\":\"$id\"}"
+      done
+      expect_code NOT_FOUND "$govctl" --addr="$addr" --token="$token" call disorder GetComplaint \
+        '{"id":"C-999999"}'
+      expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call disorder \
+        SubmitComplaint "{\"request_id\":\"prometheus-check-bad-$n\",\"complaint\":{}}"
+      ;;
     *)
       fail "this check does not know how to open a case on track $track:" \
         "add it to open_case in tests/checks/prometheus.sh"

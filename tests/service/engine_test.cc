@@ -61,6 +61,7 @@ TrackSpec TestSpec() {
       {"Extend", {"IN_PROGRESS"}, "IN_PROGRESS", {auth::kStreetOperator}},
   };
   spec.create_roles = {auth::kStreetOperator};
+  spec.other_create_states = {"CLOSED"};
   return spec;
 }
 
@@ -793,6 +794,30 @@ TEST_P(EngineTest, CaseGaugesEqualARecountViaList) {
   EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_cases",
                                       {{"track", kTrack}, {"status", "CLOSED"}}),
             1);
+}
+
+// A case settled at intake starts in one of the spec's other create states, in one
+// transaction, with that state's (absent) clock; any other state is a track bug.
+TEST_P(EngineTest, ACaseMayBeCreatedInADeclaredOtherState) {
+  NewCase settled = InStreet("GS01");
+  settled.state = "CLOSED";
+  Case closed = MustCreate(op1_, settled);
+  EXPECT_EQ(closed.record.status, "CLOSED");
+  EXPECT_EQ(closed.record.due_time, absl::InfiniteFuture());
+  ASSERT_EQ(closed.history.size(), 1u);
+  EXPECT_EQ(closed.history[0].to_status, "CLOSED");
+  ASSERT_TRUE(engine_->RefreshCaseGauges().ok());
+  EXPECT_EQ(gov::testing::MetricValue(registry_, "governance_cases",
+                                      {{"track", kTrack}, {"status", "CLOSED"}}),
+            1);
+
+  NewCase wrong = InStreet("GS01");
+  wrong.state = "TRIAGED";
+  EXPECT_EQ(engine_->Create(op1_, wrong, "req-wrong", CaseEngine::RequestHash("w")).status().code(),
+            absl::StatusCode::kInternal);
+  TrackSpec unknown = TestSpec();
+  unknown.other_create_states = {"NOWHERE"};
+  EXPECT_FALSE(CaseEngine::ValidateSpec(unknown).ok());
 }
 
 // A second kind of case of the same track, kept under a store track of its own: its ids,

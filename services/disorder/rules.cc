@@ -1,0 +1,179 @@
+#include "services/disorder/rules.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/util/file.h"
+#include "common/util/proto.h"
+#include "common/util/status.h"
+
+namespace gov::disorder {
+namespace {
+
+// Every category a complaint can have (UNSPECIFIED excluded), in number order.
+std::vector<dv1::ComplaintCategory> Categories() {
+  std::vector<dv1::ComplaintCategory> out;
+  const google::protobuf::EnumDescriptor* d = dv1::ComplaintCategory_descriptor();
+  for (int i = 0; i < d->value_count(); ++i) {
+    const int number = d->value(i)->number();
+    if (number != dv1::COMPLAINT_CATEGORY_UNSPECIFIED) {
+      out.push_back(static_cast<dv1::ComplaintCategory>(number));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool KnownCategory(int category) {
+  return category != dv1::COMPLAINT_CATEGORY_UNSPECIFIED &&
+         dv1::ComplaintCategory_IsValid(category);
+}
+
+absl::Status Check(const cv1::DisorderRules& data, const regions::RegionRegistry& regions) {
+  if (data.version().empty()) return InvalidField("version", "required");
+
+  absl::flat_hash_set<std::string> units;
+  for (int i = 0; i < data.units_size(); ++i) {
+    const cv1::DisorderUnit& u = data.units(i);
+    const std::string field = absl::StrCat("units[", i, "]");
+    if (u.id().empty()) return InvalidField(absl::StrCat(field, ".id"), "required");
+    if (u.name().empty()) return InvalidField(absl::StrCat(field, ".name"), "required");
+    if (!units.insert(u.id()).second) {
+      return InvalidField(absl::StrCat(field, ".id"), absl::StrCat("\"", u.id(), "\" repeats"));
+    }
+  }
+
+  for (int i = 0; i < data.routes_size(); ++i) {
+    const cv1::DisorderRoute& r = data.routes(i);
+    const std::string field = absl::StrCat("routes[", i, "]");
+    if (!KnownCategory(r.category())) {
+      return InvalidField(absl::StrCat(field, ".category"), "a complaint category");
+    }
+    if (!r.street_id().empty() && !regions.HasStreet(r.street_id())) {
+      return InvalidField(absl::StrCat(field, ".street_id"),
+                          absl::StrCat("unknown street \"", r.street_id(), "\""));
+    }
+    if (!units.contains(r.unit_id())) {
+      return InvalidField(absl::StrCat(field, ".unit_id"),
+                          absl::StrCat("unknown unit \"", r.unit_id(), "\""));
+    }
+  }
+
+  absl::flat_hash_set<int> with_sla;
+  for (int i = 0; i < data.category_slas_size(); ++i) {
+    const cv1::CategorySla& s = data.category_slas(i);
+    const std::string field = absl::StrCat("category_slas[", i, "]");
+    if (!KnownCategory(s.category())) {
+      return InvalidField(absl::StrCat(field, ".category"), "a complaint category");
+    }
+    if (!with_sla.insert(s.category()).second) {
+      return InvalidField(absl::StrCat(field, ".category"),
+                          absl::StrCat("a second SLA for ", EnumKey(s.category())));
+    }
+    if (s.working_days() < 1 || s.working_days() > 60) {
+      return InvalidField(absl::StrCat(field, ".working_days"), "1 to 60");
+    }
+  }
+  for (dv1::ComplaintCategory category : Categories()) {
+    if (!with_sla.contains(category)) {
+      return InvalidField("category_slas", absl::StrCat("no SLA for ", EnumKey(category)));
+    }
+  }
+
+  if (data.rework_working_days() < 1 || data.rework_working_days() > 60) {
+    return InvalidField("rework_working_days", "1 to 60");
+  }
+  if (data.callback_working_days() < 1 || data.callback_working_days() > 30) {
+    return InvalidField("callback_working_days", "1 to 30");
+  }
+  if (!data.has_repeat_rule()) return InvalidField("repeat_rule", "required");
+  const cv1::RepeatRule& repeat = data.repeat_rule();
+  if (repeat.window_days() < 1 || repeat.window_days() > 365) {
+    return InvalidField("repeat_rule.window_days", "1 to 365");
+  }
+  if (repeat.radius_meters() < 1 || repeat.radius_meters() > 5000) {
+    return InvalidField("repeat_rule.radius_meters", "1 to 5000");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Rules::Rules(cv1::DisorderRules data) : data_(std::move(data)) {
+  for (const cv1::DisorderUnit& u : data_.units()) {
+    dv1::Unit unit;
+    unit.set_id(u.id());
+    unit.set_name(u.name());
+    units_.push_back(std::move(unit));
+  }
+  std::sort(units_.begin(), units_.end(),
+            [](const dv1::Unit& a, const dv1::Unit& b) { return a.id() < b.id(); });
+}
+
+absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
+                                                       const regions::RegionRegistry& regions) {
+  cv1::DisorderRules data;
+  GOV_RETURN_IF_ERROR(LoadJsonFile(path, "disorder rules", &data));
+  absl::StatusOr<std::unique_ptr<Rules>> rules = FromProto(std::move(data), regions);
+  if (!rules.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("disorder rules ", path, ": ", rules.status().message()));
+  }
+  return rules;
+}
+
+absl::StatusOr<std::unique_ptr<Rules>> Rules::FromProto(cv1::DisorderRules data,
+                                                        const regions::RegionRegistry& regions) {
+  GOV_RETURN_IF_ERROR(Check(data, regions));
+  std::unique_ptr<Rules> rules(new Rules(std::move(data)));
+  // Every category has a unit on every street.
+  for (dv1::ComplaintCategory category : Categories()) {
+    for (const governance::config::v1::Street* street : regions.streets()) {
+      if (rules->Route(category, street->id()) == nullptr) {
+        return InvalidField(
+            "routes", absl::StrCat(EnumKey(category), " has no unit on street ", street->id()));
+      }
+    }
+  }
+  return rules;
+}
+
+const dv1::Unit* Rules::FindUnit(std::string_view id) const {
+  auto it = std::lower_bound(units_.begin(), units_.end(), id,
+                             [](const dv1::Unit& u, std::string_view key) { return u.id() < key; });
+  if (it == units_.end() || it->id() != id) return nullptr;
+  return &*it;
+}
+
+const dv1::Unit* Rules::Route(dv1::ComplaintCategory category, std::string_view street_id) const {
+  for (const cv1::DisorderRoute& r : data_.routes()) {
+    if (r.category() == category && (r.street_id().empty() || r.street_id() == street_id)) {
+      return FindUnit(r.unit_id());
+    }
+  }
+  return nullptr;
+}
+
+cal::Sla Rules::CategorySla(dv1::ComplaintCategory category) const {
+  for (const cv1::CategorySla& s : data_.category_slas()) {
+    if (s.category() == category) return cal::Sla::WorkingDays(s.working_days());
+  }
+  return cal::Sla::None();
+}
+
+cal::Sla Rules::ReworkSla() const { return cal::Sla::WorkingDays(data_.rework_working_days()); }
+
+cal::Sla Rules::CallbackSla() const { return cal::Sla::WorkingDays(data_.callback_working_days()); }
+
+cases::RepeatRule Rules::Repeats(std::vector<std::string> open_statuses) const {
+  cases::RepeatRule rule;
+  rule.window = absl::Hours(24) * data_.repeat_rule().window_days();
+  rule.radius_meters = data_.repeat_rule().radius_meters();
+  rule.open_statuses = std::move(open_statuses);
+  return rule;
+}
+
+}  // namespace gov::disorder

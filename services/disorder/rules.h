@@ -1,0 +1,61 @@
+#ifndef GOV_SERVICES_DISORDER_RULES_H_
+#define GOV_SERVICES_DISORDER_RULES_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/cases/calendar.h"
+#include "common/cases/repeats.h"
+#include "common/regions/regions.h"
+#include "governance/config/v1/disorder.pb.h"
+#include "governance/disorder/v1/disorder.pb.h"
+
+// The disorder track's rules file (data/disorder.json, governance.config.v1.DisorderRules):
+// loaded and checked once at start; immutable afterwards.
+namespace gov::disorder {
+
+namespace cv1 = ::governance::config::v1;
+namespace dv1 = ::governance::disorder::v1;
+
+class Rules {
+ public:
+  // Reads and checks the file: version set; unit ids unique and non-empty, names non-empty;
+  // every route's category set, street (when set) in `regions`, unit known; every category
+  // routed on every street; every category's SLA given once, 1..60 working days;
+  // rework_working_days 1..60; callback_working_days 1..30; repeat_rule window_days 1..365,
+  // radius_meters 1..5000. Errors are INVALID_ARGUMENT naming the entry, e.g. "routes[4].unit_id".
+  static absl::StatusOr<std::unique_ptr<Rules>> LoadFile(const std::string& path,
+                                                         const regions::RegionRegistry& regions);
+  static absl::StatusOr<std::unique_ptr<Rules>> FromProto(cv1::DisorderRules data,
+                                                          const regions::RegionRegistry& regions);
+
+  const cv1::DisorderRules& data() const { return data_; }
+  const std::string& version() const { return data_.version(); }
+
+  // The units, by id.
+  const std::vector<dv1::Unit>& units() const { return units_; }
+  const dv1::Unit* FindUnit(std::string_view id) const;
+  // The unit of the first route matching the category and street; never null after a
+  // successful load for a known category and street.
+  const dv1::Unit* Route(dv1::ComplaintCategory category, std::string_view street_id) const;
+
+  // Intake to resolution for the category.
+  cal::Sla CategorySla(dv1::ComplaintCategory category) const;
+  cal::Sla ReworkSla() const;
+  cal::Sla CallbackSla() const;
+  // The repeat rule with the given open states.
+  cases::RepeatRule Repeats(std::vector<std::string> open_statuses) const;
+
+ private:
+  explicit Rules(cv1::DisorderRules data);
+
+  cv1::DisorderRules data_;
+  std::vector<dv1::Unit> units_;
+};
+
+}  // namespace gov::disorder
+
+#endif  // GOV_SERVICES_DISORDER_RULES_H_

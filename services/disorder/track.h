@@ -1,0 +1,53 @@
+#ifndef GOV_SERVICES_DISORDER_TRACK_H_
+#define GOV_SERVICES_DISORDER_TRACK_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/cases/engine.h"
+#include "common/indicators/indicators.h"
+#include "common/indicators/service.h"
+#include "common/server/track_main.h"
+#include "services/disorder/complaints.h"
+#include "services/disorder/disorder_service.h"
+#include "services/disorder/rules.h"
+
+// 乱象治理 — the disorder track: the rules file, the complaints' case engine, the indicator
+// engine and the two gRPC services.
+namespace gov::disorder {
+
+class DisorderTrack final : public server::Track {
+ public:
+  DisorderTrack(const server::TrackDeps& deps, std::unique_ptr<Rules> rules);
+
+  std::vector<grpc::Service*> Services() override;
+  std::vector<std::string> ServiceNames() override;
+  absl::Status LoadDemoData() override;
+  absl::Status ScanBreaches() override;
+  absl::Status RefreshGauges() override;
+
+  cases::CaseEngine& engine() { return *engine_; }
+  indicators::IndicatorEngine& indicator_engine() { return *indicators_; }
+  const Rules& rules() const { return *rules_; }
+  Complaints& complaints() { return *complaints_; }
+
+ private:
+  server::TrackDeps deps_;
+  std::unique_ptr<Rules> rules_;
+  std::unique_ptr<cases::CaseEngine> engine_;
+  ComplaintsDeps complaints_deps_;
+  std::unique_ptr<Complaints> complaints_;
+  std::unique_ptr<indicators::IndicatorEngine> indicators_;
+  std::unique_ptr<DisorderServiceImpl> service_;
+  std::unique_ptr<indicators::IndicatorsServiceImpl> indicators_service_;
+};
+
+// The factory RunTrack calls (main.cc): reads the rules file (config rules_file), then builds
+// the track.
+absl::StatusOr<std::unique_ptr<server::Track>> MakeDisorderTrack(const server::TrackDeps& deps);
+
+}  // namespace gov::disorder
+
+#endif  // GOV_SERVICES_DISORDER_TRACK_H_
