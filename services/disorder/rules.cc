@@ -32,35 +32,8 @@ bool KnownCategory(int category) {
          dv1::ComplaintCategory_IsValid(category);
 }
 
-absl::Status Check(const cv1::DisorderRules& data, const regions::RegionRegistry& regions) {
+absl::Status Check(const cv1::DisorderRules& data) {
   if (data.version().empty()) return InvalidField("version", "required");
-
-  absl::flat_hash_set<std::string> units;
-  for (int i = 0; i < data.units_size(); ++i) {
-    const cv1::DisorderUnit& u = data.units(i);
-    const std::string field = absl::StrCat("units[", i, "]");
-    if (u.id().empty()) return InvalidField(absl::StrCat(field, ".id"), "required");
-    if (u.name().empty()) return InvalidField(absl::StrCat(field, ".name"), "required");
-    if (!units.insert(u.id()).second) {
-      return InvalidField(absl::StrCat(field, ".id"), absl::StrCat("\"", u.id(), "\" repeats"));
-    }
-  }
-
-  for (int i = 0; i < data.routes_size(); ++i) {
-    const cv1::DisorderRoute& r = data.routes(i);
-    const std::string field = absl::StrCat("routes[", i, "]");
-    if (!KnownCategory(r.category())) {
-      return InvalidField(absl::StrCat(field, ".category"), "a complaint category");
-    }
-    if (!r.street_id().empty() && !regions.HasStreet(r.street_id())) {
-      return InvalidField(absl::StrCat(field, ".street_id"),
-                          absl::StrCat("unknown street \"", r.street_id(), "\""));
-    }
-    if (!units.contains(r.unit_id())) {
-      return InvalidField(absl::StrCat(field, ".unit_id"),
-                          absl::StrCat("unknown unit \"", r.unit_id(), "\""));
-    }
-  }
 
   absl::flat_hash_set<int> with_sla;
   for (int i = 0; i < data.category_slas_size(); ++i) {
@@ -100,9 +73,27 @@ absl::Status Check(const cv1::DisorderRules& data, const regions::RegionRegistry
   return absl::OkStatus();
 }
 
+// The units and routes as a routing table (common/routing): every category on every street.
+absl::StatusOr<routing::RoutingTable> UnitTable(const cv1::DisorderRules& data,
+                                                const regions::RegionRegistry& regions) {
+  std::vector<routing::Unit> units;
+  for (const cv1::DisorderUnit& u : data.units()) units.push_back({u.id(), u.name()});
+  std::vector<routing::Route> routes;
+  for (const cv1::DisorderRoute& r : data.routes()) {
+    routes.push_back({r.category(), r.street_id(), r.unit_id()});
+  }
+  std::vector<int> categories;
+  for (dv1::ComplaintCategory c : Categories()) categories.push_back(c);
+  return routing::RoutingTable::Build(
+      std::move(units), std::move(routes), categories,
+      [](int c) { return EnumKey(static_cast<dv1::ComplaintCategory>(c)); }, regions,
+      {"units", "routes", "category", "a complaint category"});
+}
+
 }  // namespace
 
-Rules::Rules(cv1::DisorderRules data) : data_(std::move(data)) {
+Rules::Rules(cv1::DisorderRules data, routing::RoutingTable table)
+    : data_(std::move(data)), table_(std::move(table)) {
   for (const cv1::DisorderUnit& u : data_.units()) {
     dv1::Unit unit;
     unit.set_id(u.id());
@@ -127,18 +118,9 @@ absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
 
 absl::StatusOr<std::unique_ptr<Rules>> Rules::FromProto(cv1::DisorderRules data,
                                                         const regions::RegionRegistry& regions) {
-  GOV_RETURN_IF_ERROR(Check(data, regions));
-  std::unique_ptr<Rules> rules(new Rules(std::move(data)));
-  // Every category has a unit on every street.
-  for (dv1::ComplaintCategory category : Categories()) {
-    for (const governance::config::v1::Street* street : regions.streets()) {
-      if (rules->Route(category, street->id()) == nullptr) {
-        return InvalidField(
-            "routes", absl::StrCat(EnumKey(category), " has no unit on street ", street->id()));
-      }
-    }
-  }
-  return rules;
+  GOV_RETURN_IF_ERROR(Check(data));
+  GOV_ASSIGN_OR_RETURN(routing::RoutingTable table, UnitTable(data, regions));
+  return std::unique_ptr<Rules>(new Rules(std::move(data), std::move(table)));
 }
 
 const dv1::Unit* Rules::FindUnit(std::string_view id) const {
@@ -149,12 +131,8 @@ const dv1::Unit* Rules::FindUnit(std::string_view id) const {
 }
 
 const dv1::Unit* Rules::Route(dv1::ComplaintCategory category, std::string_view street_id) const {
-  for (const cv1::DisorderRoute& r : data_.routes()) {
-    if (r.category() == category && (r.street_id().empty() || r.street_id() == street_id)) {
-      return FindUnit(r.unit_id());
-    }
-  }
-  return nullptr;
+  const routing::Unit* unit = table_.Route(category, street_id);
+  return unit == nullptr ? nullptr : FindUnit(unit->id);
 }
 
 cal::Sla Rules::CategorySla(dv1::ComplaintCategory category) const {

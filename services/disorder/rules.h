@@ -10,6 +10,7 @@
 #include "common/cases/calendar.h"
 #include "common/cases/repeats.h"
 #include "common/regions/regions.h"
+#include "common/routing/routing_table.h"
 #include "governance/config/v1/disorder.pb.h"
 #include "governance/disorder/v1/disorder.pb.h"
 
@@ -50,9 +51,10 @@ class Rules {
   cases::RepeatRule Repeats(std::vector<std::string> open_statuses) const;
 
  private:
-  explicit Rules(cv1::DisorderRules data);
+  Rules(cv1::DisorderRules data, routing::RoutingTable table);
 
   cv1::DisorderRules data_;
+  routing::RoutingTable table_;
   std::vector<dv1::Unit> units_;
 };
 

@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/grading/colour_grading.h"
 #include "common/util/file.h"
@@ -26,12 +25,7 @@ int Slot(cv1::BulletinPeriodKind kind, cv1::BulletinLevel level) {
   return (static_cast<int>(kind) - 1) * 2 + (static_cast<int>(level) - 1);
 }
 
-bool NonPolice(pv1::IncidentType type) {
-  const IncidentTypeInfo* info = FindIncidentType(type);
-  return info != nullptr && info->incident_class == pv1::INCIDENT_CLASS_NON_POLICE;
-}
-
-absl::Status Check(const cv1::PolicingRules& data, const regions::RegionRegistry& regions) {
+absl::Status Check(const cv1::PolicingRules& data) {
   if (data.version().empty()) return InvalidField("version", "required");
   bool seen[6] = {};
   for (int i = 0; i < data.bulletin_gradings_size(); ++i) {
@@ -83,37 +77,33 @@ absl::Status Check(const cv1::PolicingRules& data, const regions::RegionRegistry
     return InvalidField("key_area_rules.plan_working_days", "1 to 60");
   }
 
-  absl::flat_hash_set<std::string> units;
-  for (int i = 0; i < data.linkage_units_size(); ++i) {
-    const cv1::LinkageUnitSpec& u = data.linkage_units(i);
-    const std::string field = absl::StrCat("linkage_units[", i, "]");
-    if (u.id().empty()) return InvalidField(absl::StrCat(field, ".id"), "required");
-    if (u.name().empty()) return InvalidField(absl::StrCat(field, ".name"), "required");
-    if (!units.insert(u.id()).second) {
-      return InvalidField(absl::StrCat(field, ".id"), absl::StrCat("\"", u.id(), "\" repeats"));
-    }
-  }
-  for (int i = 0; i < data.linkage_routes_size(); ++i) {
-    const cv1::LinkageRoute& r = data.linkage_routes(i);
-    const std::string field = absl::StrCat("linkage_routes[", i, "]");
-    if (!NonPolice(r.type())) {
-      return InvalidField(absl::StrCat(field, ".type"), "a non-police incident type");
-    }
-    if (!r.street_id().empty() && !regions.HasStreet(r.street_id())) {
-      return InvalidField(absl::StrCat(field, ".street_id"),
-                          absl::StrCat("unknown street \"", r.street_id(), "\""));
-    }
-    if (!units.contains(r.unit_id())) {
-      return InvalidField(absl::StrCat(field, ".unit_id"),
-                          absl::StrCat("unknown unit \"", r.unit_id(), "\""));
-    }
-  }
   return absl::OkStatus();
+}
+
+// The linkage units and routes as a routing table (common/routing): every non-police type on
+// every street.
+absl::StatusOr<routing::RoutingTable> LinkageTable(const cv1::PolicingRules& data,
+                                                   const regions::RegionRegistry& regions) {
+  std::vector<routing::Unit> units;
+  for (const cv1::LinkageUnitSpec& u : data.linkage_units()) units.push_back({u.id(), u.name()});
+  std::vector<routing::Route> routes;
+  for (const cv1::LinkageRoute& r : data.linkage_routes()) {
+    routes.push_back({r.type(), r.street_id(), r.unit_id()});
+  }
+  std::vector<int> non_police;
+  for (const IncidentTypeInfo& info : IncidentTypes()) {
+    if (info.incident_class == pv1::INCIDENT_CLASS_NON_POLICE) non_police.push_back(info.type);
+  }
+  return routing::RoutingTable::Build(
+      std::move(units), std::move(routes), non_police,
+      [](int type) { return EnumKey(static_cast<pv1::IncidentType>(type)); }, regions,
+      {"linkage_units", "linkage_routes", "type", "a non-police incident type"});
 }
 
 }  // namespace
 
-Rules::Rules(cv1::PolicingRules data) : data_(std::move(data)) {
+Rules::Rules(cv1::PolicingRules data, routing::RoutingTable table)
+    : data_(std::move(data)), table_(std::move(table)) {
   for (const cv1::LinkageUnitSpec& u : data_.linkage_units()) {
     pv1::LinkageUnit unit;
     unit.set_id(u.id());
@@ -137,20 +127,9 @@ absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
 
 absl::StatusOr<std::unique_ptr<Rules>> Rules::FromProto(cv1::PolicingRules data,
                                                         const regions::RegionRegistry& regions) {
-  GOV_RETURN_IF_ERROR(Check(data, regions));
-  std::unique_ptr<Rules> rules(new Rules(std::move(data)));
-  // Every non-police type has a unit on every street.
-  for (const IncidentTypeInfo& info : IncidentTypes()) {
-    if (info.incident_class != pv1::INCIDENT_CLASS_NON_POLICE) continue;
-    for (const governance::config::v1::Street* street : regions.streets()) {
-      if (rules->Route(info.type, street->id()) == nullptr) {
-        return InvalidField(
-            "linkage_routes",
-            absl::StrCat(EnumKey(info.type), " has no unit on street ", street->id()));
-      }
-    }
-  }
-  return rules;
+  GOV_RETURN_IF_ERROR(Check(data));
+  GOV_ASSIGN_OR_RETURN(routing::RoutingTable table, LinkageTable(data, regions));
+  return std::unique_ptr<Rules>(new Rules(std::move(data), std::move(table)));
 }
 
 const governance::v1::ColourGrading& Rules::Grading(cv1::BulletinPeriodKind kind,
@@ -169,12 +148,8 @@ const pv1::LinkageUnit* Rules::FindUnit(std::string_view id) const {
 }
 
 const pv1::LinkageUnit* Rules::Route(pv1::IncidentType type, std::string_view street_id) const {
-  for (const cv1::LinkageRoute& r : data_.linkage_routes()) {
-    if (r.type() == type && (r.street_id().empty() || r.street_id() == street_id)) {
-      return FindUnit(r.unit_id());
-    }
-  }
-  return nullptr;
+  const routing::Unit* unit = table_.Route(type, street_id);
+  return unit == nullptr ? nullptr : FindUnit(unit->id);
 }
 
 }  // namespace gov::policing

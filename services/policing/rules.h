@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/regions/regions.h"
+#include "common/routing/routing_table.h"
 #include "governance/config/v1/policing.pb.h"
 #include "governance/policing/v1/policing.pb.h"
 #include "governance/v1/grading.pb.h"
@@ -56,9 +57,10 @@ class Rules {
                                                      std::string_view street_id) const;
 
  private:
-  explicit Rules(cv1::PolicingRules data);
+  Rules(cv1::PolicingRules data, routing::RoutingTable table);
 
   cv1::PolicingRules data_;
+  routing::RoutingTable table_;
   std::vector<governance::policing::v1::LinkageUnit> units_;
 };
 
