@@ -20,6 +20,17 @@
 
 namespace gov::auth {
 
+bool WorksCases(const Principal& who) {
+  return who.HasAnyRole({kDistrictAdmin, kSystem, kStreetOperator});
+}
+
+bool ReadsCases(const Principal& who) { return WorksCases(who) || who.HasRole(kViewer); }
+
+absl::Status Denied(const Principal& who, std::string_view what) {
+  return absl::PermissionDeniedError(
+      absl::StrCat("principal ", who.id, " may not ", absl::string_view(what.data(), what.size())));
+}
+
 Principal SystemPrincipal(std::string id) {
   Principal p;
   p.id = std::move(id);

@@ -26,6 +26,15 @@ inline constexpr char kSystem[] = "system";      // internal systems feeding dat
 
 // Who is calling: from a bearer token.
 struct Principal;
+// The roles that work a track's cases and see their details: district_admin, system (the
+// platforms feeding the track) and street_operator (within its streets: the case engine and
+// the registries keep it there).
+bool WorksCases(const Principal& who);
+// WorksCases, or a viewer (aggregates and lists, without private details).
+bool ReadsCases(const Principal& who);
+// PERMISSION_DENIED "principal <id> may not <what>".
+absl::Status Denied(const Principal& who, std::string_view what);
+
 // The service acting on its own (upkeep, rules, demo loading), e.g. "linkage-dispatcher":
 // role system, district-wide. The id is what the history records as the actor.
 Principal SystemPrincipal(std::string id);

@@ -110,18 +110,6 @@ const std::vector<std::string>& WorkRoles() {
   return *roles;
 }
 
-bool MayWork(const auth::Principal& who) {
-  return who.HasRole(auth::kDistrictAdmin) || who.HasAnyRole(WorkRoles());
-}
-
-// Viewers read complaints too, without the reporter; mediators have no business with them.
-bool MayRead(const auth::Principal& who) { return MayWork(who) || who.HasRole(auth::kViewer); }
-
-absl::Status Denied(const auth::Principal& who, std::string_view what) {
-  return absl::PermissionDeniedError(
-      absl::StrCat("principal ", who.id, " may not ", absl::string_view(what.data(), what.size())));
-}
-
 std::string CategoryKey(dv1::ComplaintCategory category) { return EnumKey(category); }
 
 std::string CategoryNameZh(const std::string& key) {
@@ -457,7 +445,7 @@ struct Complaints::Impl {
   absl::StatusOr<cases::Case> Create(const auth::Principal& who,
                                      const dv1::SubmitComplaintRequest& in,
                                      std::optional<absl::Time> occurred_at) {
-    if (!MayWork(who)) return Denied(who, "submit complaints");
+    if (!auth::WorksCases(who)) return auth::Denied(who, "submit complaints");
     GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
     GOV_RETURN_IF_ERROR(ValidateNewComplaint(in.complaint(), *deps.regions));
     dv1::Complaint stored = Submitted(in.complaint());
@@ -565,18 +553,18 @@ absl::Status Complaints::Submit(const auth::Principal& who, const dv1::SubmitCom
 
 absl::Status Complaints::Get(const auth::Principal& who, const dv1::GetComplaintRequest& in,
                              dv1::Complaint* out) {
-  if (!MayRead(who)) return Denied(who, "read complaints");
+  if (!auth::ReadsCases(who)) return auth::Denied(who, "read complaints");
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_ASSIGN_OR_RETURN(const cases::Case c,
                        impl_->deps.engine->Get(who, in.id(), /*with_history=*/true));
   // The engine checked the scope: the handling roles see the reporter of what they may read.
-  GOV_ASSIGN_OR_RETURN(*out, ComplaintFromCase(c, *impl_->deps.rules, MayWork(who)));
+  GOV_ASSIGN_OR_RETURN(*out, ComplaintFromCase(c, *impl_->deps.rules, auth::WorksCases(who)));
   return absl::OkStatus();
 }
 
 absl::Status Complaints::List(const auth::Principal& who, const dv1::ListComplaintsRequest& in,
                               dv1::ListComplaintsResponse* out) {
-  if (!MayRead(who)) return Denied(who, "read complaints");
+  if (!auth::ReadsCases(who)) return auth::Denied(who, "read complaints");
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
   GOV_RETURN_IF_ERROR(
       impl_->deps.regions->Validate(in.region(), "region", /*require_street=*/false));
@@ -625,7 +613,7 @@ absl::Status Complaints::List(const auth::Principal& who, const dv1::ListComplai
 absl::Status Complaints::Redispatch(const auth::Principal& who,
                                     const dv1::RedispatchComplaintRequest& in,
                                     dv1::Complaint* out) {
-  if (!MayWork(who)) return Denied(who, "redispatch complaints");
+  if (!auth::WorksCases(who)) return auth::Denied(who, "redispatch complaints");
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   if (in.unit_id().empty()) return InvalidField("unit_id", "required");
   const dv1::Unit* unit = impl_->deps.rules->FindUnit(in.unit_id());
@@ -650,7 +638,7 @@ absl::Status Complaints::Redispatch(const auth::Principal& who,
 
 absl::Status Complaints::Accept(const auth::Principal& who, const dv1::AcceptComplaintRequest& in,
                                 dv1::Complaint* out) {
-  if (!MayWork(who)) return Denied(who, "accept complaints");
+  if (!auth::WorksCases(who)) return auth::Denied(who, "accept complaints");
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_ASSIGN_OR_RETURN(*out, impl_->Move(who, kAccept, in.id(), in.etag(), "", nullptr));
   return absl::OkStatus();
@@ -658,7 +646,7 @@ absl::Status Complaints::Accept(const auth::Principal& who, const dv1::AcceptCom
 
 absl::Status Complaints::Resolve(const auth::Principal& who, const dv1::ResolveComplaintRequest& in,
                                  dv1::Complaint* out) {
-  if (!MayWork(who)) return Denied(who, "resolve complaints");
+  if (!auth::WorksCases(who)) return auth::Denied(who, "resolve complaints");
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   const ResolveVerbs* verbs = VerbsOf(in.outcome());
   if (verbs == nullptr) return InvalidField("outcome", "required: one of the outcomes");
@@ -697,7 +685,7 @@ absl::Status Complaints::Resolve(const auth::Principal& who, const dv1::ResolveC
 
 absl::Status Complaints::Callback(const auth::Principal& who, const dv1::RecordCallbackRequest& in,
                                   dv1::Complaint* out) {
-  if (!MayWork(who)) return Denied(who, "record callbacks");
+  if (!auth::WorksCases(who)) return auth::Denied(who, "record callbacks");
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   const dv1::Satisfaction satisfaction = in.satisfaction();
   if (satisfaction == dv1::SATISFACTION_UNSPECIFIED || !dv1::Satisfaction_IsValid(satisfaction)) {
@@ -718,7 +706,7 @@ absl::Status Complaints::Callback(const auth::Principal& who, const dv1::RecordC
 
 absl::Status Complaints::Merge(const auth::Principal& who, const dv1::MergeComplaintRequest& in,
                                dv1::Complaint* out) {
-  if (!MayWork(who)) return Denied(who, "merge complaints");
+  if (!auth::WorksCases(who)) return auth::Denied(who, "merge complaints");
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_RETURN_IF_ERROR(ValidateId(in.into_id(), "into_id"));
   if (in.into_id() == in.id()) {

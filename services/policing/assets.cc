@@ -187,11 +187,8 @@ absl::Status ValidateAsset(const pv1::Asset& asset, const regions::RegionRegistr
 // District administrators, internal systems and street operators keep the registry (operators
 // for their streets); mediators and viewers read it.
 absl::Status CheckWriter(const auth::Principal& who) {
-  if (who.HasAnyRole({auth::kDistrictAdmin, auth::kSystem, auth::kStreetOperator})) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(
-      absl::StrCat("principal ", who.id, " may not register or change assets"));
+  if (auth::WorksCases(who)) return absl::OkStatus();
+  return auth::Denied(who, "register or change assets");
 }
 
 absl::Status CheckStreet(const auth::Principal& who, const std::string& street_id) {

@@ -134,17 +134,6 @@ Area AreaOf(const gv1::RegionRef& region, const regions::RegionRegistry& regions
   return area;
 }
 
-// The roles that list, plan and delist (street operators within their streets).
-bool MayManage(const auth::Principal& who) {
-  return who.HasRole(auth::kDistrictAdmin) || who.HasRole(auth::kStreetOperator) ||
-         who.HasRole(auth::kSystem);
-}
-
-absl::Status Denied(const auth::Principal& who, std::string_view what) {
-  return absl::PermissionDeniedError(
-      absl::StrCat("principal ", who.id, " may not ", absl::string_view(what.data(), what.size())));
-}
-
 absl::Status ValidateKeyAreaId(const std::string& id) {
   if (id.empty()) return InvalidField("id", "required");
   if (id.size() > kMaxId)
@@ -428,7 +417,7 @@ KeyAreas::~KeyAreas() = default;
 
 absl::Status KeyAreas::ListArea(const auth::Principal& who, const pv1::ListKeyAreaRequest& in,
                                 pv1::KeyArea* out) {
-  if (!MayManage(who)) return Denied(who, "list key areas");
+  if (!auth::WorksCases(who)) return auth::Denied(who, "list key areas");
   GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id()));
   GOV_RETURN_IF_ERROR(ValidateArea(in.region(), *ctx_.regions));
   GOV_RETURN_IF_ERROR(ValidateText(in.reason(), "reason", kMaxReason, /*required=*/true));
@@ -459,7 +448,7 @@ absl::Status KeyAreas::ListArea(const auth::Principal& who, const pv1::ListKeyAr
 
 absl::Status KeyAreas::SetPlan(const auth::Principal& who, const pv1::SetRemediationPlanRequest& in,
                                pv1::KeyArea* out) {
-  if (!MayManage(who)) return Denied(who, "set remediation plans");
+  if (!auth::WorksCases(who)) return auth::Denied(who, "set remediation plans");
   GOV_RETURN_IF_ERROR(ValidateKeyAreaId(in.id()));
   GOV_RETURN_IF_ERROR(ValidatePlan(in.plan(), "plan"));
   GOV_ASSIGN_OR_RETURN(
@@ -472,7 +461,7 @@ absl::Status KeyAreas::SetPlan(const auth::Principal& who, const pv1::SetRemedia
 
 absl::Status KeyAreas::Delist(const auth::Principal& who, const pv1::DelistKeyAreaRequest& in,
                               pv1::KeyArea* out) {
-  if (!MayManage(who)) return Denied(who, "delist key areas");
+  if (!auth::WorksCases(who)) return auth::Denied(who, "delist key areas");
   GOV_RETURN_IF_ERROR(ValidateKeyAreaId(in.id()));
   GOV_RETURN_IF_ERROR(ValidateText(in.reason(), "reason", kMaxReason, /*required=*/true));
   GOV_ASSIGN_OR_RETURN(

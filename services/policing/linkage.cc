@@ -72,24 +72,11 @@ const std::vector<std::string>& WorkRoles() {
   return *roles;
 }
 
-bool MayWork(const auth::Principal& who) {
-  return who.HasRole(auth::kDistrictAdmin) || who.HasAnyRole(WorkRoles());
-}
-
-// Tasks hold no summary or address and a region down to the community, so viewers may read
-// them too — but not the units' free texts (handling result, feedback), which may name people.
-bool MayRead(const auth::Principal& who) { return MayWork(who) || who.HasRole(auth::kViewer); }
-
 // The task for the caller: the units' free texts only for those who do the work.
 void PresentTask(const auth::Principal& who, pv1::LinkageTask* task) {
-  if (MayWork(who)) return;
+  if (auth::WorksCases(who)) return;
   task->clear_handling_result();
   task->clear_feedback();
-}
-
-absl::Status Denied(const auth::Principal& who, std::string_view what) {
-  return absl::PermissionDeniedError(
-      absl::StrCat("principal ", who.id, " may not ", absl::string_view(what.data(), what.size())));
 }
 
 // A task id the caller names: required, at most kMaxId characters.
@@ -294,7 +281,7 @@ struct Linkage::Impl {
   absl::StatusOr<cases::Case> TakeStep(const auth::Principal& who, const Step& step,
                                        const std::string& id, const std::string& etag,
                                        const std::string& text_field, const std::string& text) {
-    if (!MayWork(who)) return Denied(who, "work on linkage tasks");
+    if (!auth::WorksCases(who)) return auth::Denied(who, "work on linkage tasks");
     GOV_RETURN_IF_ERROR(ValidateTaskId(id));
     if (etag.empty()) return InvalidField("etag", "required");
     if (!text_field.empty()) {
@@ -355,7 +342,7 @@ Linkage::~Linkage() = default;
 
 absl::Status Linkage::Dispatch(const auth::Principal& who, const pv1::DispatchIncidentRequest& in,
                                pv1::DispatchIncidentResponse* out) {
-  if (!MayWork(who)) return Denied(who, "dispatch incidents");
+  if (!auth::WorksCases(who)) return auth::Denied(who, "dispatch incidents");
   GOV_RETURN_IF_ERROR(ValidateIncidentId(in.incident_id(), "incident_id"));
   const pv1::LinkageUnit* named = nullptr;
   if (!in.unit_id().empty()) {
@@ -419,7 +406,7 @@ absl::Status Linkage::RecordFeedback(const auth::Principal& who,
 
 absl::Status Linkage::Get(const auth::Principal& who, const pv1::GetLinkageTaskRequest& in,
                           pv1::LinkageTask* out) {
-  if (!MayRead(who)) return Denied(who, "read linkage tasks");
+  if (!auth::ReadsCases(who)) return auth::Denied(who, "read linkage tasks");
   GOV_RETURN_IF_ERROR(ValidateTaskId(in.id()));
   GOV_ASSIGN_OR_RETURN(const cases::Case c, engine_->Get(who, in.id(), /*with_history=*/true));
   GOV_ASSIGN_OR_RETURN(*out, TaskFromCase(c));
@@ -429,7 +416,7 @@ absl::Status Linkage::Get(const auth::Principal& who, const pv1::GetLinkageTaskR
 
 absl::Status Linkage::List(const auth::Principal& who, const pv1::ListLinkageTasksRequest& in,
                            pv1::ListLinkageTasksResponse* out) {
-  if (!MayRead(who)) return Denied(who, "read linkage tasks");
+  if (!auth::ReadsCases(who)) return auth::Denied(who, "read linkage tasks");
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
   GOV_RETURN_IF_ERROR(
       impl_->ctx.regions->Validate(in.region(), "region", /*require_street=*/false));

@@ -50,9 +50,7 @@ absl::StatusOr<pv1::Incident> IncidentFromCase(const cases::Case& c) {
   return incident;
 }
 
-bool HandlesIncidents(const auth::Principal& who) {
-  return who.HasAnyRole({auth::kDistrictAdmin, auth::kSystem, auth::kStreetOperator});
-}
+bool HandlesIncidents(const auth::Principal& who) { return auth::WorksCases(who); }
 
 void RedactDetails(pv1::Incident& incident) {
   incident.clear_summary();

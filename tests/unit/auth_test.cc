@@ -243,3 +243,30 @@ TEST(PrincipalTest, ScopeRules) {
 
 }  // namespace
 }  // namespace gov::auth
+
+namespace gov::auth {
+namespace {
+
+// Who works cases (and sees their details) and who may only read them.
+TEST(CaseRolesTest, WorkersReadersAndTheRest) {
+  auto with = [](const char* role) {
+    Principal p;
+    p.id = "p";
+    p.roles = {role};
+    return p;
+  };
+  for (const char* role : {kDistrictAdmin, kSystem, kStreetOperator}) {
+    EXPECT_TRUE(WorksCases(with(role))) << role;
+    EXPECT_TRUE(ReadsCases(with(role))) << role;
+  }
+  EXPECT_FALSE(WorksCases(with(kViewer)));
+  EXPECT_TRUE(ReadsCases(with(kViewer)));
+  EXPECT_FALSE(WorksCases(with(kMediator)));
+  EXPECT_FALSE(ReadsCases(with(kMediator)));
+  const absl::Status denied = Denied(with(kMediator), "merge complaints");
+  EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(denied.message(), "principal p may not merge complaints");
+}
+
+}  // namespace
+}  // namespace gov::auth
