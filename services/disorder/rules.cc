@@ -70,6 +70,18 @@ absl::Status Check(const cv1::DisorderRules& data) {
   if (repeat.radius_meters() < 1 || repeat.radius_meters() > 5000) {
     return InvalidField("repeat_rule.radius_meters", "1 to 5000");
   }
+  if (!data.has_fume_rule()) return InvalidField("fume_rule", "required");
+  const cv1::FumeRule& fume = data.fume_rule();
+  if (!(fume.limit_mg_m3() >= kMinFumeLimit && fume.limit_mg_m3() <= kMaxFumeLimit)) {
+    return InvalidField("fume_rule.limit_mg_m3",
+                        absl::StrCat(kMinFumeLimit, " to ", kMaxFumeLimit, " mg/m³"));
+  }
+  if (fume.quiet_minutes() < 5 || fume.quiet_minutes() > 1440) {
+    return InvalidField("fume_rule.quiet_minutes", "5 to 1440");
+  }
+  if (data.enforcement_working_days() < 1 || data.enforcement_working_days() > 90) {
+    return InvalidField("enforcement_working_days", "1 to 90");
+  }
   return absl::OkStatus();
 }
 
@@ -145,6 +157,16 @@ cal::Sla Rules::CategorySla(dv1::ComplaintCategory category) const {
 cal::Sla Rules::ReworkSla() const { return cal::Sla::WorkingDays(data_.rework_working_days()); }
 
 cal::Sla Rules::CallbackSla() const { return cal::Sla::WorkingDays(data_.callback_working_days()); }
+
+double Rules::FumeLimit(double own_limit) const {
+  return own_limit > 0 ? own_limit : data_.fume_rule().limit_mg_m3();
+}
+
+absl::Duration Rules::FumeQuiet() const { return absl::Minutes(data_.fume_rule().quiet_minutes()); }
+
+cal::Sla Rules::EnforcementSla() const {
+  return cal::Sla::WorkingDays(data_.enforcement_working_days());
+}
 
 cases::RepeatRule Rules::Repeats(std::vector<std::string> open_statuses) const {
   cases::RepeatRule rule;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/cases/calendar.h"
 #include "common/cases/repeats.h"
 #include "common/regions/regions.h"
@@ -21,13 +22,19 @@ namespace gov::disorder {
 namespace cv1 = ::governance::config::v1;
 namespace dv1 = ::governance::disorder::v1;
 
+// Fume limits (mg/m³) a rules file or a restaurant may set.
+inline constexpr double kMinFumeLimit = 0.1;
+inline constexpr double kMaxFumeLimit = 20;
+
 class Rules {
  public:
   // Reads and checks the file: version set; unit ids unique and non-empty, names non-empty;
   // every route's category set, street (when set) in `regions`, unit known; every category
   // routed on every street; every category's SLA given once, 1..60 working days;
   // rework_working_days 1..60; callback_working_days 1..30; repeat_rule window_days 1..365,
-  // radius_meters 1..5000. Errors are INVALID_ARGUMENT naming the entry, e.g. "routes[4].unit_id".
+  // radius_meters 1..5000; fume_rule limit_mg_m3 0.1..20, quiet_minutes 5..1440;
+  // enforcement_working_days 1..90. Errors are INVALID_ARGUMENT naming the entry, e.g.
+  // "routes[4].unit_id".
   static absl::StatusOr<std::unique_ptr<Rules>> LoadFile(const std::string& path,
                                                          const regions::RegionRegistry& regions);
   static absl::StatusOr<std::unique_ptr<Rules>> FromProto(cv1::DisorderRules data,
@@ -47,6 +54,12 @@ class Rules {
   cal::Sla CategorySla(dv1::ComplaintCategory category) const;
   cal::Sla ReworkSla() const;
   cal::Sla CallbackSla() const;
+  // The fume limit in force for a restaurant whose own limit is `own_limit` (0: none).
+  double FumeLimit(double own_limit) const;
+  // A reading over the limit this long after the last one starts a new episode.
+  absl::Duration FumeQuiet() const;
+  // A finding's investigation.
+  cal::Sla EnforcementSla() const;
   // The repeat rule with the given open states.
   cases::RepeatRule Repeats(std::vector<std::string> open_statuses) const;
 

@@ -18,6 +18,7 @@
 #include "common/cases/engine.h"
 #include "common/cases/page_token.h"
 #include "common/log/log.h"
+#include "common/registry/registry.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -64,33 +65,18 @@ constexpr pv1::AssetKind kKinds[] = {
 
 // ---- Storage ----
 
-std::string KindPrefix(pv1::AssetKind kind) { return absl::StrCat(EnumKey(kind), "/"); }
+const registry::Layout& AssetLayout() {
+  static const registry::Layout* layout =
+      new registry::Layout{kTrack, kAssetEntity, kIdPrefix, "asset"};
+  return *layout;
+}
 
 std::string AssetKey(pv1::AssetKind kind, pv1::AssetStatus status) {
-  return absl::StrCat(KindPrefix(kind), EnumKey(status));
+  return registry::KindStatusKey(EnumKey(kind), EnumKey(status));
 }
-
-std::string Etag(int64_t version) { return absl::StrCat("v", version); }
 
 absl::StatusOr<pv1::Asset> DecodeAsset(const store::EntityRecord& record) {
-  pv1::Asset asset;
-  if (!asset.ParseFromString(record.payload)) {
-    return absl::DataLossError(absl::StrCat("asset ", record.id, ": stored payload is unreadable"));
-  }
-  asset.set_id(record.id);
-  asset.set_etag(Etag(record.version));
-  *asset.mutable_create_time() = ToTimestamp(record.create_time);
-  *asset.mutable_update_time() = ToTimestamp(record.update_time);
-  return asset;
-}
-
-// The payload: what the row does not hold itself.
-std::string Payload(pv1::Asset asset) {
-  asset.clear_id();
-  asset.clear_etag();
-  asset.clear_create_time();
-  asset.clear_update_time();
-  return SerializeStable(asset);
+  return registry::Decode<pv1::Asset>(record, "asset");
 }
 
 // Cached indicators are computed from the registry.
@@ -191,20 +177,9 @@ absl::Status CheckWriter(const auth::Principal& who) {
   return auth::Denied(who, "register or change assets");
 }
 
-absl::Status CheckStreet(const auth::Principal& who, const std::string& street_id) {
-  if (who.CanAccessStreet(street_id)) return absl::OkStatus();
-  return absl::PermissionDeniedError(
-      absl::StrCat("street \"", street_id, "\" is outside the caller's scope"));
-}
-
 absl::StatusOr<store::EntityRecord> LoadVisible(const PolicingContext& ctx,
                                                 const auth::Principal& who, const std::string& id) {
-  GOV_ASSIGN_OR_RETURN(store::EntityRecord record, ctx.repo->GetEntity(kTrack, kAssetEntity, id));
-  if (!who.CanAccessStreet(record.street_id)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "asset ", id, " is of street ", record.street_id, ", outside the caller's scope"));
-  }
-  return record;
+  return registry::LoadVisible(*ctx.repo, AssetLayout(), who, id);
 }
 
 absl::CivilDay Today(const PolicingContext& ctx) { return cal::LocalDay(ctx.clock->Now()); }
@@ -213,19 +188,12 @@ absl::CivilDay Today(const PolicingContext& ctx) { return cal::LocalDay(ctx.cloc
 // other content). The caller bumps the aggregate generation.
 absl::StatusOr<store::EntityRecord> CreateAsset(const PolicingContext& ctx, const pv1::Asset& asset,
                                                 const std::string& request_id) {
-  const absl::Time now = ctx.clock->Now();
-  store::EntityRecord record;
-  record.track = kTrack;
-  record.kind = kAssetEntity;
-  record.street_id = asset.region().street_id();
-  record.community_id = asset.region().community_id();
-  record.key = AssetKey(asset.kind(), asset.status());
-  record.create_time = now;
-  record.update_time = now;
-  record.payload = Payload(asset);
-  const std::string hash =
-      cases::CaseEngine::RequestHash(absl::StrCat(kAssetEntity, ":", record.payload));
-  return ctx.repo->CreateEntity(record, request_id, hash, kIdPrefix);
+  store::EntityRecord row;
+  row.street_id = asset.region().street_id();
+  row.community_id = asset.region().community_id();
+  row.key = AssetKey(asset.kind(), asset.status());
+  row.payload = registry::Payload(asset);
+  return registry::Create(*ctx.repo, AssetLayout(), std::move(row), ctx.clock->Now(), request_id);
 }
 
 // Kind and place are what an asset is; the rest of it may be replaced.
@@ -234,21 +202,7 @@ absl::Status CheckUnchangeable(const pv1::Asset& current, const pv1::Asset& next
     return InvalidField("asset.kind",
                         absl::StrCat("cannot change (is ", EnumKey(current.kind()), ")"));
   }
-  const governance::v1::RegionRef& was = current.region();
-  const governance::v1::RegionRef& now = next.region();
-  const struct {
-    const std::string& was;
-    const std::string& now;
-    const char* field;
-  } parts[] = {{was.street_id(), now.street_id(), "asset.region.street_id"},
-               {was.community_id(), now.community_id(), "asset.region.community_id"},
-               {was.grid_id(), now.grid_id(), "asset.region.grid_id"}};
-  for (const auto& part : parts) {
-    if (part.was != part.now) {
-      return InvalidField(part.field, absl::StrCat("cannot change (is \"", part.was, "\")"));
-    }
-  }
-  return absl::OkStatus();
+  return registry::CheckRegionUnchanged(current.region(), next.region(), "asset.region");
 }
 
 // ---- Lists ----
@@ -263,42 +217,11 @@ absl::Status ValidateListRequest(const pv1::ListAssetsRequest& in,
   return regions.Validate(in.region(), "region", /*require_street=*/false);
 }
 
-// The store queries of a list: one, or for a status across kinds one exact key per kind.
-std::vector<store::EntityFilter> ListFilters(const store::EntityFilter& base, pv1::AssetKind kind,
-                                             pv1::AssetStatus status) {
-  std::vector<store::EntityFilter> filters;
-  const bool any_kind = kind == pv1::ASSET_KIND_UNSPECIFIED;
-  const bool any_status = status == pv1::ASSET_STATUS_UNSPECIFIED;
-  if (any_kind && any_status) return {base};
-  if (any_status) {
-    filters.push_back(base);
-    filters.back().key_prefix = KindPrefix(kind);
-    return filters;
-  }
-  for (pv1::AssetKind k : kKinds) {
-    if (!any_kind && k != kind) continue;
-    filters.push_back(base);
-    filters.back().key = AssetKey(k, status);
-  }
-  return filters;
-}
-
-// The first `limit` rows by id over the filters (each already ordered by id and cut at `limit`).
-absl::StatusOr<std::vector<store::EntityRecord>> ListMerged(
-    store::Repository* repo, const std::vector<store::EntityFilter>& filters, int limit) {
-  std::vector<store::EntityRecord> rows;
-  for (store::EntityFilter filter : filters) {
-    filter.limit = limit;
-    GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> part, repo->ListEntities(filter));
-    for (store::EntityRecord& row : part) rows.push_back(std::move(row));
-  }
-  if (filters.size() > 1) {
-    std::sort(
-        rows.begin(), rows.end(),
-        [](const store::EntityRecord& a, const store::EntityRecord& b) { return a.id < b.id; });
-  }
-  if (static_cast<int>(rows.size()) > limit) rows.resize(limit);
-  return rows;
+// The kinds' keys, for lists of a status across kinds.
+std::vector<std::string> KindKeys() {
+  std::vector<std::string> keys;
+  for (pv1::AssetKind kind : kKinds) keys.push_back(EnumKey(kind));
+  return keys;
 }
 
 // ---- Indicators ----
@@ -307,22 +230,9 @@ absl::StatusOr<std::vector<store::EntityRecord>> ListMerged(
 // IN_SERVICE with an in-service date on or before that day. Retired assets never count, also
 // not for periods they served in: the registry keeps an asset's present state, not its history.
 absl::StatusOr<std::vector<pv1::Asset>> InServiceBy(const EvalContext& ctx, pv1::AssetKind kind) {
-  store::EntityFilter filter;
-  filter.track = ctx.track;
-  filter.kind = kAssetEntity;
-  filter.key = AssetKey(kind, pv1::ASSET_STATUS_IN_SERVICE);
-  filter.street_id = ctx.street_id;
-  filter.community_id = ctx.community_id;
-  if (ctx.street_id.empty()) filter.streets = ctx.streets;
-  GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> records,
-                       store::ListAllEntities(*ctx.repo, std::move(filter)));
-  std::vector<pv1::Asset> out;
-  for (const store::EntityRecord& record : records) {
-    GOV_ASSIGN_OR_RETURN(pv1::Asset asset, DecodeAsset(record));
-    const std::optional<absl::CivilDay> day = cal::ParseDay(asset.in_service_date());
-    if (day.has_value() && *day <= ctx.days.last) out.push_back(std::move(asset));
-  }
-  return out;
+  return registry::InForceBy<pv1::Asset>(
+      ctx, AssetLayout(), AssetKey(kind, pv1::ASSET_STATUS_IN_SERVICE),
+      [](const pv1::Asset& asset) -> const std::string& { return asset.in_service_date(); });
 }
 
 Measure CountInService(pv1::AssetKind kind, std::function<bool(const pv1::Asset&)> keep = nullptr) {
@@ -565,7 +475,7 @@ absl::Status Assets::Register(const auth::Principal& who, const pv1::RegisterAss
   GOV_RETURN_IF_ERROR(CheckWriter(who));
   GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id()));
   GOV_RETURN_IF_ERROR(ValidateAsset(in.asset(), *ctx.regions, Today(ctx)));
-  GOV_RETURN_IF_ERROR(CheckStreet(who, in.asset().region().street_id()));
+  GOV_RETURN_IF_ERROR(registry::CheckStreet(who, in.asset().region().street_id()));
   GOV_ASSIGN_OR_RETURN(const store::EntityRecord created,
                        CreateAsset(ctx, in.asset(), in.request_id()));
   AfterWrite(ctx);
@@ -595,13 +505,11 @@ absl::Status Assets::Update(const auth::Principal& who, const pv1::UpdateAssetRe
     return absl::FailedPreconditionError(
         absl::StrCat("asset ", next.id(), " is retired; a retired asset stays retired"));
   }
-
-  const int64_t version = record.version;
-  record.key = AssetKey(next.kind(), next.status());
-  record.update_time = ctx.clock->Now();
-  record.payload = Payload(next);
   // ABORTED when another update committed since the read.
-  GOV_ASSIGN_OR_RETURN(const store::EntityRecord updated, ctx.repo->UpdateEntity(record, version));
+  GOV_ASSIGN_OR_RETURN(const store::EntityRecord updated,
+                       registry::Replace(*ctx.repo, AssetLayout(), std::move(record), next.etag(),
+                                         AssetKey(next.kind(), next.status()),
+                                         registry::Payload(next), ctx.clock->Now()));
   AfterWrite(ctx);
   GOV_ASSIGN_OR_RETURN(*out, DecodeAsset(updated));
   return absl::OkStatus();
@@ -621,29 +529,23 @@ absl::Status Assets::List(const auth::Principal& who, const pv1::ListAssetsReque
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
   GOV_RETURN_IF_ERROR(ValidateListRequest(in, *ctx.regions));
   if (!in.region().street_id().empty()) {
-    GOV_RETURN_IF_ERROR(CheckStreet(who, in.region().street_id()));
+    GOV_RETURN_IF_ERROR(registry::CheckStreet(who, in.region().street_id()));
   }
-  std::vector<std::string> streets(who.streets.begin(), who.streets.end());
-  std::sort(streets.begin(), streets.end());
-  const std::string binding = cases::PageBinding(
-      {"assets", EnumKey(in.kind()), EnumKey(in.status()), in.region().street_id(),
-       in.region().community_id(), absl::StrJoin(streets, ",")});
-  GOV_ASSIGN_OR_RETURN(const std::string after, cases::DecodeIdCursor(in.page_token(), binding));
-
   store::EntityFilter base;
   base.track = kTrack;
   base.kind = kAssetEntity;
-  base.streets = std::move(streets);  // empty (everything) for a district-wide principal
   base.street_id = in.region().street_id();
   base.community_id = in.region().community_id();
-  base.after_id = after;
-  GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> records,
-                       ListMerged(ctx.repo, ListFilters(base, in.kind(), in.status()), size + 1));
-  if (static_cast<int>(records.size()) > size) {
-    records.resize(size);
-    out->set_next_page_token(cases::EncodePageToken(binding, {records.back().id}));
-  }
-  for (const store::EntityRecord& record : records) {
+  GOV_ASSIGN_OR_RETURN(registry::Page page,
+                       registry::ListPage(*ctx.repo, who,
+                                          registry::KindStatusFilters(
+                                              base, KindKeys(), in.kind() ? EnumKey(in.kind()) : "",
+                                              in.status() ? EnumKey(in.status()) : ""),
+                                          {"assets", EnumKey(in.kind()), EnumKey(in.status()),
+                                           in.region().street_id(), in.region().community_id()},
+                                          size, in.page_token()));
+  out->set_next_page_token(page.next_page_token);
+  for (const store::EntityRecord& record : page.rows) {
     GOV_ASSIGN_OR_RETURN(*out->add_assets(), DecodeAsset(record));
   }
   return absl::OkStatus();

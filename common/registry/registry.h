@@ -1,0 +1,158 @@
+#ifndef GOV_COMMON_REGISTRY_REGISTRY_H_
+#define GOV_COMMON_REGISTRY_REGISTRY_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/auth/auth.h"
+#include "common/cases/calendar.h"
+#include "common/indicators/indicators.h"
+#include "common/store/repository.h"
+#include "common/util/proto.h"
+#include "common/util/status.h"
+#include "governance/v1/common.pb.h"
+
+// Registries of a track (policing's forces and assets, disorder's monitored objects and
+// campaigns...) kept as the store's generic entity rows: one message per row, the row holding
+// the id, version (the etag "v<version>"), times, street, community and an index key; the
+// payload the message without those.
+//
+// The pieces every registry needs and that must behave alike across tracks: idempotent
+// creation by request id, reads within the caller's streets, replacement under an etag, pages
+// by id with tokens bound to the filters and the caller's scope, and "in force by a day" for
+// indicators counted as of a period's last day.
+namespace gov::registry {
+
+// Where a registry lies in the entity rows.
+struct Layout {
+  std::string track;      // the store track, e.g. "policing"
+  std::string kind;       // the entity kind, e.g. "asset"
+  std::string id_prefix;  // ids "<prefix>-000042"
+  std::string noun;       // for messages, e.g. "asset"
+};
+
+// "v<version>".
+std::string Etag(int64_t version);
+
+// Index keys "<KIND>/<STATUS>" of registries with a kind and a status (enum keys): the prefix
+// "<KIND>/" lists a kind, the exact key a kind in a state.
+std::string KindPrefix(const std::string& kind);
+std::string KindStatusKey(const std::string& kind, const std::string& status);
+
+// The store queries of a list by kind and status ("" = any) over `base`: one, or for a status
+// across kinds one exact key per kind of `all_kinds`.
+std::vector<store::EntityFilter> KindStatusFilters(const store::EntityFilter& base,
+                                                   const std::vector<std::string>& all_kinds,
+                                                   const std::string& kind,
+                                                   const std::string& status);
+
+// The first `limit` rows by id over the filters.
+absl::StatusOr<std::vector<store::EntityRecord>> ListMerged(
+    store::Repository& repo, const std::vector<store::EntityFilter>& filters, int limit);
+
+// Stores a new row (track, kind and times set from `layout` and `now`; street, community,
+// parent, key and payload from `row`), idempotent by request_id: the same payload again
+// returns the stored row, another payload is ALREADY_EXISTS.
+absl::StatusOr<store::EntityRecord> Create(store::Repository& repo, const Layout& layout,
+                                           store::EntityRecord row, absl::Time now,
+                                           const std::string& request_id);
+
+// The row, when the principal's scope holds its street (PERMISSION_DENIED naming the street
+// otherwise; rows of no street, i.e. district-wide ones, only for district-wide principals
+// unless `district_rows_public`).
+absl::StatusOr<store::EntityRecord> LoadVisible(store::Repository& repo, const Layout& layout,
+                                                const auth::Principal& who, const std::string& id,
+                                                bool district_rows_public = false);
+
+// PERMISSION_DENIED unless the principal's scope holds the street.
+absl::Status CheckStreet(const auth::Principal& who, const std::string& street_id);
+
+// What a registry item is cannot move: INVALID_ARGUMENT "<field>.street_id" (community_id,
+// grid_id) "cannot change (is "...")" when a part of the region differs.
+absl::Status CheckRegionUnchanged(const governance::v1::RegionRef& was,
+                                  const governance::v1::RegionRef& now, const std::string& field);
+
+// Replaces `current` with a new key and payload when `etag` is its etag (ABORTED naming the
+// item otherwise, and when another writer committed since `current` was read).
+absl::StatusOr<store::EntityRecord> Replace(store::Repository& repo, const Layout& layout,
+                                            store::EntityRecord current, const std::string& etag,
+                                            std::string key, std::string payload, absl::Time now);
+
+// One page of a list by id.
+struct Page {
+  std::vector<store::EntityRecord> rows;
+  std::string next_page_token;
+};
+
+// A page over `filters` (their streets and after_id are set here: the caller's streets, and the
+// cursor of `page_token`), at most `page_size` rows. The token is bound to `binding` (the
+// list's filters, canonically encoded by the caller) and to the caller's streets.
+absl::StatusOr<Page> ListPage(store::Repository& repo, const auth::Principal& who,
+                              std::vector<store::EntityFilter> filters,
+                              const std::vector<std::string>& binding, int page_size,
+                              const std::string& page_token);
+
+// ---- Messages ----
+// A registry message has `id`, `etag`, `create_time` and `update_time` fields, which the row
+// holds; the payload is the rest.
+
+template <typename Msg>
+absl::StatusOr<Msg> Decode(const store::EntityRecord& record, const std::string& noun) {
+  Msg msg;
+  if (!msg.ParseFromString(record.payload)) {
+    return absl::DataLossError(
+        absl::StrCat(noun, " ", record.id, ": stored payload is unreadable"));
+  }
+  msg.set_id(record.id);
+  msg.set_etag(Etag(record.version));
+  *msg.mutable_create_time() = ToTimestamp(record.create_time);
+  *msg.mutable_update_time() = ToTimestamp(record.update_time);
+  return msg;
+}
+
+template <typename Msg>
+std::string Payload(Msg msg) {
+  msg.clear_id();
+  msg.clear_etag();
+  msg.clear_create_time();
+  msg.clear_update_time();
+  return SerializeStable(msg);
+}
+
+// ---- Indicators ----
+
+// Every row of `key` within the context's region (its street and community, or its streets).
+absl::StatusOr<std::vector<store::EntityRecord>> RowsInContext(const indicators::EvalContext& ctx,
+                                                               const Layout& layout,
+                                                               std::string key);
+
+// Items of `key` in force on the context's last day: those whose date (`since`, YYYY-MM-DD) is
+// on or before it. Registries keep an item's present state, not its history: an item that left
+// since does not count for the periods it was in.
+template <typename Msg>
+absl::StatusOr<std::vector<Msg>> InForceBy(
+    const indicators::EvalContext& ctx, const Layout& layout, std::string key,
+    const std::function<const std::string&(const Msg&)>& since) {
+  GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> rows,
+                       RowsInContext(ctx, layout, std::move(key)));
+  std::vector<Msg> out;
+  for (const store::EntityRecord& row : rows) {
+    GOV_ASSIGN_OR_RETURN(Msg msg, Decode<Msg>(row, layout.noun));
+    const std::optional<absl::CivilDay> day = cal::ParseDay(since(msg));
+    if (day.has_value() && *day <= ctx.days.last) out.push_back(std::move(msg));
+  }
+  return out;
+}
+
+}  // namespace gov::registry
+
+#endif  // GOV_COMMON_REGISTRY_REGISTRY_H_
