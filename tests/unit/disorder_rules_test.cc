@@ -2,6 +2,7 @@
 // routes every category on every street, and a broken file is refused naming the offending entry.
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -138,6 +139,12 @@ TEST_F(DisorderRulesTest, SlasAndRepeatRule) {
   EXPECT_EQ(repeat.window, absl::Hours(30 * 24));
   EXPECT_DOUBLE_EQ(repeat.radius_meters, 50);
   EXPECT_EQ(repeat.open_statuses, (std::vector<std::string>{"DISPATCHED", "HANDLING"}));
+
+  EXPECT_DOUBLE_EQ(r.FumeLimit(0), 2.0);
+  EXPECT_DOUBLE_EQ(r.FumeLimit(1.2), 1.2);  // a restaurant's own limit replaces the rules'
+  EXPECT_EQ(r.FumeQuiet(), absl::Minutes(60));
+  EXPECT_EQ(r.EnforcementSla().kind, cal::Sla::Kind::kWorkingDays);
+  EXPECT_EQ(r.EnforcementSla().amount, 10);
 }
 
 TEST_F(DisorderRulesTest, BrokenRulesNameTheEntry) {
@@ -220,6 +227,29 @@ TEST_F(DisorderRulesTest, BrokenRulesNameTheEntry) {
       {"radius too wide",
        [](cv1::DisorderRules& d) { d.mutable_repeat_rule()->set_radius_meters(5001); },
        "repeat_rule.radius_meters"},
+      {"no fume rule", [](cv1::DisorderRules& d) { d.clear_fume_rule(); }, "fume_rule"},
+      {"fume limit too low",
+       [](cv1::DisorderRules& d) { d.mutable_fume_rule()->set_limit_mg_m3(0.09); },
+       "fume_rule.limit_mg_m3"},
+      {"fume limit too high",
+       [](cv1::DisorderRules& d) { d.mutable_fume_rule()->set_limit_mg_m3(20.5); },
+       "fume_rule.limit_mg_m3"},
+      {"fume limit not a number",
+       [](cv1::DisorderRules& d) {
+         d.mutable_fume_rule()->set_limit_mg_m3(std::numeric_limits<double>::quiet_NaN());
+       },
+       "fume_rule.limit_mg_m3"},
+      {"quiet too short",
+       [](cv1::DisorderRules& d) { d.mutable_fume_rule()->set_quiet_minutes(4); },
+       "fume_rule.quiet_minutes"},
+      {"quiet too long",
+       [](cv1::DisorderRules& d) { d.mutable_fume_rule()->set_quiet_minutes(1441); },
+       "fume_rule.quiet_minutes"},
+      {"no enforcement days", [](cv1::DisorderRules& d) { d.set_enforcement_working_days(0); },
+       "enforcement_working_days"},
+      {"enforcement days too many",
+       [](cv1::DisorderRules& d) { d.set_enforcement_working_days(91); },
+       "enforcement_working_days"},
   };
   for (const Case& c : cases) {
     const absl::Status st = LoadEdited(c.edit);
@@ -237,6 +267,12 @@ TEST_F(DisorderRulesTest, TheLimitsThemselvesAreAccepted) {
       [](cv1::DisorderRules& d) { d.mutable_repeat_rule()->set_window_days(365); },
       [](cv1::DisorderRules& d) { d.mutable_repeat_rule()->set_radius_meters(5000); },
       [](cv1::DisorderRules& d) { d.mutable_repeat_rule()->set_radius_meters(1); },
+      [](cv1::DisorderRules& d) { d.mutable_fume_rule()->set_limit_mg_m3(0.1); },
+      [](cv1::DisorderRules& d) { d.mutable_fume_rule()->set_limit_mg_m3(20); },
+      [](cv1::DisorderRules& d) { d.mutable_fume_rule()->set_quiet_minutes(5); },
+      [](cv1::DisorderRules& d) { d.mutable_fume_rule()->set_quiet_minutes(1440); },
+      [](cv1::DisorderRules& d) { d.set_enforcement_working_days(1); },
+      [](cv1::DisorderRules& d) { d.set_enforcement_working_days(90); },
   };
   for (const auto& edit : edits) EXPECT_TRUE(LoadEdited(edit).ok()) << LoadEdited(edit);
 }
