@@ -10,12 +10,18 @@
 #include "common/indicators/indicators.h"
 #include "common/indicators/service.h"
 #include "common/server/track_main.h"
+#include "services/disorder/campaigns.h"
 #include "services/disorder/complaints.h"
+#include "services/disorder/context.h"
 #include "services/disorder/disorder_service.h"
+#include "services/disorder/enforcement.h"
+#include "services/disorder/fume_feed.h"
+#include "services/disorder/objects.h"
 #include "services/disorder/rules.h"
 
-// 乱象治理 — the disorder track: the rules file, the complaints' case engine, the indicator
-// engine and the two gRPC services.
+// 乱象治理 — the disorder track: the rules file, the complaints' and the findings' case engines,
+// the monitored objects and their fume feed, the campaigns, the indicator engine and the two
+// gRPC services.
 namespace gov::disorder {
 
 class DisorderTrack final : public server::Track {
@@ -32,6 +38,12 @@ class DisorderTrack final : public server::Track {
   indicators::IndicatorEngine& indicator_engine() { return *indicators_; }
   const Rules& rules() const { return *rules_; }
   Complaints& complaints() { return *complaints_; }
+  cases::CaseEngine& enforcement_engine() { return *enforcement_engine_; }
+  MonitoredObjects& objects() { return *objects_; }
+  FumeFeed& fume_feed() { return *fume_feed_; }
+  Enforcements& enforcements() { return *enforcements_; }
+  Campaigns& campaigns() { return *campaigns_; }
+  const DisorderContext& context() const { return ctx_; }
 
  private:
   server::TrackDeps deps_;
@@ -39,6 +51,12 @@ class DisorderTrack final : public server::Track {
   std::unique_ptr<cases::CaseEngine> engine_;
   ComplaintsDeps complaints_deps_;
   std::unique_ptr<Complaints> complaints_;
+  std::unique_ptr<cases::CaseEngine> enforcement_engine_;
+  DisorderContext ctx_;
+  std::unique_ptr<MonitoredObjects> objects_;
+  std::unique_ptr<FumeFeed> fume_feed_;
+  std::unique_ptr<Enforcements> enforcements_;
+  std::unique_ptr<Campaigns> campaigns_;
   std::unique_ptr<indicators::IndicatorEngine> indicators_;
   std::unique_ptr<DisorderServiceImpl> service_;
   std::unique_ptr<indicators::IndicatorsServiceImpl> indicators_service_;

@@ -106,6 +106,7 @@ const LABELS = {
   governance_indicator_value: ['track', 'indicator', 'street'],
   governance_indicator_target: ['track', 'indicator', 'street'],
   governance_indicator_attainment: ['track', 'indicator', 'street'],
+  governance_monitoring_readings_total: ['track', 'feed', 'outcome'],
 };
 const TARGET_LABELS = ['track', 'instance', 'job'];
 const BUILTIN_VARIABLES = { __rate_interval: '1m', __interval: '1m' };

@@ -248,6 +248,15 @@ open_case() {
         '{"id":"C-999999"}'
       expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call disorder \
         SubmitComplaint "{\"request_id\":\"prometheus-check-bad-$n\",\"complaint\":{}}"
+      # A reading of the fume feed for a demo restaurant (counted by outcome).
+      restaurants="$("$govctl" --addr="$addr" --token="$token" call disorder ListMonitoredObjects \
+        '{"kind":"MONITORED_OBJECT_KIND_FUME_RESTAURANT","status":"MONITORED_OBJECT_STATUS_ACTIVE","page_size":1}')" ||
+        fail "ListMonitoredObjects on $addr: $restaurants"
+      id="$(jq -r '.objects[0].id' <<<"$restaurants")"
+      [[ "$id" =~ ^M-[0-9]+$ ]] || fail "no fume-monitored restaurant in: $restaurants"
+      expect_code OK "$govctl" --addr="$addr" --token="$token" call disorder RecordFumeReadings \
+        "{\"readings\":[{\"object_id\":\"$id\",\"concentration_mg_m3\":0.4,
+          \"read_time\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}]}"
       ;;
     *)
       fail "this check does not know how to open a case on track $track:" \

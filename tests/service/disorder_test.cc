@@ -1079,7 +1079,11 @@ TEST_F(DisorderTest, IndicatorsAgainstHandComputedCounts) {
   // Resolutions: two health, five prepaid, one of them late: 6 / 7. Repeats and merged over
   // everything taken in: 3 / 12.
   std::map<std::string, gv1::Indicator> indicators = Indicators();
-  ASSERT_EQ(indicators.size(), 5u);
+  // The track's indicators: the complaints' five here, then the monitored objects' and the
+  // findings' (their own tests).
+  ASSERT_EQ(ComplaintIndicators().size(), 5u);
+  ASSERT_EQ(indicators.size(), ComplaintIndicators().size() + ObjectIndicators().size() +
+                                   EnforcementIndicators().size());
   struct Expected {
     std::string id;
     int64_t actual;

@@ -27,6 +27,10 @@ const TRACK_NAMES = {
   tripartite: '三方治理',
   digital: '数字治理',
 };
+// Monitoring feeds a track takes in (`governance_monitoring_readings_total{feed}`).
+const TRACK_FEEDS = {
+  disorder: [{ feed: 'fume', title: 'Fume monitoring (油烟在线监测)' }],
+};
 const TAG = 'governance';
 const SCHEMA_VERSION = 39;
 const GENERATOR = 'tools/deploy/grafana-dashboards.mjs';
@@ -466,6 +470,23 @@ function trackDashboard(track) {
     [target(dedup, '', { instant: true, table: true })],
     [{ id: 'groupingToMatrix',
       options: { columnField: 'status', rowField: 'street', valueField: 'Value' } }]), 12, 8);
+
+  for (const { feed, title } of TRACK_FEEDS[track] ?? []) {
+    const readings = `${m}, feed="${feed}"`;
+    L.row(title);
+    L.add(timeseries('Readings per hour by outcome', `Readings of the ${feed} feed ` +
+      '(`governance_monitoring_readings_total`, summed over the replicas that took them) by ' +
+      'outcome: normal, over_limit (in an episode already raised), episode_started (a complaint ' +
+      'raised), stale (not after the last reading taken), refused.',
+      [target(orZero(`3600 * ${sumBy(['outcome'],
+        rate('governance_monitoring_readings_total', readings))}`), '{{outcome}}')],
+      { min: 0, stack: true }), 16, 8);
+    L.add(stat('Episodes started, last 24 h', 'Episodes over the limit that raised a complaint ' +
+      'during the last 24 hours.',
+      [target(orZero(`sum(increase(${sel('governance_monitoring_readings_total',
+        `${readings}, outcome="episode_started"`)}[24h]))`), 'episodes', { instant: true })],
+      { steps: [['green', null], ['orange', 1]], textMode: 'value', decimals: 0 }), 8, 8);
+  }
 
   return dashboard({
     uid: `governance-${track}`,
