@@ -516,4 +516,16 @@ absl::Status CaseEngine::RefreshCaseGauges() {
   return absl::OkStatus();
 }
 
+absl::Status FilterByPeriod(const governance::v1::Period& period, absl::Time now,
+                            store::CaseFilter& filter, std::string_view field) {
+  if (period.year() == 0 && period.part_case() == governance::v1::Period::PART_NOT_SET) {
+    return absl::OkStatus();
+  }
+  GOV_RETURN_IF_ERROR(cal::ValidatePeriod(period, field));
+  const cal::DayRange days = cal::Resolve(period, now);
+  filter.created_from = absl::FromCivil(days.first, cal::DistrictZone());
+  filter.created_to = absl::FromCivil(days.last + 1, cal::DistrictZone());
+  return absl::OkStatus();
+}
+
 }  // namespace gov::cases

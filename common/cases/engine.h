@@ -131,6 +131,13 @@ struct ListRequest {
   std::string page_token;
 };
 
+// A list's period filter: cases opened in `period` (for cases counted by when they happened,
+// NewCase::occurred_at, when they happened), its days resolved at `now` in district time. An
+// unset period (no year, no part) filters nothing; an invalid one is INVALID_ARGUMENT naming
+// `field`.
+absl::Status FilterByPeriod(const governance::v1::Period& period, absl::Time now,
+                            store::CaseFilter& filter, std::string_view field = "period");
+
 struct ListResult {
   std::vector<Case> cases;
   std::string next_page_token;

@@ -2,9 +2,16 @@
 #define GOV_COMMON_UTIL_VALIDATE_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "common/util/proto.h"
+#include "common/util/status.h"
+#include "google/protobuf/repeated_field.h"
 
 namespace gov {
 
@@ -23,6 +30,25 @@ size_t CharCount(std::string_view utf8);
 // INVALID_ARGUMENT naming `field` otherwise.
 absl::Status ValidateText(std::string_view text, std::string_view field, size_t max,
                           bool required = false);
+
+// The keys (EnumKey) of a list's repeated enum filter, e.g. the statuses to list. The zero
+// (UNSPECIFIED) value and numbers the enum does not know are INVALID_ARGUMENT naming
+// "<field>[i]": "not <what>" (what: "a complaint status").
+template <typename E>
+absl::StatusOr<std::vector<std::string>> EnumFilterKeys(
+    const google::protobuf::RepeatedField<int>& values, const std::string& field,
+    const std::string& what) {
+  const google::protobuf::EnumDescriptor* descriptor = google::protobuf::GetEnumDescriptor<E>();
+  std::vector<std::string> keys;
+  for (int i = 0; i < values.size(); ++i) {
+    const int number = values.Get(i);
+    if (number == 0 || descriptor->FindValueByNumber(number) == nullptr) {
+      return InvalidField(absl::StrCat(field, "[", i, "]"), absl::StrCat("not ", what));
+    }
+    keys.push_back(EnumKey(descriptor, number));
+  }
+  return keys;
+}
 
 }  // namespace gov
 

@@ -258,10 +258,6 @@ cases::Mutation EditPayload(std::function<absl::Status(store::CaseRecord&, dv1::
   };
 }
 
-bool PeriodSet(const governance::v1::Period& p) {
-  return p.year() != 0 || p.part_case() != governance::v1::Period::PART_NOT_SET;
-}
-
 std::vector<std::string> InTimeResolveVerbs() {
   std::vector<std::string> out;
   for (const ResolveVerbs& v : kResolveVerbs) out.push_back(v.in_time);
@@ -570,30 +566,15 @@ absl::Status Complaints::List(const auth::Principal& who, const dv1::ListComplai
       impl_->deps.regions->Validate(in.region(), "region", /*require_street=*/false));
   cases::ListRequest request;
   store::CaseFilter& filter = request.filter;
-  for (int i = 0; i < in.categories_size(); ++i) {
-    const dv1::ComplaintCategory category = in.categories(i);
-    if (category == dv1::COMPLAINT_CATEGORY_UNSPECIFIED ||
-        !dv1::ComplaintCategory_IsValid(category)) {
-      return InvalidField(absl::StrCat("categories[", i, "]"), "not a complaint category");
-    }
-    filter.categories.push_back(CategoryKey(category));
-  }
-  for (int i = 0; i < in.statuses_size(); ++i) {
-    const dv1::ComplaintStatus status = in.statuses(i);
-    if (status == dv1::COMPLAINT_STATUS_UNSPECIFIED || !dv1::ComplaintStatus_IsValid(status)) {
-      return InvalidField(absl::StrCat("statuses[", i, "]"), "not a complaint status");
-    }
-    filter.statuses.push_back(EnumKey(status));
-  }
+  GOV_ASSIGN_OR_RETURN(filter.categories,
+                       EnumFilterKeys<dv1::ComplaintCategory>(in.categories(), "categories",
+                                                              "a complaint category"));
+  GOV_ASSIGN_OR_RETURN(filter.statuses, EnumFilterKeys<dv1::ComplaintStatus>(
+                                            in.statuses(), "statuses", "a complaint status"));
   if (!in.unit_id().empty() && impl_->deps.rules->FindUnit(in.unit_id()) == nullptr) {
     return InvalidField("unit_id", "not a unit of the rules file (see ListUnits)");
   }
-  if (PeriodSet(in.period())) {
-    GOV_RETURN_IF_ERROR(cal::ValidatePeriod(in.period(), "period"));
-    const cal::DayRange days = cal::Resolve(in.period(), impl_->deps.clock->Now());
-    filter.created_from = absl::FromCivil(days.first, cal::DistrictZone());
-    filter.created_to = absl::FromCivil(days.last + 1, cal::DistrictZone());
-  }
+  GOV_RETURN_IF_ERROR(cases::FilterByPeriod(in.period(), impl_->deps.clock->Now(), filter));
   filter.street_id = in.region().street_id();
   filter.community_id = in.region().community_id();
   filter.grid_id = in.region().grid_id();

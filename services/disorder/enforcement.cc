@@ -181,10 +181,6 @@ cases::Mutation EditPayload(std::function<void(dv1::Enforcement&)> edit) {
   };
 }
 
-bool PeriodSet(const governance::v1::Period& p) {
-  return p.year() != 0 || p.part_case() != governance::v1::Period::PART_NOT_SET;
-}
-
 // 查处率 of a category: findings found in the period that are PENALISED now, over those found
 // in the period that were confirmed (FOUND, PENALISED or CORRECTED: everything but
 // NOT_CONFIRMED). A finding still under investigation counts against the rate until it is
@@ -372,27 +368,12 @@ absl::Status Enforcements::List(const auth::Principal& who, const dv1::ListEnfor
       impl_->ctx.regions->Validate(in.region(), "region", /*require_street=*/false));
   cases::ListRequest request;
   store::CaseFilter& filter = request.filter;
-  for (int i = 0; i < in.categories_size(); ++i) {
-    const dv1::ComplaintCategory category = in.categories(i);
-    if (category == dv1::COMPLAINT_CATEGORY_UNSPECIFIED ||
-        !dv1::ComplaintCategory_IsValid(category)) {
-      return InvalidField(absl::StrCat("categories[", i, "]"), "not a complaint category");
-    }
-    filter.categories.push_back(CategoryKey(category));
-  }
-  for (int i = 0; i < in.statuses_size(); ++i) {
-    const dv1::EnforcementStatus status = in.statuses(i);
-    if (status == dv1::ENFORCEMENT_STATUS_UNSPECIFIED || !dv1::EnforcementStatus_IsValid(status)) {
-      return InvalidField(absl::StrCat("statuses[", i, "]"), "not an enforcement status");
-    }
-    filter.statuses.push_back(EnumKey(status));
-  }
-  if (PeriodSet(in.period())) {
-    GOV_RETURN_IF_ERROR(cal::ValidatePeriod(in.period(), "period"));
-    const cal::DayRange days = cal::Resolve(in.period(), impl_->ctx.clock->Now());
-    filter.created_from = absl::FromCivil(days.first, cal::DistrictZone());
-    filter.created_to = absl::FromCivil(days.last + 1, cal::DistrictZone());
-  }
+  GOV_ASSIGN_OR_RETURN(filter.categories,
+                       EnumFilterKeys<dv1::ComplaintCategory>(in.categories(), "categories",
+                                                              "a complaint category"));
+  GOV_ASSIGN_OR_RETURN(filter.statuses, EnumFilterKeys<dv1::EnforcementStatus>(
+                                            in.statuses(), "statuses", "an enforcement status"));
+  GOV_RETURN_IF_ERROR(cases::FilterByPeriod(in.period(), impl_->ctx.clock->Now(), filter));
   filter.street_id = in.region().street_id();
   filter.community_id = in.region().community_id();
   filter.grid_id = in.region().grid_id();

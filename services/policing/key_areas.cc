@@ -488,13 +488,8 @@ absl::Status KeyAreas::List(const auth::Principal& who, const pv1::ListKeyAreasR
   filter.street_id = in.region().street_id();
   filter.community_id = in.region().community_id();
   filter.grid_id = in.region().grid_id();
-  for (int i = 0; i < in.statuses_size(); ++i) {
-    const pv1::KeyAreaStatus status = in.statuses(i);
-    if (status == pv1::KEY_AREA_STATUS_UNSPECIFIED || !pv1::KeyAreaStatus_IsValid(status)) {
-      return InvalidField(absl::StrCat("statuses[", i, "]"), "not a key area status");
-    }
-    filter.statuses.push_back(EnumKey(status));
-  }
+  GOV_ASSIGN_OR_RETURN(filter.statuses, EnumFilterKeys<pv1::KeyAreaStatus>(
+                                            in.statuses(), "statuses", "a key area status"));
   request.page_size = in.page_size();
   request.page_token = in.page_token();
   GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine_->List(who, std::move(request)));

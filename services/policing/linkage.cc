@@ -428,13 +428,8 @@ absl::Status Linkage::List(const auth::Principal& who, const pv1::ListLinkageTas
   }
   cases::ListRequest request;
   store::CaseFilter& filter = request.filter;
-  for (int i = 0; i < in.statuses_size(); ++i) {
-    const pv1::LinkageStatus status = in.statuses(i);
-    if (status == pv1::LINKAGE_STATUS_UNSPECIFIED || !pv1::LinkageStatus_IsValid(status)) {
-      return InvalidField(absl::StrCat("statuses[", i, "]"), "not a linkage status");
-    }
-    filter.statuses.push_back(EnumKey(status));
-  }
+  GOV_ASSIGN_OR_RETURN(filter.statuses, EnumFilterKeys<pv1::LinkageStatus>(
+                                            in.statuses(), "statuses", "a linkage status"));
   filter.street_id = in.region().street_id();
   filter.community_id = in.region().community_id();
   filter.unit_id = in.unit_id();

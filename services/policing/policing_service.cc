@@ -11,6 +11,7 @@
 #include "common/log/log.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "services/policing/ingest.h"
 #include "services/policing/model.h"
 #include "services/policing/validation.h"
@@ -37,10 +38,6 @@ absl::Status MayIngestIncidents(const auth::Principal& who) {
 pv1::Incident Present(const auth::Principal& who, pv1::Incident incident) {
   if (!HandlesIncidents(who)) RedactDetails(incident);
   return incident;
-}
-
-bool PeriodSet(const governance::v1::Period& p) {
-  return p.year() != 0 || p.part_case() != governance::v1::Period::PART_NOT_SET;
 }
 
 }  // namespace
@@ -365,21 +362,9 @@ absl::Status PolicingServiceImpl::DoList(const auth::Principal& who,
   filter.street_id = in.region().street_id();
   filter.community_id = in.region().community_id();
   filter.grid_id = in.region().grid_id();
-  if (PeriodSet(in.period())) {
-    GOV_RETURN_IF_ERROR(cal::ValidatePeriod(in.period(), "period"));
-    const cal::DayRange days = cal::Resolve(in.period(), clock_->Now());
-    filter.created_from = absl::FromCivil(days.first, cal::DistrictZone());
-    filter.created_to = absl::FromCivil(days.last + 1, cal::DistrictZone());
-  }
-  std::vector<std::string> categories;
-  for (int i = 0; i < in.types_size(); ++i) {
-    const pv1::IncidentType type = in.types(i);
-    if (type == pv1::INCIDENT_TYPE_UNSPECIFIED || !pv1::IncidentType_IsValid(type)) {
-      return InvalidField(absl::StrCat("types[", i, "]"), "not an incident type");
-    }
-    categories.push_back(EnumKey(type));
-  }
-  filter.categories = std::move(categories);
+  GOV_RETURN_IF_ERROR(cases::FilterByPeriod(in.period(), clock_->Now(), filter));
+  GOV_ASSIGN_OR_RETURN(filter.categories,
+                       EnumFilterKeys<pv1::IncidentType>(in.types(), "types", "an incident type"));
   request.page_size = size;
   request.page_token = in.page_token();
   GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine_->List(who, request));

@@ -8,6 +8,7 @@
 #include "common/cases/calendar.h"
 #include "common/indicators/indicators.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "services/policing/track.h"
 
 namespace gov::policing {
@@ -67,12 +68,8 @@ absl::Status ValidateRequest(const pv1::GetIncidentStatisticsRequest& in) {
   if (!pv1::StatisticsGrouping_IsValid(in.grouping())) {
     return InvalidField("grouping", "not a statistics grouping");
   }
-  for (int i = 0; i < in.classes_size(); ++i) {
-    const pv1::IncidentClass c = in.classes(i);
-    if (c == pv1::INCIDENT_CLASS_UNSPECIFIED || !pv1::IncidentClass_IsValid(c)) {
-      return InvalidField(absl::StrCat("classes[", i, "]"), "not an incident class");
-    }
-  }
+  GOV_RETURN_IF_ERROR(
+      EnumFilterKeys<pv1::IncidentClass>(in.classes(), "classes", "an incident class").status());
   return absl::OkStatus();
 }
 

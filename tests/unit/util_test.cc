@@ -6,9 +6,13 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "common/cases/calendar.h"
+#include "common/cases/engine.h"
 #include "common/util/parallel.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
+#include "governance/disorder/v1/disorder.pb.h"
 #include "gtest/gtest.h"
 
 namespace gov {
@@ -30,6 +34,58 @@ TEST(ValidateTest, LimitsCountCharactersNotBytes) {
   EXPECT_EQ(ValidateRequestId(std::string(kMaxRequestIdLength + 1, 'r')).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(ValidateRequestId(std::string(kMaxRequestIdLength, 'r')).ok());
+}
+
+TEST(EnumFilterKeysTest, KeysInOrderAndTheFirstBadEntryNamed) {
+  namespace dv1 = ::governance::disorder::v1;
+  dv1::ListComplaintsRequest request;
+  request.add_statuses(dv1::COMPLAINT_STATUS_CLOSED);
+  request.add_statuses(dv1::COMPLAINT_STATUS_DISPATCHED);
+  absl::StatusOr<std::vector<std::string>> keys =
+      EnumFilterKeys<dv1::ComplaintStatus>(request.statuses(), "statuses", "a complaint status");
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(*keys, (std::vector<std::string>{"CLOSED", "DISPATCHED"}));
+
+  EXPECT_TRUE(EnumFilterKeys<dv1::ComplaintStatus>(dv1::ListComplaintsRequest().statuses(),
+                                                   "statuses", "a complaint status")
+                  ->empty());
+
+  request.add_statuses(dv1::COMPLAINT_STATUS_UNSPECIFIED);
+  absl::Status zero =
+      EnumFilterKeys<dv1::ComplaintStatus>(request.statuses(), "statuses", "a complaint status")
+          .status();
+  EXPECT_TRUE(absl::IsInvalidArgument(zero));
+  EXPECT_EQ(FieldOf(zero), "statuses[2]");
+  EXPECT_EQ(zero.message(), "statuses[2]: not a complaint status");
+
+  request.set_statuses(2, static_cast<dv1::ComplaintStatus>(77));  // a number from a newer schema
+  EXPECT_EQ(FieldOf(EnumFilterKeys<dv1::ComplaintStatus>(request.statuses(), "statuses",
+                                                         "a complaint status")
+                        .status()),
+            "statuses[2]");
+}
+
+TEST(FilterByPeriodTest, UnsetFiltersNothingAndASetPeriodIsItsDistrictDays) {
+  const absl::Time now =
+      absl::FromCivil(absl::CivilSecond(2026, 11, 29, 9, 0, 0), cal::DistrictZone());
+  store::CaseFilter filter;
+  ASSERT_TRUE(cases::FilterByPeriod(governance::v1::Period(), now, filter).ok());
+  EXPECT_FALSE(filter.created_from.has_value());
+  EXPECT_FALSE(filter.created_to.has_value());
+
+  governance::v1::Period october;
+  october.set_year(2026);
+  october.set_month(10);
+  ASSERT_TRUE(cases::FilterByPeriod(october, now, filter).ok());
+  EXPECT_EQ(filter.created_from, absl::FromCivil(absl::CivilDay(2026, 10, 1), cal::DistrictZone()));
+  EXPECT_EQ(filter.created_to, absl::FromCivil(absl::CivilDay(2026, 11, 1), cal::DistrictZone()));
+
+  governance::v1::Period bad;
+  bad.set_year(2026);
+  bad.set_month(13);
+  const absl::Status refused = cases::FilterByPeriod(bad, now, filter, "period");
+  EXPECT_TRUE(absl::IsInvalidArgument(refused)) << refused;
+  EXPECT_EQ(FieldOf(refused).rfind("period", 0), 0u) << FieldOf(refused);
 }
 
 TEST(ParallelForTest, RunsEveryIndexOnceOnTheWorkers) {
