@@ -224,7 +224,7 @@ absl::Status ValidateCampaign(const dv1::Campaign& c, const regions::RegionRegis
   return absl::OkStatus();
 }
 
-// Every targeted object exists and lies in a street of the target areas.
+// Every targeted object exists, is not REMOVED and lies in a street of the target areas.
 absl::Status CheckObjects(const DisorderContext& ctx, const dv1::Campaign& c) {
   absl::flat_hash_set<std::string> streets;
   for (const governance::v1::RegionRef& area : c.target_areas()) streets.insert(area.street_id());
@@ -235,6 +235,10 @@ absl::Status CheckObjects(const DisorderContext& ctx, const dv1::Campaign& c) {
       return InvalidField(field, std::string(object.status().message()));
     }
     GOV_RETURN_IF_ERROR(object.status());
+    if (object->status() == dv1::MONITORED_OBJECT_STATUS_REMOVED) {
+      return InvalidField(field, absl::StrCat("monitored object ", object->id(),
+                                              " was removed from the programme"));
+    }
     if (!streets.contains(object->region().street_id())) {
       return InvalidField(
           field, absl::StrCat("monitored object ", object->id(), " is in street ",

@@ -521,7 +521,9 @@ TEST_F(DisorderCampaignsTest, PlanRefusesBadInputNamingTheFieldAndWritesNothing)
 // Targets among the monitored objects need the objects' registry (RegisterMonitoredObject,
 // LoadObject).
 TEST_F(DisorderCampaignsTest, TargetObjectsExistAndLieInTheTargetStreets) {
-  const auto register_site = [&](const std::string& street, const std::string& community) {
+  const auto register_site = [&](const std::string& street, const std::string& community,
+                                 dv1::MonitoredObjectStatus status =
+                                     dv1::MONITORED_OBJECT_STATUS_ACTIVE) {
     dv1::RegisterMonitoredObjectRequest request;
     request.set_request_id(absl::StrCat("site-", ++requests_));
     dv1::MonitoredObject* object = request.mutable_object();
@@ -529,7 +531,7 @@ TEST_F(DisorderCampaignsTest, TargetObjectsExistAndLieInTheTargetStreets) {
     object->set_name(absl::StrCat(community, " 在建工地"));
     *object->mutable_region() = Area(street, community);
     object->set_address("工地路 1 号");
-    object->set_status(dv1::MONITORED_OBJECT_STATUS_ACTIVE);
+    object->set_status(status);
     object->set_since_date("2026-01-05");
     dv1::RegisterMonitoredObjectResponse response;
     const Outcome o = h_.Rpc(kAdmin, [&](grpc::ClientContext* c) {
@@ -560,6 +562,15 @@ TEST_F(DisorderCampaignsTest, TargetObjectsExistAndLieInTheTargetStreets) {
   dv1::Campaign unknown = campaign;
   unknown.set_target_object_ids(0, "M-999999");
   ExpectInvalid(TryPlan(kAdmin, "unknown", unknown), "campaign.target_object_ids[0]");
+  // An object out of the programme for good is no target.
+  const std::string removed_site =
+      register_site("GS01", "GS01-C02", dv1::MONITORED_OBJECT_STATUS_REMOVED);
+  ASSERT_FALSE(removed_site.empty());
+  dv1::Campaign removed = campaign;
+  removed.set_target_object_ids(1, removed_site);
+  const Outcome refused = TryPlan(kAdmin, "removed", removed);
+  ExpectInvalid(refused, "campaign.target_object_ids[1]");
+  EXPECT_THAT(refused.status.error_message(), HasSubstr("removed"));
   EXPECT_EQ(StoredCampaigns(), 1);
 }
 
