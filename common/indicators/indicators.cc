@@ -173,6 +173,19 @@ Figure FigureOf(const store::FigureRecord& r) {
 
 }  // namespace
 
+IndicatorSpec DistrictCount(std::string id, std::string name_zh, std::string name_en,
+                            int64_t target, Measure measure) {
+  return {.id = std::move(id),
+          .name_zh = std::move(name_zh),
+          .name_en = std::move(name_en),
+          .unit = governance::v1::INDICATOR_UNIT_COUNT,
+          .direction = governance::v1::DIRECTION_HIGHER_IS_BETTER,
+          .target_kind = governance::v1::TARGET_KIND_ABSOLUTE,
+          .target = target,
+          .measure = std::move(measure),
+          .district_target = true};
+}
+
 int64_t RatioBasisPoints(int64_t numerator, int64_t denominator) {
   if (denominator == 0) return 0;
   return DivRound(static_cast<__int128>(numerator) * kBasis, denominator);
@@ -180,6 +193,14 @@ int64_t RatioBasisPoints(int64_t numerator, int64_t denominator) {
 
 // ---------------------------------------------------------------------------------------------
 // Grading
+
+// Whether the spec has a target in the context: always, but for a district target below the
+// district (a street, a community, the streets of a principal).
+bool TargetApplies(const IndicatorSpec& spec, const EvalContext& ctx) {
+  if (spec.target_kind == governance::v1::TARGET_KIND_UNSPECIFIED) return false;
+  return !spec.district_target ||
+         (ctx.street_id.empty() && ctx.community_id.empty() && ctx.streets.empty());
+}
 
 Grade GradeValue(const IndicatorSpec& spec, int64_t v, bool has_data) {
   Grade g;
@@ -481,6 +502,11 @@ absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
     graded = out.change();
   }
   out.set_has_data(has_data);
+  if (!TargetApplies(spec, ctx)) {
+    out.set_target_kind(governance::v1::TARGET_KIND_UNSPECIFIED);
+    out.set_target(0);
+    return out;  // no attainment, no colour
+  }
   const Grade grade = GradeValue(spec, graded, has_data);
   out.set_attainment(grade.attainment);
   out.set_colour(grade.colour);
@@ -803,7 +829,7 @@ absl::Status IndicatorEngine::RefreshGauges() {
           {"track", track_},
           {"indicator", spec.id},
           {"street", street.empty() ? std::string(kDistrictLabel) : street}};
-      if (spec.target_kind != governance::v1::TARGET_KIND_UNSPECIFIED) {
+      if (TargetApplies(spec, ctx)) {
         gauges_->target->Add(labels).Set(static_cast<double>(spec.target));
       }
       absl::StatusOr<Indicator> indicator = Evaluate(spec, ctx);
@@ -818,8 +844,7 @@ absl::Status IndicatorEngine::RefreshGauges() {
       } else if (gauges_->value->Has(labels)) {
         gauges_->value->Remove(&gauges_->value->Add(labels));
       }
-      const bool graded =
-          indicator->has_data() && spec.target_kind != governance::v1::TARGET_KIND_UNSPECIFIED;
+      const bool graded = indicator->has_data() && TargetApplies(spec, ctx);
       if (graded) {
         gauges_->attainment->Add(labels).Set(static_cast<double>(indicator->attainment()));
       } else if (gauges_->attainment->Has(labels)) {

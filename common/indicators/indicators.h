@@ -67,7 +67,17 @@ struct IndicatorSpec {
   Measure measure;
   // Attainment at or above this (basis points) is YELLOW rather than RED.
   int64_t at_risk_from = 9000;
+  // The target is the district's alone (a count the plan sets for the district, e.g. 150
+  // monitored restaurants): below the district — a street, a community, the streets of a
+  // principal — the indicator shows its count without a target (target_kind UNSPECIFIED, no
+  // attainment, no colour), since no part of the district has a share of it set.
+  bool district_target = false;
 };
+
+// A count the plan sets for the whole district (higher is better, an absolute target, graded
+// for the district only: IndicatorSpec::district_target).
+IndicatorSpec DistrictCount(std::string id, std::string name_zh, std::string name_en,
+                            int64_t target, Measure measure);
 
 // numerator * 10000 / denominator (a share in basis points), rounded half away from zero and
 // clamped to the int64 range; 0 when the denominator is 0 (callers treat that as no data).

@@ -289,18 +289,6 @@ Measure SixSystemsRate() {
   };
 }
 
-indicators::IndicatorSpec CountSpec(std::string id, std::string name_zh, std::string name_en,
-                                    int64_t target, dv1::MonitoredObjectKind kind) {
-  return {.id = std::move(id),
-          .name_zh = std::move(name_zh),
-          .name_en = std::move(name_en),
-          .unit = INDICATOR_UNIT_COUNT,
-          .direction = DIRECTION_HIGHER_IS_BETTER,
-          .target_kind = TARGET_KIND_ABSOLUTE,
-          .target = target,
-          .measure = CountActive(kind)};
-}
-
 }  // namespace
 
 const registry::Layout& ObjectLayout() {
@@ -309,28 +297,29 @@ const registry::Layout& ObjectLayout() {
   return *layout;
 }
 
-// The counts' targets are the plan's district figures: a street or community shows its own
-// count against them (its contribution). The rate is graded the same everywhere.
+// The counts' targets are the plan's district figures, the district's alone: a street or a
+// community shows its own count, ungraded. The rate is graded the same everywhere.
 std::vector<indicators::IndicatorSpec> ObjectIndicators() {
   std::vector<indicators::IndicatorSpec> specs;
-  specs.push_back(CountSpec("fume_restaurants", "油烟在线监测餐饮单位数",
-                            "Restaurants with online fume monitoring", 150,
-                            dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT));
-  specs.push_back(CountSpec("construction_sites", "在建工地监管数",
-                            "Construction sites under supervision", 174,
-                            dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE));
-  specs.push_back(CountSpec("demonstration_streets", "市容环境众包示范街数",
-                            "Street-appearance crowdsourcing demonstration streets", 10,
-                            dv1::MONITORED_OBJECT_KIND_DEMONSTRATION_STREET));
-  specs.push_back(CountSpec("parking_blocks", "非机动车停放重点区块数",
-                            "Key blocks for non-motor-vehicle parking", 10,
-                            dv1::MONITORED_OBJECT_KIND_PARKING_BLOCK));
-  specs.push_back(CountSpec("noise_communities", "噪声治理重点社区数",
-                            "Key communities for noise control", 10,
-                            dv1::MONITORED_OBJECT_KIND_NOISE_COMMUNITY));
-  specs.push_back(CountSpec("muck_road_sections", "渣土运输重点路段数",
-                            "Key road sections for muck-truck transport", 7,
-                            dv1::MONITORED_OBJECT_KIND_MUCK_ROAD_SECTION));
+  specs.push_back(indicators::DistrictCount(
+      "fume_restaurants", "油烟在线监测餐饮单位数", "Restaurants with online fume monitoring", 150,
+      CountActive(dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT)));
+  specs.push_back(indicators::DistrictCount(
+      "construction_sites", "在建工地监管数", "Construction sites under supervision", 174,
+      CountActive(dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE)));
+  specs.push_back(
+      indicators::DistrictCount("demonstration_streets", "市容环境众包示范街数",
+                                "Street-appearance crowdsourcing demonstration streets", 10,
+                                CountActive(dv1::MONITORED_OBJECT_KIND_DEMONSTRATION_STREET)));
+  specs.push_back(indicators::DistrictCount("parking_blocks", "非机动车停放重点区块数",
+                                            "Key blocks for non-motor-vehicle parking", 10,
+                                            CountActive(dv1::MONITORED_OBJECT_KIND_PARKING_BLOCK)));
+  specs.push_back(indicators::DistrictCount(
+      "noise_communities", "噪声治理重点社区数", "Key communities for noise control", 10,
+      CountActive(dv1::MONITORED_OBJECT_KIND_NOISE_COMMUNITY)));
+  specs.push_back(indicators::DistrictCount(
+      "muck_road_sections", "渣土运输重点路段数", "Key road sections for muck-truck transport", 7,
+      CountActive(dv1::MONITORED_OBJECT_KIND_MUCK_ROAD_SECTION)));
   specs.push_back({.id = "construction_six_systems_rate",
                    .name_zh = "在建工地根治欠薪六项制度落实率",
                    .name_en = "Construction sites with all six wage-arrears systems",

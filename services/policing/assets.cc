@@ -280,18 +280,6 @@ Measure FiveUnificationsRate() {
   };
 }
 
-indicators::IndicatorSpec CountSpec(std::string id, std::string name_zh, std::string name_en,
-                                    int64_t target, Measure measure) {
-  return {.id = std::move(id),
-          .name_zh = std::move(name_zh),
-          .name_en = std::move(name_en),
-          .unit = INDICATOR_UNIT_COUNT,
-          .direction = DIRECTION_HIGHER_IS_BETTER,
-          .target_kind = TARGET_KIND_ABSOLUTE,
-          .target = target,
-          .measure = std::move(measure)};
-}
-
 indicators::IndicatorSpec RateSpec(std::string id, std::string name_zh, std::string name_en,
                                    Measure measure) {
   return {.id = std::move(id),
@@ -434,25 +422,26 @@ void AddDemoFacilities(const std::vector<DemoPlace>& places, const regions::Regi
 
 }  // namespace
 
-// The targets are the plan's, for the district. The counts' targets are absolute district
-// figures: a street, several streets or a community show their own count against them, that
-// is their share of the district's target (their attainment reads as a contribution, not as a
-// grade of the street). The rates are graded the same everywhere.
+// The targets are the plan's, for the district. The counts' targets are the district's alone:
+// a street, several streets or a community show their own count, ungraded. The rates are
+// graded the same everywhere.
 std::vector<indicators::IndicatorSpec> AssetIndicators() {
   std::vector<indicators::IndicatorSpec> specs;
-  specs.push_back(CountSpec("steward_squads", "平安运河管家队伍数", "Canal safety steward squads",
-                            95, CountInService(pv1::ASSET_KIND_STEWARD_SQUAD)));
+  specs.push_back(indicators::DistrictCount("steward_squads", "平安运河管家队伍数",
+                                            "Canal safety steward squads", 95,
+                                            CountInService(pv1::ASSET_KIND_STEWARD_SQUAD)));
   specs.push_back(RateSpec("volunteer_team_coverage", "社区志愿者队伍覆盖率",
                            "Communities with a volunteer team", VolunteerTeamCoverage()));
-  specs.push_back(CountSpec("non_police_stations", "非警务警情处置站数",
-                            "Non-police incident handling stations", 10,
-                            CountInService(pv1::ASSET_KIND_NON_POLICE_STATION)));
-  specs.push_back(CountSpec("smart_compounds", "智安小区数", "Smart-security compounds", 120,
-                            CountInService(pv1::ASSET_KIND_SMART_COMPOUND)));
-  specs.push_back(
-      CountSpec("new_camera_points", "新建智能监控点位数", "New smart camera points", 567,
-                CountInService(pv1::ASSET_KIND_CAMERA_POINT, CameraWorkIs(pv1::CAMERA_WORK_NEW))));
-  specs.push_back(CountSpec(
+  specs.push_back(indicators::DistrictCount("non_police_stations", "非警务警情处置站数",
+                                            "Non-police incident handling stations", 10,
+                                            CountInService(pv1::ASSET_KIND_NON_POLICE_STATION)));
+  specs.push_back(indicators::DistrictCount("smart_compounds", "智安小区数",
+                                            "Smart-security compounds", 120,
+                                            CountInService(pv1::ASSET_KIND_SMART_COMPOUND)));
+  specs.push_back(indicators::DistrictCount(
+      "new_camera_points", "新建智能监控点位数", "New smart camera points", 567,
+      CountInService(pv1::ASSET_KIND_CAMERA_POINT, CameraWorkIs(pv1::CAMERA_WORK_NEW))));
+  specs.push_back(indicators::DistrictCount(
       "upgraded_camera_points", "改造智能监控点位数", "Upgraded smart camera points", 300,
       CountInService(pv1::ASSET_KIND_CAMERA_POINT, CameraWorkIs(pv1::CAMERA_WORK_UPGRADED))));
   specs.push_back(RateSpec("guard_five_unifications_rate", "楼宇门卫\"五统一\"达标率",

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -509,6 +510,65 @@ TEST_F(IndicatorsTest, EvaluateRatioWithoutDenominatorHasNoData) {
   ASSERT_TRUE(some.ok());
   EXPECT_TRUE(some->has_data());
   EXPECT_EQ(some->actual(), 3333);  // 1 of 3
+}
+
+// A count the plan sets for the district (DistrictCount): graded for the district; a street, a
+// community or the streets of a principal show their count without a target, and the gauges
+// carry the target and attainment for the district row only.
+TEST_F(IndicatorsTest, DistrictTargetsAreGradedForTheDistrictOnly) {
+  OpenMarchCases();  // March: 12 cases, 5 of them in GS01
+  prometheus::Registry registry;
+  IndicatorEngine engine(kTrack, {DistrictCount("cases", "案件数", "Cases", 10, CasesOpened())}, {},
+                         RankingSpec{}, repo_.get(), nullptr, regions_.get(), &clock_, &registry);
+  const IndicatorSpec& spec = engine.specs()[0];
+  EXPECT_TRUE(spec.district_target);
+  EvalContext ctx;
+  ctx.track = kTrack;
+  ctx.period = Month(2026, 3);
+  ctx.days = cal::Resolve(ctx.period, clock_.Now());
+  ctx.repo = repo_.get();
+  ctx.regions = regions_.get();
+  ctx.now = clock_.Now();
+
+  absl::StatusOr<Indicator> district = engine.Evaluate(spec, ctx);
+  ASSERT_TRUE(district.ok()) << district.status();
+  EXPECT_EQ(district->actual(), 12);
+  EXPECT_EQ(district->target_kind(), governance::v1::TARGET_KIND_ABSOLUTE);
+  EXPECT_EQ(district->target(), 10);
+  EXPECT_EQ(district->colour(), kGreen);
+  EXPECT_EQ(district->attainment(), 12000);
+
+  EvalContext street = ctx;
+  street.street_id = "GS01";
+  EvalContext community = street;
+  community.community_id = "GS01-C01";
+  EvalContext several = ctx;
+  several.streets = {"GS01", "GS02"};
+  for (const auto& [name, part, count] :
+       {std::tuple{"street", street, 5}, std::tuple{"community", community, 5},
+        std::tuple{"several streets", several, 8}}) {
+    SCOPED_TRACE(name);
+    absl::StatusOr<Indicator> row = engine.Evaluate(spec, part);
+    ASSERT_TRUE(row.ok()) << row.status();
+    EXPECT_TRUE(row->has_data());
+    EXPECT_EQ(row->actual(), count);
+    EXPECT_EQ(row->target_kind(), governance::v1::TARGET_KIND_UNSPECIFIED);
+    EXPECT_EQ(row->target(), 0);
+    EXPECT_EQ(row->attainment(), 0);
+    EXPECT_EQ(row->colour(), kNone);
+  }
+
+  ASSERT_TRUE(engine.RefreshGauges().ok());
+  auto gauge = [&](const std::string& name, const std::string& street_label) {
+    return gov::testing::MetricSum(
+        registry, name, {{"track", kTrack}, {"indicator", "cases"}, {"street", street_label}});
+  };
+  EXPECT_EQ(gauge("governance_indicator_value", "all"), 12);
+  EXPECT_EQ(gauge("governance_indicator_target", "all"), 10);
+  EXPECT_EQ(gauge("governance_indicator_attainment", "all"), 12000);
+  EXPECT_EQ(gauge("governance_indicator_value", "GS01"), 5);
+  EXPECT_EQ(gauge("governance_indicator_target", "GS01"), std::nullopt);
+  EXPECT_EQ(gauge("governance_indicator_attainment", "GS01"), std::nullopt);
 }
 
 TEST_F(IndicatorsTest, RankingsShareRanksOnTies) {
