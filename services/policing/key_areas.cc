@@ -263,6 +263,26 @@ struct KeyAreas::Impl {
     return Scan(std::move(filter));
   }
 
+  // A caller's request_id names one request in the whole track, not only among the listings of
+  // its area: it is claimed once, for the request's hash, in the store's idempotency (an entity
+  // row "request" of the key areas' track), before the listing is looked for or created. The
+  // same request again passes (a retry, also after a failure between claim and listing); the
+  // request_id with another request — another area too — is ALREADY_EXISTS.
+  absl::Status ClaimRequestId(const std::string& request_id, const std::string& hash) const {
+    store::EntityRecord claim;
+    claim.track = kKeyAreaTrack;
+    claim.kind = "request";
+    claim.create_time = ctx->clock->Now();
+    claim.update_time = claim.create_time;
+    absl::StatusOr<store::EntityRecord> claimed =
+        ctx->repo->CreateEntity(claim, absl::StrCat("request:", request_id), hash, "Q");
+    if (absl::IsAlreadyExists(claimed.status())) {
+      return FieldError(absl::StatusCode::kAlreadyExists, "request_id",
+                        "used before for another listing request");
+    }
+    return claimed.status();
+  }
+
   absl::StatusOr<cases::Case> CreateListing(const auth::Principal& who, const Area& area,
                                             const StoredKeyArea& stored,
                                             const std::string& note) const;
@@ -438,6 +458,7 @@ absl::Status KeyAreas::ListArea(const auth::Principal& who, const pv1::ListKeyAr
   key_area.set_name(area.name);
   key_area.set_listed_by(pv1::KEY_AREA_DECISION_MANUAL);
   key_area.set_listing_reason(in.reason());
+  GOV_RETURN_IF_ERROR(impl_->ClaimRequestId(stored.request_id, stored.request_hash));
   GOV_ASSIGN_OR_RETURN(cases::Case listing, impl_->CreateListing(who, area, stored, in.reason()));
   if (in.has_plan()) {
     GOV_ASSIGN_OR_RETURN(listing, impl_->CompletePlan(who, std::move(listing), in.plan()));

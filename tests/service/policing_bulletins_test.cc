@@ -895,6 +895,10 @@ TEST_F(BulletinsTest, ListPlanAndDelistByHandWithEtags) {
   Outcome o = TryListArea(kAdmin, changed);
   EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
   EXPECT_EQ(o.field, "request_id");
+  // Also for another area: a request_id names one request of the track.
+  o = TryListArea(kAdmin, ListRequest("list-c05", Region("GS05", "GS05-C02")));
+  EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
+  EXPECT_EQ(o.field, "request_id");
   o = TryListArea(kAdmin, ListRequest("list-c05-again", Region("GS05", "GS05-C01")));
   EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
   EXPECT_EQ(o.field, "region");
