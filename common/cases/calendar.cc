@@ -182,10 +182,7 @@ absl::StatusOr<std::unique_ptr<WorkCalendar>> WorkCalendar::LoadFile(const std::
   governance::config::v1::HolidayCalendar data;
   GOV_RETURN_IF_ERROR(LoadJsonFile(path, "holiday calendar", &data));
   auto calendar = FromProto(data);
-  if (!calendar.ok()) {
-    return absl::Status(calendar.status().code(),
-                        absl::StrCat("holiday calendar ", path, ": ", calendar.status().message()));
-  }
+  if (!calendar.ok()) return Annotate(calendar.status(), absl::StrCat("holiday calendar ", path));
   return calendar;
 }
 

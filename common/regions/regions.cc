@@ -93,10 +93,7 @@ absl::StatusOr<std::unique_ptr<RegionRegistry>> RegionRegistry::LoadFile(const s
   governance::config::v1::RegionRegistry data;
   GOV_RETURN_IF_ERROR(LoadJsonFile(path, "region registry", &data));
   auto registry = FromProto(std::move(data));
-  if (!registry.ok()) {
-    return absl::Status(registry.status().code(),
-                        absl::StrCat("region registry ", path, ": ", registry.status().message()));
-  }
+  if (!registry.ok()) return Annotate(registry.status(), absl::StrCat("region registry ", path));
   return registry;
 }
 

@@ -79,10 +79,6 @@ class Upkeep {
   std::thread thread_;
 };
 
-absl::Status Annotate(const absl::Status& status, const std::string& what) {
-  return absl::Status(status.code(), absl::StrCat(what, ": ", status.message()));
-}
-
 // Everything the runner owns, torn down in an explicit order by Run().
 struct Runtime {
   std::unique_ptr<regions::RegionRegistry> regions;

@@ -22,6 +22,10 @@ absl::Status FieldError(absl::StatusCode code, std::string_view field, std::stri
 // The field named by InvalidField, or "" when the status carries none.
 std::string FieldOf(const absl::Status& status);
 
+// `status` with "<context>: " before its message, its code and field kept (e.g. a rules file's
+// path before the entry that is wrong). OK stays OK.
+absl::Status Annotate(const absl::Status& status, std::string_view context);
+
 // absl::Status -> grpc::Status at the RPC edge (the codes are the same). The field violation,
 // if any, goes into the trailing metadata key "gov-field" by the handler wrapper.
 grpc::Status ToGrpc(const absl::Status& status);

@@ -121,10 +121,7 @@ absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
   cv1::DisorderRules data;
   GOV_RETURN_IF_ERROR(LoadJsonFile(path, "disorder rules", &data));
   absl::StatusOr<std::unique_ptr<Rules>> rules = FromProto(std::move(data), regions);
-  if (!rules.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("disorder rules ", path, ": ", rules.status().message()));
-  }
+  if (!rules.ok()) return Annotate(rules.status(), absl::StrCat("disorder rules ", path));
   return rules;
 }
 

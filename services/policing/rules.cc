@@ -118,10 +118,7 @@ absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
   cv1::PolicingRules data;
   GOV_RETURN_IF_ERROR(LoadJsonFile(path, "policing rules", &data));
   absl::StatusOr<std::unique_ptr<Rules>> rules = FromProto(std::move(data), regions);
-  if (!rules.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("policing rules ", path, ": ", rules.status().message()));
-  }
+  if (!rules.ok()) return Annotate(rules.status(), absl::StrCat("policing rules ", path));
   return rules;
 }
 

@@ -295,6 +295,7 @@ TEST_F(DisorderRulesTest, ABrokenFileNamesThePathAndTheEntry) {
   const std::string message(rules.status().message());
   EXPECT_NE(message.find(path), std::string::npos) << message;
   EXPECT_NE(message.find("category_slas"), std::string::npos) << message;
+  EXPECT_EQ(FieldOf(rules.status()), "category_slas");
 }
 
 }  // namespace

@@ -128,6 +128,17 @@ TEST_F(PolicingRulesTest, BrokenRulesNameTheEntry) {
   }
 }
 
+TEST_F(PolicingRulesTest, ABrokenFileNamesThePathAndTheEntry) {
+  gov::testing::TempDir dir;
+  const std::string path = dir.File("policing.json");
+  gov::testing::WriteFile(path, R"({"version": ""})");
+  const auto rules = Rules::LoadFile(path, *regions_);
+  EXPECT_EQ(rules.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(rules.status().message());
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_EQ(FieldOf(rules.status()), "version") << message;
+}
+
 TEST_F(PolicingRulesTest, UnknownFieldsInTheFileAreRefused) {
   gov::testing::TempDir dir;
   const std::string path = dir.File("policing.json");

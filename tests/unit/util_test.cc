@@ -36,6 +36,18 @@ TEST(ValidateTest, LimitsCountCharactersNotBytes) {
   EXPECT_TRUE(ValidateRequestId(std::string(kMaxRequestIdLength, 'r')).ok());
 }
 
+TEST(AnnotateTest, PutsTheContextFirstAndKeepsCodeAndField) {
+  const absl::Status annotated =
+      Annotate(FieldError(absl::StatusCode::kAlreadyExists, "units[2].id", "a second GS01-ZF"),
+               "disorder rules /etc/gov/disorder.json");
+  EXPECT_TRUE(absl::IsAlreadyExists(annotated));
+  EXPECT_EQ(annotated.message(),
+            "disorder rules /etc/gov/disorder.json: units[2].id: a second GS01-ZF");
+  EXPECT_EQ(FieldOf(annotated), "units[2].id");
+  EXPECT_EQ(FieldOf(Annotate(absl::InternalError("disk"), "x")), "");
+  EXPECT_TRUE(Annotate(absl::OkStatus(), "x").ok());
+}
+
 TEST(EnumFilterKeysTest, KeysInOrderAndTheFirstBadEntryNamed) {
   namespace dv1 = ::governance::disorder::v1;
   dv1::ListComplaintsRequest request;
