@@ -33,7 +33,9 @@ namespace {
 namespace gv1 = ::governance::v1;
 using dv1::DisorderService;
 using gov::testing::Describe;
+using gov::testing::ExpectInvalid;
 using gov::testing::Local;
+using gov::testing::Month;
 using gov::testing::Outcome;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -96,7 +98,6 @@ class EnforcementTest : public ::testing::Test {
     absl::Status started = h_.Start(MakeDisorderTrack);
     ASSERT_TRUE(started.ok()) << started;
     stub_ = DisorderService::NewStub(h_.channel());
-    indicators_ = gv1::IndicatorsService::NewStub(h_.channel());
   }
 
   static std::vector<gov::testing::TestToken> Tokens() {
@@ -249,34 +250,13 @@ class EnforcementTest : public ::testing::Test {
 
   std::map<std::string, gv1::Indicator> Indicators(gv1::Period period,
                                                    const std::string& street = "") {
-    gv1::ListIndicatorsRequest request;
-    *request.mutable_period() = period;
-    request.mutable_region()->set_street_id(street);
-    gv1::ListIndicatorsResponse response;
-    Outcome o = h_.Rpc(kAdmin, [&](grpc::ClientContext* c) {
-      return indicators_->ListIndicators(c, request, &response);
-    });
-    EXPECT_TRUE(o.status.ok()) << Describe(o);
-    std::map<std::string, gv1::Indicator> out;
-    for (const gv1::Indicator& i : response.indicators()) out[i.id()] = i;
-    return out;
+    gv1::RegionRef region;
+    region.set_street_id(street);
+    return h_.Indicators(kAdmin, period, region);
   }
-  static gv1::Period Month(int year, int month) {
-    gv1::Period p;
-    p.set_year(year);
-    p.set_month(month);
-    return p;
-  }
-
-  void ExpectInvalid(const Outcome& o, const std::string& field) {
-    EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
-    EXPECT_EQ(o.field, field) << Describe(o);
-  }
-
   FakeClock clock_;
   gov::testing::TrackHarness h_{"disorder", &clock_, Tokens()};
   std::unique_ptr<DisorderService::Stub> stub_;
-  std::unique_ptr<gv1::IndicatorsService::Stub> indicators_;
 };
 
 TEST(EnforcementSpecTest, TheSpecIsValid) {

@@ -34,6 +34,7 @@ namespace gv1 = ::governance::v1;
 using dv1::DisorderService;
 using gov::testing::Describe;
 using gov::testing::Local;
+using gov::testing::Month;
 using gov::testing::Outcome;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
@@ -72,13 +73,6 @@ gv1::RegionRef Region(const std::string& street, const std::string& community = 
   r.set_community_id(community);
   r.set_grid_id(grid);
   return r;
-}
-
-gv1::Period Month(int year, int month) {
-  gv1::Period p;
-  p.set_year(year);
-  p.set_month(month);
-  return p;
 }
 
 // A valid object of the kind: restaurants get a monitor (device `device`), sites all six
@@ -125,7 +119,6 @@ class DisorderObjectsTest : public ::testing::Test {
     absl::Status started = h_.Start(MakeDisorderTrack);
     ASSERT_TRUE(started.ok()) << started;
     stub_ = DisorderService::NewStub(h_.channel());
-    indicators_ = gv1::IndicatorsService::NewStub(h_.channel());
   }
 
   static std::vector<gov::testing::TestToken> Tokens() {
@@ -219,17 +212,7 @@ class DisorderObjectsTest : public ::testing::Test {
   std::map<std::string, gv1::Indicator> Indicators(const gv1::Period& period,
                                                    const gv1::RegionRef& region = {},
                                                    const std::string& token = kAdmin) {
-    gv1::ListIndicatorsRequest request;
-    *request.mutable_period() = period;
-    *request.mutable_region() = region;
-    gv1::ListIndicatorsResponse response;
-    const Outcome o = h_.Rpc(token, [&](grpc::ClientContext* c) {
-      return indicators_->ListIndicators(c, request, &response);
-    });
-    EXPECT_TRUE(o.status.ok()) << Describe(o);
-    std::map<std::string, gv1::Indicator> out;
-    for (const gv1::Indicator& i : response.indicators()) out[i.id()] = i;
-    return out;
+    return h_.Indicators(token, period, region);
   }
 
   // The object indicators' actual values, "-" where there is no data.
@@ -256,7 +239,6 @@ class DisorderObjectsTest : public ::testing::Test {
   FakeClock clock_;
   gov::testing::TrackHarness h_{"disorder", &clock_, Tokens()};
   std::unique_ptr<DisorderService::Stub> stub_;
-  std::unique_ptr<gv1::IndicatorsService::Stub> indicators_;
   int requests_ = 0;
 };
 

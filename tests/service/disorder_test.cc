@@ -31,6 +31,7 @@ namespace {
 namespace gv1 = ::governance::v1;
 using dv1::DisorderService;
 using gov::testing::Describe;
+using gov::testing::ExpectInvalid;
 using gov::testing::Local;
 using gov::testing::Outcome;
 using ::testing::ElementsAre;
@@ -300,23 +301,9 @@ class DisorderTest : public ::testing::Test {
   }
 
   std::map<std::string, gv1::Indicator> Indicators(const std::string& street = "") {
-    gv1::ListIndicatorsRequest request;
-    request.mutable_period()->set_year(2026);
-    request.mutable_period()->set_month(6);
-    request.mutable_region()->set_street_id(street);
-    gv1::ListIndicatorsResponse response;
-    Outcome o = h_.Rpc(kAdmin, [&](grpc::ClientContext* c) {
-      return indicators_->ListIndicators(c, request, &response);
-    });
-    EXPECT_TRUE(o.status.ok()) << Describe(o);
-    std::map<std::string, gv1::Indicator> out;
-    for (const gv1::Indicator& i : response.indicators()) out[i.id()] = i;
-    return out;
-  }
-
-  void ExpectInvalid(const Outcome& o, const std::string& field) {
-    EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
-    EXPECT_EQ(o.field, field) << Describe(o);
+    gv1::RegionRef region;
+    region.set_street_id(street);
+    return h_.Indicators(kAdmin, gov::testing::Month(2026, 6), region);
   }
 
   FakeClock clock_;

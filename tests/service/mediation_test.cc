@@ -435,18 +435,9 @@ class MediationTest : public ::testing::Test {
 
   std::map<std::string, gv1::Indicator> Indicators(const std::string& token,
                                                    const std::string& street, int year, int month) {
-    gv1::ListIndicatorsRequest request;
-    request.mutable_period()->set_year(year);
-    request.mutable_period()->set_month(month);
-    request.mutable_region()->set_street_id(street);
-    gv1::ListIndicatorsResponse response;
-    Outcome o = Rpc(token, [&](grpc::ClientContext* c) {
-      return indicators_->ListIndicators(c, request, &response);
-    });
-    EXPECT_TRUE(o.status.ok()) << Describe(o);
-    std::map<std::string, gv1::Indicator> out;
-    for (const gv1::Indicator& i : response.indicators()) out[i.id()] = i;
-    return out;
+    gv1::RegionRef region;
+    region.set_street_id(street);
+    return h_.Indicators(token, gov::testing::Month(year, month), region);
   }
 
   Outcome RecordIntake(int year, int month, const std::string& street, int64_t value) {

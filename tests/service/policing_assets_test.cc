@@ -32,6 +32,7 @@ namespace gv1 = ::governance::v1;
 namespace pv1 = ::governance::policing::v1;
 using gov::testing::Describe;
 using gov::testing::Local;
+using gov::testing::Month;
 using gov::testing::Outcome;
 using pv1::PolicingService;
 using ::testing::ElementsAre;
@@ -61,13 +62,6 @@ gv1::RegionRef Region(const std::string& street, const std::string& community = 
   r.set_community_id(community);
   r.set_grid_id(grid);
   return r;
-}
-
-gv1::Period Month(int year, int month) {
-  gv1::Period p;
-  p.set_year(year);
-  p.set_month(month);
-  return p;
 }
 
 pv1::Asset NewAsset(pv1::AssetKind kind, const gv1::RegionRef& region,
@@ -115,7 +109,6 @@ class PolicingAssetsTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(h_.Start(MakePolicingTrack).ok());
     stub_ = PolicingService::NewStub(h_.channel());
-    indicators_ = gv1::IndicatorsService::NewStub(h_.channel());
   }
 
   static std::vector<gov::testing::TestToken> Tokens() {
@@ -199,17 +192,7 @@ class PolicingAssetsTest : public ::testing::Test {
   std::map<std::string, gv1::Indicator> Indicators(const gv1::Period& period,
                                                    const gv1::RegionRef& region = {},
                                                    const std::string& token = kAdmin) {
-    gv1::ListIndicatorsRequest request;
-    *request.mutable_period() = period;
-    *request.mutable_region() = region;
-    gv1::ListIndicatorsResponse response;
-    const Outcome o = h_.Rpc(token, [&](grpc::ClientContext* c) {
-      return indicators_->ListIndicators(c, request, &response);
-    });
-    EXPECT_TRUE(o.status.ok()) << Describe(o);
-    std::map<std::string, gv1::Indicator> out;
-    for (const gv1::Indicator& i : response.indicators()) out[i.id()] = i;
-    return out;
+    return h_.Indicators(token, period, region);
   }
 
   // The asset indicators' actual values, "-" where there is no data.
@@ -240,7 +223,6 @@ class PolicingAssetsTest : public ::testing::Test {
   FakeClock clock_;
   gov::testing::TrackHarness h_{"policing", &clock_, Tokens()};
   std::unique_ptr<PolicingService::Stub> stub_;
-  std::unique_ptr<gv1::IndicatorsService::Stub> indicators_;
   int requests_ = 0;
 };
 

@@ -32,6 +32,7 @@ namespace pv1 = ::governance::policing::v1;
 namespace cv1 = ::governance::config::v1;
 using gov::testing::Describe;
 using gov::testing::Local;
+using gov::testing::Month;
 using gov::testing::Outcome;
 using pv1::PolicingService;
 using ::testing::ElementsAre;
@@ -46,12 +47,6 @@ constexpr char kMediator1[] = "tok-mediator-gs01";
 constexpr char kViewer[] = "tok-viewer";
 constexpr char kRulesVersion[] = "test-bulletins-1";
 
-gv1::Period Month(int year, int month) {
-  gv1::Period p;
-  p.set_year(year);
-  p.set_month(month);
-  return p;
-}
 gv1::Period Week(int year, int week) {
   gv1::Period p;
   p.set_year(year);

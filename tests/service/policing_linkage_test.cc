@@ -86,7 +86,6 @@ class LinkageTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(h_.Start(MakePolicingTrack).ok());
     stub_ = PolicingService::NewStub(h_.channel());
-    indicators_ = gv1::IndicatorsService::NewStub(h_.channel());
   }
 
   static std::vector<gov::testing::TestToken> Tokens() {
@@ -266,18 +265,9 @@ class LinkageTest : public ::testing::Test {
   }
 
   std::map<std::string, gv1::Indicator> Indicators(const std::string& street = "") {
-    gv1::ListIndicatorsRequest request;
-    request.mutable_period()->set_year(2026);
-    request.mutable_period()->set_month(6);
-    request.mutable_region()->set_street_id(street);
-    gv1::ListIndicatorsResponse response;
-    Outcome o = h_.Rpc(kAdmin, [&](grpc::ClientContext* c) {
-      return indicators_->ListIndicators(c, request, &response);
-    });
-    EXPECT_TRUE(o.status.ok()) << Describe(o);
-    std::map<std::string, gv1::Indicator> out;
-    for (const gv1::Indicator& i : response.indicators()) out[i.id()] = i;
-    return out;
+    gv1::RegionRef region;
+    region.set_street_id(street);
+    return h_.Indicators(kAdmin, gov::testing::Month(2026, 6), region);
   }
 
   // The engine's breach counter of the linkage tasks (track "policing", kind "linkage_task").
@@ -289,7 +279,6 @@ class LinkageTest : public ::testing::Test {
   FakeClock clock_;
   gov::testing::TrackHarness h_{"policing", &clock_, Tokens()};
   std::unique_ptr<PolicingService::Stub> stub_;
-  std::unique_ptr<gv1::IndicatorsService::Stub> indicators_;
 };
 
 // ---- Automatic dispatch ----

@@ -62,13 +62,8 @@ constexpr char kCriminalPublicOrder[] = "criminal_public_order_yoy";
 constexpr char kPropertyCrime[] = "property_crime_yoy";
 
 using gov::testing::Local;
+using gov::testing::Month;
 
-gv1::Period Month(int year, int month) {
-  gv1::Period p;
-  p.set_year(year);
-  p.set_month(month);
-  return p;
-}
 gv1::Period Week(int year, int week) {
   gv1::Period p;
   p.set_year(year);

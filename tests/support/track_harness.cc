@@ -10,12 +10,47 @@
 #include "absl/strings/str_join.h"
 #include "common/store/sqlite_store.h"
 #include "common/util/status.h"
+#include "governance/v1/indicators.grpc.pb.h"
+#include "gtest/gtest.h"
 
 namespace gov::testing {
 
 std::string Describe(const Outcome& o) {
   return absl::StrCat("code ", o.status.error_code(), ": ", o.status.error_message(), " [field ",
                       o.field, "]");
+}
+
+void ExpectRefused(const Outcome& o, grpc::StatusCode code, const std::string& field) {
+  EXPECT_EQ(o.code(), code) << Describe(o);
+  EXPECT_EQ(o.field, field) << Describe(o);
+}
+
+void ExpectInvalid(const Outcome& o, const std::string& field) {
+  ExpectRefused(o, grpc::StatusCode::INVALID_ARGUMENT, field);
+}
+
+governance::v1::Period Month(int year, int month) {
+  governance::v1::Period p;
+  p.set_year(year);
+  p.set_month(month);
+  return p;
+}
+
+std::map<std::string, governance::v1::Indicator> TrackHarness::Indicators(
+    const std::string& token, const governance::v1::Period& period,
+    const governance::v1::RegionRef& region) const {
+  governance::v1::ListIndicatorsRequest request;
+  *request.mutable_period() = period;
+  *request.mutable_region() = region;
+  governance::v1::ListIndicatorsResponse response;
+  const std::unique_ptr<governance::v1::IndicatorsService::Stub> stub =
+      governance::v1::IndicatorsService::NewStub(channel_);
+  const Outcome o = Rpc(
+      token, [&](grpc::ClientContext* c) { return stub->ListIndicators(c, request, &response); });
+  EXPECT_TRUE(o.status.ok()) << Describe(o);
+  std::map<std::string, governance::v1::Indicator> out;
+  for (const governance::v1::Indicator& i : response.indicators()) out[i.id()] = i;
+  return out;
 }
 
 TrackHarness::TrackHarness(std::string track, const Clock* clock, std::vector<TestToken> tokens)

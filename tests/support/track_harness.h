@@ -1,6 +1,7 @@
 #ifndef GOV_TESTS_SUPPORT_TRACK_HARNESS_H_
 #define GOV_TESTS_SUPPORT_TRACK_HARNESS_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -18,6 +19,7 @@
 #include "common/server/server.h"
 #include "common/server/track_main.h"
 #include "common/store/repository.h"
+#include "governance/v1/indicators.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "prometheus/registry.h"
 #include "tests/support/redis_server.h"
@@ -34,6 +36,14 @@ struct Outcome {
 
 // "code 3: message [field x]", for assertion messages.
 std::string Describe(const Outcome& o);
+
+// Expects a refused call: `code`, naming `field` (the gov-field trailer; "" for none).
+void ExpectRefused(const Outcome& o, grpc::StatusCode code, const std::string& field);
+// The same for INVALID_ARGUMENT, the most common refusal.
+void ExpectInvalid(const Outcome& o, const std::string& field);
+
+// A month as a Period.
+governance::v1::Period Month(int year, int month);
 
 // A token of the harness's token file.
 struct TestToken {
@@ -74,6 +84,12 @@ class TrackHarness {
     Collect(context, &out);
     return out;
   }
+
+  // The track's indicators (governance.v1.IndicatorsService.ListIndicators) for `period` and
+  // `region` as `token` sees them, by id; a failed call fails the test and gives none.
+  std::map<std::string, governance::v1::Indicator> Indicators(
+      const std::string& token, const governance::v1::Period& period,
+      const governance::v1::RegionRef& region = {}) const;
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   server::Track& track() const { return *track_; }
