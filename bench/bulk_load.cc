@@ -49,6 +49,7 @@
 #include "common/regions/regions.h"
 #include "common/store/repository.h"
 #include "common/store/sqlite_store.h"
+#include "common/util/demo_random.h"
 #include "common/util/status.h"
 #include "prometheus/registry.h"
 #include "services/mediation/demo_data.h"
@@ -58,6 +59,8 @@
 
 namespace gov::bench {
 namespace {
+
+using demo::Mix;
 
 namespace mediation = ::gov::mediation;
 
@@ -181,14 +184,6 @@ absl::StatusOr<mediation::MediatorsByBody> LoadMediators(store::Repository& repo
     out[m.body_id()].push_back(std::move(m));
   }
   return out;
-}
-
-// SplitMix64: independent, well-spread seeds for consecutive dispute numbers.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
 }
 
 // Dispute numbers [first, first + count) created and moved on by `threads` workers, each with

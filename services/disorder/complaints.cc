@@ -20,6 +20,7 @@
 #include "common/cases/page_token.h"
 #include "common/cases/repeats.h"
 #include "common/log/log.h"
+#include "common/util/demo_random.h"
 #include "common/util/digest.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
@@ -28,6 +29,9 @@
 
 namespace gov::disorder {
 namespace {
+
+using demo::Seed;
+using demo::UnitInterval;
 
 using cases::StateClass;
 using governance::v1::DIRECTION_HIGHER_IS_BETTER;
@@ -753,18 +757,6 @@ constexpr double kDemoPerDay = 3.2;
 // complaint it repeats); the store commits concurrent writes together.
 constexpr int kDemoWorkers = 8;
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-uint64_t Seed(int64_t a, int64_t b, int64_t c) {
-  return Mix(Mix(Mix(static_cast<uint64_t>(a)) ^ static_cast<uint64_t>(b)) ^
-             static_cast<uint64_t>(c));
-}
-
 // A seed from a text, the same on every platform and run.
 uint64_t StableSeed(std::string_view text) {
   const std::string digest = Sha256(text);
@@ -773,10 +765,6 @@ uint64_t StableSeed(std::string_view text) {
     seed = (seed << 8) | static_cast<unsigned char>(digest[i]);
   }
   return seed;
-}
-
-double UnitInterval(uint64_t seed) {
-  return static_cast<double>(seed >> 11) / static_cast<double>(uint64_t{1} << 53);
 }
 
 int Uniform(Rng& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }

@@ -15,6 +15,7 @@
 #include "common/cases/calendar.h"
 #include "common/cases/page_token.h"
 #include "common/log/log.h"
+#include "common/util/demo_random.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -23,6 +24,10 @@
 
 namespace gov::disorder {
 namespace {
+
+using demo::Mix;
+using demo::Seed;
+using demo::UnitInterval;
 
 using cases::StateClass;
 using governance::v1::DIRECTION_HIGHER_IS_BETTER;
@@ -513,23 +518,6 @@ const std::vector<DemoCategory>& DemoCategories() {
        {"跨门经营", "违规设置户外广告", "乱堆乱放影响市容"}},
   };
   return *categories;
-}
-
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-uint64_t Seed(int64_t a, int64_t b, int64_t c) {
-  return Mix(Mix(Mix(static_cast<uint64_t>(a)) ^ static_cast<uint64_t>(b)) ^
-             static_cast<uint64_t>(c));
-}
-
-// A number in [0, 1) from a seed.
-double UnitInterval(uint64_t seed) {
-  return static_cast<double>(seed >> 11) / static_cast<double>(uint64_t{1} << 53);
 }
 
 int Pick(uint64_t seed, int n) { return static_cast<int>(UnitInterval(seed) * n); }

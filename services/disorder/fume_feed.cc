@@ -19,6 +19,7 @@
 #include "common/cases/page_token.h"
 #include "common/log/log.h"
 #include "common/registry/registry.h"
+#include "common/util/demo_random.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -59,6 +60,9 @@
 // not change, so every completion raises the same complaint.
 namespace gov::disorder {
 namespace {
+
+using demo::Mix;
+using demo::UnitInterval;
 
 constexpr int kMaxReadings = 500;
 constexpr double kMaxConcentration = 1000;
@@ -819,18 +823,11 @@ constexpr absl::Duration kDemoInterval = absl::Minutes(10);
 constexpr int kDemoWorkers = 4;
 constexpr char kDemoActor[] = "fume-demo";
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 // 0..1, the same for a restaurant and a time on every run.
 double Unit(int restaurant, absl::Time t) {
   const uint64_t seed = Mix(static_cast<uint64_t>(restaurant) * 1000003u +
                             static_cast<uint64_t>(absl::ToUnixSeconds(t)));
-  return static_cast<double>(seed >> 11) / static_cast<double>(uint64_t{1} << 53);
+  return UnitInterval(seed);
 }
 
 // The j-th demo restaurant's concentration at `t`: 0.3 to 1.3 mg/m³ (higher at meal times),

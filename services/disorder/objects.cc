@@ -14,6 +14,7 @@
 #include "common/cases/calendar.h"
 #include "common/cases/page_token.h"
 #include "common/log/log.h"
+#include "common/util/demo_random.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -34,6 +35,8 @@
 // and fume state (output only), which the row holds or the fume feed adds.
 namespace gov::disorder {
 namespace {
+
+using demo::Mix;
 
 using governance::v1::DIRECTION_HIGHER_IS_BETTER;
 using governance::v1::INDICATOR_UNIT_BASIS_POINTS;
@@ -498,13 +501,6 @@ std::vector<DemoGrid> DemoGrids(const regions::RegionRegistry& regions) {
     }
   }
   return out;
-}
-
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
 }
 
 // -0.5..0.5, the same on every run.

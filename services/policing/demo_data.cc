@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/cases/calendar.h"
 #include "common/log/log.h"
+#include "common/util/demo_random.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -23,6 +24,9 @@
 
 namespace gov::policing {
 namespace {
+
+using demo::Mix;
+using demo::UnitInterval;
 
 using Rng = std::mt19937_64;
 
@@ -79,21 +83,9 @@ constexpr int kDayHours[24] = {1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8,
 constexpr int kNightHours[24] = {8, 8, 7, 5, 3, 2, 1, 1, 1, 2, 2, 2,
                                  2, 2, 2, 2, 3, 3, 4, 5, 7, 8, 9, 9};
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 uint64_t Seed(int64_t day, int street, int type, int k) {
   return Mix(Mix(Mix(static_cast<uint64_t>(day)) ^ static_cast<uint64_t>(street)) ^
              (static_cast<uint64_t>(type) << 16 | static_cast<uint64_t>(k)));
-}
-
-// A number in [0, 1) from a seed.
-double Unit(uint64_t seed) {
-  return static_cast<double>(seed >> 11) / static_cast<double>(uint64_t{1} << 53);
 }
 
 double Weekday(absl::CivilDay day) {
@@ -222,14 +214,14 @@ std::vector<pv1::Incident> DemoIncidents(const regions::RegionRegistry& regions,
   // whole numbers on the same days, and their rounding would add up instead of evening out.
   std::vector<std::array<double, kTypes>> accumulated(n);
   for (int s = 0; s < n; ++s) {
-    for (int t = 0; t < kTypes; ++t) accumulated[s][t] = Unit(Seed(-1, s, t, 0xffff));
+    for (int t = 0; t < kTypes; ++t) accumulated[s][t] = UnitInterval(Seed(-1, s, t, 0xffff));
   }
   for (absl::CivilDay day = kEpoch; day <= last; ++day) {
     const double days_from_reference = static_cast<double>(day - kReferenceDay);
     const double calendar = kIncidentsPerDay * kSeason[day.month() - 1] * Weekday(day);
     for (int s = 0; s < n; ++s) {
       // A per-day jitter of +-20%: busy and quiet days, evened out over a month.
-      const double jitter = 0.8 + 0.4 * Unit(Seed(day - kEpoch, s, 0xffff, 0xffff));
+      const double jitter = 0.8 + 0.4 * UnitInterval(Seed(day - kEpoch, s, 0xffff, 0xffff));
       const double street_rate = calendar * jitter * weight[s] / total_weight;
       for (int t = 0; t < kTypes; ++t) {
         const double before = accumulated[s][t];
