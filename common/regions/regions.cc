@@ -199,4 +199,15 @@ std::vector<const Community*> RegionRegistry::CommunitiesOf(std::string_view str
   return out;
 }
 
+absl::Status ValidateLocation(const governance::v1::GeoPoint& point, const std::string& field) {
+  // Written so that NaN fails too.
+  if (!(point.latitude() >= -90 && point.latitude() <= 90)) {
+    return InvalidField(absl::StrCat(field, ".latitude"), "must lie within -90..90");
+  }
+  if (!(point.longitude() >= -180 && point.longitude() <= 180)) {
+    return InvalidField(absl::StrCat(field, ".longitude"), "must lie within -180..180");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace gov::regions

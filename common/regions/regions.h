@@ -59,6 +59,11 @@ class RegionRegistry {
   int community_count_ = 0;
 };
 
+// Coordinates (WGS-84 degrees) as given with a complaint, a finding or a monitored object:
+// latitude -90..90 and longitude -180..180, NaN refused. INVALID_ARGUMENT naming
+// "<field>.latitude" or "<field>.longitude".
+absl::Status ValidateLocation(const governance::v1::GeoPoint& point, const std::string& field);
+
 }  // namespace gov::regions
 
 #endif  // GOV_COMMON_REGIONS_REGIONS_H_

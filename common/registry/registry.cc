@@ -1,10 +1,13 @@
 #include "common/registry/registry.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "absl/strings/str_join.h"
 #include "common/cases/engine.h"
 #include "common/cases/page_token.h"
+#include "common/log/log.h"
+#include "common/util/parallel.h"
 
 namespace gov::registry {
 
@@ -161,6 +164,32 @@ absl::StatusOr<std::vector<store::EntityRecord>> RowsInContext(const indicators:
   filter.community_id = ctx.community_id;
   if (ctx.street_id.empty()) filter.streets = ctx.streets;
   return store::ListAllEntities(*ctx.repo, std::move(filter));
+}
+
+absl::Status LoadDemoRows(store::Repository& repo, const Layout& layout,
+                          const std::vector<DemoRow>& rows, absl::Time now, int workers) {
+  store::EntityFilter all;
+  all.track = layout.track;
+  all.kind = layout.kind;
+  GOV_ASSIGN_OR_RETURN(const int64_t before, repo.CountEntities(all));
+  std::atomic<int> kept{0};
+  GOV_RETURN_IF_ERROR(
+      ParallelFor(static_cast<int>(rows.size()), workers, [&](int, int i) -> absl::Status {
+        absl::StatusOr<store::EntityRecord> stored =
+            Create(repo, layout, rows[i].row, now, rows[i].request_id);
+        if (absl::IsAlreadyExists(stored.status())) {
+          ++kept;
+          return absl::OkStatus();
+        }
+        return stored.status();
+      }));
+  GOV_ASSIGN_OR_RETURN(const int64_t after, repo.CountEntities(all));
+  log::Info(absl::StrCat("demo ", layout.noun, "s ready"),
+            {{"track", layout.track},
+             {"items", absl::StrCat(rows.size())},
+             {"created", absl::StrCat(after - before)},
+             {"kept_from_earlier_loads", absl::StrCat(kept.load())}});
+  return absl::OkStatus();
 }
 
 }  // namespace gov::registry

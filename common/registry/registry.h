@@ -101,6 +101,22 @@ absl::StatusOr<Page> ListPage(store::Repository& repo, const auth::Principal& wh
                               const std::vector<std::string>& binding, int page_size,
                               const std::string& page_token);
 
+// ---- Demo data ----
+
+// A registry item of a demo load: the row to store (street, community, parent, key, payload)
+// under its request id.
+struct DemoRow {
+  std::string request_id;
+  store::EntityRecord row;
+};
+
+// Stores a demo load's rows with `workers` threads, each idempotent by its request id: a row
+// there already — loaded on an earlier day (demo dates move with today) or edited since — stays
+// as it is. Logs "demo <noun>s ready" with the rows created and kept; the first error stops the
+// rest. The caller validates the items before and bumps its aggregate generation after.
+absl::Status LoadDemoRows(store::Repository& repo, const Layout& layout,
+                          const std::vector<DemoRow>& rows, absl::Time now, int workers);
+
 // ---- Messages ----
 // A registry message has `id`, `etag`, `create_time` and `update_time` fields, which the row
 // holds; the payload is the rest.

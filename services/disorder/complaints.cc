@@ -164,15 +164,7 @@ absl::Status ValidateNewComplaint(const dv1::Complaint& c, const regions::Region
   }
   GOV_RETURN_IF_ERROR(regions.Validate(c.region(), "complaint.region"));
   if (c.has_location()) {
-    const double lat = c.location().latitude();
-    const double lng = c.location().longitude();
-    // Written so that NaN fails too.
-    if (!(lat >= -90 && lat <= 90)) {
-      return InvalidField("complaint.location.latitude", "must lie within -90..90");
-    }
-    if (!(lng >= -180 && lng <= 180)) {
-      return InvalidField("complaint.location.longitude", "must lie within -180..180");
-    }
+    GOV_RETURN_IF_ERROR(regions::ValidateLocation(c.location(), "complaint.location"));
   }
   GOV_RETURN_IF_ERROR(ValidateText(c.address(), "complaint.address", kMaxAddress));
   GOV_RETURN_IF_ERROR(

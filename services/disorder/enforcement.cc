@@ -93,15 +93,7 @@ absl::Status ValidateNewFinding(const dv1::Enforcement& e, const regions::Region
   }
   GOV_RETURN_IF_ERROR(regions.Validate(e.region(), "enforcement.region"));
   if (e.has_location()) {
-    const double lat = e.location().latitude();
-    const double lng = e.location().longitude();
-    // Written so that NaN fails too.
-    if (!(lat >= -90 && lat <= 90)) {
-      return InvalidField("enforcement.location.latitude", "must lie within -90..90");
-    }
-    if (!(lng >= -180 && lng <= 180)) {
-      return InvalidField("enforcement.location.longitude", "must lie within -180..180");
-    }
+    GOV_RETURN_IF_ERROR(regions::ValidateLocation(e.location(), "enforcement.location"));
   }
   GOV_RETURN_IF_ERROR(ValidateText(e.address(), "enforcement.address", kMaxAddress));
   GOV_RETURN_IF_ERROR(

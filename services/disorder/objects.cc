@@ -130,16 +130,7 @@ absl::Status ValidateRegion(const dv1::MonitoredObject& object,
 
 absl::Status ValidateLocation(const dv1::MonitoredObject& object) {
   if (!object.has_location()) return absl::OkStatus();
-  const double lat = object.location().latitude();
-  const double lng = object.location().longitude();
-  // Written so that NaN fails too.
-  if (!(lat >= -90 && lat <= 90)) {
-    return InvalidField("object.location.latitude", "must lie within -90..90");
-  }
-  if (!(lng >= -180 && lng <= 180)) {
-    return InvalidField("object.location.longitude", "must lie within -180..180");
-  }
-  return absl::OkStatus();
+  return regions::ValidateLocation(object.location(), "object.location");
 }
 
 // Required when ACTIVE; when given, a real day not after today (district time).
@@ -658,37 +649,17 @@ absl::Status LoadObjectDemoData(const DisorderContext& ctx) {
   AddAreas(grids, *ctx.regions, builder);
   const std::vector<DemoItem>& items = builder.items();
 
-  store::EntityFilter all;
-  all.track = ObjectLayout().track;
-  all.kind = ObjectLayout().kind;
-  GOV_ASSIGN_OR_RETURN(const int64_t before, ctx.repo->CountEntities(all));
-  std::atomic<int> kept{0};
-  const absl::Time now = ctx.clock->Now();
   // The demo's device ids are distinct by construction; the registration's device check is not
   // needed here.
+  std::vector<registry::DemoRow> rows;
+  for (const DemoItem& item : items) {
+    GOV_RETURN_IF_ERROR(ValidateObject(item.object, *ctx.regions, today));
+    rows.push_back({item.request_id, ObjectRow(item.object)});
+  }
   absl::Status status =
-      ParallelFor(static_cast<int>(items.size()), kDemoWorkers, [&](int, int i) -> absl::Status {
-        const DemoItem& item = items[i];
-        GOV_RETURN_IF_ERROR(ValidateObject(item.object, *ctx.regions, today));
-        absl::StatusOr<store::EntityRecord> stored = registry::Create(
-            *ctx.repo, ObjectLayout(), ObjectRow(item.object), now, item.request_id);
-        if (absl::IsAlreadyExists(stored.status())) {
-          // Loaded on an earlier day (the since days move with today) or edited since: the
-          // object is there, and stays as it is.
-          ++kept;
-          return absl::OkStatus();
-        }
-        return stored.status();
-      });
+      registry::LoadDemoRows(*ctx.repo, ObjectLayout(), rows, ctx.clock->Now(), kDemoWorkers);
   AfterWrite(ctx);
-  GOV_RETURN_IF_ERROR(status);
-  GOV_ASSIGN_OR_RETURN(const int64_t after, ctx.repo->CountEntities(all));
-  log::Info("demo monitored objects ready",
-            {{"track", kTrack},
-             {"items", absl::StrCat(items.size())},
-             {"created", absl::StrCat(after - before)},
-             {"kept_from_earlier_loads", absl::StrCat(kept.load())}});
-  return absl::OkStatus();
+  return status;
 }
 
 }  // namespace gov::disorder

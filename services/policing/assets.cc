@@ -184,16 +184,21 @@ absl::StatusOr<store::EntityRecord> LoadVisible(const PolicingContext& ctx,
 
 absl::CivilDay Today(const PolicingContext& ctx) { return cal::LocalDay(ctx.clock->Now()); }
 
-// Stores a validated asset, idempotent by request_id (ALREADY_EXISTS when the id was used for
-// other content). The caller bumps the aggregate generation.
-absl::StatusOr<store::EntityRecord> CreateAsset(const PolicingContext& ctx, const pv1::Asset& asset,
-                                                const std::string& request_id) {
+// An asset's row: its place, its kind and status as the key, and the payload.
+store::EntityRecord AssetRow(const pv1::Asset& asset) {
   store::EntityRecord row;
   row.street_id = asset.region().street_id();
   row.community_id = asset.region().community_id();
   row.key = AssetKey(asset.kind(), asset.status());
   row.payload = registry::Payload(asset);
-  return registry::Create(*ctx.repo, AssetLayout(), std::move(row), ctx.clock->Now(), request_id);
+  return row;
+}
+
+// Stores a validated asset, idempotent by request_id (ALREADY_EXISTS when the id was used for
+// other content). The caller bumps the aggregate generation.
+absl::StatusOr<store::EntityRecord> CreateAsset(const PolicingContext& ctx, const pv1::Asset& asset,
+                                                const std::string& request_id) {
+  return registry::Create(*ctx.repo, AssetLayout(), AssetRow(asset), ctx.clock->Now(), request_id);
 }
 
 // Kind and place are what an asset is; the rest of it may be replaced.
@@ -549,32 +554,15 @@ absl::Status LoadAssetDemoData(const PolicingContext& ctx) {
   AddDemoFacilities(places, *ctx.regions, builder);
   const std::vector<DemoItem>& items = builder.items();
 
-  store::EntityFilter all;
-  all.track = kTrack;
-  all.kind = kAssetEntity;
-  GOV_ASSIGN_OR_RETURN(const int64_t before, ctx.repo->CountEntities(all));
-  std::atomic<int> kept{0};
+  std::vector<registry::DemoRow> rows;
+  for (const DemoItem& item : items) {
+    GOV_RETURN_IF_ERROR(ValidateAsset(item.asset, *ctx.regions, today));
+    rows.push_back({item.request_id, AssetRow(item.asset)});
+  }
   absl::Status status =
-      ParallelFor(static_cast<int>(items.size()), kDemoWorkers, [&](int, int i) -> absl::Status {
-        const DemoItem& item = items[i];
-        GOV_RETURN_IF_ERROR(ValidateAsset(item.asset, *ctx.regions, today));
-        absl::StatusOr<store::EntityRecord> stored = CreateAsset(ctx, item.asset, item.request_id);
-        if (absl::IsAlreadyExists(stored.status())) {
-          // Loaded on an earlier day (the in-service days move with today) or edited since:
-          // the item is there, and stays as it is.
-          ++kept;
-          return absl::OkStatus();
-        }
-        return stored.status();
-      });
+      registry::LoadDemoRows(*ctx.repo, AssetLayout(), rows, ctx.clock->Now(), kDemoWorkers);
   AfterWrite(ctx);
-  GOV_RETURN_IF_ERROR(status);
-  GOV_ASSIGN_OR_RETURN(const int64_t after, ctx.repo->CountEntities(all));
-  log::Info("demo assets ready", {{"track", kTrack},
-                                  {"items", absl::StrCat(items.size())},
-                                  {"created", absl::StrCat(after - before)},
-                                  {"kept_from_earlier_loads", absl::StrCat(kept.load())}});
-  return absl::OkStatus();
+  return status;
 }
 
 }  // namespace gov::policing

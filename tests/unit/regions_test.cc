@@ -1,7 +1,9 @@
 #include "common/regions/regions.h"
 
+#include <limits>
 #include <regex>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
@@ -57,6 +59,35 @@ class ShippedRegionsTest : public ::testing::Test {
   }
   std::unique_ptr<RegionRegistry> registry_;
 };
+
+TEST(ValidateLocationTest, DegreesWithinTheirRangesAndNoNaN) {
+  governance::v1::GeoPoint p;
+  for (const auto& [lat, lng] : {std::pair{0.0, 0.0}, std::pair{90.0, 180.0},
+                                 std::pair{-90.0, -180.0}, std::pair{30.3197, 120.1412}}) {
+    p.set_latitude(lat);
+    p.set_longitude(lng);
+    EXPECT_TRUE(ValidateLocation(p, "complaint.location").ok()) << lat << "," << lng;
+  }
+  const struct {
+    double lat;
+    double lng;
+    const char* field;
+  } bad[] = {
+      {90.0001, 0, "complaint.location.latitude"},
+      {-91, 0, "complaint.location.latitude"},
+      {std::numeric_limits<double>::quiet_NaN(), 0, "complaint.location.latitude"},
+      {0, 180.5, "complaint.location.longitude"},
+      {0, std::numeric_limits<double>::infinity(), "complaint.location.longitude"},
+      {0, std::numeric_limits<double>::quiet_NaN(), "complaint.location.longitude"},
+  };
+  for (const auto& b : bad) {
+    p.set_latitude(b.lat);
+    p.set_longitude(b.lng);
+    const absl::Status st = ValidateLocation(p, "complaint.location");
+    EXPECT_TRUE(absl::IsInvalidArgument(st)) << b.field << ": " << st;
+    EXPECT_EQ(FieldOf(st), b.field) << st;
+  }
+}
 
 TEST_F(ShippedRegionsTest, HasThePlansCounts) {
   EXPECT_TRUE(std::regex_match(registry_->version(), std::regex("20[0-9]{2}\\.[0-9]+")));

@@ -243,6 +243,37 @@ TEST_F(RegistryTest, PagesByIdAcrossKindsAndStatesWithBoundTokens) {
       ListPage(*repo_, Admin(), {base}, {"objects"}, 1, mine->next_page_token).status()));
 }
 
+TEST_F(RegistryTest, DemoRowsLoadOnceAndKeepWhatIsThere) {
+  std::vector<DemoRow> rows;
+  for (int i = 0; i < 40; ++i) {
+    const dv1::MonitoredObject o =
+        Object(dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT, dv1::MONITORED_OBJECT_STATUS_ACTIVE,
+               i % 2 ? "GS01" : "GS02", absl::StrCat("restaurant ", i), "2026-01-01");
+    store::EntityRecord row;
+    row.street_id = o.region().street_id();
+    row.key = Key(o);
+    row.payload = Payload(o);
+    rows.push_back({absl::StrCat("demo-", i), std::move(row)});
+  }
+  store::EntityFilter all;
+  all.track = kLayout.track;
+  all.kind = kLayout.kind;
+  ASSERT_TRUE(LoadDemoRows(*repo_, kLayout, rows, now_, 4).ok());
+  EXPECT_EQ(repo_->CountEntities(all).value_or(-1), 40);
+
+  // A later load whose items moved on (another name here, as demo dates move with today) keeps
+  // what is stored, and creates only what is new.
+  for (DemoRow& r : rows) r.row.payload += "x";
+  rows.push_back(rows.back());
+  rows.back().request_id = "demo-new";
+  ASSERT_TRUE(LoadDemoRows(*repo_, kLayout, rows, now_ + absl::Hours(24), 4).ok());
+  EXPECT_EQ(repo_->CountEntities(all).value_or(-1), 41);
+  absl::StatusOr<store::EntityRecord> first = repo_->GetEntity("disorder", "object", "M-000001");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->version, 1);
+  EXPECT_EQ(first->create_time, now_);
+}
+
 TEST_F(RegistryTest, InForceByCountsItemsSinceOnOrBeforeTheLastDay) {
   const auto active = dv1::MONITORED_OBJECT_STATUS_ACTIVE;
   const auto kind = dv1::MONITORED_OBJECT_KIND_DEMONSTRATION_STREET;
