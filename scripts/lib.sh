@@ -5,12 +5,20 @@
 # True when something accepts connections on 127.0.0.1:$1.
 gov_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on now (from the range above the suite's
-# fixed ports, picked at random so that parallel runs rarely collide).
+# Prints a TCP port on 127.0.0.1 that nothing listens on now: from 20000 (above the suite's
+# fixed ports) up to the kernel's ephemeral range (ip_local_port_range), so that a port the
+# kernel hands to a connection or to a bind to port 0 (the C++ tests' FreePort) is never
+# picked; at random, so that parallel runs rarely collide.
 gov_free_port() {
-  local port tries
+  local port tries low=32768
+  if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range || low=32768
+  fi
+  # An ephemeral range starting below 21000 leaves no room under it: then 20000..60000, as the
+  # ports that bind may fail on are then also the kernel's.
+  if [ "$low" -le 21000 ]; then low=60000; fi
   for tries in $(seq 1 200); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % (low - 20000)))
     if ! gov_port_busy "$port"; then
       echo "$port"
       return 0

@@ -160,18 +160,27 @@ node tools/deploy/prometheus-live.mjs config --out "$work/prom" --tracks "$track
 promtool check config "$work/prom/prometheus.yml" >"$work/check-live-config.out" 2>&1 ||
   fail "promtool check config (live configuration): $(cat "$work/check-live-config.out")"
 
-prom_port="$(gov_free_port)" || fail "no free port for prometheus"
-url="http://127.0.0.1:$prom_port"
-prometheus --config.file="$work/prom/prometheus.yml" --storage.tsdb.path="$work/prom/data" \
-  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn \
-  </dev/null >"$work/prometheus.log" 2>&1 &
-prom_pid=$!
-deadline=$((SECONDS + 60))
+# A free port can be taken between the pick and the bind (other tests run beside this one):
+# Prometheus is started again on another port when its bind fails, up to five times.
 ready='fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'
-until node -e "$ready" "$url/-/ready"; do
-  kill -0 "$prom_pid" 2>/dev/null || fail "prometheus exited"
-  ((SECONDS < deadline)) || fail "prometheus not ready on $url after 60s"
-  sleep 0.2
+for attempt in 1 2 3 4 5; do
+  prom_port="$(gov_free_port)" || fail "no free port for prometheus"
+  url="http://127.0.0.1:$prom_port"
+  prometheus --config.file="$work/prom/prometheus.yml" --storage.tsdb.path="$work/prom/data" \
+    --web.listen-address="127.0.0.1:$prom_port" --log.level=warn \
+    </dev/null >"$work/prometheus.log" 2>&1 &
+  prom_pid=$!
+  deadline=$((SECONDS + 60))
+  until node -e "$ready" "$url/-/ready"; do
+    kill -0 "$prom_pid" 2>/dev/null || break
+    ((SECONDS < deadline)) || fail "prometheus not ready on $url after 60s"
+    sleep 0.2
+  done
+  kill -0 "$prom_pid" 2>/dev/null && break
+  if [ "$attempt" -eq 5 ] || ! grep -q "address already in use" "$work/prometheus.log"; then
+    fail "prometheus exited"
+  fi
+  echo "prometheus: port $prom_port was taken meanwhile; starting again on another"
 done
 node tools/deploy/prometheus-live.mjs targets --url "$url" --expect "$work/prom/expect.json" \
   --timeout 60 || fail "the scrape targets"
