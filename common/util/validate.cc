@@ -13,6 +13,14 @@ absl::Status ValidateRequestId(std::string_view request_id, std::string_view fie
   return absl::OkStatus();
 }
 
+absl::Status ValidateId(std::string_view id, std::string_view field) {
+  if (id.empty()) return InvalidField(field, "required");
+  if (id.size() > kMaxIdLength) {
+    return InvalidField(field, absl::StrCat("at most ", kMaxIdLength, " characters"));
+  }
+  return absl::OkStatus();
+}
+
 size_t CharCount(std::string_view utf8) {
   size_t n = 0;
   for (unsigned char c : utf8) {

@@ -22,6 +22,14 @@ inline constexpr size_t kMaxRequestIdLength = 128;
 // naming `field` otherwise.
 absl::Status ValidateRequestId(std::string_view request_id, std::string_view field = "request_id");
 
+// Longest id a caller names: ids are the server's ("D-000042", "M-000001"); the bound refuses
+// junk before it reaches the store.
+inline constexpr size_t kMaxIdLength = 64;
+
+// An id the caller names: required, at most kMaxIdLength bytes. INVALID_ARGUMENT naming `field`
+// otherwise.
+absl::Status ValidateId(std::string_view id, std::string_view field = "id");
+
 // Unicode code points in valid UTF-8 (proto3 strings are checked to be UTF-8 on parse): what a
 // person counts as characters, and what every length limit of the API is stated in.
 size_t CharCount(std::string_view utf8);

@@ -45,7 +45,6 @@
 namespace gov::disorder {
 namespace {
 
-constexpr size_t kMaxId = 64;
 constexpr size_t kMaxTitle = 100;
 constexpr size_t kMaxPlan = 2000;
 constexpr int kMaxAreas = 50;
@@ -131,12 +130,6 @@ void AfterWrite(const DisorderContext& ctx) {
 }
 
 // ---- Validation ----
-
-absl::Status ValidateId(const std::string& id, const std::string& field) {
-  if (id.empty()) return InvalidField(field, "required");
-  if (id.size() > kMaxId) return InvalidField(field, absl::StrCat("at most ", kMaxId, " bytes"));
-  return absl::OkStatus();
-}
 
 absl::Status ValidateMonth(const std::string& text, absl::CivilMonth current) {
   constexpr char kField[] = "campaign.month";

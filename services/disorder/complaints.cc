@@ -88,7 +88,6 @@ bool IsMediationOutcome(dv1::ResolutionOutcome outcome) {
 }
 
 // Limits of the API (characters).
-constexpr size_t kMaxId = 64;
 constexpr size_t kMaxAddress = 200;
 constexpr size_t kMaxDescription = 2000;
 constexpr size_t kMaxReporterName = 50;
@@ -131,13 +130,6 @@ std::string CategoryNameZh(const std::string& key) {
   };
   auto it = names->find(key);
   return it == names->end() ? key : it->second;
-}
-
-// An id the caller names: required, at most kMaxId characters.
-absl::Status ValidateId(const std::string& id, const std::string& field) {
-  if (id.empty()) return InvalidField(field, "required");
-  if (id.size() > kMaxId) return InvalidField(field, absl::StrCat("at most ", kMaxId, " bytes"));
-  return absl::OkStatus();
 }
 
 // Digits, '+', '-' and spaces, with at least one digit. The value itself never goes into an

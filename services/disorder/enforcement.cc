@@ -48,7 +48,6 @@ constexpr char kCorrect[] = "Correct";
 constexpr char kNotConfirm[] = "NotConfirm";
 
 // Limits of the API (characters).
-constexpr size_t kMaxId = 64;
 constexpr size_t kMaxAddress = 200;
 constexpr size_t kMaxSubject = 100;
 constexpr size_t kMaxDescription = 2000;
@@ -77,13 +76,6 @@ bool ReadsFindings(const auth::Principal& who) {
 }
 
 std::string CategoryKey(dv1::ComplaintCategory category) { return EnumKey(category); }
-
-// An id the caller names: required, at most kMaxId characters.
-absl::Status ValidateId(const std::string& id, const std::string& field) {
-  if (id.empty()) return InvalidField(field, "required");
-  if (id.size() > kMaxId) return InvalidField(field, absl::StrCat("at most ", kMaxId, " bytes"));
-  return absl::OkStatus();
-}
 
 absl::Status ValidateNewFinding(const dv1::Enforcement& e, const regions::RegionRegistry& regions,
                                 absl::Time now) {

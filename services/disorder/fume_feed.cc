@@ -23,6 +23,7 @@
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
@@ -66,7 +67,6 @@ using demo::UnitInterval;
 
 constexpr int kMaxReadings = 500;
 constexpr double kMaxConcentration = 1000;
-constexpr size_t kMaxObjectId = 64;
 constexpr absl::Duration kMaxAhead = absl::Minutes(5);
 constexpr absl::Duration kMaxAge = absl::Hours(24 * 7);
 // Compare-and-swap attempts on a restaurant's state before its remaining readings are refused
@@ -228,10 +228,7 @@ void Refuse(dv1::FumeReadingResult* result, const absl::Status& status) {
 }
 
 absl::Status ValidateReading(const dv1::FumeReading& r, const std::string& prefix, absl::Time now) {
-  if (r.object_id().empty()) return InvalidField(prefix + ".object_id", "required");
-  if (r.object_id().size() > kMaxObjectId) {
-    return InvalidField(prefix + ".object_id", absl::StrCat("at most ", kMaxObjectId, " bytes"));
-  }
+  GOV_RETURN_IF_ERROR(ValidateId(r.object_id(), prefix + ".object_id"));
   const std::string time_field = prefix + ".read_time";
   if (!r.has_read_time()) return InvalidField(time_field, "required");
   // Within the Timestamp's own range (years 1..9999).
@@ -683,10 +680,7 @@ absl::Status FumeFeed::Record(const auth::Principal& who, const dv1::RecordFumeR
 absl::Status FumeFeed::Episodes(const auth::Principal& who, const dv1::ListFumeEpisodesRequest& in,
                                 dv1::ListFumeEpisodesResponse* out) {
   const DisorderContext& ctx = impl_->ctx;
-  if (in.object_id().empty()) return InvalidField("object_id", "required");
-  if (in.object_id().size() > kMaxObjectId) {
-    return InvalidField("object_id", absl::StrCat("at most ", kMaxObjectId, " bytes"));
-  }
+  GOV_RETURN_IF_ERROR(ValidateId(in.object_id(), "object_id"));
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
   const std::string binding = cases::PageBinding({"fume_episodes", in.object_id()});
   GOV_ASSIGN_OR_RETURN(const std::string after, cases::DecodeIdCursor(in.page_token(), binding));

@@ -50,7 +50,6 @@ using indicators::Value;
 constexpr size_t kMaxName = 100;
 constexpr size_t kMaxAddress = 200;
 constexpr size_t kMaxDeviceId = 64;
-constexpr size_t kMaxId = 64;
 constexpr int64_t kFullRate = 10000;  // 100% in basis points
 
 constexpr dv1::MonitoredObjectKind kKinds[] = {
@@ -189,12 +188,6 @@ absl::Status ValidateObject(const dv1::MonitoredObject& object,
   }
   GOV_RETURN_IF_ERROR(ValidateSinceDate(object, today));
   return ValidateKindFields(object);
-}
-
-absl::Status ValidateId(const std::string& id, const std::string& field) {
-  if (id.empty()) return InvalidField(field, "required");
-  if (id.size() > kMaxId) return InvalidField(field, absl::StrCat("at most ", kMaxId, " bytes"));
-  return absl::OkStatus();
 }
 
 // A restaurant's monitoring device is fitted at one restaurant at a time: ALREADY_EXISTS naming

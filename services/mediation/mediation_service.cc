@@ -6,6 +6,7 @@
 #include "common/log/log.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "services/mediation/model.h"
 #include "services/mediation/mutations.h"
 #include "services/mediation/track.h"
@@ -284,9 +285,7 @@ absl::Status MediationServiceImpl::DoListDisputes(const auth::Principal& who,
   if (in.category() != mv1::DISPUTE_CATEGORY_UNSPECIFIED) {
     request.filter.categories = {EnumKey(in.category())};
   }
-  if (in.body_id().size() > kMaxId) {
-    return InvalidField("body_id", absl::StrCat("at most ", kMaxId, " characters"));
-  }
+  if (!in.body_id().empty()) GOV_RETURN_IF_ERROR(ValidateId(in.body_id(), "body_id"));
   request.filter.street_id = in.region().street_id();
   request.filter.community_id = in.region().community_id();
   request.filter.grid_id = in.region().grid_id();
@@ -442,9 +441,7 @@ absl::Status MediationServiceImpl::DoCreateMediator(const auth::Principal& who,
 absl::Status MediationServiceImpl::DoListMediators(const auth::Principal& who,
                                                    const mv1::ListMediatorsRequest& in,
                                                    mv1::ListMediatorsResponse* out) {
-  if (in.body_id().size() > kMaxId) {
-    return InvalidField("body_id", absl::StrCat("at most ", kMaxId, " characters"));
-  }
+  if (!in.body_id().empty()) GOV_RETURN_IF_ERROR(ValidateId(in.body_id(), "body_id"));
   GOV_ASSIGN_OR_RETURN(MediationRegistry::MediatorPage page, registry_->ListMediators(who, in));
   for (mv1::Mediator& mediator : page.mediators) *out->add_mediators() = std::move(mediator);
   out->set_next_page_token(std::move(page.next_page_token));

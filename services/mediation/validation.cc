@@ -5,6 +5,7 @@
 #include "common/cases/calendar.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "services/mediation/model.h"
 
 namespace gov::mediation {
@@ -59,13 +60,6 @@ absl::Status ValidatePastTime(bool present, const google::protobuf::Timestamp& t
 }
 
 }  // namespace
-
-absl::Status ValidateId(const std::string& id, const std::string& field) {
-  if (id.empty()) return InvalidField(field, "required");
-  if (id.size() > kMaxId)
-    return InvalidField(field, absl::StrCat("at most ", kMaxId, " characters"));
-  return absl::OkStatus();
-}
 
 absl::Status ValidateNewDispute(const mv1::Dispute& dispute,
                                 const regions::RegionRegistry& regions) {

@@ -24,7 +24,6 @@ inline constexpr size_t kMaxName = 100;
 inline constexpr size_t kMaxBodyName = 200;
 inline constexpr size_t kMaxTopic = 200;
 inline constexpr size_t kMaxLocation = 200;
-inline constexpr size_t kMaxId = 64;
 inline constexpr int kMaxParties = 50;
 // Years (district time) a time in a request may fall in, and a year filter may name: the
 // plan's records are of this century, and a time outside them is a client's mistake
@@ -32,8 +31,6 @@ inline constexpr int kMaxParties = 50;
 inline constexpr int kMinYear = 2000;
 inline constexpr int kMaxYear = 2100;
 
-// A resource id the caller names ("id", "body_id"...): required, at most kMaxId.
-absl::Status ValidateId(const std::string& id, const std::string& field);
 // A dispute to take in (CreateDisputeRequest.dispute): category, channel, region (street
 // required), at least one applicant, each party with a role and name and a plausible phone,
 // summary within limits, amount not negative. Output fields are ignored.

@@ -482,7 +482,7 @@ absl::Status Assets::Update(const auth::Principal& who, const pv1::UpdateAssetRe
   const PolicingContext& ctx = impl_->ctx;
   const pv1::Asset& next = in.asset();
   GOV_RETURN_IF_ERROR(CheckWriter(who));
-  GOV_RETURN_IF_ERROR(ValidateIncidentId(next.id(), "asset.id"));
+  GOV_RETURN_IF_ERROR(ValidateId(next.id(), "asset.id"));
   if (next.etag().empty()) return InvalidField("asset.etag", "required");
 
   // The store, not a cache, is the truth an etag is compared with. Kind and place are checked
@@ -511,7 +511,7 @@ absl::Status Assets::Update(const auth::Principal& who, const pv1::UpdateAssetRe
 
 absl::Status Assets::Get(const auth::Principal& who, const pv1::GetAssetRequest& in,
                          pv1::Asset* out) {
-  GOV_RETURN_IF_ERROR(ValidateIncidentId(in.id(), "id"));
+  GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_ASSIGN_OR_RETURN(const store::EntityRecord record, LoadVisible(impl_->ctx, who, in.id()));
   GOV_ASSIGN_OR_RETURN(*out, DecodeAsset(record));
   return absl::OkStatus();

@@ -18,6 +18,7 @@
 #include "common/log/log.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "services/policing/statistics.h"
 #include "services/policing/track.h"
 
@@ -30,7 +31,6 @@ constexpr char kBulletinKind[] = "bulletin";
 constexpr char kIdPrefix[] = "B";
 constexpr char kDistrictName[] = "全区";
 constexpr char kSystemId[] = "system";
-constexpr size_t kMaxId = 64;
 // Rows read per store round trip when a whole set is read.
 constexpr int kScanPage = 500;
 constexpr int kDefaultPageSize = 20;
@@ -578,10 +578,7 @@ absl::Status Bulletins::Get(const auth::Principal&, const pv1::GetBulletinReques
                             pv1::Bulletin* out) {
   switch (in.key_case()) {
     case pv1::GetBulletinRequest::kId: {
-      if (in.id().empty()) return InvalidField("id", "required");
-      if (in.id().size() > kMaxId) {
-        return InvalidField("id", absl::StrCat("at most ", kMaxId, " characters"));
-      }
+      GOV_RETURN_IF_ERROR(ValidateId(in.id()));
       GOV_ASSIGN_OR_RETURN(const store::EntityRecord record,
                            impl_->ctx.repo->GetEntity(kTrack, kBulletinKind, in.id()));
       GOV_ASSIGN_OR_RETURN(*out, DecodeBulletin(record));

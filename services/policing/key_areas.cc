@@ -39,7 +39,6 @@ constexpr size_t kMaxReason = 500;
 constexpr size_t kMaxPlanSummary = 2000;
 constexpr size_t kMaxOwnerUnit = 100;
 constexpr size_t kMaxOwnerName = 50;
-constexpr size_t kMaxId = 64;
 // Rows read per store round trip when all listings of a kind are read.
 constexpr int kScanPage = 500;
 // Attempts at a change that raced with another writer before giving up (ABORTED).
@@ -132,13 +131,6 @@ Area AreaOf(const gv1::RegionRef& region, const regions::RegionRegistry& regions
     area.name = absl::StrCat(community_name, " ", region.grid_id());
   }
   return area;
-}
-
-absl::Status ValidateKeyAreaId(const std::string& id) {
-  if (id.empty()) return InvalidField("id", "required");
-  if (id.size() > kMaxId)
-    return InvalidField("id", absl::StrCat("at most ", kMaxId, " characters"));
-  return absl::OkStatus();
 }
 
 absl::Status ValidatePlan(const pv1::RemediationPlan& plan, const std::string& field) {
@@ -470,7 +462,7 @@ absl::Status KeyAreas::ListArea(const auth::Principal& who, const pv1::ListKeyAr
 absl::Status KeyAreas::SetPlan(const auth::Principal& who, const pv1::SetRemediationPlanRequest& in,
                                pv1::KeyArea* out) {
   if (!auth::WorksCases(who)) return auth::Denied(who, "set remediation plans");
-  GOV_RETURN_IF_ERROR(ValidateKeyAreaId(in.id()));
+  GOV_RETURN_IF_ERROR(ValidateId(in.id()));
   GOV_RETURN_IF_ERROR(ValidatePlan(in.plan(), "plan"));
   GOV_ASSIGN_OR_RETURN(
       const cases::Case moved,
@@ -483,7 +475,7 @@ absl::Status KeyAreas::SetPlan(const auth::Principal& who, const pv1::SetRemedia
 absl::Status KeyAreas::Delist(const auth::Principal& who, const pv1::DelistKeyAreaRequest& in,
                               pv1::KeyArea* out) {
   if (!auth::WorksCases(who)) return auth::Denied(who, "delist key areas");
-  GOV_RETURN_IF_ERROR(ValidateKeyAreaId(in.id()));
+  GOV_RETURN_IF_ERROR(ValidateId(in.id()));
   GOV_RETURN_IF_ERROR(ValidateText(in.reason(), "reason", kMaxReason, /*required=*/true));
   GOV_ASSIGN_OR_RETURN(
       const cases::Case moved,
@@ -495,7 +487,7 @@ absl::Status KeyAreas::Delist(const auth::Principal& who, const pv1::DelistKeyAr
 
 absl::Status KeyAreas::Get(const auth::Principal& who, const pv1::GetKeyAreaRequest& in,
                            pv1::KeyArea* out) {
-  GOV_RETURN_IF_ERROR(ValidateKeyAreaId(in.id()));
+  GOV_RETURN_IF_ERROR(ValidateId(in.id()));
   GOV_ASSIGN_OR_RETURN(const cases::Case c, engine_->Get(who, in.id(), /*with_history=*/true));
   GOV_ASSIGN_OR_RETURN(*out, KeyAreaOf(c.record, &c.history));
   return absl::OkStatus();

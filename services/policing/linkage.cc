@@ -79,14 +79,6 @@ void PresentTask(const auth::Principal& who, pv1::LinkageTask* task) {
   task->clear_feedback();
 }
 
-// A task id the caller names: required, at most kMaxId characters.
-absl::Status ValidateTaskId(const std::string& id) {
-  if (id.empty()) return InvalidField("id", "required");
-  if (id.size() > kMaxId)
-    return InvalidField("id", absl::StrCat("at most ", kMaxId, " characters"));
-  return absl::OkStatus();
-}
-
 bool IsNonPolice(pv1::IncidentType type) {
   const IncidentTypeInfo* info = FindIncidentType(type);
   return info != nullptr && info->incident_class == pv1::INCIDENT_CLASS_NON_POLICE;
@@ -282,7 +274,7 @@ struct Linkage::Impl {
                                        const std::string& id, const std::string& etag,
                                        const std::string& text_field, const std::string& text) {
     if (!auth::WorksCases(who)) return auth::Denied(who, "work on linkage tasks");
-    GOV_RETURN_IF_ERROR(ValidateTaskId(id));
+    GOV_RETURN_IF_ERROR(ValidateId(id));
     if (etag.empty()) return InvalidField("etag", "required");
     if (!text_field.empty()) {
       GOV_RETURN_IF_ERROR(ValidateText(text, text_field, kMaxText, /*required=*/true));
@@ -343,7 +335,7 @@ Linkage::~Linkage() = default;
 absl::Status Linkage::Dispatch(const auth::Principal& who, const pv1::DispatchIncidentRequest& in,
                                pv1::DispatchIncidentResponse* out) {
   if (!auth::WorksCases(who)) return auth::Denied(who, "dispatch incidents");
-  GOV_RETURN_IF_ERROR(ValidateIncidentId(in.incident_id(), "incident_id"));
+  GOV_RETURN_IF_ERROR(ValidateId(in.incident_id(), "incident_id"));
   const pv1::LinkageUnit* named = nullptr;
   if (!in.unit_id().empty()) {
     named = impl_->ctx.rules->FindUnit(in.unit_id());
@@ -407,7 +399,7 @@ absl::Status Linkage::RecordFeedback(const auth::Principal& who,
 absl::Status Linkage::Get(const auth::Principal& who, const pv1::GetLinkageTaskRequest& in,
                           pv1::LinkageTask* out) {
   if (!auth::ReadsCases(who)) return auth::Denied(who, "read linkage tasks");
-  GOV_RETURN_IF_ERROR(ValidateTaskId(in.id()));
+  GOV_RETURN_IF_ERROR(ValidateId(in.id()));
   GOV_ASSIGN_OR_RETURN(const cases::Case c, engine_->Get(who, in.id(), /*with_history=*/true));
   GOV_ASSIGN_OR_RETURN(*out, TaskFromCase(c));
   PresentTask(who, out);

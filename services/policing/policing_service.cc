@@ -344,7 +344,7 @@ void PolicingServiceImpl::DispatchAfterIngest(const pv1::Incident& incident) {
 absl::Status PolicingServiceImpl::DoGet(const auth::Principal& who,
                                         const pv1::GetIncidentRequest& in, pv1::Incident* out) {
   GOV_RETURN_IF_ERROR(MayRead(who));
-  GOV_RETURN_IF_ERROR(ValidateIncidentId(in.id(), "id"));
+  GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_ASSIGN_OR_RETURN(const cases::Case c, engine_->Get(who, in.id(), /*with_history=*/false));
   GOV_ASSIGN_OR_RETURN(pv1::Incident incident, IncidentFromCase(c));
   *out = Present(who, std::move(incident));

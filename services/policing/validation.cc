@@ -60,12 +60,4 @@ absl::Status ValidateIncident(const pv1::Incident& incident, const std::string& 
   return ValidateText(incident.address(), absl::StrCat(field, ".address"), kMaxAddress);
 }
 
-absl::Status ValidateIncidentId(const std::string& id, const std::string& field) {
-  if (id.empty()) return InvalidField(field, "required");
-  if (id.size() > kMaxId) {
-    return InvalidField(field, absl::StrCat("at most ", kMaxId, " characters"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace gov::policing

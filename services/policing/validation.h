@@ -21,7 +21,6 @@ inline constexpr size_t kMaxIncidentNumber = 64;
 inline constexpr size_t kMaxSummary = 2000;
 inline constexpr size_t kMaxAddress = 200;
 inline constexpr int kMaxBatch = 500;
-inline constexpr size_t kMaxId = 64;
 // The first year an occurrence may fall in (district time).
 inline constexpr int kMinYear = 2000;
 
@@ -35,9 +34,6 @@ absl::Status ValidateIncidentNumber(const std::string& number, const std::string
 // anything else still has a number to report.
 absl::Status ValidateIncident(const pv1::Incident& incident, const std::string& field,
                               absl::Time now, const regions::RegionRegistry& regions);
-
-// An incident id the caller names: required, at most kMaxId characters.
-absl::Status ValidateIncidentId(const std::string& id, const std::string& field);
 
 }  // namespace gov::policing
 
