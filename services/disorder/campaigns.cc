@@ -57,14 +57,6 @@ constexpr int kMonthsAhead = 12;
 // Rows read at a time when a list keeps only some of them.
 constexpr int kScanBatch = 200;
 
-constexpr dv1::ComplaintCategory kCategories[] = {
-    dv1::COMPLAINT_CATEGORY_MUCK_TRUCK,        dv1::COMPLAINT_CATEGORY_COOKING_FUMES,
-    dv1::COMPLAINT_CATEGORY_HEALTH_SUPPLEMENT, dv1::COMPLAINT_CATEGORY_UNLICENSED_BUSINESS,
-    dv1::COMPLAINT_CATEGORY_MOBILE_STALL,      dv1::COMPLAINT_CATEGORY_STREET_APPEARANCE,
-    dv1::COMPLAINT_CATEGORY_NON_MOTOR_PARKING, dv1::COMPLAINT_CATEGORY_NOISE,
-    dv1::COMPLAINT_CATEGORY_PREPAID_CARD,      dv1::COMPLAINT_CATEGORY_CONSTRUCTION_SITE,
-};
-
 // ---- Months ----
 
 // A strict "YYYY-MM"; nullopt for anything else.
@@ -599,7 +591,7 @@ absl::Status Campaigns::List(const auth::Principal& who, const dv1::ListCampaign
     filters.back().key_prefix =
         absl::StrCat(in.month(), "/", category.empty() ? "" : absl::StrCat(category, "/"));
   } else {
-    for (dv1::ComplaintCategory c : kCategories) {
+    for (dv1::ComplaintCategory c : AllCategories()) {
       if (in.category() != dv1::COMPLAINT_CATEGORY_UNSPECIFIED && c != in.category()) continue;
       filters.push_back(base);
       filters.back().key = CampaignKey(in.month(), c, in.status());
@@ -640,34 +632,6 @@ absl::Status Campaigns::List(const auth::Principal& who, const dv1::ListCampaign
 
 namespace {
 
-// Category names for the demo campaigns' titles.
-std::string DemoCategoryName(dv1::ComplaintCategory category) {
-  switch (category) {
-    case dv1::COMPLAINT_CATEGORY_MUCK_TRUCK:
-      return "渣土车";
-    case dv1::COMPLAINT_CATEGORY_COOKING_FUMES:
-      return "餐饮油烟";
-    case dv1::COMPLAINT_CATEGORY_HEALTH_SUPPLEMENT:
-      return "保健品";
-    case dv1::COMPLAINT_CATEGORY_UNLICENSED_BUSINESS:
-      return "无证经营";
-    case dv1::COMPLAINT_CATEGORY_MOBILE_STALL:
-      return "流动摊贩";
-    case dv1::COMPLAINT_CATEGORY_STREET_APPEARANCE:
-      return "市容环境";
-    case dv1::COMPLAINT_CATEGORY_NON_MOTOR_PARKING:
-      return "非机动车停放";
-    case dv1::COMPLAINT_CATEGORY_NOISE:
-      return "噪声扰民";
-    case dv1::COMPLAINT_CATEGORY_PREPAID_CARD:
-      return "预付卡";
-    case dv1::COMPLAINT_CATEGORY_CONSTRUCTION_SITE:
-      return "工地欠薪、文明施工";
-    default:
-      return EnumKey(category);
-  }
-}
-
 constexpr char kDemoActor[] = "campaign-demo-loader";
 constexpr int kDemoMonthsBack = 12;
 constexpr int kCategoriesPerMonth = 2;
@@ -686,9 +650,9 @@ struct DemoCampaign {
 DemoCampaign MakeDemoCampaign(absl::CivilMonth month, int slot,
                               const regions::RegionRegistry& regions) {
   const int month_index = static_cast<int>((month.year() - kMinYear) * 12 + month.month() - 1);
-  const int pairs = static_cast<int>(std::size(kCategories)) / kCategoriesPerMonth;
+  const int pairs = static_cast<int>(AllCategories().size()) / kCategoriesPerMonth;
   const dv1::ComplaintCategory category =
-      kCategories[(month_index % pairs) * kCategoriesPerMonth + slot];
+      AllCategories()[(month_index % pairs) * kCategoriesPerMonth + slot];
   const int seed = month_index * kCategoriesPerMonth + slot;
   const auto& streets = regions.streets();
   const int n = static_cast<int>(streets.size());
@@ -732,8 +696,8 @@ DemoCampaign MakeDemoCampaign(absl::CivilMonth month, int slot,
     }
   }
   c.set_title(absl::StrFormat("%d年%d月%s专项整治（%s）", month.year(), month.month(),
-                              DemoCategoryName(category), where));
-  c.set_plan(absl::StrCat("集中排查", DemoCategoryName(category), "问题，联合执法、限期整改、",
+                              CategoryNameZh(category), where));
+  c.set_plan(absl::StrCat("集中排查", CategoryNameZh(category), "问题，联合执法、限期整改、",
                           "回头看复查。（演示数据）"));
   return d;
 }

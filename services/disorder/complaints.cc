@@ -115,23 +115,6 @@ const std::vector<std::string>& WorkRoles() {
 
 std::string CategoryKey(dv1::ComplaintCategory category) { return EnumKey(category); }
 
-std::string CategoryNameZh(const std::string& key) {
-  static const auto* names = new absl::flat_hash_map<std::string, std::string>{
-      {"MUCK_TRUCK", "渣土车"},
-      {"COOKING_FUMES", "餐饮油烟"},
-      {"HEALTH_SUPPLEMENT", "保健品"},
-      {"UNLICENSED_BUSINESS", "无证经营"},
-      {"MOBILE_STALL", "流动摊贩"},
-      {"STREET_APPEARANCE", "市容环境"},
-      {"NON_MOTOR_PARKING", "非机动车停放"},
-      {"NOISE", "噪声扰民"},
-      {"PREPAID_CARD", "预付卡"},
-      {"CONSTRUCTION_SITE", "工地欠薪、文明施工"},
-  };
-  auto it = names->find(key);
-  return it == names->end() ? key : it->second;
-}
-
 // Digits, '+', '-' and spaces, with at least one digit. The value itself never goes into an
 // error message (it is the reporter's).
 bool PlausiblePhone(std::string_view phone) {
@@ -412,7 +395,10 @@ indicators::RankingSpec ComplaintRankings(const Rules& rules) {
   spec.dimensions = {
       governance::v1::RANKING_DIMENSION_STREET, governance::v1::RANKING_DIMENSION_COMMUNITY,
       governance::v1::RANKING_DIMENSION_CATEGORY, governance::v1::RANKING_DIMENSION_UNIT};
-  spec.category_name = [](const std::string& key) { return CategoryNameZh(key); };
+  spec.category_name = [](const std::string& key) {
+    const std::optional<dv1::ComplaintCategory> category = EnumFromKey<dv1::ComplaintCategory>(key);
+    return category.has_value() ? CategoryNameZh(*category) : key;
+  };
   const Rules* r = &rules;
   spec.unit_name = [r](const std::string& key) {
     const dv1::Unit* unit = r->FindUnit(key);

@@ -13,20 +13,6 @@
 namespace gov::disorder {
 namespace {
 
-// Every category a complaint can have (UNSPECIFIED excluded), in number order.
-std::vector<dv1::ComplaintCategory> Categories() {
-  std::vector<dv1::ComplaintCategory> out;
-  const google::protobuf::EnumDescriptor* d = dv1::ComplaintCategory_descriptor();
-  for (int i = 0; i < d->value_count(); ++i) {
-    const int number = d->value(i)->number();
-    if (number != dv1::COMPLAINT_CATEGORY_UNSPECIFIED) {
-      out.push_back(static_cast<dv1::ComplaintCategory>(number));
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 bool KnownCategory(int category) {
   return category != dv1::COMPLAINT_CATEGORY_UNSPECIFIED &&
          dv1::ComplaintCategory_IsValid(category);
@@ -50,7 +36,7 @@ absl::Status Check(const cv1::DisorderRules& data) {
       return InvalidField(absl::StrCat(field, ".working_days"), "1 to 60");
     }
   }
-  for (dv1::ComplaintCategory category : Categories()) {
+  for (dv1::ComplaintCategory category : AllCategories()) {
     if (!with_sla.contains(category)) {
       return InvalidField("category_slas", absl::StrCat("no SLA for ", EnumKey(category)));
     }
@@ -95,7 +81,7 @@ absl::StatusOr<routing::RoutingTable> UnitTable(const cv1::DisorderRules& data,
     routes.push_back({r.category(), r.street_id(), r.unit_id()});
   }
   std::vector<int> categories;
-  for (dv1::ComplaintCategory c : Categories()) categories.push_back(c);
+  for (dv1::ComplaintCategory c : AllCategories()) categories.push_back(c);
   return routing::RoutingTable::Build(
       std::move(units), std::move(routes), categories,
       [](int c) { return EnumKey(static_cast<dv1::ComplaintCategory>(c)); }, regions,
@@ -103,6 +89,49 @@ absl::StatusOr<routing::RoutingTable> UnitTable(const cv1::DisorderRules& data,
 }
 
 }  // namespace
+
+const std::vector<dv1::ComplaintCategory>& AllCategories() {
+  static const auto* categories = [] {
+    auto* out = new std::vector<dv1::ComplaintCategory>;
+    const google::protobuf::EnumDescriptor* d = dv1::ComplaintCategory_descriptor();
+    for (int i = 0; i < d->value_count(); ++i) {
+      const int number = d->value(i)->number();
+      if (number != dv1::COMPLAINT_CATEGORY_UNSPECIFIED) {
+        out->push_back(static_cast<dv1::ComplaintCategory>(number));
+      }
+    }
+    std::sort(out->begin(), out->end());
+    return out;
+  }();
+  return *categories;
+}
+
+std::string CategoryNameZh(dv1::ComplaintCategory category) {
+  switch (category) {
+    case dv1::COMPLAINT_CATEGORY_MUCK_TRUCK:
+      return "渣土车";
+    case dv1::COMPLAINT_CATEGORY_COOKING_FUMES:
+      return "餐饮油烟";
+    case dv1::COMPLAINT_CATEGORY_HEALTH_SUPPLEMENT:
+      return "保健品";
+    case dv1::COMPLAINT_CATEGORY_UNLICENSED_BUSINESS:
+      return "无证经营";
+    case dv1::COMPLAINT_CATEGORY_MOBILE_STALL:
+      return "流动摊贩";
+    case dv1::COMPLAINT_CATEGORY_STREET_APPEARANCE:
+      return "市容环境";
+    case dv1::COMPLAINT_CATEGORY_NON_MOTOR_PARKING:
+      return "非机动车停放";
+    case dv1::COMPLAINT_CATEGORY_NOISE:
+      return "噪声扰民";
+    case dv1::COMPLAINT_CATEGORY_PREPAID_CARD:
+      return "预付卡";
+    case dv1::COMPLAINT_CATEGORY_CONSTRUCTION_SITE:
+      return "工地欠薪、文明施工";
+    default:
+      return EnumKey(category);
+  }
+}
 
 Rules::Rules(cv1::DisorderRules data, routing::RoutingTable table)
     : data_(std::move(data)), table_(std::move(table)) {

@@ -22,6 +22,12 @@ namespace gov::disorder {
 namespace cv1 = ::governance::config::v1;
 namespace dv1 = ::governance::disorder::v1;
 
+// Every complaint category (UNSPECIFIED excluded), in number order.
+const std::vector<dv1::ComplaintCategory>& AllCategories();
+// The category's name as the plan words it (its enum key for a value this table does not
+// know).
+std::string CategoryNameZh(dv1::ComplaintCategory category);
+
 // Fume limits (mg/m³) a rules file or a restaurant may set.
 inline constexpr double kMinFumeLimit = 0.1;
 inline constexpr double kMaxFumeLimit = 20;

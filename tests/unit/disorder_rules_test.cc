@@ -1,13 +1,16 @@
 // The disorder rules file (services/disorder/rules): the shipped data/disorder.json loads and
 // routes every category on every street, and a broken file is refused naming the offending entry.
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/time/time.h"
 #include "common/regions/regions.h"
+#include "common/util/proto.h"
 #include "common/util/status.h"
 #include "gtest/gtest.h"
 #include "services/disorder/rules.h"
@@ -145,6 +148,22 @@ TEST_F(DisorderRulesTest, SlasAndRepeatRule) {
   EXPECT_EQ(r.FumeQuiet(), absl::Minutes(60));
   EXPECT_EQ(r.EnforcementSla().kind, cal::Sla::Kind::kWorkingDays);
   EXPECT_EQ(r.EnforcementSla().amount, 10);
+}
+
+TEST(DisorderCategoriesTest, EveryCategoryOnceInOrderWithItsName) {
+  const std::vector<dv1::ComplaintCategory>& all = AllCategories();
+  ASSERT_EQ(all.size(), 10u);
+  EXPECT_EQ(all.front(), dv1::COMPLAINT_CATEGORY_MUCK_TRUCK);
+  EXPECT_EQ(all.back(), dv1::COMPLAINT_CATEGORY_CONSTRUCTION_SITE);
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+  std::set<std::string> names;
+  for (dv1::ComplaintCategory c : all) {
+    const std::string name = CategoryNameZh(c);
+    EXPECT_NE(name, EnumKey(c)) << "no name for " << EnumKey(c);
+    names.insert(name);
+  }
+  EXPECT_EQ(names.size(), all.size());
+  EXPECT_EQ(CategoryNameZh(dv1::COMPLAINT_CATEGORY_PREPAID_CARD), "预付卡");
 }
 
 TEST_F(DisorderRulesTest, BrokenRulesNameTheEntry) {

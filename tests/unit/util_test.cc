@@ -36,6 +36,17 @@ TEST(ValidateTest, LimitsCountCharactersNotBytes) {
   EXPECT_TRUE(ValidateRequestId(std::string(kMaxRequestIdLength, 'r')).ok());
 }
 
+TEST(ValidateTest, IdsAreRequiredAndBounded) {
+  EXPECT_TRUE(ValidateId("D-000042").ok());
+  EXPECT_TRUE(ValidateId(std::string(kMaxIdLength, 'x')).ok());
+  const absl::Status empty = ValidateId("", "body_id");
+  EXPECT_TRUE(absl::IsInvalidArgument(empty));
+  EXPECT_EQ(FieldOf(empty), "body_id");
+  const absl::Status long_id = ValidateId(std::string(kMaxIdLength + 1, 'x'));
+  EXPECT_TRUE(absl::IsInvalidArgument(long_id));
+  EXPECT_EQ(FieldOf(long_id), "id");
+}
+
 TEST(AnnotateTest, PutsTheContextFirstAndKeepsCodeAndField) {
   const absl::Status annotated =
       Annotate(FieldError(absl::StatusCode::kAlreadyExists, "units[2].id", "a second GS01-ZF"),
