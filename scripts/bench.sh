@@ -562,7 +562,7 @@ until grep -q '^port=' "$state/logs/bench_server.out" 2>/dev/null; do
   ((SECONDS < deadline)) || die "bench_server printed no port within 30s"
   sleep 0.1
 done
-empty_addr="127.0.0.1:$(sed -n 's/^port=//p' "$state/logs/bench_server.out" | head -n 1)"
+empty_addr="127.0.0.1:$(sed -n '/^port=/{s/^port=//p;q}' "$state/logs/bench_server.out")"
 wait_serving bench_server "$empty_addr" "$state/logs/bench_server.log"
 run_load '{"size": 0}' "${pids[bench_server]}" "$empty_addr" empty closed || true
 stop_process bench_server

@@ -135,7 +135,8 @@ tokens_valid() {
     grep -q "^$p"$'\t' "$dev_tokens" || return 1
   done
   local expires
-  expires="$(grep -o '"expires": *"[^"]*"' "$tokens_json" | head -n 1 | cut -d'"' -f4)"
+  # grep -m 1 stops reading by itself: no `| head` to race under pipefail.
+  expires="$(grep -m 1 -o '"expires": *"[^"]*"' "$tokens_json" | cut -d'"' -f4)"
   [ -n "$expires" ] || return 1
   # Renewed when less than a week is left, so a suite started now keeps them for a week at least.
   [ "$(date -u -d "$expires" +%s)" -gt "$(($(date +%s) + 7 * 86400))" ]

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Every C++ source and header follows the repository's .clang-format.
-set -euo pipefail
+set -Eeuo pipefail
+# shellcheck source=tests/checks/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+check_init "clang-format"
 src="$1"
 cd "$src"
-mapfile -t files < <(git ls-files -co --exclude-standard -- '*.cc' '*.h' | grep -v '^build')
+listed="$(git ls-files -co --exclude-standard -- '*.cc' '*.h')" || check_fail "git ls-files failed in $src"
+mapfile -t files < <(grep -v '^build' <<<"$listed" || true)
 if [ "${#files[@]}" -eq 0 ]; then
-  echo "no C++ files found" >&2
-  exit 1
+  check_fail "no C++ files found"
 fi
 bad=()
 for f in "${files[@]}"; do
@@ -16,6 +19,6 @@ done
 if [ "${#bad[@]}" -ne 0 ]; then
   echo "not clang-formatted (run: clang-format -i <file>):" >&2
   printf '  %s\n' "${bad[@]}" >&2
-  exit 1
+  check_fail "${#bad[@]} files not formatted"
 fi
 echo "clang-format: ${#files[@]} files ok"

@@ -13,15 +13,15 @@
 # - `kubectl kustomize deploy/grafana` renders one ConfigMap per dashboard, labelled
 #   grafana_dashboard: "1", holding that dashboard.
 # Args: source dir, build dir. Needs node, promtool and kubectl (>= 1.27, for kustomize).
-set -euo pipefail
+set -Eeuo pipefail
+# shellcheck source=tests/checks/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+check_init "grafana"
 src="$1"
 dir="$src/deploy/grafana"
 generator="$src/tools/deploy/grafana-dashboards.mjs"
 
-fail() {
-  printf 'grafana: FAIL: %s\n' "$*" >&2
-  exit 1
-}
+fail() { check_fail "FAIL: $*"; }
 
 command -v node >/dev/null || fail "node is missing (scripts/bootstrap.sh installs Node/npm)"
 command -v promtool >/dev/null || fail "promtool is missing (scripts/bootstrap.sh installs prometheus)"
@@ -32,7 +32,7 @@ command -v kubectl >/dev/null ||
 [ -d "$src/node_modules/yaml" ] || fail "npm package yaml missing in $src/node_modules (run scripts/bootstrap.sh)"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+check_on_exit 'rm -rf "$work"'
 
 # --- the committed files are the generator's output --------------------------------------------
 node "$generator" "$work/gen" >/dev/null || fail "the generator failed: node $generator"

@@ -10,31 +10,38 @@
 #     resolved library mapped to its Debian package with dpkg -S. A package providing a library
 #     that a binary or one of the suite's own shared libraries links directly must be in the
 #     final stage's apt-get install; any other must come with the dependencies of one installed
-#     there; a library from the build tree or from the bootstrap's private prefix
-#     (/opt/governance/deps) must be among the files the build stage stages for the final one.
+#     there; a library from the build tree must be among the files the build stage stages for the
+#     final one. prometheus-cpp is Debian 12's package, or on a machine whose bootstrap took the
+#     fallback, Debian 13's unpacked into a private prefix (/opt/governance/deps): the prefix's
+#     record (var/lib/governance-deps/<package>.control and .list) names the package each of its
+#     libraries comes from, and the image installs that package from Debian 12 all the same.
 #     A package installed that no binary needs is an error too (only runtime libraries);
 #   - the data files (data/*.json) are staged, .dockerignore keeps build trees, node_modules and
 #     .git out of the context and the sources in;
 #   - `docker build --check` when a Docker daemon answers (skipped with a message otherwise).
 # GOV_DOCKERFILE points the check at another Dockerfile (for instance an edited copy).
-set -euo pipefail
+set -Eeuo pipefail
+# shellcheck source=tests/checks/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+check_init "image check"
 
-src="$(cd "$1" && pwd -P)"
-build="$(cd "$2" && pwd -P)"
+[ "$#" -eq 2 ] || check_fail "usage: image.sh SOURCE_DIR BUILD_DIR"
+src="$(cd "$1" && pwd -P)" || check_fail "no source directory $1"
+build="$(cd "$2" && pwd -P)" || check_fail "no build directory $2"
 dockerfile="${GOV_DOCKERFILE:-$src/deploy/docker/Dockerfile}"
-deps_prefix="$(readlink -f "${GOV_DEPS_PREFIX:-/opt/governance/deps}")"
-image_deps_prefix=/opt/governance/deps
+# The bootstrap's private prefix exists only where it took the prometheus-cpp fallback.
+deps_prefix="${GOV_DEPS_PREFIX:-/opt/governance/deps}"
+if [ -d "$deps_prefix" ]; then deps_prefix="$(cd "$deps_prefix" && pwd -P)"; fi
+deps_record="$deps_prefix/var/lib/governance-deps"
 image_uid=10001
 
 for tool in ldd readelf dpkg dpkg-query awk; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "image check: $tool is required (a Debian system with binutils)" >&2
-    exit 1
+    check_fail "$tool is required (a Debian system with binutils)"
   fi
 done
 if [ ! -f "$dockerfile" ]; then
-  echo "image check: no Dockerfile at $dockerfile" >&2
-  exit 1
+  check_fail "no Dockerfile at $dockerfile"
 fi
 
 errors=()
@@ -267,14 +274,12 @@ staged() {
   return 1
 }
 
-# Where a host file of the source tree, the build tree or the private prefix is in the build
-# stage; empty when it is none of them.
+# Where a host file of the source tree or the build tree is in the build stage; empty when it is
+# neither.
 image_path() {
   local p="$1"
   if [ -n "$docker_build" ] && [[ "$p" == "$build"/* ]]; then
     echo "$docker_build/${p#"$build"/}"
-  elif [[ "$p" == "$deps_prefix"/* ]]; then
-    echo "$image_deps_prefix/${p#"$deps_prefix"/}"
   elif [ -n "$docker_src" ] && [[ "$p" == "$src"/* ]]; then
     echo "$docker_src/${p#"$src"/}"
   fi
@@ -396,6 +401,22 @@ while IFS=$'\t' read -r name status deps; do
   pkg_deps[$name]="${pkg_deps[$name]:-}, $deps"
 done < <(dpkg-query -W -f='${Package}\t${db:Status-Status}\t${Pre-Depends}, ${Depends}\n')
 
+# The private prefix's packages (the prometheus-cpp fallback): their files and dependencies, from
+# the record the bootstrap wrote when it unpacked them.
+declare -A prefix_owner=()
+if [ -d "$deps_record" ]; then
+  for control in "$deps_record"/*.control; do
+    [ -f "$control" ] || continue
+    name="$(basename "$control" .control)"
+    deps="$(awk -F': ' '$1 == "Depends" || $1 == "Pre-Depends" { printf "%s, ", $2 }' "$control")"
+    pkg_deps[$name]="${pkg_deps[$name]:-}, $deps"
+    [ -f "$deps_record/$name.list" ] || check_fail "$deps_record/$name.list is missing: run scripts/bootstrap.sh again"
+    while IFS= read -r path; do
+      prefix_owner["$deps_prefix$path"]="$name"
+    done <"$deps_record/$name.list"
+  done
+fi
+
 # Owners of library files (dpkg -S, all at once: one call per path is slow). Paths are tried as
 # resolved, as linked and with or without /usr (merged /usr: dpkg knows one spelling).
 declare -A owner=()
@@ -417,6 +438,10 @@ load_owners() {
 package_of() {
   local f="$1" cand p
   for cand in "$f" "$(readlink -f "$f")"; do
+    if [ -n "${prefix_owner[$cand]:-}" ]; then
+      echo "${prefix_owner[$cand]}"
+      return
+    fi
     for p in "$cand" "/usr$cand" "${cand#/usr}"; do
       if [ -n "${owner[$p]:-}" ]; then
         echo "${owner[$p]}"
@@ -468,8 +493,10 @@ for so in "${!lib_path[@]}"; do
     real="$(readlink -f "$path")"
     ipath="$(image_path "$path")"
     ireal="$(image_path "$real")"
-    if [ -z "$ipath" ]; then
-      fail "$so ($path) belongs to no Debian package and is neither in the build dir nor in $deps_prefix: the image cannot provide it"
+    if [[ "$path" == "$deps_prefix"/* ]]; then
+      fail "$so ($path) is in the private prefix $deps_prefix, whose record ($deps_record) does not name its package: run scripts/bootstrap.sh again"
+    elif [ -z "$ipath" ]; then
+      fail "$so ($path) belongs to no Debian package and is not in the build dir: the image cannot provide it"
     elif ! staged "$ipath" || ! staged "$ireal"; then
       fail "$so ($path, linked by ${needs[$so]:-a dependency}) is not among the files the build stage copies for the final stage (expected a staging path matching $ipath and $ireal)"
     fi
@@ -591,7 +618,7 @@ fi
 if [ "${#errors[@]}" -ne 0 ]; then
   echo "image check: $dockerfile:" >&2
   printf '  %s\n' "${errors[@]}" >&2
-  exit 1
+  check_fail "${#errors[@]} problems (above)"
 fi
 echo "image check: ${#binaries[@]} binaries (${tracks[*]} + govctl), ${#lib_path[@]} libraries," \
   "${#needed_pkg[@]} Debian packages (${#final_pkgs[@]} installed explicitly: ${final_pkgs[*]})," \

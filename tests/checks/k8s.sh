@@ -9,21 +9,21 @@
 # Prerequisites: kubectl >= 1.27 (its built-in kustomize; deploy/k8s/README.md), node and the
 # npm packages of package.json (scripts/bootstrap.sh runs npm ci).
 # Args: source dir, build dir.
-set -euo pipefail
+set -Eeuo pipefail
+# shellcheck source=tests/checks/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+check_init "k8s"
 src="$1"
 build="$2"
 
-fail() {
-  echo "k8s: $*" >&2
-  exit 1
-}
+fail() { check_fail "$@"; }
 
 command -v kubectl >/dev/null 2>&1 ||
   fail "kubectl is not installed: kubectl >= 1.27 is a prerequisite of this check (deploy/k8s/README.md)"
 version_json="$(kubectl version --client -o json 2>/dev/null)" ||
   fail "\`kubectl version --client\` failed: kubectl >= 1.27 is a prerequisite (deploy/k8s/README.md)"
-major="$(printf '%s' "$version_json" | sed -n 's/.*"major": *"\([0-9]*\).*/\1/p' | head -n 1)"
-minor="$(printf '%s' "$version_json" | sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -n 1)"
+major="$(sed -n '/"major":/{s/.*"major": *"\([0-9]*\).*/\1/p;q}' <<<"$version_json")"
+minor="$(sed -n '/"minor":/{s/.*"minor": *"\([0-9]*\).*/\1/p;q}' <<<"$version_json")"
 if [ -z "$major" ] || [ -z "$minor" ] || [ "$major" -lt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -lt 27 ]; }; then
   fail "kubectl ${major:-?}.${minor:-?} is too old: this check needs kubectl >= 1.27 (its built-in kustomize v5; deploy/k8s/README.md)"
 fi

@@ -19,7 +19,10 @@
 # and alert rule with its threshold comparison removed must return data. Everything started is
 # stopped at the end.
 # Args: source dir, build dir.
-set -euo pipefail
+set -Eeuo pipefail
+# shellcheck source=tests/checks/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+check_init "prometheus"
 src="$(cd "$1" && pwd)"
 build="$(cd "$2" && pwd)"
 govctl="$build/tools/govctl/govctl"
@@ -39,6 +42,7 @@ fail() {
     printf -- '--- %s (last lines) ---\n' "${log#"$work"/}" >&2
     tail -n 25 "$log" >&2
   done
+  check_said
   exit 1
 }
 
@@ -56,7 +60,7 @@ cleanup() {
   done
   if [ -n "$work" ]; then rm -rf "$work"; fi
 }
-trap cleanup EXIT
+check_on_exit cleanup
 
 for tool in promtool prometheus node jq; do
   command -v "$tool" >/dev/null || fail "$tool is missing: run scripts/bootstrap.sh"

@@ -6,7 +6,10 @@
 # Args: source dir, build dir. RUN_SCRIPT_STORE=postgres RUN_SCRIPT_REPLICAS=N run the suite on
 # its local PostgreSQL with N replicas per track (run_script_postgres.sh), and then also check
 # every replica and a write on one replica read back on another.
-set -euo pipefail
+set -Eeuo pipefail
+# shellcheck source=tests/checks/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+check_init "run_script"
 src="$1"
 build="$2"
 govctl="$build/tools/govctl/govctl"
@@ -24,6 +27,7 @@ fail() {
     printf -- '--- %s ---\n' "$log" >&2
     tail -n 20 "$log" >&2
   done
+  check_said
   exit 1
 }
 
@@ -70,7 +74,7 @@ cleanup() {
   for pid in "${children[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
-trap cleanup EXIT
+check_on_exit cleanup
 
 GOV_RUN_DIR="$work/run" GOV_BUILD_DIR="$build" GOV_PORT_OFFSET="$offset" \
   GOV_REDIS_PORT="$redis_port" GOV_DRAIN_SECONDS=5 GOV_STORE="$store" GOV_REPLICAS="$replicas" \

@@ -2,24 +2,25 @@
 # yamllint on every YAML file of the repository, with the root .yamllint (which skips what
 # .gitignore ignores: node_modules, build directories, .run). Warnings fail too (--strict).
 # Args: source dir, build dir.
-set -euo pipefail
+set -Eeuo pipefail
+# shellcheck source=tests/checks/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+check_init "yamllint"
 src="$1"
 
 if ! command -v yamllint >/dev/null 2>&1; then
-  echo "yamllint is not installed: apt-get install yamllint (Debian package)" >&2
-  exit 1
+  check_fail "yamllint is not installed: apt-get install yamllint (Debian package)"
 fi
 cd "$src"
-[ -f .yamllint ] || { echo "yamllint: $src/.yamllint is missing" >&2; exit 1; }
+[ -f .yamllint ] || check_fail "$src/.yamllint is missing"
 
-mapfile -t files < <(yamllint --list-files .)
+listed="$(yamllint --list-files .)" || check_fail "yamllint --list-files failed (config: .yamllint)"
+mapfile -t files <<<"$listed"
 # Not vacuous: the deploy manifests must be among the files linted.
-if [ "${#files[@]}" -eq 0 ] || ! printf '%s\n' "${files[@]}" | grep -q 'deploy/k8s/base/kustomization.yaml$'; then
-  echo "yamllint: the file list misses deploy/k8s (got ${#files[@]} files): check .yamllint" >&2
-  exit 1
+if [ -z "$listed" ] || [[ $'\n'"$listed"$'\n' != *$'\n'*deploy/k8s/base/kustomization.yaml$'\n'* ]]; then
+  check_fail "the file list misses deploy/k8s (got ${#files[@]} files): check .yamllint"
 fi
 if ! yamllint --strict -f parsable .; then
-  echo "yamllint: problems above (config: .yamllint)" >&2
-  exit 1
+  check_fail "problems above (config: .yamllint)"
 fi
 echo "yamllint: ${#files[@]} files ok"
