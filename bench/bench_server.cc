@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -23,6 +24,7 @@
 #include "common/clock/clock.h"
 #include "common/log/log.h"
 #include "common/server/handler.h"
+#include "common/server/rpc_service.h"
 #include "common/server/server.h"
 #include "governance/v1/indicators.grpc.pb.h"
 
@@ -88,22 +90,18 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
   return true;
 }
 
-// IndicatorsService with a handler that does nothing: what is measured is the bootstrap and
-// the wrapper, which every track's methods pay as well.
-class EmptyIndicatorsService final : public v1::IndicatorsService::CallbackService {
- public:
-  explicit EmptyIndicatorsService(server::Handlers* handlers) : handlers_(handlers) {}
-
-  grpc::ServerUnaryReactor* ListIndicators(grpc::CallbackServerContext* context,
-                                           const v1::ListIndicatorsRequest* /*request*/,
-                                           v1::ListIndicatorsResponse* /*response*/) override {
-    return handlers_->Unary(context, "ListIndicators", server::Access::kRead,
-                            [](const server::Call&) { return absl::OkStatus(); });
-  }
-
- private:
-  server::Handlers* handlers_;
-};
+// IndicatorsService.ListIndicators with a body that does nothing, bound as every track binds
+// its methods (server::RpcService): what is measured is the bootstrap and the wrapper, which
+// every track's methods pay as well.
+std::unique_ptr<server::RpcService> EmptyIndicatorsService(server::Handlers* handlers) {
+  auto service = std::make_unique<server::RpcService>(
+      v1::IndicatorsService::service_full_name(), handlers,
+      std::vector<std::string>{auth::kStreetOperator, auth::kViewer, auth::kSystem});
+  service->BindBody<v1::ListIndicatorsRequest, v1::ListIndicatorsResponse>(
+      "ListIndicators", [](const server::Call&, const v1::ListIndicatorsRequest&,
+                           v1::ListIndicatorsResponse*) { return absl::OkStatus(); });
+  return service;
+}
 
 int Run(int argc, char** argv) {
   server::BlockTerminationSignals();
@@ -124,13 +122,13 @@ int Run(int argc, char** argv) {
   }
   auto pool = std::make_unique<server::WorkerPool>(flags.workers, flags.max_queue);
   server::Handlers handlers(authenticator->get(), pool.get());
-  EmptyIndicatorsService service(&handlers);
+  std::unique_ptr<server::RpcService> service = EmptyIndicatorsService(&handlers);
 
   server::ServerOptions options;
   options.listen = flags.listen;
   options.metrics_port = flags.metrics_port;
-  options.services = {&service};
-  options.service_names = {v1::IndicatorsService::service_full_name()};
+  options.services = {service.get()};
+  options.service_names = {service->full_name()};
   auto started = server::Server::Start(std::move(options));
   if (!started.ok()) {
     log::Error("start failed", {{"error", started.status().ToString()}});

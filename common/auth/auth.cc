@@ -42,11 +42,6 @@ namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
-bool IsKnownRole(absl::string_view role) {
-  return role == kDistrictAdmin || role == kStreetOperator || role == kMediator ||
-         role == kViewer || role == kSystem;
-}
-
 bool IsLowerHexSha256(absl::string_view s) {
   if (s.size() != 64) return false;
   for (char c : s) {
@@ -87,11 +82,16 @@ bool Principal::CanAccessStreet(std::string_view street_id) const {
   return streets.contains(AsAbsl(street_id));
 }
 
-bool Principal::CanWrite() const {
-  for (const std::string& role : roles) {
-    if (role != kViewer) return true;
+bool IsDistrictRole(std::string_view role) {
+  return role == kDistrictAdmin || role == kViewer || role == kSystem;
+}
+
+bool IsValidRoleName(std::string_view role) {
+  if (role.empty() || role.size() > 64 || !absl::ascii_islower(role.front())) return false;
+  for (char c : role) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '_') return false;
   }
-  return false;
+  return true;
 }
 
 TokenAuthenticator::TokenAuthenticator(std::string path, const Clock* clock)
@@ -148,9 +148,9 @@ absl::Status TokenAuthenticator::ReloadIfChangedLocked() {
       return absl::InvalidArgumentError(absl::StrCat(where, ".roles: at least one required"));
     }
     for (const std::string& role : t.roles()) {
-      if (!IsKnownRole(role)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(where, ".roles: unknown role \"", role, "\""));
+      if (!IsValidRoleName(role)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where, ".roles: \"", role, "\" is not a role name (lower-case letters, digits, _)"));
       }
       entry.principal.roles.insert(role);
     }
@@ -161,10 +161,14 @@ absl::Status TokenAuthenticator::ReloadIfChangedLocked() {
       entry.principal.streets.insert(street);
     }
     // A street role without streets would silently act on the whole district.
-    if (entry.principal.streets.empty() &&
-        (entry.principal.HasRole(kStreetOperator) || entry.principal.HasRole(kMediator))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ".streets: required for street_operator and mediator tokens"));
+    if (entry.principal.streets.empty()) {
+      for (const std::string& role : t.roles()) {
+        if (!IsDistrictRole(role)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              where, ".streets: required for a token with role \"", role,
+              "\" (every role but district_admin, viewer and system acts on streets)"));
+        }
+      }
     }
     // Every credential ends: a leaked token must not work forever.
     if (t.expires().empty()) {

@@ -17,12 +17,20 @@
 
 namespace gov::auth {
 
-// Roles a token can carry.
+// The roles every track shares. A track declares roles of its own beside them (mediation's
+// "mediator"); which roles may call a method is declared on the method in the schema
+// (governance.v1.access, enforced by server::Handlers).
 inline constexpr char kDistrictAdmin[] = "district_admin";    // everything, whole district
 inline constexpr char kStreetOperator[] = "street_operator";  // cases of its streets
-inline constexpr char kMediator[] = "mediator";  // mediation work on its streets' cases
-inline constexpr char kViewer[] = "viewer";      // read-only; aggregates and case lists
-inline constexpr char kSystem[] = "system";      // internal systems feeding data (court, police)
+inline constexpr char kViewer[] = "viewer";  // read-only; aggregates and case lists
+inline constexpr char kSystem[] = "system";  // internal systems feeding data (court, police)
+
+// True for the shared roles that act for the whole district unless a token narrows them
+// (district_admin, viewer, system). Every other role acts on streets: a token with one must
+// name its streets.
+bool IsDistrictRole(std::string_view role);
+// Role names are lower-case identifiers ("street_operator"): [a-z][a-z0-9_]*, at most 64.
+bool IsValidRoleName(std::string_view role);
 
 // Who is calling: from a bearer token.
 struct Principal;
@@ -54,8 +62,6 @@ struct Principal {
   // True when the street is in scope ("" — a district-level object — only for district-wide
   // principals).
   bool CanAccessStreet(std::string_view street_id) const;
-  // True when the principal may change state (any role but viewer).
-  bool CanWrite() const;
 };
 
 // Checks bearer tokens against a token file (proto JSON of governance.config.v1.TokenFile):

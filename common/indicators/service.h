@@ -1,36 +1,21 @@
 #ifndef GOV_COMMON_INDICATORS_SERVICE_H_
 #define GOV_COMMON_INDICATORS_SERVICE_H_
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "common/indicators/indicators.h"
-#include "common/server/handler.h"
-#include "governance/v1/indicators.grpc.pb.h"
+#include "common/server/rpc_service.h"
 
 namespace gov::indicators {
 
 // governance.v1.IndicatorsService, the same for every track: the shared wrapper for auth and
-// logging, then the track's IndicatorEngine.
-class IndicatorsServiceImpl final : public governance::v1::IndicatorsService::CallbackService {
- public:
-  IndicatorsServiceImpl(IndicatorEngine* engine, server::Handlers* handlers)
-      : engine_(engine), handlers_(handlers) {}
-
-  grpc::ServerUnaryReactor* ListIndicators(
-      grpc::CallbackServerContext* context, const governance::v1::ListIndicatorsRequest* request,
-      governance::v1::ListIndicatorsResponse* response) override;
-  grpc::ServerUnaryReactor* ListRankings(grpc::CallbackServerContext* context,
-                                         const governance::v1::ListRankingsRequest* request,
-                                         governance::v1::ListRankingsResponse* response) override;
-  grpc::ServerUnaryReactor* RecordFigure(grpc::CallbackServerContext* context,
-                                         const governance::v1::RecordFigureRequest* request,
-                                         governance::v1::RecordFigureResponse* response) override;
-  grpc::ServerUnaryReactor* ListFigures(grpc::CallbackServerContext* context,
-                                        const governance::v1::ListFiguresRequest* request,
-                                        governance::v1::ListFiguresResponse* response) override;
-
- private:
-  IndicatorEngine* engine_;
-  server::Handlers* handlers_;
-};
+// logging, then the track's IndicatorEngine. `roles` are the roles the track knows (the access
+// options of the shared service name only shared ones).
+std::unique_ptr<server::RpcService> MakeIndicatorsService(IndicatorEngine* engine,
+                                                          server::Handlers* handlers,
+                                                          std::vector<std::string> roles);
 
 }  // namespace gov::indicators
 

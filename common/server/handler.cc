@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/log/log.h"
@@ -38,20 +39,6 @@ bool IsUsableTraceId(const std::string& id) {
     if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.') return false;
   }
   return true;
-}
-
-absl::Status CheckAccess(const auth::Principal& principal, Access access) {
-  switch (access) {
-    case Access::kRead:
-      return absl::OkStatus();
-    case Access::kWrite:
-      if (principal.CanWrite()) return absl::OkStatus();
-      return absl::PermissionDeniedError("this method changes state; the caller may only read");
-    case Access::kAdmin:
-      if (principal.HasRole(auth::kDistrictAdmin)) return absl::OkStatus();
-      return absl::PermissionDeniedError("this method is for district administrators");
-  }
-  return absl::PermissionDeniedError("unknown access level");
 }
 
 bool IsServerFault(absl::StatusCode code) {
@@ -85,6 +72,24 @@ void FinishCall(grpc::ServerUnaryReactor* reactor, const Call& call, absl::Time 
 
 }  // namespace
 
+absl::Status CheckAccess(const auth::Principal& principal, const MethodAccess& access,
+                         std::string_view method) {
+  const absl::string_view name(method.data(), method.size());
+  if (principal.HasRole(auth::kDistrictAdmin)) return absl::OkStatus();
+  if (!access.all_roles && !principal.HasAnyRole(access.roles)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("principal ", principal.id, " may not call ", name, ": it is for ",
+                     access.roles.empty()
+                         ? std::string("district_admin")
+                         : absl::StrCat("district_admin, ", absl::StrJoin(access.roles, ", "))));
+  }
+  if (access.district_only && !principal.district_wide()) {
+    return absl::PermissionDeniedError(absl::StrCat("principal ", principal.id, " may not call ",
+                                                    name, ": it is for district-wide callers"));
+  }
+  return absl::OkStatus();
+}
+
 std::string CurrentTraceId() { return log::ThreadTraceId(); }
 
 void AttachTraceId(grpc::ClientContext* context) {
@@ -97,7 +102,7 @@ Handlers::Handlers(auth::TokenAuthenticator* authenticator, WorkerPool* pool)
     : authenticator_(authenticator), pool_(pool) {}
 
 grpc::ServerUnaryReactor* Handlers::Unary(grpc::CallbackServerContext* context, const char* method,
-                                          Access access,
+                                          const MethodAccess& access,
                                           std::function<absl::Status(const Call&)> body) {
   const absl::Time start = absl::Now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -115,7 +120,7 @@ grpc::ServerUnaryReactor* Handlers::Unary(grpc::CallbackServerContext* context, 
     return reactor;
   }
   call.principal = *std::move(principal);
-  if (absl::Status allowed = CheckAccess(call.principal, access); !allowed.ok()) {
+  if (absl::Status allowed = CheckAccess(call.principal, access, method); !allowed.ok()) {
     FinishCall(reactor, call, start, allowed);
     return reactor;
   }

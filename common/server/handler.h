@@ -4,6 +4,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -22,17 +24,27 @@ struct Call {
   grpc::CallbackServerContext* context = nullptr;
 };
 
-// What a method needs of the caller before anything else is looked at.
-enum class Access {
-  kRead,   // any authenticated principal
-  kWrite,  // any role but viewer (finer checks — roles per verb, scope — in the engine)
-  kAdmin,  // district_admin only
+// What a method needs of the caller before anything else is looked at: the method's
+// governance.v1.access option (common/server/rpc_service.h reads it from the schema).
+struct MethodAccess {
+  // Roles that may call besides district_admin (who always may).
+  std::vector<std::string> roles;
+  // Every authenticated caller may (`roles` is then empty).
+  bool all_roles = false;
+  // Only district-wide callers (a token without streets).
+  bool district_only = false;
 };
 
+// OK when the principal may call a method declared so: district_admin, or one of `roles` (any
+// role with `all_roles`), and district-wide when `district_only`. PERMISSION_DENIED "principal <id>
+// may not call <method>" with the reason otherwise.
+absl::Status CheckAccess(const auth::Principal& principal, const MethodAccess& access,
+                         std::string_view method);
+
 // The shared wrapper every RPC runs through, in this order: trace id (from x-trace-id
-// metadata or new; echoed in initial metadata), authentication (UNAUTHENTICATED), access
-// level (PERMISSION_DENIED), then the handler on the worker pool (RESOURCE_EXHAUSTED when the
-// queue is full; DEADLINE_EXCEEDED when the deadline passed while queued), then one JSON
+// metadata or new; echoed in initial metadata), authentication (UNAUTHENTICATED), the method's
+// access (CheckAccess: PERMISSION_DENIED), then the handler on the worker pool (RESOURCE_EXHAUSTED
+// when the queue is full; DEADLINE_EXCEEDED when the deadline passed while queued), then one JSON
 // access-log line (method, code, duration, principal, trace id; never request content). A
 // field named by InvalidField travels in the trailing metadata "gov-field".
 class Handlers {
@@ -44,7 +56,8 @@ class Handlers {
   // return. `method` is the short method name (for logs); `body` runs on the pool and fills
   // the response it captured; its status is the call's status.
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const char* method,
-                                  Access access, std::function<absl::Status(const Call&)> body);
+                                  const MethodAccess& access,
+                                  std::function<absl::Status(const Call&)> body);
 
  private:
   auth::TokenAuthenticator* authenticator_;

@@ -170,8 +170,7 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   options.metrics_port = config.metrics_port == 0 ? -1 : config.metrics_port;
   options.drain_deadline = config.drain_deadline;
   options.drain_grace = config.drain_grace;
-  options.services = rt.track->Services();
-  options.service_names = rt.track->ServiceNames();
+  GOV_RETURN_IF_ERROR(AddTrackServices(*rt.track, options));
   options.registry = registry;
   auto server = Server::Start(std::move(options));
   if (!server.ok()) return Annotate(server.status(), absl::StrCat("server on ", config.listen));
@@ -201,6 +200,15 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
 }
 
 }  // namespace
+
+absl::Status AddTrackServices(Track& track, ServerOptions& options) {
+  for (RpcService* service : track.Services()) {
+    GOV_RETURN_IF_ERROR(service->Check());
+    options.services.push_back(service);
+    options.service_names.push_back(service->full_name());
+  }
+  return absl::OkStatus();
+}
 
 int RunTrack(int argc, char** argv, const config::Defaults& defaults, const TrackFactory& make) {
   BlockTerminationSignals();

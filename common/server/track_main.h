@@ -13,6 +13,8 @@
 #include "common/config/config.h"
 #include "common/regions/regions.h"
 #include "common/server/handler.h"
+#include "common/server/rpc_service.h"
+#include "common/server/server.h"
 #include "common/store/repository.h"
 #include "grpcpp/grpcpp.h"
 
@@ -38,11 +40,9 @@ struct TrackDeps {
 class Track {
  public:
   virtual ~Track() = default;
-  // The gRPC services to serve: the track's own and IndicatorsService.
-  virtual std::vector<grpc::Service*> Services() = 0;
-  // Full names of those services (e.g. "governance.v1.IndicatorsService"), so that health is
-  // reported per service and their metric series exist before the first call.
-  virtual std::vector<std::string> ServiceNames() = 0;
+  // The gRPC services to serve: the track's own and IndicatorsService, each bound method by
+  // method (RpcService); a service that is not complete keeps the track from starting.
+  virtual std::vector<RpcService*> Services() = 0;
   // Loads demo data when the store holds none of the track's cases (idempotent).
   virtual absl::Status LoadDemoData() = 0;
   // Periodic upkeep: SLA breach scan.
@@ -52,6 +52,11 @@ class Track {
 };
 
 using TrackFactory = std::function<absl::StatusOr<std::unique_ptr<Track>>(const TrackDeps&)>;
+
+// Puts the track's services into `options` (services and their names, so that health is
+// reported per service and their metric series exist before the first call), after checking
+// each is complete (RpcService::Check: INTERNAL naming the service and method otherwise).
+absl::Status AddTrackServices(Track& track, ServerOptions& options);
 
 // main() of every track: parse config, open the store, cache, registries and auth, build the
 // track, start the server, mark it SERVING, run upkeep timers, and drain on SIGTERM/SIGINT.

@@ -277,13 +277,8 @@ absl::Status ValidateListRequest(const dv1::ListCampaignsRequest& in,
 
 // ---- Access ----
 
-// District administrators and internal systems plan and run campaigns; street operators those
-// whose target areas all lie in their streets (CheckAreasInScope); mediators and viewers read.
-absl::Status CheckWriter(const auth::Principal& who) {
-  if (auth::WorksCases(who)) return absl::OkStatus();
-  return auth::Denied(who, "plan or run campaigns");
-}
-
+// Who plans and runs campaigns is the methods' declared access (district_admin, system,
+// street_operator); a caller of some streets only those whose target areas all lie in them.
 absl::Status CheckAreasInScope(const auth::Principal& who, const dv1::Campaign& c) {
   for (const governance::v1::RegionRef& area : c.target_areas()) {
     GOV_RETURN_IF_ERROR(registry::CheckStreet(who, area.street_id()));
@@ -291,9 +286,8 @@ absl::Status CheckAreasInScope(const auth::Principal& who, const dv1::Campaign& 
   return absl::OkStatus();
 }
 
-// Campaigns are district plans: every authenticated role reads all of them, whatever its
-// streets. Lists therefore run as a district-wide reader (and their page tokens are bound to the
-// filters alone).
+// Campaigns are district plans: every caller reads all of them, whatever its streets. Lists
+// therefore run as a district-wide reader (and their page tokens are bound to the filters alone).
 auth::Principal DistrictReader(const auth::Principal& who) {
   auth::Principal reader = who;
   reader.streets.clear();
@@ -465,9 +459,8 @@ Campaigns::Campaigns(const DisorderContext& ctx) : impl_(std::make_unique<Impl>(
 Campaigns::~Campaigns() = default;
 
 absl::Status Campaigns::Plan(const auth::Principal& who, const dv1::PlanCampaignRequest& in,
-                             dv1::Campaign* out) {
+                             dv1::PlanCampaignResponse* out) {
   const DisorderContext& ctx = impl_->ctx;
-  GOV_RETURN_IF_ERROR(CheckWriter(who));
   GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id()));
   const dv1::Campaign& sent = in.campaign();
   GOV_RETURN_IF_ERROR(ValidateCampaign(sent, *ctx.regions, CurrentMonth(ctx)));
@@ -493,13 +486,12 @@ absl::Status Campaigns::Plan(const auth::Principal& who, const dv1::PlanCampaign
                        registry::Create(*ctx.repo, CampaignLayout(), std::move(row),
                                         ctx.clock->Now(), in.request_id()));
   AfterWrite(ctx);
-  GOV_ASSIGN_OR_RETURN(*out, DecodeCampaign(created));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_campaign(), DecodeCampaign(created));
   return absl::OkStatus();
 }
 
 absl::Status Campaigns::Start(const auth::Principal& who, const dv1::StartCampaignRequest& in,
-                              dv1::Campaign* out) {
-  GOV_RETURN_IF_ERROR(CheckWriter(who));
+                              dv1::StartCampaignResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   if (in.etag().empty()) return InvalidField("etag", "required");
   const DisorderContext& ctx = impl_->ctx;
@@ -520,12 +512,11 @@ absl::Status Campaigns::Start(const auth::Principal& who, const dv1::StartCampai
         c.set_status(dv1::CAMPAIGN_STATUS_UNDER_WAY);
         return absl::OkStatus();
       },
-      out);
+      out->mutable_campaign());
 }
 
 absl::Status Campaigns::Complete(const auth::Principal& who, const dv1::CompleteCampaignRequest& in,
-                                 dv1::Campaign* out) {
-  GOV_RETURN_IF_ERROR(CheckWriter(who));
+                                 dv1::CompleteCampaignResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   if (in.etag().empty()) return InvalidField("etag", "required");
   GOV_RETURN_IF_ERROR(ValidateResults(in));
@@ -536,12 +527,11 @@ absl::Status Campaigns::Complete(const auth::Principal& who, const dv1::Complete
         *c.mutable_results() = in.results();
         return absl::OkStatus();
       },
-      out);
+      out->mutable_campaign());
 }
 
 absl::Status Campaigns::Cancel(const auth::Principal& who, const dv1::CancelCampaignRequest& in,
-                               dv1::Campaign* out) {
-  GOV_RETURN_IF_ERROR(CheckWriter(who));
+                               dv1::CancelCampaignResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   if (in.etag().empty()) return InvalidField("etag", "required");
   GOV_RETURN_IF_ERROR(ValidateText(in.reason(), "reason", kMaxReason, /*required=*/true));
@@ -553,19 +543,19 @@ absl::Status Campaigns::Cancel(const auth::Principal& who, const dv1::CancelCamp
         c.set_cancel_reason(in.reason());
         return absl::OkStatus();
       },
-      out);
+      out->mutable_campaign());
 }
 
 absl::Status Campaigns::Get(const auth::Principal&, const dv1::GetCampaignRequest& in,
-                            dv1::Campaign* out) {
+                            dv1::GetCampaignResponse* out) {
   const DisorderContext& ctx = impl_->ctx;
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
-  // Every authenticated role reads every campaign (district plans).
+  // Every caller reads every campaign (district plans).
   GOV_ASSIGN_OR_RETURN(const store::EntityRecord record,
                        ctx.repo->GetEntity(CampaignLayout().track, CampaignLayout().kind, in.id()));
   GOV_ASSIGN_OR_RETURN(dv1::Campaign c, DecodeCampaign(record));
   GOV_RETURN_IF_ERROR(FillEffect(ctx, &c));
-  *out = std::move(c);
+  *out->mutable_campaign() = std::move(c);
   return absl::OkStatus();
 }
 
@@ -738,19 +728,22 @@ absl::Status LoadCampaignDemoData(const DisorderContext& ctx) {
       dv1::PlanCampaignRequest plan;
       plan.set_request_id(d.request_id);
       *plan.mutable_campaign() = d.campaign;
-      dv1::Campaign c;
-      const absl::Status stored = campaigns.Plan(actor, plan, &c);
+      dv1::PlanCampaignResponse planned;
+      const absl::Status stored = campaigns.Plan(actor, plan, &planned);
       if (absl::IsAlreadyExists(stored)) {
         ++kept;
         continue;
       }
       GOV_RETURN_IF_ERROR(stored);
+      dv1::Campaign c = std::move(*planned.mutable_campaign());
       ++seen;
       if (d.target != dv1::CAMPAIGN_STATUS_PLANNED && c.status() == dv1::CAMPAIGN_STATUS_PLANNED) {
         dv1::StartCampaignRequest start;
         start.set_id(c.id());
         start.set_etag(c.etag());
-        GOV_RETURN_IF_ERROR(campaigns.Start(actor, start, &c));
+        dv1::StartCampaignResponse started;
+        GOV_RETURN_IF_ERROR(campaigns.Start(actor, start, &started));
+        c = std::move(*started.mutable_campaign());
         ++moved;
       }
       if (d.target == dv1::CAMPAIGN_STATUS_COMPLETED &&
@@ -759,7 +752,9 @@ absl::Status LoadCampaignDemoData(const DisorderContext& ctx) {
         complete.set_id(c.id());
         complete.set_etag(c.etag());
         *complete.mutable_results() = DemoResults(d.seed);
-        GOV_RETURN_IF_ERROR(campaigns.Complete(actor, complete, &c));
+        dv1::CompleteCampaignResponse completed;
+        GOV_RETURN_IF_ERROR(campaigns.Complete(actor, complete, &completed));
+        c = std::move(*completed.mutable_campaign());
         ++moved;
       }
     }

@@ -25,17 +25,18 @@ class Campaigns {
   explicit Campaigns(const DisorderContext& ctx);
   ~Campaigns();
 
-  // The RPCs (after the shared handler's authentication); `out` is filled on success.
+  // The RPCs (after the shared handler's authentication and the methods' declared access,
+  // governance.v1.access); `out` is filled on success.
   absl::Status Plan(const auth::Principal& who, const dv1::PlanCampaignRequest& in,
-                    dv1::Campaign* out);
+                    dv1::PlanCampaignResponse* out);
   absl::Status Start(const auth::Principal& who, const dv1::StartCampaignRequest& in,
-                     dv1::Campaign* out);
+                     dv1::StartCampaignResponse* out);
   absl::Status Complete(const auth::Principal& who, const dv1::CompleteCampaignRequest& in,
-                        dv1::Campaign* out);
+                        dv1::CompleteCampaignResponse* out);
   absl::Status Cancel(const auth::Principal& who, const dv1::CancelCampaignRequest& in,
-                      dv1::Campaign* out);
+                      dv1::CancelCampaignResponse* out);
   absl::Status Get(const auth::Principal& who, const dv1::GetCampaignRequest& in,
-                   dv1::Campaign* out);
+                   dv1::GetCampaignResponse* out);
   absl::Status List(const auth::Principal& who, const dv1::ListCampaignsRequest& in,
                     dv1::ListCampaignsResponse* out);
 

@@ -415,7 +415,6 @@ struct Complaints::Impl {
   absl::StatusOr<cases::Case> Create(const auth::Principal& who,
                                      const dv1::SubmitComplaintRequest& in,
                                      std::optional<absl::Time> occurred_at) {
-    if (!auth::WorksCases(who)) return auth::Denied(who, "submit complaints");
     GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
     GOV_RETURN_IF_ERROR(ValidateNewComplaint(in.complaint(), *deps.regions));
     dv1::Complaint stored = Submitted(in.complaint());
@@ -522,19 +521,19 @@ absl::Status Complaints::Submit(const auth::Principal& who, const dv1::SubmitCom
 }
 
 absl::Status Complaints::Get(const auth::Principal& who, const dv1::GetComplaintRequest& in,
-                             dv1::Complaint* out) {
-  if (!auth::ReadsCases(who)) return auth::Denied(who, "read complaints");
+                             dv1::GetComplaintResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_ASSIGN_OR_RETURN(const cases::Case c,
                        impl_->deps.engine->Get(who, in.id(), /*with_history=*/true));
-  // The engine checked the scope: the handling roles see the reporter of what they may read.
-  GOV_ASSIGN_OR_RETURN(*out, ComplaintFromCase(c, *impl_->deps.rules, auth::WorksCases(who)));
+  // The engine checked the scope: the handling roles see the reporter of what they may read
+  // (viewers read the complaint without it).
+  GOV_ASSIGN_OR_RETURN(*out->mutable_complaint(),
+                       ComplaintFromCase(c, *impl_->deps.rules, auth::WorksCases(who)));
   return absl::OkStatus();
 }
 
 absl::Status Complaints::List(const auth::Principal& who, const dv1::ListComplaintsRequest& in,
                               dv1::ListComplaintsResponse* out) {
-  if (!auth::ReadsCases(who)) return auth::Denied(who, "read complaints");
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
   GOV_RETURN_IF_ERROR(
       impl_->deps.regions->Validate(in.region(), "region", /*require_street=*/false));
@@ -567,8 +566,7 @@ absl::Status Complaints::List(const auth::Principal& who, const dv1::ListComplai
 
 absl::Status Complaints::Redispatch(const auth::Principal& who,
                                     const dv1::RedispatchComplaintRequest& in,
-                                    dv1::Complaint* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "redispatch complaints");
+                                    dv1::RedispatchComplaintResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   if (in.unit_id().empty()) return InvalidField("unit_id", "required");
   const dv1::Unit* unit = impl_->deps.rules->FindUnit(in.unit_id());
@@ -585,23 +583,22 @@ absl::Status Complaints::Redispatch(const auth::Principal& who,
     complaint.set_unit_name(unit->name());
     return absl::OkStatus();
   });
-  GOV_ASSIGN_OR_RETURN(*out,
+  GOV_ASSIGN_OR_RETURN(*out->mutable_complaint(),
                        impl_->Move(who, kRedispatch, in.id(), in.etag(),
                                    absl::StrCat("to ", unit->id(), ": ", in.reason()), mutation));
   return absl::OkStatus();
 }
 
 absl::Status Complaints::Accept(const auth::Principal& who, const dv1::AcceptComplaintRequest& in,
-                                dv1::Complaint* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "accept complaints");
+                                dv1::AcceptComplaintResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
-  GOV_ASSIGN_OR_RETURN(*out, impl_->Move(who, kAccept, in.id(), in.etag(), "", nullptr));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_complaint(),
+                       impl_->Move(who, kAccept, in.id(), in.etag(), "", nullptr));
   return absl::OkStatus();
 }
 
 absl::Status Complaints::Resolve(const auth::Principal& who, const dv1::ResolveComplaintRequest& in,
-                                 dv1::Complaint* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "resolve complaints");
+                                 dv1::ResolveComplaintResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   const ResolveVerbs* verbs = VerbsOf(in.outcome());
   if (verbs == nullptr) return InvalidField("outcome", "required: one of the outcomes");
@@ -633,14 +630,14 @@ absl::Status Complaints::Resolve(const auth::Principal& who, const dv1::ResolveC
         complaint.set_resolved_in_time(!late);
         return absl::OkStatus();
       });
-  GOV_ASSIGN_OR_RETURN(*out, impl_->Move(who, late ? verbs->late : verbs->in_time, in.id(),
-                                         in.etag(), "", mutation));
+  GOV_ASSIGN_OR_RETURN(
+      *out->mutable_complaint(),
+      impl_->Move(who, late ? verbs->late : verbs->in_time, in.id(), in.etag(), "", mutation));
   return absl::OkStatus();
 }
 
 absl::Status Complaints::Callback(const auth::Principal& who, const dv1::RecordCallbackRequest& in,
-                                  dv1::Complaint* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "record callbacks");
+                                  dv1::RecordCallbackResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   const dv1::Satisfaction satisfaction = in.satisfaction();
   if (satisfaction == dv1::SATISFACTION_UNSPECIFIED || !dv1::Satisfaction_IsValid(satisfaction)) {
@@ -654,14 +651,14 @@ absl::Status Complaints::Callback(const auth::Principal& who, const dv1::RecordC
         if (reopen) complaint.set_reopen_count(complaint.reopen_count() + 1);
         return absl::OkStatus();
       });
-  GOV_ASSIGN_OR_RETURN(*out, impl_->Move(who, reopen ? kReopen : kCloseSatisfied, in.id(),
-                                         in.etag(), in.note(), mutation));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_complaint(),
+                       impl_->Move(who, reopen ? kReopen : kCloseSatisfied, in.id(), in.etag(),
+                                   in.note(), mutation));
   return absl::OkStatus();
 }
 
 absl::Status Complaints::Merge(const auth::Principal& who, const dv1::MergeComplaintRequest& in,
-                               dv1::Complaint* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "merge complaints");
+                               dv1::MergeComplaintResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_RETURN_IF_ERROR(ValidateId(in.into_id(), "into_id"));
   if (in.into_id() == in.id()) {
@@ -697,13 +694,14 @@ absl::Status Complaints::Merge(const auth::Principal& who, const dv1::MergeCompl
         return absl::OkStatus();
       });
   GOV_ASSIGN_OR_RETURN(
-      *out, impl_->Move(who, kMerge, in.id(), in.etag(), absl::StrCat("into ", into_id), mutation));
+      *out->mutable_complaint(),
+      impl_->Move(who, kMerge, in.id(), in.etag(), absl::StrCat("into ", into_id), mutation));
   return absl::OkStatus();
 }
 
 absl::Status Complaints::Units(const auth::Principal&, const dv1::ListUnitsRequest&,
                                dv1::ListUnitsResponse* out) {
-  // Every authenticated role: the units are a public directory.
+  // Every caller (the method's declared access): the units are a public directory.
   std::vector<dv1::Unit> units = impl_->deps.rules->units();
   std::sort(units.begin(), units.end(),
             [](const dv1::Unit& a, const dv1::Unit& b) { return a.id() < b.id(); });
@@ -1045,7 +1043,9 @@ absl::StatusOr<bool> DemoNext(Complaints& complaints, const auth::Principal& act
         request.set_id(now.id());
         request.set_etag(now.etag());
         request.set_into_id(merge_into_id);
-        GOV_RETURN_IF_ERROR(complaints.Merge(actor, request, next));
+        dv1::MergeComplaintResponse response;
+        GOV_RETURN_IF_ERROR(complaints.Merge(actor, request, &response));
+        *next = std::move(*response.mutable_complaint());
         return true;
       }
       break;
@@ -1056,7 +1056,9 @@ absl::StatusOr<bool> DemoNext(Complaints& complaints, const auth::Principal& act
     dv1::AcceptComplaintRequest request;
     request.set_id(now.id());
     request.set_etag(now.etag());
-    GOV_RETURN_IF_ERROR(complaints.Accept(actor, request, next));
+    dv1::AcceptComplaintResponse response;
+    GOV_RETURN_IF_ERROR(complaints.Accept(actor, request, &response));
+    *next = std::move(*response.mutable_complaint());
     return true;
   }
   if (now.status() == dv1::COMPLAINT_STATUS_HANDLING && reopened < plan.resolutions) {
@@ -1066,7 +1068,9 @@ absl::StatusOr<bool> DemoNext(Complaints& complaints, const auth::Principal& act
     request.set_outcome(plan.outcome);
     request.set_resolution(reopened == 0 ? "已到现场处置，问题已解决（演示数据）"
                                          : "复查后再次处置，问题已解决（演示数据）");
-    GOV_RETURN_IF_ERROR(complaints.Resolve(actor, request, next));
+    dv1::ResolveComplaintResponse response;
+    GOV_RETURN_IF_ERROR(complaints.Resolve(actor, request, &response));
+    *next = std::move(*response.mutable_complaint());
     return true;
   }
   if (now.status() == dv1::COMPLAINT_STATUS_RESOLVED &&
@@ -1078,7 +1082,9 @@ absl::StatusOr<bool> DemoNext(Complaints& complaints, const auth::Principal& act
     request.set_note(plan.callbacks[reopened] == dv1::SATISFACTION_UNSATISFIED
                          ? "投诉人反映问题仍然存在（演示数据）"
                          : "投诉人认可处置结果（演示数据）");
-    GOV_RETURN_IF_ERROR(complaints.Callback(actor, request, next));
+    dv1::RecordCallbackResponse response;
+    GOV_RETURN_IF_ERROR(complaints.Callback(actor, request, &response));
+    *next = std::move(*response.mutable_complaint());
     return true;
   }
   return false;
@@ -1148,7 +1154,9 @@ absl::Status LoadComplaintDemoData(Complaints& complaints, const ComplaintsDeps&
               // Changed since it was read (a later repeat recorded on it): read it again.
               dv1::GetComplaintRequest get;
               get.set_id(current.id());
-              GOV_RETURN_IF_ERROR(complaints.Get(actor, get, &current));
+              dv1::GetComplaintResponse read;
+              GOV_RETURN_IF_ERROR(complaints.Get(actor, get, &read));
+              current = std::move(*read.mutable_complaint());
               continue;
             }
             if (!stepped.ok()) return stepped.status();

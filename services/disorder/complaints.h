@@ -49,23 +49,24 @@ class Complaints {
   explicit Complaints(const ComplaintsDeps& deps);
   ~Complaints();
 
-  // The RPCs (after the shared handler's authentication); `out` is filled on success.
+  // The RPCs (after the shared handler's authentication and the methods' declared access,
+  // governance.v1.access); `out` is filled on success.
   absl::Status Submit(const auth::Principal& who, const dv1::SubmitComplaintRequest& in,
                       dv1::SubmitComplaintResponse* out);
   absl::Status Get(const auth::Principal& who, const dv1::GetComplaintRequest& in,
-                   dv1::Complaint* out);
+                   dv1::GetComplaintResponse* out);
   absl::Status List(const auth::Principal& who, const dv1::ListComplaintsRequest& in,
                     dv1::ListComplaintsResponse* out);
   absl::Status Redispatch(const auth::Principal& who, const dv1::RedispatchComplaintRequest& in,
-                          dv1::Complaint* out);
+                          dv1::RedispatchComplaintResponse* out);
   absl::Status Accept(const auth::Principal& who, const dv1::AcceptComplaintRequest& in,
-                      dv1::Complaint* out);
+                      dv1::AcceptComplaintResponse* out);
   absl::Status Resolve(const auth::Principal& who, const dv1::ResolveComplaintRequest& in,
-                       dv1::Complaint* out);
+                       dv1::ResolveComplaintResponse* out);
   absl::Status Callback(const auth::Principal& who, const dv1::RecordCallbackRequest& in,
-                        dv1::Complaint* out);
+                        dv1::RecordCallbackResponse* out);
   absl::Status Merge(const auth::Principal& who, const dv1::MergeComplaintRequest& in,
-                     dv1::Complaint* out);
+                     dv1::MergeComplaintResponse* out);
   absl::Status Units(const auth::Principal& who, const dv1::ListUnitsRequest& in,
                      dv1::ListUnitsResponse* out);
 

@@ -16,6 +16,7 @@ class Registry;
 namespace gov::disorder {
 
 class Complaints;
+class FumeFeed;
 
 // What the parts of the disorder track (complaints, monitored objects, the fume feed,
 // enforcement, campaigns) are built on; everything is owned by the track and outlives them.
@@ -33,6 +34,9 @@ struct DisorderContext {
   Complaints* complaints = nullptr;
   // The findings' engine (store track "disorder_enforcement", aggregated under "disorder").
   cases::CaseEngine* enforcement_engine = nullptr;
+  // The restaurants' fume feed, whose state GetMonitoredObject shows (built before the parts
+  // that read it: the feed's own context has none).
+  const FumeFeed* fume_feed = nullptr;
 };
 
 }  // namespace gov::disorder

@@ -69,12 +69,6 @@ const std::vector<std::string>& WorkRoles() {
   return *roles;
 }
 
-// Every authenticated role reads the findings within its scope (the engine keeps a principal of
-// some streets within them): they hold no private details.
-bool ReadsFindings(const auth::Principal& who) {
-  return auth::ReadsCases(who) || who.HasRole(auth::kMediator);
-}
-
 std::string CategoryKey(dv1::ComplaintCategory category) { return EnumKey(category); }
 
 absl::Status ValidateNewFinding(const dv1::Enforcement& e, const regions::RegionRegistry& regions,
@@ -290,7 +284,6 @@ struct Enforcements::Impl {
 
   absl::StatusOr<cases::Case> Create(const auth::Principal& who,
                                      const dv1::RecordEnforcementRequest& in) {
-    if (!auth::WorksCases(who)) return auth::Denied(who, "record enforcement findings");
     GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
     GOV_RETURN_IF_ERROR(ValidateNewFinding(in.enforcement(), *ctx.regions, ctx.clock->Now()));
     const dv1::Enforcement stored = Recorded(in.enforcement());
@@ -339,19 +332,19 @@ absl::Status Enforcements::Record(const auth::Principal& who,
   return absl::OkStatus();
 }
 
+// Findings hold no private details: every role that may call reads them whole, within its scope
+// (the engine keeps a principal of some streets within them).
 absl::Status Enforcements::Get(const auth::Principal& who, const dv1::GetEnforcementRequest& in,
-                               dv1::Enforcement* out) {
-  if (!ReadsFindings(who)) return auth::Denied(who, "read enforcement findings");
+                               dv1::GetEnforcementResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_ASSIGN_OR_RETURN(const cases::Case c,
                        impl_->engine().Get(who, in.id(), /*with_history=*/true));
-  GOV_ASSIGN_OR_RETURN(*out, FindingFromCase(c));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_enforcement(), FindingFromCase(c));
   return absl::OkStatus();
 }
 
 absl::Status Enforcements::List(const auth::Principal& who, const dv1::ListEnforcementsRequest& in,
                                 dv1::ListEnforcementsResponse* out) {
-  if (!ReadsFindings(who)) return auth::Denied(who, "read enforcement findings");
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
   GOV_RETURN_IF_ERROR(
       impl_->ctx.regions->Validate(in.region(), "region", /*require_street=*/false));
@@ -378,8 +371,7 @@ absl::Status Enforcements::List(const auth::Principal& who, const dv1::ListEnfor
 
 absl::Status Enforcements::Penalise(const auth::Principal& who,
                                     const dv1::PenaliseEnforcementRequest& in,
-                                    dv1::Enforcement* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "penalise enforcement findings");
+                                    dv1::PenaliseEnforcementResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   if (in.etag().empty()) return InvalidField("etag", "required");
   GOV_RETURN_IF_ERROR(ValidateText(in.decision_number(), "decision_number", kMaxDecisionNumber,
@@ -398,13 +390,13 @@ absl::Status Enforcements::Penalise(const auth::Principal& who,
   });
   std::string history = absl::StrCat("decision ", decision, ", fine ", fine, " yuan");
   if (!note.empty()) absl::StrAppend(&history, ": ", note);
-  GOV_ASSIGN_OR_RETURN(*out, impl_->Move(who, kPenalise, in.id(), in.etag(), history, mutation));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_enforcement(),
+                       impl_->Move(who, kPenalise, in.id(), in.etag(), history, mutation));
   return absl::OkStatus();
 }
 
 absl::Status Enforcements::Close(const auth::Principal& who, const dv1::CloseEnforcementRequest& in,
-                                 dv1::Enforcement* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "close enforcement findings");
+                                 dv1::CloseEnforcementResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   if (in.etag().empty()) return InvalidField("etag", "required");
   const char* verb = nullptr;
@@ -423,7 +415,8 @@ absl::Status Enforcements::Close(const auth::Principal& who, const dv1::CloseEnf
   const std::string note = in.note();
   const cases::Mutation mutation =
       EditPayload([&note](dv1::Enforcement& finding) { finding.set_close_note(note); });
-  GOV_ASSIGN_OR_RETURN(*out, impl_->Move(who, verb, in.id(), in.etag(), note, mutation));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_enforcement(),
+                       impl_->Move(who, verb, in.id(), in.etag(), note, mutation));
   return absl::OkStatus();
 }
 
@@ -627,7 +620,6 @@ absl::Status Conclude(Enforcements& enforcements, const auth::Principal& actor,
   if (finding.status() != dv1::ENFORCEMENT_STATUS_FOUND || plan.end == DemoEnd::kFound) {
     return absl::OkStatus();
   }
-  dv1::Enforcement next;
   if (plan.end == DemoEnd::kPenalised) {
     dv1::PenaliseEnforcementRequest request;
     request.set_id(finding.id());
@@ -637,7 +629,8 @@ absl::Status Conclude(Enforcements& enforcements, const auth::Principal& actor,
         absl::StrFormat("演示综执罚决字〔%04d〕%s", day.year(), finding.id()));
     request.set_fine_yuan(plan.fine);
     request.set_note("已依法立案查处（演示数据）");
-    GOV_RETURN_IF_ERROR(enforcements.Penalise(actor, request, &next));
+    dv1::PenaliseEnforcementResponse penalised;
+    GOV_RETURN_IF_ERROR(enforcements.Penalise(actor, request, &penalised));
   } else {
     dv1::CloseEnforcementRequest request;
     request.set_id(finding.id());
@@ -649,7 +642,8 @@ absl::Status Conclude(Enforcements& enforcements, const auth::Principal& actor,
       request.set_outcome(dv1::ENFORCEMENT_STATUS_NOT_CONFIRMED);
       request.set_note("现场核查未发现违法行为（演示数据）");
     }
-    GOV_RETURN_IF_ERROR(enforcements.Close(actor, request, &next));
+    dv1::CloseEnforcementResponse closed;
+    GOV_RETURN_IF_ERROR(enforcements.Close(actor, request, &closed));
   }
   *done = true;
   return absl::OkStatus();

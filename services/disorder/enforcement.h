@@ -34,17 +34,18 @@ class Enforcements {
   explicit Enforcements(const DisorderContext& ctx);
   ~Enforcements();
 
-  // The RPCs (after the shared handler's authentication); `out` is filled on success.
+  // The RPCs (after the shared handler's authentication and the methods' declared access,
+  // governance.v1.access); `out` is filled on success.
   absl::Status Record(const auth::Principal& who, const dv1::RecordEnforcementRequest& in,
                       dv1::RecordEnforcementResponse* out);
   absl::Status Get(const auth::Principal& who, const dv1::GetEnforcementRequest& in,
-                   dv1::Enforcement* out);
+                   dv1::GetEnforcementResponse* out);
   absl::Status List(const auth::Principal& who, const dv1::ListEnforcementsRequest& in,
                     dv1::ListEnforcementsResponse* out);
   absl::Status Penalise(const auth::Principal& who, const dv1::PenaliseEnforcementRequest& in,
-                        dv1::Enforcement* out);
+                        dv1::PenaliseEnforcementResponse* out);
   absl::Status Close(const auth::Principal& who, const dv1::CloseEnforcementRequest& in,
-                     dv1::Enforcement* out);
+                     dv1::CloseEnforcementResponse* out);
 
  private:
   struct Impl;

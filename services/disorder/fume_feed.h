@@ -21,7 +21,8 @@ class FumeFeed {
   explicit FumeFeed(const DisorderContext& ctx);
   ~FumeFeed();
 
-  // The RPCs (after the shared handler's authentication); `out` is filled on success.
+  // The RPCs (after the shared handler's authentication and the methods' declared access,
+  // governance.v1.access); `out` is filled on success.
   absl::Status Record(const auth::Principal& who, const dv1::RecordFumeReadingsRequest& in,
                       dv1::RecordFumeReadingsResponse* out);
   absl::Status Episodes(const auth::Principal& who, const dv1::ListFumeEpisodesRequest& in,

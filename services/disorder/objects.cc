@@ -20,6 +20,7 @@
 #include "common/util/status.h"
 #include "common/util/validate.h"
 #include "services/disorder/complaints.h"
+#include "services/disorder/fume_feed.h"
 
 // How the registry lies in the store's generic entity rows (track "disorder"):
 //
@@ -339,9 +340,8 @@ MonitoredObjects::~MonitoredObjects() = default;
 
 absl::Status MonitoredObjects::Register(const auth::Principal& who,
                                         const dv1::RegisterMonitoredObjectRequest& in,
-                                        dv1::MonitoredObject* out) {
+                                        dv1::RegisterMonitoredObjectResponse* out) {
   const DisorderContext& ctx = impl_->ctx;
-  if (!auth::WorksCases(who)) return auth::Denied(who, "register monitored objects");
   GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id()));
   const dv1::MonitoredObject object = Submitted(in.object());
   GOV_RETURN_IF_ERROR(ValidateObject(object, *ctx.regions, Today(ctx)));
@@ -351,15 +351,14 @@ absl::Status MonitoredObjects::Register(const auth::Principal& who,
                        registry::Create(*ctx.repo, ObjectLayout(), ObjectRow(object),
                                         ctx.clock->Now(), in.request_id()));
   AfterWrite(ctx);
-  GOV_ASSIGN_OR_RETURN(*out, DecodeObject(created));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_object(), DecodeObject(created));
   return absl::OkStatus();
 }
 
 absl::Status MonitoredObjects::Update(const auth::Principal& who,
                                       const dv1::UpdateMonitoredObjectRequest& in,
-                                      dv1::MonitoredObject* out) {
+                                      dv1::UpdateMonitoredObjectResponse* out) {
   const DisorderContext& ctx = impl_->ctx;
-  if (!auth::WorksCases(who)) return auth::Denied(who, "change monitored objects");
   const dv1::MonitoredObject next = Submitted(in.object());
   GOV_RETURN_IF_ERROR(ValidateId(in.object().id(), "object.id"));
   const std::string& id = in.object().id();
@@ -393,18 +392,21 @@ absl::Status MonitoredObjects::Update(const auth::Principal& who,
                                          ObjectKey(next.kind(), next.status()),
                                          registry::Payload(next), ctx.clock->Now()));
   AfterWrite(ctx);
-  GOV_ASSIGN_OR_RETURN(*out, DecodeObject(updated));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_object(), DecodeObject(updated));
   return absl::OkStatus();
 }
 
 absl::Status MonitoredObjects::Get(const auth::Principal& who,
                                    const dv1::GetMonitoredObjectRequest& in,
-                                   dv1::MonitoredObject* out) {
+                                   dv1::GetMonitoredObjectResponse* out) {
+  const DisorderContext& ctx = impl_->ctx;
+  if (ctx.fume_feed == nullptr) return absl::InternalError("no fume feed");
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_ASSIGN_OR_RETURN(const store::EntityRecord row,
-                       registry::LoadVisible(*impl_->ctx.repo, ObjectLayout(), who, in.id()));
-  GOV_ASSIGN_OR_RETURN(*out, DecodeObject(row));
-  return absl::OkStatus();
+                       registry::LoadVisible(*ctx.repo, ObjectLayout(), who, in.id()));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_object(), DecodeObject(row));
+  // A fume-monitored restaurant with its feed state.
+  return ctx.fume_feed->AddState(out->mutable_object());
 }
 
 absl::Status MonitoredObjects::List(const auth::Principal& who,

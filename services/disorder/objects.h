@@ -39,13 +39,15 @@ class MonitoredObjects {
   explicit MonitoredObjects(const DisorderContext& ctx);
   ~MonitoredObjects();
 
-  // The RPCs (after the shared handler's authentication); `out` is filled on success.
+  // The RPCs (after the shared handler's authentication and the methods' declared access,
+  // governance.v1.access); `out` is filled on success. Get shows a restaurant's fume state
+  // (the context's fume feed).
   absl::Status Register(const auth::Principal& who, const dv1::RegisterMonitoredObjectRequest& in,
-                        dv1::MonitoredObject* out);
+                        dv1::RegisterMonitoredObjectResponse* out);
   absl::Status Update(const auth::Principal& who, const dv1::UpdateMonitoredObjectRequest& in,
-                      dv1::MonitoredObject* out);
+                      dv1::UpdateMonitoredObjectResponse* out);
   absl::Status Get(const auth::Principal& who, const dv1::GetMonitoredObjectRequest& in,
-                   dv1::MonitoredObject* out);
+                   dv1::GetMonitoredObjectResponse* out);
   absl::Status List(const auth::Principal& who, const dv1::ListMonitoredObjectsRequest& in,
                     dv1::ListMonitoredObjectsResponse* out);
 

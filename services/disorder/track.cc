@@ -2,11 +2,21 @@
 
 #include <utility>
 
+#include "common/auth/auth.h"
 #include "common/log/log.h"
 #include "common/util/status.h"
+#include "governance/disorder/v1/disorder.grpc.pb.h"
 
 namespace gov::disorder {
 namespace {
+
+// The roles the track knows besides district_admin (who may call every method), as its methods'
+// access (governance.v1.access in disorder.proto) names them: the shared ones, and the mediation
+// track's mediators, who read the enforcement findings (a role is a name the tokens of every
+// track share).
+std::vector<std::string> KnownRoles() {
+  return {auth::kStreetOperator, auth::kViewer, auth::kSystem, "mediator"};
+}
 
 // Every indicator of the track: complaints, monitored objects, enforcement.
 std::vector<indicators::IndicatorSpec> AllDisorderIndicators() {
@@ -43,32 +53,58 @@ DisorderTrack::DisorderTrack(const server::TrackDeps& deps, std::unique_ptr<Rule
   ctx_.complaint_engine = engine_.get();
   ctx_.complaints = complaints_.get();
   ctx_.enforcement_engine = enforcement_engine_.get();
-  objects_ = std::make_unique<MonitoredObjects>(ctx_);
+  // The feed first: the objects show its state.
   fume_feed_ = std::make_unique<FumeFeed>(ctx_);
+  ctx_.fume_feed = fume_feed_.get();
+  objects_ = std::make_unique<MonitoredObjects>(ctx_);
   enforcements_ = std::make_unique<Enforcements>(ctx_);
   campaigns_ = std::make_unique<Campaigns>(ctx_);
 
   indicators_ = std::make_unique<indicators::IndicatorEngine>(
       kTrack, AllDisorderIndicators(), std::vector<indicators::FigureSpec>{},
       ComplaintRankings(*rules_), deps.repo, deps.cache, deps.regions, deps.clock, deps.registry);
-  service_ =
-      std::make_unique<DisorderServiceImpl>(DisorderParts{.complaints = complaints_.get(),
-                                                          .objects = objects_.get(),
-                                                          .fume_feed = fume_feed_.get(),
-                                                          .enforcements = enforcements_.get(),
-                                                          .campaigns = campaigns_.get()},
-                                            deps.handlers);
+
+  // Every method of DisorderService, served by its part; who may call it is its declared access.
+  // Reporters' contacts are never logged (the shared wrapper logs no request content).
+  rpc_ = std::make_unique<server::RpcService>(dv1::DisorderService::service_full_name(),
+                                              deps.handlers, KnownRoles());
+  Complaints* complaints = complaints_.get();
+  MonitoredObjects* objects = objects_.get();
+  FumeFeed* feed = fume_feed_.get();
+  Enforcements* enforcements = enforcements_.get();
+  Campaigns* campaigns = campaigns_.get();
+  rpc_->Bind("SubmitComplaint", complaints, &Complaints::Submit)
+      .Bind("GetComplaint", complaints, &Complaints::Get)
+      .Bind("ListComplaints", complaints, &Complaints::List)
+      .Bind("RedispatchComplaint", complaints, &Complaints::Redispatch)
+      .Bind("AcceptComplaint", complaints, &Complaints::Accept)
+      .Bind("ResolveComplaint", complaints, &Complaints::Resolve)
+      .Bind("RecordCallback", complaints, &Complaints::Callback)
+      .Bind("MergeComplaint", complaints, &Complaints::Merge)
+      .Bind("ListUnits", complaints, &Complaints::Units)
+      .Bind("RegisterMonitoredObject", objects, &MonitoredObjects::Register)
+      .Bind("UpdateMonitoredObject", objects, &MonitoredObjects::Update)
+      .Bind("GetMonitoredObject", objects, &MonitoredObjects::Get)
+      .Bind("ListMonitoredObjects", objects, &MonitoredObjects::List)
+      .Bind("RecordFumeReadings", feed, &FumeFeed::Record)
+      .Bind("ListFumeEpisodes", feed, &FumeFeed::Episodes)
+      .Bind("RecordEnforcement", enforcements, &Enforcements::Record)
+      .Bind("GetEnforcement", enforcements, &Enforcements::Get)
+      .Bind("ListEnforcements", enforcements, &Enforcements::List)
+      .Bind("PenaliseEnforcement", enforcements, &Enforcements::Penalise)
+      .Bind("CloseEnforcement", enforcements, &Enforcements::Close)
+      .Bind("PlanCampaign", campaigns, &Campaigns::Plan)
+      .Bind("StartCampaign", campaigns, &Campaigns::Start)
+      .Bind("CompleteCampaign", campaigns, &Campaigns::Complete)
+      .Bind("CancelCampaign", campaigns, &Campaigns::Cancel)
+      .Bind("GetCampaign", campaigns, &Campaigns::Get)
+      .Bind("ListCampaigns", campaigns, &Campaigns::List);
   indicators_service_ =
-      std::make_unique<indicators::IndicatorsServiceImpl>(indicators_.get(), deps.handlers);
+      indicators::MakeIndicatorsService(indicators_.get(), deps.handlers, KnownRoles());
 }
 
-std::vector<grpc::Service*> DisorderTrack::Services() {
-  return {service_.get(), indicators_service_.get()};
-}
-
-std::vector<std::string> DisorderTrack::ServiceNames() {
-  return {dv1::DisorderService::service_full_name(),
-          governance::v1::IndicatorsService::service_full_name()};
+std::vector<server::RpcService*> DisorderTrack::Services() {
+  return {rpc_.get(), indicators_service_.get()};
 }
 
 // The registry first (the feed reads it), then the complaints (the feed's episodes may repeat

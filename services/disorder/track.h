@@ -9,11 +9,11 @@
 #include "common/cases/engine.h"
 #include "common/indicators/indicators.h"
 #include "common/indicators/service.h"
+#include "common/server/rpc_service.h"
 #include "common/server/track_main.h"
 #include "services/disorder/campaigns.h"
 #include "services/disorder/complaints.h"
 #include "services/disorder/context.h"
-#include "services/disorder/disorder_service.h"
 #include "services/disorder/enforcement.h"
 #include "services/disorder/fume_feed.h"
 #include "services/disorder/objects.h"
@@ -21,15 +21,15 @@
 
 // 乱象治理 — the disorder track: the rules file, the complaints' and the findings' case engines,
 // the monitored objects and their fume feed, the campaigns, the indicator engine and the two
-// gRPC services.
+// gRPC services (DisorderService, each method bound to the part that serves it, and the shared
+// IndicatorsService).
 namespace gov::disorder {
 
 class DisorderTrack final : public server::Track {
  public:
   DisorderTrack(const server::TrackDeps& deps, std::unique_ptr<Rules> rules);
 
-  std::vector<grpc::Service*> Services() override;
-  std::vector<std::string> ServiceNames() override;
+  std::vector<server::RpcService*> Services() override;
   absl::Status LoadDemoData() override;
   absl::Status ScanBreaches() override;
   absl::Status RefreshGauges() override;
@@ -58,8 +58,8 @@ class DisorderTrack final : public server::Track {
   std::unique_ptr<Enforcements> enforcements_;
   std::unique_ptr<Campaigns> campaigns_;
   std::unique_ptr<indicators::IndicatorEngine> indicators_;
-  std::unique_ptr<DisorderServiceImpl> service_;
-  std::unique_ptr<indicators::IndicatorsServiceImpl> indicators_service_;
+  std::unique_ptr<server::RpcService> rpc_;
+  std::unique_ptr<server::RpcService> indicators_service_;
 };
 
 // The factory RunTrack calls (main.cc): reads the rules file (config rules_file), then builds

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/mediation/track.h"
 
 namespace gov::mediation {
 namespace {
@@ -75,7 +76,7 @@ absl::StatusOr<mv1::Dispute> DisputeFromCase(const cases::Case& c) {
 }
 
 bool SeesPersonalData(const auth::Principal& who) {
-  return who.HasAnyRole({auth::kDistrictAdmin, auth::kStreetOperator, auth::kMediator});
+  return who.HasAnyRole({auth::kDistrictAdmin, auth::kStreetOperator, kMediator});
 }
 
 void RedactPersonalData(mv1::Dispute& dispute) {

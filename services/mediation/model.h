@@ -35,7 +35,8 @@ mv1::Dispute StoredPart(const mv1::Dispute& dispute);
 // case carries it. DATA_LOSS when the payload cannot be read.
 absl::StatusOr<mv1::Dispute> DisputeFromCase(const cases::Case& c);
 
-// True when the principal handles disputes and so may see the parties' personal data.
+// True when the principal handles disputes (district_admin, street_operator, mediator) and so
+// may see the parties' personal data.
 bool SeesPersonalData(const auth::Principal& who);
 
 // Clears everything that may hold personal data (parties' names and phones, and the free

@@ -10,7 +10,7 @@
 
 // What each dispute verb changes in the stored case, as engine mutations. They run after the
 // engine checked role, scope, etag and state, on the case as stored; an error aborts the
-// transition with nothing written. Shared by the service and the demo loader.
+// transition with nothing written. Shared by the disputes part (disputes.h) and the demo loader.
 namespace gov::mediation {
 
 // Triage: routes to `named` when given, else by the routing table; the body must be

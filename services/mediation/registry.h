@@ -6,13 +6,16 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/auth/auth.h"
 #include "common/cache/cache.h"
 #include "common/clock/clock.h"
 #include "common/store/repository.h"
+#include "common/util/status.h"
 #include "governance/mediation/v1/mediation.pb.h"
 #include "services/mediation/model.h"
 
@@ -82,6 +85,18 @@ absl::StatusOr<std::vector<TrainingRow>> LoadTrainings(store::Repository* repo,
                                                        const std::string& track,
                                                        absl::CivilDay first, absl::CivilDay last);
 
+// A registry lookup by an id the caller gave (the body to triage to, the mediator to assign, a
+// new mediator's body): unknown is the caller's mistake, so INVALID_ARGUMENT naming `field` rather
+// than NOT_FOUND (which would read as "the dispute is not there"); any other answer as it is.
+template <typename T>
+absl::StatusOr<T> Referenced(absl::StatusOr<T> found, const std::string& field,
+                             const std::string& what, const std::string& id) {
+  if (absl::IsNotFound(found.status())) {
+    return InvalidField(field, absl::StrCat("unknown ", what, " \"", id, "\""));
+  }
+  return found;
+}
+
 // Decoders of stored rows (DATA_LOSS when a payload is unreadable).
 absl::StatusOr<BodyRow> DecodeBody(store::EntityRecord record);
 absl::StatusOr<mv1::Mediator> DecodeMediator(const store::EntityRecord& record);
@@ -91,8 +106,8 @@ absl::StatusOr<TrainingRow> DecodeTraining(store::EntityRecord record);
 // rows: idempotent creates, reads, keyset-paged lists with opaque tokens, and invalidation of
 // the track's cached aggregates on every write (the registry feeds indicators). Input is
 // validated by the caller (validation.h). Reads are for a principal and keep to what it may
-// see (VisibleStreets, SeesRow; mediators' names only for roles that handle disputes);
-// roles for writes are checked by the service. Thread-safe.
+// see (VisibleStreets, SeesRow; mediators' names only for roles that handle disputes); who
+// may write is the RPCs' business (bodies.h, mediators.h, trainings.h). Thread-safe.
 class MediationRegistry {
  public:
   MediationRegistry(std::string track, store::Repository* repo, cache::Cache* cache,

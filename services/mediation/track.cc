@@ -1,11 +1,14 @@
 #include "services/mediation/track.h"
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/cases/calendar.h"
 #include "common/util/status.h"
+#include "governance/mediation/v1/mediation.grpc.pb.h"
 #include "services/mediation/demo_data.h"
 
 namespace gov::mediation {
@@ -23,6 +26,14 @@ using governance::v1::TARGET_KIND_RATE;
 using indicators::EvalContext;
 using indicators::Measure;
 using indicators::Value;
+
+// The roles the track knows besides district_admin: the shared ones and its own. The access
+// declared on the RPCs (mediation.proto, and the shared IndicatorsService) names only these.
+const std::vector<std::string>& TrackRoles() {
+  static const auto* roles =
+      new std::vector<std::string>{auth::kStreetOperator, auth::kViewer, auth::kSystem, kMediator};
+  return *roles;
+}
 
 constexpr int64_t kFullRate = 10000;  // 100% in basis points
 // The plan's staffing floors (TRACKS.md §1).
@@ -158,11 +169,12 @@ Measure TrainingsYearToDate() {
 // | Reopen          | AGREED, FAILED, CLOSED            | IN_MEDIATION (15 wd) | op           |
 // clang-format on
 //
-// district_admin may take every verb (the engine's rule).
+// district_admin may take every verb (the engine's rule). The access declared on the RPCs
+// (mediation.proto) names the same roles per RPC; mediation_test checks that they agree.
 const cases::TrackSpec& MediationSpec() {
   static const cases::TrackSpec* spec = [] {
     const std::string op = auth::kStreetOperator;
-    const std::string mediator = auth::kMediator;
+    const std::string mediator = kMediator;
     auto* s = new cases::TrackSpec;
     s->track = kTrack;
     s->case_kind = "dispute";
@@ -291,25 +303,38 @@ MediationTrack::MediationTrack(const server::TrackDeps& deps) : deps_(deps) {
   indicators_ = std::make_unique<indicators::IndicatorEngine>(
       kTrack, MediationIndicators(), MediationFigures(), MediationRankings(registry_.get()),
       deps.repo, deps.cache, deps.regions, deps.clock, deps.registry);
-  MediationServiceDeps service_deps;
-  service_deps.engine = engine_.get();
-  service_deps.registry = registry_.get();
-  service_deps.router = router_.get();
-  service_deps.regions = deps.regions;
-  service_deps.clock = deps.clock;
-  service_deps.handlers = deps.handlers;
-  service_ = std::make_unique<MediationServiceImpl>(service_deps);
+  disputes_ = std::make_unique<Disputes>(engine_.get(), registry_.get(), router_.get(),
+                                         deps.regions, deps.clock);
+  bodies_ = std::make_unique<Bodies>(registry_.get(), deps.regions);
+  mediators_ = std::make_unique<Mediators>(registry_.get());
+  trainings_ = std::make_unique<Trainings>(registry_.get(), deps.regions, deps.clock);
+
+  // Who may call each method is declared on it in mediation.proto.
+  rpc_ = std::make_unique<server::RpcService>(mv1::MediationService::service_full_name(),
+                                              deps.handlers, TrackRoles());
+  rpc_->Bind("CreateDispute", disputes_.get(), &Disputes::Create)
+      .Bind("GetDispute", disputes_.get(), &Disputes::Get)
+      .Bind("ListDisputes", disputes_.get(), &Disputes::List)
+      .Bind("TriageDispute", disputes_.get(), &Disputes::Triage)
+      .Bind("AssignMediator", disputes_.get(), &Disputes::AssignMediator)
+      .Bind("RecordSession", disputes_.get(), &Disputes::RecordSession)
+      .Bind("RecordOutcome", disputes_.get(), &Disputes::RecordOutcome)
+      .Bind("ReferToCourt", disputes_.get(), &Disputes::ReferToCourt)
+      .Bind("CloseDispute", disputes_.get(), &Disputes::Close)
+      .Bind("ReopenDispute", disputes_.get(), &Disputes::Reopen)
+      .Bind("CreateMediatingBody", bodies_.get(), &Bodies::Create)
+      .Bind("GetMediatingBody", bodies_.get(), &Bodies::Get)
+      .Bind("ListMediatingBodies", bodies_.get(), &Bodies::List)
+      .Bind("CreateMediator", mediators_.get(), &Mediators::Create)
+      .Bind("ListMediators", mediators_.get(), &Mediators::List)
+      .Bind("CreateTrainingSession", trainings_.get(), &Trainings::Create)
+      .Bind("ListTrainingSessions", trainings_.get(), &Trainings::List);
   indicators_service_ =
-      std::make_unique<indicators::IndicatorsServiceImpl>(indicators_.get(), deps.handlers);
+      indicators::MakeIndicatorsService(indicators_.get(), deps.handlers, TrackRoles());
 }
 
-std::vector<grpc::Service*> MediationTrack::Services() {
-  return {service_.get(), indicators_service_.get()};
-}
-
-std::vector<std::string> MediationTrack::ServiceNames() {
-  return {mv1::MediationService::service_full_name(),
-          governance::v1::IndicatorsService::service_full_name()};
+std::vector<server::RpcService*> MediationTrack::Services() {
+  return {rpc_.get(), indicators_service_.get()};
 }
 
 absl::Status MediationTrack::LoadDemoData() {

@@ -2,22 +2,31 @@
 #define GOV_SERVICES_MEDIATION_TRACK_H_
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/cases/engine.h"
 #include "common/indicators/indicators.h"
 #include "common/indicators/service.h"
+#include "common/server/rpc_service.h"
 #include "common/server/track_main.h"
-#include "services/mediation/mediation_service.h"
+#include "services/mediation/bodies.h"
+#include "services/mediation/disputes.h"
+#include "services/mediation/mediators.h"
 #include "services/mediation/registry.h"
 #include "services/mediation/routing.h"
+#include "services/mediation/trainings.h"
 
 // 诉源治理 — the mediation track as data: its state machine, indicators, figures and
 // rankings, and the factory the runner builds it with.
 namespace gov::mediation {
 
 inline constexpr char kTrack[] = "mediation";
+
+// The track's own role beside the shared ones (common/auth): a mediator works the disputes of
+// its streets (sessions, outcomes) and sees their parties.
+inline constexpr char kMediator[] = "mediator";
 
 // Verbs of the state machine (recorded as history actions).
 inline constexpr char kTriage[] = "Triage";
@@ -39,13 +48,13 @@ std::vector<indicators::FigureSpec> MediationFigures();
 // Ranking dimensions and display names (bodies' names come from `registry`).
 indicators::RankingSpec MediationRankings(MediationRegistry* registry);
 
-// The running track: engines, registry, router and the two gRPC services.
+// The running track: engines, registry, router, the parts serving the RPCs and the two gRPC
+// services (MediationService bound method by method to the parts, and IndicatorsService).
 class MediationTrack final : public server::Track {
  public:
   explicit MediationTrack(const server::TrackDeps& deps);
 
-  std::vector<grpc::Service*> Services() override;
-  std::vector<std::string> ServiceNames() override;
+  std::vector<server::RpcService*> Services() override;
   absl::Status LoadDemoData() override;
   absl::Status ScanBreaches() override;
   absl::Status RefreshGauges() override;
@@ -60,8 +69,12 @@ class MediationTrack final : public server::Track {
   std::unique_ptr<MediationRegistry> registry_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<indicators::IndicatorEngine> indicators_;
-  std::unique_ptr<MediationServiceImpl> service_;
-  std::unique_ptr<indicators::IndicatorsServiceImpl> indicators_service_;
+  std::unique_ptr<Disputes> disputes_;
+  std::unique_ptr<Bodies> bodies_;
+  std::unique_ptr<Mediators> mediators_;
+  std::unique_ptr<Trainings> trainings_;
+  std::unique_ptr<server::RpcService> rpc_;
+  std::unique_ptr<server::RpcService> indicators_service_;
 };
 
 // The factory RunTrack calls (main.cc).

@@ -29,12 +29,15 @@ class Assets {
   explicit Assets(const PolicingContext& ctx);
   ~Assets();
 
-  // The RPCs (after the shared handler's authentication); `out` is filled on success.
+  // The RPCs, bound by the track (after the shared handler's authentication and the method's
+  // declared access: district_admin, system and street_operator keep the registry, every role
+  // reads it; each within its streets, checked here); `out` is filled on success.
   absl::Status Register(const auth::Principal& who, const pv1::RegisterAssetRequest& in,
-                        pv1::Asset* out);
+                        pv1::RegisterAssetResponse* out);
   absl::Status Update(const auth::Principal& who, const pv1::UpdateAssetRequest& in,
-                      pv1::Asset* out);
-  absl::Status Get(const auth::Principal& who, const pv1::GetAssetRequest& in, pv1::Asset* out);
+                      pv1::UpdateAssetResponse* out);
+  absl::Status Get(const auth::Principal& who, const pv1::GetAssetRequest& in,
+                   pv1::GetAssetResponse* out);
   absl::Status List(const auth::Principal& who, const pv1::ListAssetsRequest& in,
                     pv1::ListAssetsResponse* out);
 

@@ -26,11 +26,12 @@ class Bulletins {
   Bulletins(const PolicingContext& ctx, KeyAreas* key_areas);
   ~Bulletins();
 
-  // The RPCs (after the shared handler's authentication); `out` is filled on success.
+  // The RPCs, bound by the track (after the shared handler's authentication and the method's
+  // declared access); `out` is filled on success.
   absl::Status Publish(const auth::Principal& who, const pv1::PublishBulletinRequest& in,
                        pv1::PublishBulletinResponse* out);
   absl::Status Get(const auth::Principal& who, const pv1::GetBulletinRequest& in,
-                   pv1::Bulletin* out);
+                   pv1::GetBulletinResponse* out);
   absl::Status List(const auth::Principal& who, const pv1::ListBulletinsRequest& in,
                     pv1::ListBulletinsResponse* out);
 

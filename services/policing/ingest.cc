@@ -9,10 +9,6 @@
 
 namespace gov::policing {
 
-bool MayIngest(const auth::Principal& who) {
-  return who.HasAnyRole({auth::kDistrictAdmin, auth::kSystem});
-}
-
 absl::StatusOr<Ingested> IngestIncident(cases::CaseEngine& engine,
                                         const regions::RegionRegistry& regions, const Clock& clock,
                                         const auth::Principal& who, const pv1::Incident& incident,

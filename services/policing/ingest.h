@@ -16,9 +16,6 @@ namespace gov::policing {
 
 namespace pv1 = ::governance::policing::v1;
 
-// True for the callers who may ingest: the police platform (system) and district_admin.
-bool MayIngest(const auth::Principal& who);
-
 // What an ingestion did.
 struct Ingested {
   pv1::Incident incident;  // as stored (the first content for a replay), with its details
@@ -29,8 +26,9 @@ struct Ingested {
 // ValidateIncident) and stores it as a case through `engine`, idempotent by its incident
 // number: the same number with the same content returns the stored incident (created false),
 // with other content it is ALREADY_EXISTS. The case is one store transaction, so a refused
-// incident leaves nothing behind. The caller's permission to ingest (MayIngest) is the
-// caller's to check first; the engine checks it again, with the street scope.
+// incident leaves nothing behind. Who may ingest is the engine's rule (PolicingSpec's
+// create_roles: the police platform and district_admin), with the street scope; the RPCs
+// declare the same roles (policing.proto).
 absl::StatusOr<Ingested> IngestIncident(cases::CaseEngine& engine,
                                         const regions::RegionRegistry& regions, const Clock& clock,
                                         const auth::Principal& who, const pv1::Incident& incident,

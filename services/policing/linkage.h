@@ -39,17 +39,21 @@ class Linkage {
 
   cases::CaseEngine& engine() { return *engine_; }
 
-  // The RPCs (after the shared handler's authentication); `out` is filled on success.
+  // The RPCs, bound by the track (after the shared handler's authentication and the method's
+  // declared access; the verbs' roles and the street scope are the engine's); `out` is filled
+  // on success.
   absl::Status Dispatch(const auth::Principal& who, const pv1::DispatchIncidentRequest& in,
                         pv1::DispatchIncidentResponse* out);
   absl::Status Sign(const auth::Principal& who, const pv1::SignLinkageTaskRequest& in,
-                    pv1::LinkageTask* out);
+                    pv1::SignLinkageTaskResponse* out);
   absl::Status RecordHandling(const auth::Principal& who,
-                              const pv1::RecordLinkageHandlingRequest& in, pv1::LinkageTask* out);
+                              const pv1::RecordLinkageHandlingRequest& in,
+                              pv1::RecordLinkageHandlingResponse* out);
   absl::Status RecordFeedback(const auth::Principal& who,
-                              const pv1::RecordLinkageFeedbackRequest& in, pv1::LinkageTask* out);
+                              const pv1::RecordLinkageFeedbackRequest& in,
+                              pv1::RecordLinkageFeedbackResponse* out);
   absl::Status Get(const auth::Principal& who, const pv1::GetLinkageTaskRequest& in,
-                   pv1::LinkageTask* out);
+                   pv1::GetLinkageTaskResponse* out);
   absl::Status List(const auth::Principal& who, const pv1::ListLinkageTasksRequest& in,
                     pv1::ListLinkageTasksResponse* out);
   absl::Status Units(const auth::Principal& who, const pv1::ListLinkageUnitsRequest& in,

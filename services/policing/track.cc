@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/auth/auth.h"
 #include "common/cases/calendar.h"
 #include "common/log/log.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "governance/policing/v1/policing.grpc.pb.h"
 #include "services/policing/demo_data.h"
 
 namespace gov::policing {
@@ -18,6 +20,12 @@ using governance::v1::TARGET_KIND_CHANGE_VS_BASELINE;
 
 // The plan's target for each incident count: down 5% on last year (basis points).
 constexpr int64_t kDownFivePercent = -500;
+
+// The roles the track knows besides district_admin, the ones its methods' access options
+// (policing.proto) may name: the shared ones. Policing has no roles of its own.
+std::vector<std::string> TrackRoles() {
+  return {auth::kStreetOperator, auth::kViewer, auth::kSystem};
+}
 
 // clang-format off
 // The taxonomy of the police platform's incident types (TRACKS.md §2): criminal (刑事),
@@ -187,31 +195,45 @@ PolicingTrack::PolicingTrack(const server::TrackDeps& deps, std::unique_ptr<Rule
   bulletins_ = std::make_unique<Bulletins>(context_, key_areas_.get());
   linkage_ = std::make_unique<Linkage>(context_);
   assets_ = std::make_unique<Assets>(context_);
+  incidents_ = std::make_unique<Incidents>(context_, linkage_.get());
+  statistics_ = std::make_unique<IncidentStatistics>(deps.repo, deps.regions, deps.clock);
   indicators_ = std::make_unique<indicators::IndicatorEngine>(
       kTrack, AllPolicingIndicators(), std::vector<indicators::FigureSpec>{}, PolicingRankings(),
       deps.repo, deps.cache, deps.regions, deps.clock, deps.registry);
-  PolicingServiceDeps service_deps;
-  service_deps.engine = engine_.get();
-  service_deps.repo = deps.repo;
-  service_deps.regions = deps.regions;
-  service_deps.clock = deps.clock;
-  service_deps.handlers = deps.handlers;
-  service_deps.bulletins = bulletins_.get();
-  service_deps.key_areas = key_areas_.get();
-  service_deps.linkage = linkage_.get();
-  service_deps.assets = assets_.get();
-  service_ = std::make_unique<PolicingServiceImpl>(service_deps);
+
+  // One line per method of the schema; who may call each is its access option there.
+  rpc_ = std::make_unique<server::RpcService>(pv1::PolicingService::service_full_name(),
+                                              deps.handlers, TrackRoles());
+  rpc_->Bind("IngestIncident", incidents_.get(), &Incidents::Ingest)
+      .Bind("BatchIngestIncidents", incidents_.get(), &Incidents::BatchIngest)
+      .Bind("GetIncident", incidents_.get(), &Incidents::Get)
+      .Bind("ListIncidents", incidents_.get(), &Incidents::List)
+      .Bind("GetIncidentStatistics", statistics_.get(), &IncidentStatistics::Compute)
+      .Bind("PublishBulletin", bulletins_.get(), &Bulletins::Publish)
+      .Bind("GetBulletin", bulletins_.get(), &Bulletins::Get)
+      .Bind("ListBulletins", bulletins_.get(), &Bulletins::List)
+      .Bind("ListKeyArea", key_areas_.get(), &KeyAreas::ListArea)
+      .Bind("SetRemediationPlan", key_areas_.get(), &KeyAreas::SetPlan)
+      .Bind("DelistKeyArea", key_areas_.get(), &KeyAreas::Delist)
+      .Bind("GetKeyArea", key_areas_.get(), &KeyAreas::Get)
+      .Bind("ListKeyAreas", key_areas_.get(), &KeyAreas::List)
+      .Bind("DispatchIncident", linkage_.get(), &Linkage::Dispatch)
+      .Bind("SignLinkageTask", linkage_.get(), &Linkage::Sign)
+      .Bind("RecordLinkageHandling", linkage_.get(), &Linkage::RecordHandling)
+      .Bind("RecordLinkageFeedback", linkage_.get(), &Linkage::RecordFeedback)
+      .Bind("GetLinkageTask", linkage_.get(), &Linkage::Get)
+      .Bind("ListLinkageTasks", linkage_.get(), &Linkage::List)
+      .Bind("ListLinkageUnits", linkage_.get(), &Linkage::Units)
+      .Bind("RegisterAsset", assets_.get(), &Assets::Register)
+      .Bind("UpdateAsset", assets_.get(), &Assets::Update)
+      .Bind("GetAsset", assets_.get(), &Assets::Get)
+      .Bind("ListAssets", assets_.get(), &Assets::List);
   indicators_service_ =
-      std::make_unique<indicators::IndicatorsServiceImpl>(indicators_.get(), deps.handlers);
+      indicators::MakeIndicatorsService(indicators_.get(), deps.handlers, TrackRoles());
 }
 
-std::vector<grpc::Service*> PolicingTrack::Services() {
-  return {service_.get(), indicators_service_.get()};
-}
-
-std::vector<std::string> PolicingTrack::ServiceNames() {
-  return {pv1::PolicingService::service_full_name(),
-          governance::v1::IndicatorsService::service_full_name()};
+std::vector<server::RpcService*> PolicingTrack::Services() {
+  return {rpc_.get(), indicators_service_.get()};
 }
 
 absl::Status PolicingTrack::LoadDemoData() {

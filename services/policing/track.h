@@ -15,10 +15,11 @@
 #include "services/policing/assets.h"
 #include "services/policing/bulletins.h"
 #include "services/policing/context.h"
+#include "services/policing/incidents.h"
 #include "services/policing/key_areas.h"
 #include "services/policing/linkage.h"
-#include "services/policing/policing_service.h"
 #include "services/policing/rules.h"
+#include "services/policing/statistics.h"
 
 // 治安治理 — the policing track as data: the incident taxonomy, the case spec incidents are
 // stored under, the indicators and rankings, and the factory the runner builds it with.
@@ -68,13 +69,14 @@ std::vector<indicators::IndicatorSpec> AllPolicingIndicators();
 indicators::RankingSpec PolicingRankings();
 
 // The running track: the rules, the incidents' case engine and the parts built on them
-// (bulletins, key areas, linkage, assets), the indicator engine and the two gRPC services.
+// (incidents, statistics, bulletins, key areas, linkage, assets), the indicator engine and the
+// two gRPC services: governance.policing.v1.PolicingService, each method bound to the part
+// that serves it (who may call it is declared in policing.proto), and IndicatorsService.
 class PolicingTrack final : public server::Track {
  public:
   PolicingTrack(const server::TrackDeps& deps, std::unique_ptr<Rules> rules);
 
-  std::vector<grpc::Service*> Services() override;
-  std::vector<std::string> ServiceNames() override;
+  std::vector<server::RpcService*> Services() override;
   absl::Status LoadDemoData() override;
   // The breach scan of incidents, key areas and linkage tasks, then bulletins of finished
   // periods and the sweep of undispatched non-police incidents. Runs everything even when one
@@ -85,6 +87,7 @@ class PolicingTrack final : public server::Track {
   cases::CaseEngine& engine() { return *engine_; }
   indicators::IndicatorEngine& indicator_engine() { return *indicators_; }
   const Rules& rules() const { return *rules_; }
+  Incidents& incidents() { return *incidents_; }
   Bulletins& bulletins() { return *bulletins_; }
   KeyAreas& key_areas() { return *key_areas_; }
   Linkage& linkage() { return *linkage_; }
@@ -99,9 +102,11 @@ class PolicingTrack final : public server::Track {
   std::unique_ptr<Bulletins> bulletins_;
   std::unique_ptr<Linkage> linkage_;
   std::unique_ptr<Assets> assets_;
+  std::unique_ptr<Incidents> incidents_;
+  std::unique_ptr<IncidentStatistics> statistics_;
   std::unique_ptr<indicators::IndicatorEngine> indicators_;
-  std::unique_ptr<PolicingServiceImpl> service_;
-  std::unique_ptr<indicators::IndicatorsServiceImpl> indicators_service_;
+  std::unique_ptr<server::RpcService> rpc_;
+  std::unique_ptr<server::RpcService> indicators_service_;
 };
 
 // The factory RunTrack calls (main.cc): reads the rules file (config rules_file), then builds

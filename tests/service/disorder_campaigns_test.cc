@@ -113,7 +113,7 @@ class DisorderCampaignsTest : public ::testing::Test {
         {kSystem, "campaign-platform", auth::kSystem, {}},
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
         {kOperator12, "operator-gs01-gs02", auth::kStreetOperator, {"GS01", "GS02"}},
-        {kMediator1, "mediator-gs01", auth::kMediator, {"GS01"}},
+        {kMediator1, "mediator-gs01", "mediator", {"GS01"}},
         {kViewer, "viewer", auth::kViewer, {}},
     };
   }

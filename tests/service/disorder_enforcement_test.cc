@@ -106,7 +106,7 @@ class EnforcementTest : public ::testing::Test {
         {kPlatform, "enforcement-platform", auth::kSystem, {}},
         {kOperator3, "operator-gs03", auth::kStreetOperator, {"GS03"}},
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
-        {kMediator3, "mediator-gs03", auth::kMediator, {"GS03"}},
+        {kMediator3, "mediator-gs03", "mediator", {"GS03"}},
         {kViewer, "viewer", auth::kViewer, {}},
     };
   }

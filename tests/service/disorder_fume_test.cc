@@ -125,7 +125,7 @@ class DisorderFumeTest : public ::testing::Test {
         {kSystem, "fume-platform", auth::kSystem, {}},
         {kOperator3, "operator-gs03", auth::kStreetOperator, {"GS03"}},
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
-        {kMediator3, "mediator-gs03", auth::kMediator, {"GS03"}},
+        {kMediator3, "mediator-gs03", "mediator", {"GS03"}},
         {kViewer, "viewer", auth::kViewer, {}},
     };
   }

@@ -4,6 +4,7 @@
 // the fake clock; the breach scan is run by hand.
 
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <set>
@@ -18,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "governance/disorder/v1/disorder.grpc.pb.h"
 #include "governance/v1/indicators.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/disorder/track.h"
@@ -43,6 +45,8 @@ constexpr char kOperator3[] = "tok-operator-gs03";
 constexpr char kOperator1[] = "tok-operator-gs01";
 constexpr char kMediator3[] = "tok-mediator-gs03";
 constexpr char kViewer[] = "tok-viewer";
+// A role of another track, which the disorder track does not know.
+constexpr char kInspector3[] = "tok-inspector-gs03";
 
 constexpr dv1::ComplaintCategory kNoise = dv1::COMPLAINT_CATEGORY_NOISE;
 constexpr dv1::ComplaintCategory kPrepaid = dv1::COMPLAINT_CATEGORY_PREPAID_CARD;
@@ -112,8 +116,9 @@ class DisorderTest : public ::testing::Test {
         {kHotline, "hotline-12345", auth::kSystem, {}},
         {kOperator3, "operator-gs03", auth::kStreetOperator, {"GS03"}},
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
-        {kMediator3, "mediator-gs03", auth::kMediator, {"GS03"}},
+        {kMediator3, "mediator-gs03", "mediator", {"GS03"}},
         {kViewer, "viewer", auth::kViewer, {}},
+        {kInspector3, "inspector-gs03", "inspector", {"GS03"}},
     };
   }
 
@@ -146,6 +151,21 @@ class DisorderTest : public ::testing::Test {
         token, [&](grpc::ClientContext* c) { return stub_->GetComplaint(c, request, &response); });
     if (out != nullptr) *out = response.complaint();
     return o;
+  }
+
+  // Calls `method` of DisorderService with an empty request (a message without fields reads as
+  // the empty request of every method).
+  Outcome TryEmpty(const std::string& token, const std::string& method) {
+    grpc::TemplatedGenericStub<dv1::ListUnitsRequest, grpc::ByteBuffer> stub(h_.channel());
+    const dv1::ListUnitsRequest request;
+    grpc::ByteBuffer response;
+    const std::string path = absl::StrCat("/", DisorderService::service_full_name(), "/", method);
+    return h_.Rpc(token, [&](grpc::ClientContext* c) {
+      std::promise<grpc::Status> done;
+      stub.UnaryCall(c, path, grpc::StubOptions(), &request, &response,
+                     [&done](grpc::Status s) { done.set_value(std::move(s)); });
+      return done.get_future().get();
+    });
   }
 
   Outcome TryList(const std::string& token, const dv1::ListComplaintsRequest& request,

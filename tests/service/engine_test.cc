@@ -34,6 +34,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kTrack[] = "enginetest";
+// A role of the test track's own (as mediation declares "mediator").
+constexpr char kMediator[] = "mediator";
 
 using gov::testing::Local;
 
@@ -53,11 +55,11 @@ TrackSpec TestSpec() {
   };
   spec.transitions = {
       {"Triage", {"RECEIVED"}, "TRIAGED", {auth::kStreetOperator}},
-      {"Start", {"TRIAGED"}, "IN_PROGRESS", {auth::kStreetOperator, auth::kMediator}},
-      {"Resolve", {"IN_PROGRESS"}, "RESOLVED", {auth::kMediator}},
+      {"Start", {"TRIAGED"}, "IN_PROGRESS", {auth::kStreetOperator, kMediator}},
+      {"Resolve", {"IN_PROGRESS"}, "RESOLVED", {kMediator}},
       {"Close", {"RESOLVED"}, "CLOSED", {auth::kStreetOperator}},
       {"Reopen", {"RESOLVED", "CLOSED"}, "IN_PROGRESS", {auth::kStreetOperator}},
-      {"AddNote", {}, "", {auth::kStreetOperator, auth::kMediator}},
+      {"AddNote", {}, "", {auth::kStreetOperator, kMediator}},
       {"Extend", {"IN_PROGRESS"}, "IN_PROGRESS", {auth::kStreetOperator}},
   };
   spec.create_roles = {auth::kStreetOperator};
@@ -151,7 +153,7 @@ class EngineTest : public ::testing::TestWithParam<Backend> {
   const auth::Principal admin_ = MakePrincipal("admin", {auth::kDistrictAdmin}, {});
   const auth::Principal op1_ = MakePrincipal("op-gs01", {auth::kStreetOperator}, {"GS01"});
   const auth::Principal op2_ = MakePrincipal("op-gs02", {auth::kStreetOperator}, {"GS02"});
-  const auth::Principal mediator1_ = MakePrincipal("med-gs01", {auth::kMediator}, {"GS01"});
+  const auth::Principal mediator1_ = MakePrincipal("med-gs01", {kMediator}, {"GS01"});
   const auth::Principal viewer_ = MakePrincipal("viewer", {auth::kViewer}, {});
 
   gov::testing::TestStore store_;

@@ -20,6 +20,7 @@
 #include "common/server/server.h"
 #include "common/util/status.h"
 #include "gmock/gmock.h"
+#include "governance/v1/indicators.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
@@ -1013,9 +1014,11 @@ TEST_F(IndicatorsTest, ServedOverGrpcBehindTheSharedHandler) {
   ASSERT_TRUE(authenticator.ok()) << authenticator.status();
   server::WorkerPool pool(2, 16);
   server::Handlers handlers(authenticator->get(), &pool);
-  IndicatorsServiceImpl service(engine_.get(), &handlers);
+  std::unique_ptr<server::RpcService> service = MakeIndicatorsService(
+      engine_.get(), &handlers, {auth::kStreetOperator, auth::kViewer, auth::kSystem});
+  ASSERT_TRUE(service->Check().ok()) << service->Check();
   server::ServerOptions options;
-  options.services = {&service};
+  options.services = {service.get()};
   auto started = server::Server::Start(options);
   ASSERT_TRUE(started.ok()) << started.status();
   std::unique_ptr<server::Server> grpc_server = *std::move(started);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "common/config/config.h"
 #include "common/regions/regions.h"
 #include "common/server/handler.h"
+#include "common/server/rpc_service.h"
 #include "common/server/server.h"
 #include "common/server/track_main.h"
 #include "common/store/sqlite_store.h"
@@ -98,7 +100,7 @@ class MediationTest : public ::testing::Test {
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
         {kOperator2, "operator-gs02", auth::kStreetOperator, {"GS02"}},
         {kOperator12, "operator-gs01-gs02", auth::kStreetOperator, {"GS01", "GS02"}},
-        {kMediator1, "mediator-gs01", auth::kMediator, {"GS01"}},
+        {kMediator1, "mediator-gs01", kMediator, {"GS01"}},
         {kViewer, "viewer", auth::kViewer, {}},
         {kCourt, "court", auth::kSystem, {}},
     };
@@ -1288,6 +1290,51 @@ TEST_F(MediationTest, AuthenticationScopeAndRoles) {
   training.clear_street_id();
   EXPECT_EQ(TryCreateTraining(kOperator1, training, nullptr).code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// ---- Declared access ----
+
+// The track's MediationService, nullptr when it serves none.
+const server::RpcService* MediationRpc(server::Track& track) {
+  for (const server::RpcService* service : track.Services()) {
+    if (service->full_name() == MediationService::service_full_name()) return service;
+  }
+  return nullptr;
+}
+
+// The roles declared on the dispute writes are the ones the track spec lets create the case or
+// take the RPC's verbs (the engine checks the verb again): the two must not drift apart.
+TEST_F(MediationTest, DeclaredRolesOfDisputeWritesAreTheSpecsRoles) {
+  const std::map<std::string, std::vector<std::string>> verbs = {
+      {"TriageDispute", {kTriage}},        {"AssignMediator", {kAssignMediator}},
+      {"RecordSession", {kRecordSession}}, {"RecordOutcome", {kRecordAgreement, kRecordFailure}},
+      {"ReferToCourt", {kReferToCourt}},   {"CloseDispute", {kClose}},
+      {"ReopenDispute", {kReopen}},
+  };
+  const server::RpcService* rpc = MediationRpc(h_.track());
+  ASSERT_NE(rpc, nullptr);
+  std::map<std::string, std::set<std::string>> declared;
+  for (const server::MethodAccessRow& row : rpc->AccessTable()) {
+    declared[row.method] = {row.access.roles.begin(), row.access.roles.end()};
+  }
+  const cases::TrackSpec& spec = MediationSpec();
+  EXPECT_EQ(declared["CreateDispute"],
+            std::set<std::string>(spec.create_roles.begin(), spec.create_roles.end()));
+  std::set<std::string> mapped;
+  for (const auto& [method, method_verbs] : verbs) {
+    SCOPED_TRACE(method);
+    std::set<std::string> roles;
+    for (const std::string& verb : method_verbs) {
+      mapped.insert(verb);
+      for (const cases::TransitionSpec& t : spec.transitions) {
+        if (t.verb == verb) roles.insert(t.roles.begin(), t.roles.end());
+      }
+    }
+    EXPECT_EQ(declared[method], roles);
+  }
+  for (const cases::TransitionSpec& t : spec.transitions) {
+    EXPECT_TRUE(mapped.contains(t.verb)) << t.verb << " is taken by no RPC of the table";
+  }
 }
 
 TEST_F(MediationTest, RegistryReadsKeepToTheCallersStreets) {

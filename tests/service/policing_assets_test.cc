@@ -118,7 +118,7 @@ class PolicingAssetsTest : public ::testing::Test {
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
         {kOperator2, "operator-gs02", auth::kStreetOperator, {"GS02"}},
         {kOperator12, "operator-gs01-gs02", auth::kStreetOperator, {"GS01", "GS02"}},
-        {kMediator1, "mediator-gs01", auth::kMediator, {"GS01"}},
+        {kMediator1, "mediator-gs01", "mediator", {"GS01"}},
         {kViewer, "viewer", auth::kViewer, {}},
     };
   }

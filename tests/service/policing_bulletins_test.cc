@@ -227,7 +227,7 @@ class BulletinsTest : public ::testing::Test {
         {kAdmin, "admin", auth::kDistrictAdmin, {}},
         {kPolice, "police-platform", auth::kSystem, {}},
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
-        {kMediator1, "mediator-gs01", auth::kMediator, {"GS01"}},
+        {kMediator1, "mediator-gs01", "mediator", {"GS01"}},
         {kViewer, "viewer", auth::kViewer, {}},
     };
   }
@@ -1136,6 +1136,14 @@ TEST_F(BulletinsTest, KeyAreasAreScopedToTheOperatorsStreets) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(TrySetPlan(kMediator1, gs01.id(), gs01.etag(), Plan("x")).code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(TrySetPlan(kViewer, gs01.id(), gs01.etag(), Plan("x")).code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  for (const char* token : {kViewer, kMediator1}) {
+    EXPECT_EQ(TryDelist(token, gs01.id(), gs01.etag(), "x").code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << token;
+  }
+  EXPECT_EQ(GetArea(gs01.id()).etag(), gs01.etag());  // nothing was written
   // The operator plans and delists in its street.
   pv1::KeyArea planned;
   ASSERT_TRUE(TrySetPlan(kOperator1, gs01.id(), gs01.etag(), Plan("x"), &planned).status.ok());

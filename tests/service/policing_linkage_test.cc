@@ -94,7 +94,7 @@ class LinkageTest : public ::testing::Test {
         {kPolice, "police-platform", auth::kSystem, {}},
         {kOperator3, "operator-gs03", auth::kStreetOperator, {"GS03"}},
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
-        {kMediator3, "mediator-gs03", auth::kMediator, {"GS03"}},
+        {kMediator3, "mediator-gs03", "mediator", {"GS03"}},
         {kViewer, "viewer", auth::kViewer, {}},
     };
   }
@@ -676,6 +676,11 @@ TEST_F(LinkageTest, StepsRefuseBadInput) {
   o = TryHandle(kPolice, id, signed_etag, Repeat("处", 2001));
   EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
   EXPECT_EQ(o.field, "handling_result");
+  // Who may not handle: viewers, mediators, operators of other streets.
+  for (const char* token : {kViewer, kMediator3, kOperator1}) {
+    o = TryHandle(token, id, signed_etag, "已处置");
+    EXPECT_EQ(o.code(), grpc::StatusCode::PERMISSION_DENIED) << token << " " << Describe(o);
+  }
   pv1::LinkageTask handled;
   o = TryHandle(kOperator3, id, signed_etag, Repeat("处", 2000), &handled);
   ASSERT_TRUE(o.status.ok()) << Describe(o);
@@ -685,8 +690,10 @@ TEST_F(LinkageTest, StepsRefuseBadInput) {
   o = TryFeedback(kPolice, id, handled.etag(), Repeat("f", 2001));
   EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
   EXPECT_EQ(o.field, "feedback");
-  o = TryFeedback(kViewer, id, handled.etag(), "已反馈");
-  EXPECT_EQ(o.code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(o);
+  for (const char* token : {kViewer, kMediator3, kOperator1}) {
+    o = TryFeedback(token, id, handled.etag(), "已反馈");
+    EXPECT_EQ(o.code(), grpc::StatusCode::PERMISSION_DENIED) << token << " " << Describe(o);
+  }
   EXPECT_THAT(Actions(Get(id)), ElementsAre("Create", "Sign", "Handle"));
 }
 

@@ -22,6 +22,7 @@
 #include "common/config/config.h"
 #include "common/regions/regions.h"
 #include "common/server/handler.h"
+#include "common/server/rpc_service.h"
 #include "common/server/server.h"
 #include "common/server/track_main.h"
 #include "common/store/sqlite_store.h"
@@ -161,7 +162,7 @@ class PolicingTest : public ::testing::Test {
         {kPolice, "police-platform", auth::kSystem, {}},
         {kOperator1, "operator-gs01", auth::kStreetOperator, {"GS01"}},
         {kOperator12, "operator-gs01-gs02", auth::kStreetOperator, {"GS01", "GS02"}},
-        {kMediator1, "mediator-gs01", auth::kMediator, {"GS01"}},
+        {kMediator1, "mediator-gs01", "mediator", {"GS01"}},
         {kViewer, "viewer", auth::kViewer, {}},
     };
   }

@@ -86,12 +86,17 @@ class Gate {
 // reports the trace id its body sees.
 class TestIndicators final : public IndicatorsService::CallbackService {
  public:
+  // The access levels the methods declare here (the real service reads them from the schema).
+  static inline const MethodAccess kAnyone{.roles = {}, .all_roles = true};
+  static inline const MethodAccess kAdminOnly{};
+  static inline const MethodAccess kWriters{.roles = {"street_operator", "system"}};
+
   TestIndicators(Handlers* handlers, Gate* gate) : handlers_(handlers), gate_(gate) {}
 
   grpc::ServerUnaryReactor* ListIndicators(
       grpc::CallbackServerContext* context, const governance::v1::ListIndicatorsRequest* request,
       governance::v1::ListIndicatorsResponse* response) override {
-    return handlers_->Unary(context, "ListIndicators", Access::kRead, [=, this](const Call& call) {
+    return handlers_->Unary(context, "ListIndicators", kAnyone, [=, this](const Call& call) {
       for (const std::string& id : request->indicator_ids()) {
         if (id == "slow") gate_->Enter();
         if (id == "bad") return InvalidField("indicator_ids[0]", "unknown indicator");
@@ -105,7 +110,7 @@ class TestIndicators final : public IndicatorsService::CallbackService {
   grpc::ServerUnaryReactor* ListRankings(grpc::CallbackServerContext* context,
                                          const governance::v1::ListRankingsRequest* /*request*/,
                                          governance::v1::ListRankingsResponse* response) override {
-    return handlers_->Unary(context, "ListRankings", Access::kAdmin, [=](const Call&) {
+    return handlers_->Unary(context, "ListRankings", kAdminOnly, [=](const Call&) {
       response->set_total(7);
       return absl::OkStatus();
     });
@@ -114,7 +119,7 @@ class TestIndicators final : public IndicatorsService::CallbackService {
   grpc::ServerUnaryReactor* RecordFigure(grpc::CallbackServerContext* context,
                                          const governance::v1::RecordFigureRequest* request,
                                          governance::v1::RecordFigureResponse* response) override {
-    return handlers_->Unary(context, "RecordFigure", Access::kWrite, [=](const Call& call) {
+    return handlers_->Unary(context, "RecordFigure", kWriters, [=](const Call& call) {
       *response->mutable_figure() = request->figure();
       response->mutable_figure()->set_entered_by(call.principal.id);
       return absl::OkStatus();
@@ -124,7 +129,7 @@ class TestIndicators final : public IndicatorsService::CallbackService {
   grpc::ServerUnaryReactor* ListFigures(grpc::CallbackServerContext* context,
                                         const governance::v1::ListFiguresRequest* /*request*/,
                                         governance::v1::ListFiguresResponse* response) override {
-    return handlers_->Unary(context, "ListFigures", Access::kRead, [=](const Call& call) {
+    return handlers_->Unary(context, "ListFigures", kAnyone, [=](const Call& call) {
       // Both views of the trace id must agree inside the body.
       if (CurrentTraceId() != call.trace_id) return absl::InternalError("trace id mismatch");
       response->set_next_page_token(CurrentTraceId());

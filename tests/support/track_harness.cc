@@ -107,8 +107,7 @@ absl::Status TrackHarness::Start(const server::TrackFactory& factory) {
 
   server::ServerOptions options;
   options.listen = "127.0.0.1:0";
-  options.services = track_->Services();
-  options.service_names = track_->ServiceNames();
+  GOV_RETURN_IF_ERROR(server::AddTrackServices(*track_, options));
   options.registry = metrics_;
   GOV_ASSIGN_OR_RETURN(server_, server::Server::Start(std::move(options)));
   server_->SetServing(true);

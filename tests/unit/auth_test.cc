@@ -19,6 +19,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
+// A role a track declares (mediation's), for the rules every non-shared role follows.
+constexpr char kMediator[] = "mediator";
+
 const absl::Time kNow =
     absl::FromCivil(absl::CivilSecond(2026, 2, 1, 9, 0, 0), absl::UTCTimeZone());
 
@@ -183,8 +186,9 @@ TEST_F(AuthTest, OpenRefusesMissingOrInvalidFiles) {
       {R"({"tokens":[{"sha256":"abc","principal":"p","roles":["viewer"]}]})", "sha256"},
       {absl::StrCat(R"({"tokens":[{"sha256":")", hash, R"(","roles":["viewer"]}]})"), "principal"},
       {absl::StrCat(R"({"tokens":[{"sha256":")", hash, R"(","principal":"p"}]})"), "roles"},
-      {absl::StrCat(R"({"tokens":[{"sha256":")", hash, R"(","principal":"p","roles":["root"]}]})"),
-       "root"},
+      {absl::StrCat(R"({"tokens":[{"sha256":")", hash,
+                    R"(","principal":"p","roles":["Root Admin"]}]})"),
+       "not a role name"},
       {absl::StrCat(R"({"tokens":[{"sha256":")", hash,
                     R"(","principal":"p","roles":["viewer"],"expires":"tomorrow"}]})"),
        "expires"},
@@ -195,6 +199,7 @@ TEST_F(AuthTest, OpenRefusesMissingOrInvalidFiles) {
       {TokenFile({Entry("t", "op", {kStreetOperator})}), "streets: required"},
       {TokenFile({Entry("t", "v", {kViewer}, {}, "")}), "expires: required"},
       {TokenFile({Entry("t", "m", {kMediator})}), "streets: required"},
+      {TokenFile({Entry("t", "i", {"inspector"})}), "streets: required"},
   };
   for (const auto& [contents, expected] : bad) {
     const std::string path = dir_.File("bad.json");
@@ -216,6 +221,19 @@ TEST_F(AuthTest, UppercaseHashesAreAccepted) {
   EXPECT_TRUE(auth_->Authenticate("Bearer up-token").ok());
 }
 
+TEST(RoleNamesTest, SharedDistrictRolesAndNames) {
+  for (const char* role : {kDistrictAdmin, kViewer, kSystem}) EXPECT_TRUE(IsDistrictRole(role));
+  EXPECT_FALSE(IsDistrictRole(kStreetOperator));
+  EXPECT_FALSE(IsDistrictRole(kMediator));
+  for (const char* name : {"mediator", "street_operator", "hazard_inspector2"}) {
+    EXPECT_TRUE(IsValidRoleName(name)) << name;
+  }
+  for (const char* name : {"", "Root", "2nd", "street-operator", "a b", "_x"}) {
+    EXPECT_FALSE(IsValidRoleName(name)) << name;
+  }
+  EXPECT_FALSE(IsValidRoleName(std::string(65, 'a')));
+}
+
 TEST(PrincipalTest, ScopeRules) {
   Principal district{"admin", {kDistrictAdmin}, {}};
   Principal street{"op", {kStreetOperator}, {"GS01", "GS02"}};
@@ -228,11 +246,8 @@ TEST(PrincipalTest, ScopeRules) {
   EXPECT_FALSE(street.CanAccessStreet("GS03"));
   EXPECT_FALSE(street.CanAccessStreet("")) << "district-level objects are not a street's";
 
-  EXPECT_TRUE(district.CanWrite());
-  EXPECT_TRUE(street.CanWrite());
-  EXPECT_FALSE(viewer.CanWrite());
-  EXPECT_FALSE(none.CanWrite());
-  EXPECT_TRUE(Principal({"vm", {kViewer, kMediator}, {}}).CanWrite());
+  EXPECT_FALSE(viewer.HasRole(kStreetOperator));
+  EXPECT_FALSE(none.HasAnyRole({kDistrictAdmin, kStreetOperator, kViewer, kSystem}));
 
   EXPECT_TRUE(street.HasRole(kStreetOperator));
   EXPECT_FALSE(street.HasRole(kDistrictAdmin));

@@ -12,6 +12,7 @@
 #include "common/util/parallel.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
+#include "governance/config/v1/config.pb.h"
 #include "governance/disorder/v1/disorder.pb.h"
 #include "gtest/gtest.h"
 
@@ -45,6 +46,92 @@ TEST(ValidateTest, IdsAreRequiredAndBounded) {
   const absl::Status long_id = ValidateId(std::string(kMaxIdLength + 1, 'x'));
   EXPECT_TRUE(absl::IsInvalidArgument(long_id));
   EXPECT_EQ(FieldOf(long_id), "id");
+}
+
+// The shared input rules: what every track refuses the same way, naming the field.
+TEST(ValidateTest, TextRefusesNulControlCharactersAndInvalidUtf8) {
+  EXPECT_TRUE(ValidateTextCharacters("张三 line one\nline two\ttab\r\n", "note").ok());
+  EXPECT_TRUE(ValidateTextCharacters("", "note").ok());
+  EXPECT_TRUE(ValidateTextCharacters("emoji \xF0\x9F\x98\x80 ok", "note").ok());
+  const struct {
+    std::string text;
+    std::string reason;
+  } bad[] = {
+      {std::string("a\0b", 3), "NUL"},
+      {"bell\x07", "control character"},
+      {"esc\x1B[31m", "control character"},
+      {"del\x7F", "control character"},
+      {"c1 \xC2\x85", "control character"},  // U+0085 NEXT LINE
+      {"\xFF\xFE", "not valid UTF-8"},       // not UTF-8 at all
+      {"cut \xE5\xBC", "not valid UTF-8"},   // truncated sequence
+      {"over \xC0\xAF", "not valid UTF-8"},  // overlong '/'
+      {"surrogate \xED\xA0\x80", "not valid UTF-8"},
+  };
+  for (const auto& [text, reason] : bad) {
+    const absl::Status s = ValidateTextCharacters(text, "dispute.summary");
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << reason;
+    EXPECT_EQ(FieldOf(s), "dispute.summary") << reason;
+    EXPECT_NE(std::string(s.message()).find(reason), std::string::npos) << s;
+  }
+  // ValidateText applies the same rule besides its length.
+  EXPECT_EQ(FieldOf(ValidateText(std::string("x\0", 2), "note", 10)), "note");
+}
+
+TEST(ValidateTest, EveryStringOfAMessageByItsPath) {
+  governance::disorder::v1::SubmitComplaintRequest request;
+  request.set_request_id("r-1");
+  request.mutable_complaint()->set_description("fine\nmultiline");
+  EXPECT_TRUE(ValidateMessageText(request).ok());
+  request.mutable_complaint()->mutable_reporter()->set_name(std::string("Wang\0", 5));
+  const absl::Status s = ValidateMessageText(request);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(s), "complaint.reporter.name");
+  // The value is never quoted: it may be personal data.
+  EXPECT_EQ(std::string(s.message()).find("Wang"), std::string::npos);
+
+  governance::config::v1::TokenFile tokens;
+  tokens.add_tokens()->add_roles("viewer");
+  tokens.add_tokens()->add_roles("system");
+  tokens.mutable_tokens(1)->add_roles("sys\x01");
+  EXPECT_EQ(FieldOf(ValidateMessageText(tokens)), "tokens[1].roles[1]");
+}
+
+TEST(ValidateTest, PhonesAsPeopleWriteThem) {
+  for (const char* ok : {"", "13900127731", "+86 139 0012 7731", "0571-8888-1234", "12345"}) {
+    EXPECT_TRUE(ValidatePhone(ok, "phone").ok()) << ok;
+  }
+  for (const char* bad :
+       {"1234", "张三", "139001277311390012773", "--12345", "+ 12345", "12345+", "1234 x"}) {
+    const absl::Status s = ValidatePhone(bad, "parties[0].phone");
+    EXPECT_EQ(FieldOf(s), "parties[0].phone") << bad;
+  }
+}
+
+TEST(ValidateTest, PastTimesAllowTheClockSkewOnly) {
+  const absl::Time now = absl::FromUnixSeconds(1790000000);
+  auto ts = [](absl::Time t) {
+    google::protobuf::Timestamp out;
+    out.set_seconds(absl::ToUnixSeconds(t));
+    return out;
+  };
+  EXPECT_TRUE(ValidatePastTime(ts(now - absl::Hours(24)), "t", now).ok());
+  EXPECT_TRUE(ValidatePastTime(ts(now + kMaxClockSkew), "t", now).ok());
+  EXPECT_EQ(FieldOf(ValidatePastTime(ts(now + kMaxClockSkew + absl::Seconds(1)), "t", now)), "t");
+  EXPECT_EQ(FieldOf(ValidatePastTime(google::protobuf::Timestamp(), "occurred_at", now)),
+            "occurred_at");
+  EXPECT_FALSE(ValidatePastTime(ts(absl::FromUnixSeconds(0) + absl::Hours(1)), "t", now).ok());
+  google::protobuf::Timestamp bad_nanos = ts(now);
+  bad_nanos.set_nanos(-1);
+  EXPECT_FALSE(ValidatePastTime(bad_nanos, "t", now).ok());
+}
+
+TEST(ValidateTest, DaysAreRealDates) {
+  EXPECT_TRUE(ValidateDay("2026-02-28", "since").ok());
+  EXPECT_TRUE(ValidateDay("", "since", /*required=*/false).ok());
+  for (const char* bad :
+       {"", "2026-02-30", "2026-2-3", "26-02-03", "2026-02-03T00", "1999-12-31", "2026/02/03"}) {
+    EXPECT_EQ(FieldOf(ValidateDay(bad, "since")), "since") << bad;
+  }
 }
 
 TEST(AnnotateTest, PutsTheContextFirstAndKeepsCodeAndField) {

@@ -45,6 +45,8 @@ constexpr char kUsage[] = R"(govctl - operator's client for the governance suite
 
 Usage:
   govctl [flags] services                          list every service and method of the schema
+  govctl [flags] access <track>                    who may call each method of the track
+                                                   (roles and scope, from the schema)
   govctl [flags] describe <Method|Service.Method|Message>
                                                    show a request's fields and enum values
   govctl [flags] call <track> <Method> [JSON|@file|-]
@@ -116,6 +118,7 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
   static const auto* flags = new std::map<std::string, std::set<std::string>>{
       {"services", {}},
       {"describe", {}},
+      {"access", {}},
       {"call", {}},
       {"indicators", {"period", "street", "community"}},
       {"rankings", {"by", "period", "street", "community", "limit"}},
@@ -437,6 +440,21 @@ int Usage(const UsageError& error) {
 int CmdServices(const Args& args) {
   if (args.positional.size() > 1) return Usage({"`services` takes no arguments"});
   std::cout << ServicesText();
+  return kExitOk;
+}
+
+int CmdAccess(const Args& args) {
+  UsageError error;
+  if (!NeedPositional(args, 1, "<track>", &error)) return Usage(error);
+  if (args.positional.size() > 2) return Usage({"`access` takes one track"});
+  absl::StatusOr<std::string> text = AccessText(args.positional[1], args.Has("json"));
+  if (absl::IsNotFound(text.status())) return Usage({std::string(text.status().message())});
+  if (!text.ok()) {
+    // A method without a declaration: the schema's fault, and its server would not start.
+    std::cerr << "govctl: " << text.status().message() << "\n";
+    return kExitRpcError;
+  }
+  std::cout << *text;
   return kExitOk;
 }
 
@@ -817,9 +835,15 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   static const auto* commands = new std::map<std::string, Command>{
-      {"services", CmdServices},     {"describe", CmdDescribe}, {"call", CmdCall},
-      {"indicators", CmdIndicators}, {"rankings", CmdRankings}, {"record-figure", CmdRecordFigure},
-      {"health", CmdHealth},         {"help", CmdHelp},
+      {"services", CmdServices},
+      {"describe", CmdDescribe},
+      {"access", CmdAccess},
+      {"call", CmdCall},
+      {"indicators", CmdIndicators},
+      {"rankings", CmdRankings},
+      {"record-figure", CmdRecordFigure},
+      {"health", CmdHealth},
+      {"help", CmdHelp},
   };
   const std::string& name = args.positional[0];
   auto command = commands->find(name);

@@ -1,16 +1,23 @@
 #include "tools/govctl/schema.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/auth.h"
+#include "common/server/rpc_service.h"
+#include "common/util/status.h"
 #include "governance/config/v1/config.pb.h"
 #include "governance/mediation/v1/mediation.pb.h"
+#include "governance/v1/access.pb.h"
 #include "governance/v1/common.pb.h"
 #include "governance/v1/indicators.pb.h"
+#include "tools/govctl/table.h"
 
 #ifndef GOVCTL_PROTO_FILES
 #error "GOVCTL_PROTO_FILES must list the schema files (set by tools/govctl/CMakeLists.txt)"
@@ -235,6 +242,59 @@ std::string ServicesText() {
   if (out.empty()) return "(no services compiled in)\n";
   out.pop_back();
   return out;
+}
+
+absl::StatusOr<std::string> AccessText(absl::string_view track, bool json) {
+  GOV_ASSIGN_OR_RETURN(const ServiceDescriptor* own, TrackService(track));
+  const ServiceDescriptor* indicators =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(kIndicatorsService);
+  struct Row {
+    std::string method;
+    server::MethodAccess access;
+  };
+  std::vector<Row> rows;
+  std::vector<std::string> roles = {auth::kDistrictAdmin, auth::kStreetOperator, auth::kViewer,
+                                    auth::kSystem};
+  for (const ServiceDescriptor* service : {own, indicators}) {
+    if (service == nullptr) continue;
+    for (int i = 0; i < service->method_count(); ++i) {
+      GOV_ASSIGN_OR_RETURN(server::MethodAccess access,
+                           server::DeclaredAccess(*service->method(i)));
+      for (const std::string& role : access.roles) {
+        if (std::find(roles.begin(), roles.end(), role) == roles.end()) roles.push_back(role);
+      }
+      rows.push_back({absl::StrCat(service->name(), ".", service->method(i)->name()), access});
+    }
+  }
+  auto may = [](const server::MethodAccess& access, const std::string& role) {
+    return role == auth::kDistrictAdmin || access.all_roles ||
+           std::find(access.roles.begin(), access.roles.end(), role) != access.roles.end();
+  };
+  if (json) {
+    std::string out = "[";
+    for (size_t r = 0; r < rows.size(); ++r) {
+      std::vector<std::string> allowed;
+      for (const std::string& role : roles) {
+        if (may(rows[r].access, role)) allowed.push_back(absl::StrCat("\"", role, "\""));
+      }
+      absl::StrAppend(&out, r == 0 ? "\n" : ",\n", "  {\"method\": \"", rows[r].method,
+                      "\", \"roles\": [", absl::StrJoin(allowed, ", "), "], \"scope\": \"",
+                      rows[r].access.district_only ? "district" : "streets", "\"}");
+    }
+    absl::StrAppend(&out, "\n]\n");
+    return out;
+  }
+  std::vector<std::string> headers = {"METHOD"};
+  for (const std::string& role : roles) headers.push_back(role);
+  headers.push_back("SCOPE");
+  Table table(headers);
+  for (const Row& row : rows) {
+    std::vector<std::string> cells = {row.method};
+    for (const std::string& role : roles) cells.push_back(may(row.access, role) ? "yes" : "-");
+    cells.push_back(row.access.district_only ? "district" : "streets");
+    table.AddRow(std::move(cells));
+  }
+  return table.Render();
 }
 
 absl::StatusOr<std::string> DescribeText(absl::string_view name) {

@@ -32,6 +32,14 @@ absl::StatusOr<const google::protobuf::MethodDescriptor*> FindTrackMethod(absl::
 // Text of `govctl services`: each service with its methods and their message types.
 std::string ServicesText();
 
+// Text of `govctl access <track>`: who may call each method the track serves (its own service,
+// then IndicatorsService), from the methods' (governance.v1.access) options: one row a method,
+// one column a role (the shared ones, then those the track's methods name), "yes" where the
+// role may call, and the scope ("streets": callers of some streets too, limited to them;
+// "district": district-wide callers only). NOT_FOUND for a track without a service; INTERNAL
+// when a method declares no access (its server would refuse to start).
+absl::StatusOr<std::string> AccessText(absl::string_view track, bool json);
+
 // Text of `govctl describe`: `name` is a method (short, qualified or full) or a message (short or
 // full). Shows the request's fields with their types, nested messages expanded, enum values
 // listed. NOT_FOUND when nothing matches; INVALID_ARGUMENT when a short name is ambiguous.

@@ -1,0 +1,73 @@
+#ifndef GOV_SERVICES_MEDIATION_DISPUTES_H_
+#define GOV_SERVICES_MEDIATION_DISPUTES_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/auth/auth.h"
+#include "common/cases/engine.h"
+#include "common/clock/clock.h"
+#include "common/regions/regions.h"
+#include "governance/mediation/v1/mediation.pb.h"
+#include "services/mediation/registry.h"
+#include "services/mediation/routing.h"
+
+namespace gov::mediation {
+
+// The disputes of governance.mediation.v1.MediationService (CreateDispute ... ReopenDispute):
+// proto <-> domain, then the case engine. Each method is bound to its RPC (track.cc) and runs
+// after the shared wrapper settled who may call it (the access declared on the RPC in
+// mediation.proto), so a caller whose role may not act learns nothing of the disputes.
+//
+// Beyond the declaration: the engine keeps every caller to the disputes of its streets and
+// checks the verb's roles (the track spec, track.cc); the parties' names and phones and the
+// free texts are cleared for callers without a handling role (SeesPersonalData).
+class Disputes {
+ public:
+  // Nothing is owned; everything must outlive the part.
+  Disputes(cases::CaseEngine* engine, MediationRegistry* registry, const Router* router,
+           const regions::RegionRegistry* regions, const Clock* clock);
+
+  absl::Status Create(const auth::Principal& who, const mv1::CreateDisputeRequest& in,
+                      mv1::CreateDisputeResponse* out);
+  absl::Status Get(const auth::Principal& who, const mv1::GetDisputeRequest& in,
+                   mv1::GetDisputeResponse* out);
+  absl::Status List(const auth::Principal& who, const mv1::ListDisputesRequest& in,
+                    mv1::ListDisputesResponse* out);
+  absl::Status Triage(const auth::Principal& who, const mv1::TriageDisputeRequest& in,
+                      mv1::TriageDisputeResponse* out);
+  absl::Status AssignMediator(const auth::Principal& who, const mv1::AssignMediatorRequest& in,
+                              mv1::AssignMediatorResponse* out);
+  absl::Status RecordSession(const auth::Principal& who, const mv1::RecordSessionRequest& in,
+                             mv1::RecordSessionResponse* out);
+  absl::Status RecordOutcome(const auth::Principal& who, const mv1::RecordOutcomeRequest& in,
+                             mv1::RecordOutcomeResponse* out);
+  absl::Status ReferToCourt(const auth::Principal& who, const mv1::ReferToCourtRequest& in,
+                            mv1::ReferToCourtResponse* out);
+  absl::Status Close(const auth::Principal& who, const mv1::CloseDisputeRequest& in,
+                     mv1::CloseDisputeResponse* out);
+  absl::Status Reopen(const auth::Principal& who, const mv1::ReopenDisputeRequest& in,
+                      mv1::ReopenDisputeResponse* out);
+
+ private:
+  // A transition that needs nothing but a note (ReferToCourt, Close).
+  absl::Status SimpleMove(const auth::Principal& who, const char* verb, const std::string& id,
+                          const std::string& etag, const std::string& note, mv1::Dispute* out);
+  // Takes `verb` through the engine and answers with the dispute as this write left it
+  // (history up to and including the write).
+  absl::Status Move(const auth::Principal& who, const char* verb, const std::string& id,
+                    const std::string& etag, const std::string& note,
+                    const cases::Mutation& mutation, mv1::Dispute* out);
+  // The dispute for the caller: with personal data only for handling roles.
+  absl::Status Present(const auth::Principal& who, const cases::Case& c, mv1::Dispute* out) const;
+
+  cases::CaseEngine* const engine_;
+  MediationRegistry* const registry_;
+  const Router* const router_;
+  const regions::RegionRegistry* const regions_;
+  const Clock* const clock_;
+};
+
+}  // namespace gov::mediation
+
+#endif  // GOV_SERVICES_MEDIATION_DISPUTES_H_
