@@ -47,12 +47,15 @@
 #include "common/clock/clock.h"
 #include "common/indicators/indicators.h"
 #include "common/regions/regions.h"
+#include "common/server/track_main.h"
 #include "common/store/repository.h"
 #include "common/store/sqlite_store.h"
 #include "common/util/demo_random.h"
 #include "common/util/status.h"
 #include "prometheus/registry.h"
 #include "services/mediation/demo_data.h"
+#include "services/mediation/disputes.h"
+#include "services/mediation/mediators.h"
 #include "services/mediation/registry.h"
 #include "services/mediation/routing.h"
 #include "services/mediation/track.h"
@@ -152,38 +155,22 @@ absl::StatusOr<int64_t> CountDisputes(store::Repository& repo) {
 // The registry as the demo loader writes it, when the store has no bodies yet (it then also
 // holds the demo's disputes, trainings and court intake figures, which the indicators need).
 absl::Status EnsureRegistry(store::Repository& repo, const regions::RegionRegistry& regions,
-                            const cal::WorkCalendar& calendar, mediation::MediationRegistry& reg) {
+                            const cal::WorkCalendar& calendar) {
   store::EntityFilter bodies;
   bodies.track = mediation::kTrack;
   bodies.kind = mediation::kBodyEntity;
   GOV_ASSIGN_OR_RETURN(const int64_t present, repo.CountEntities(bodies));
   if (present > 0) return absl::OkStatus();
   Progress("empty store: loading the demo registry (and the demo's disputes)");
-  const Clock* clock = SystemClock::Get();
-  indicators::IndicatorEngine indicator_engine(
-      mediation::kTrack, mediation::MediationIndicators(), mediation::MediationFigures(),
-      mediation::MediationRankings(&reg), &repo, nullptr, &regions, clock, nullptr);
-  mediation::DemoDeps demo;
-  demo.repo = &repo;
-  demo.regions = &regions;
-  demo.calendar = &calendar;
-  demo.clock = clock;
-  demo.indicators = &indicator_engine;
-  return mediation::LoadMediationDemoData(demo);
-}
-
-absl::StatusOr<mediation::MediatorsByBody> LoadMediators(store::Repository& repo) {
-  store::EntityFilter filter;
-  filter.track = mediation::kTrack;
-  filter.kind = mediation::kMediatorEntity;
-  GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> rows,
-                       store::ListAllEntities(repo, filter));
-  mediation::MediatorsByBody out;
-  for (const store::EntityRecord& row : rows) {
-    GOV_ASSIGN_OR_RETURN(governance::mediation::v1::Mediator m, mediation::DecodeMediator(row));
-    out[m.body_id()].push_back(std::move(m));
-  }
-  return out;
+  // The track as the service declares it, only for its demo load (it serves nothing here, so it
+  // needs no handlers, cache or metrics).
+  server::TrackDeps deps;
+  deps.repo = &repo;
+  deps.regions = &regions;
+  deps.calendar = &calendar;
+  deps.clock = SystemClock::Get();
+  mediation::MediationTrack track(deps);
+  return track.LoadDemoData();
 }
 
 // Dispute numbers [first, first + count) created and moved on by `threads` workers, each with
@@ -316,18 +303,19 @@ absl::Status Main(const Options& options) {
   GOV_ASSIGN_OR_RETURN(const std::unique_ptr<store::Repository> repo,
                        store::OpenSqlite(store_options, &metrics));
 
-  mediation::MediationRegistry registry(mediation::kTrack, repo.get(), nullptr, SystemClock::Get());
+  const mediation::Registries registries(repo.get(), nullptr, SystemClock::Get());
   GOV_ASSIGN_OR_RETURN(const int64_t before, CountDisputes(*repo));
-  GOV_RETURN_IF_ERROR(EnsureRegistry(*repo, *regions, *calendar, registry));
+  GOV_RETURN_IF_ERROR(EnsureRegistry(*repo, *regions, *calendar));
   GOV_ASSIGN_OR_RETURN(const int64_t present, CountDisputes(*repo));
-  GOV_ASSIGN_OR_RETURN(const mediation::MediatorsByBody mediators, LoadMediators(*repo));
+  GOV_ASSIGN_OR_RETURN(const mediation::MediatorsByBody mediators,
+                       mediation::AllMediatorsByBody(registries.mediators));
   const int64_t to_add =
       options.cases >= 0 ? options.cases : std::max<int64_t>(0, options.total - present);
   Progress(absl::StrFormat("%s holds %d disputes; adding %d with %d threads", options.db_path,
                            present, to_add, options.threads));
 
   const absl::Time now = absl::Now();
-  const mediation::Router router(&registry);
+  const mediation::Router router(&registries.bodies);
   const absl::Time load_started = absl::Now();
   Loader loader(options, repo.get(), regions.get(), calendar.get(), &router, &mediators, now);
   // Dispute numbers continue from the number of disputes present, so reruns and incremental

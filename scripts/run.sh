@@ -8,8 +8,8 @@
 # the server of GOV_DATABASE_URL), and GOV_REPLICAS=N then starts N replicas of each track on the
 # shared database and Redis (replica r listens on the track's ports + 100*(r-1)).
 #
-# Fixed local ports (gRPC / metrics): mediation 7101/9101, policing 7102/9102, disorder 7103/9103,
-# backlog 7104/9104, hazard 7105/9105, tripartite 7106/9106, digital 7107/9107; redis 6399.
+# Fixed local ports (gRPC / metrics): each track's own, from data/tracks.json (mediation
+# 7101/9101, policing 7102/9102, ...; the README's table); redis 6399.
 # State lives in .run/ (gitignored): redis/, <track>.db, logs/<track>.log, tokens.json (hashes
 # only) and dev-tokens.txt ("principal<TAB>roles<TAB>streets<TAB>token"; made once, valid a year).
 #
@@ -38,17 +38,33 @@ offset="${GOV_PORT_OFFSET:-0}"
 start_timeout="${GOV_START_TIMEOUT:-90}"
 drain_seconds="${GOV_DRAIN_SECONDS:-20}"
 
-tracks=(mediation policing disorder backlog hazard tripartite digital)
-declare -A base_grpc=([mediation]=7101 [policing]=7102 [disorder]=7103 [backlog]=7104
-  [hazard]=7105 [tripartite]=7106 [digital]=7107)
-declare -A base_metrics=([mediation]=9101 [policing]=9102 [disorder]=9103 [backlog]=9104
-  [hazard]=9105 [tripartite]=9106 [digital]=9107)
-
 say() { printf 'run: %s\n' "$*"; }
 die() {
   printf 'run: error: %s\n' "$*" >&2
   exit 1
 }
+
+# The tracks and their fixed ports, in order: data/tracks.json (the one list). Read with jq, which
+# the bootstrap installs: on a machine without it, the bootstrap runs first.
+tracks_file="$here/data/tracks.json"
+[ -f "$tracks_file" ] || die "$tracks_file is missing"
+command -v jq >/dev/null || "$here/scripts/bootstrap.sh"
+track_table="$(jq -r '.tracks[] | "\(.name) \(.grpcPort) \(.metricsPort)"' "$tracks_file")" ||
+  die "cannot read the tracks from $tracks_file"
+tracks=()
+declare -A base_grpc base_metrics
+max_port=0
+while read -r t grpc metrics; do
+  [ -n "$t" ] || continue
+  [[ "$t" =~ ^[a-z][a-z0-9]*$ && "$grpc" =~ ^[0-9]+$ && "$metrics" =~ ^[0-9]+$ ]] ||
+    die "$tracks_file: bad entry \"$t $grpc $metrics\" (see data/README.md)"
+  tracks+=("$t")
+  base_grpc[$t]=$grpc
+  base_metrics[$t]=$metrics
+  ((grpc <= max_port)) || max_port=$grpc
+  ((metrics <= max_port)) || max_port=$metrics
+done <<<"$track_table"
+[ "${#tracks[@]}" -gt 0 ] || die "$tracks_file lists no track"
 
 [[ "$offset" =~ ^[0-9]+$ ]] || die "GOV_PORT_OFFSET must be a whole number"
 database_url="${GOV_DATABASE_URL:-}"
@@ -71,7 +87,7 @@ redis_port="${GOV_REDIS_PORT:-$((6399 + offset))}"
 for n in "$redis_port" "$start_timeout" "$drain_seconds" "$pg_port"; do
   [[ "$n" =~ ^[0-9]+$ ]] || die "GOV_REDIS_PORT, GOV_START_TIMEOUT, GOV_DRAIN_SECONDS and GOV_PG_PORT must be whole numbers"
 done
-((offset + 9107 + 100 * (replicas - 1) <= 65535 && redis_port <= 65535 && pg_port <= 65535)) ||
+((offset + max_port + 100 * (replicas - 1) <= 65535 && redis_port <= 65535 && pg_port <= 65535)) ||
   die "a port above 65535 (check GOV_PORT_OFFSET, GOV_REDIS_PORT, GOV_PG_PORT, GOV_REPLICAS)"
 
 # --- which services exist, and are their ports free (checked first, to fail fast) ---------------
@@ -80,7 +96,7 @@ declare -A grpc_port metrics_port track_of
 services=()   # tracks built so far
 instances=()  # first replicas in track order, then the further replicas
 for t in "${tracks[@]}"; do
-  [ -f "$here/services/$t/CMakeLists.txt" ] && services+=("$t")
+  if [ -f "$here/services/$t/CMakeLists.txt" ]; then services+=("$t"); fi
 done
 [ "${#services[@]}" -gt 0 ] || die "no service under $here/services/"
 for r in $(seq 1 "$replicas"); do

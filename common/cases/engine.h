@@ -15,6 +15,7 @@
 #include "common/cases/calendar.h"
 #include "common/clock/clock.h"
 #include "common/store/repository.h"
+#include "common/util/validate.h"
 #include "prometheus/labels.h"
 
 namespace prometheus {
@@ -123,7 +124,7 @@ struct NewCase {
 };
 
 // How far past the engine's clock a NewCase::occurred_at may lie (clocks of other systems).
-inline constexpr absl::Duration kMaxOccurrenceSkew = absl::Minutes(5);
+inline constexpr absl::Duration kMaxOccurrenceSkew = kMaxClockSkew;
 
 struct ListRequest {
   store::CaseFilter filter;  // track and scope are filled by the engine

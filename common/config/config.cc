@@ -1,6 +1,7 @@
 #include "common/config/config.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -200,11 +201,9 @@ std::string EnvName(absl::string_view name) {
 
 ServiceConfig DefaultConfig(const Defaults& given) {
   Defaults d = given;
-  for (const TrackPorts& t : KnownTracks()) {
-    if (d.track == t.track) {
-      if (d.grpc_port == 0) d.grpc_port = t.grpc_port;
-      if (d.metrics_port == 0) d.metrics_port = t.metrics_port;
-    }
+  if (const TrackPorts* t = FindTrack(d.track); t != nullptr) {
+    if (d.grpc_port == 0) d.grpc_port = t->grpc_port;
+    if (d.metrics_port == 0) d.metrics_port = t->metrics_port;
   }
   ServiceConfig c;
   c.track = d.track;
@@ -235,11 +234,28 @@ std::string HelpText(const ServiceConfig& defaults) {
 
 const std::vector<TrackPorts>& KnownTracks() {
   static const std::vector<TrackPorts>* tracks = new std::vector<TrackPorts>{
-      {"mediation", 7101, 9101}, {"policing", 7102, 9102}, {"disorder", 7103, 9103},
-      {"backlog", 7104, 9104},   {"hazard", 7105, 9105},   {"tripartite", 7106, 9106},
-      {"digital", 7107, 9107},
+  // data/tracks.json, one initializer a track: generated in the build tree by
+  // cmake/GovTrack.cmake (common/CMakeLists.txt puts it on the include path).
+#include "common/config/known_tracks.inc"
   };
   return *tracks;
+}
+
+const TrackPorts* FindTrack(std::string_view track) {
+  for (const TrackPorts& t : KnownTracks()) {
+    if (track == t.track) return &t;
+  }
+  return nullptr;
+}
+
+Defaults DefaultsFor(std::string_view track) {
+  const TrackPorts* t = FindTrack(track);
+  if (t == nullptr) {
+    std::fprintf(stderr, "config::DefaultsFor: unknown track \"%.*s\" (not in data/tracks.json)\n",
+                 static_cast<int>(track.size()), track.data());
+    std::abort();
+  }
+  return Defaults{t->track, t->grpc_port, t->metrics_port};
 }
 
 absl::StatusOr<ParseResult> Parse(const Defaults& defaults, int argc, char** argv) {

@@ -2,6 +2,7 @@
 #define GOV_COMMON_CONFIG_CONFIG_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -54,13 +55,28 @@ struct ParseResult {
 };
 absl::StatusOr<ParseResult> Parse(const Defaults& defaults, int argc, char** argv);
 
-// Fixed local ports of the tracks (gRPC, metrics): documented in the README.
+// The tracks of the suite, in the order of data/tracks.json (the one list, compiled in when CMake
+// configures; data/README.md): the name, the fixed local ports (gRPC, metrics; documented in the
+// README), the Chinese name, an English title, and whether the track has a rules file
+// (data/<track>.json, --rules_file).
 struct TrackPorts {
   const char* track;
   int grpc_port;
   int metrics_port;
+  const char* name_zh;
+  const char* title;
+  bool has_rules;
 };
 const std::vector<TrackPorts>& KnownTracks();
+
+// The track of that name, or nullptr when data/tracks.json does not list it.
+const TrackPorts* FindTrack(std::string_view track);
+
+// The defaults of a service of a known track (its name and fixed ports), for its main():
+//   RunTrack(argc, argv, config::DefaultsFor("mediation"), ...)
+// A name data/tracks.json does not list is a programming error (gov_add_track refuses to build
+// such a track): the process is aborted with a message naming it.
+Defaults DefaultsFor(std::string_view track);
 
 }  // namespace gov::config
 

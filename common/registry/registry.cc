@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 
 #include "absl/strings/str_join.h"
+#include "common/cache/cache.h"
 #include "common/cases/engine.h"
 #include "common/cases/page_token.h"
 #include "common/log/log.h"
 #include "common/util/parallel.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace gov::registry {
 
@@ -133,8 +136,10 @@ absl::StatusOr<store::EntityRecord> Replace(store::Repository& repo, const Layou
 absl::StatusOr<Page> ListPage(store::Repository& repo, const auth::Principal& who,
                               std::vector<store::EntityFilter> filters,
                               const std::vector<std::string>& binding, int page_size,
-                              const std::string& page_token) {
+                              const std::string& page_token, bool district_rows_public) {
   std::vector<std::string> streets(who.streets.begin(), who.streets.end());
+  // "" (rows of no street) sorts first and binds the token like any street.
+  if (district_rows_public && !streets.empty()) streets.push_back("");
   std::sort(streets.begin(), streets.end());
   std::string parts;
   for (const std::string& part : binding) absl::StrAppend(&parts, part.size(), ":", part, "|");
@@ -190,6 +195,112 @@ absl::Status LoadDemoRows(store::Repository& repo, const Layout& layout,
              {"created", absl::StrCat(after - before)},
              {"kept_from_earlier_loads", absl::StrCat(kept.load())}});
   return absl::OkStatus();
+}
+
+Registry::Registry(Layout layout, store::Repository* repo, cache::Cache* cache, const Clock* clock,
+                   std::string aggregate_track)
+    : layout_(std::move(layout)),
+      repo_(repo),
+      cache_(cache),
+      clock_(clock),
+      aggregate_track_(aggregate_track.empty() ? layout_.track : std::move(aggregate_track)) {}
+
+void Registry::Invalidate() const {
+  if (cache_ != nullptr) cache_->BumpGeneration(cache::AggregateScope(aggregate_track_));
+}
+
+absl::StatusOr<store::EntityRecord> Registry::Create(store::EntityRecord row,
+                                                     const std::string& request_id) const {
+  absl::StatusOr<store::EntityRecord> created =
+      registry::Create(*repo_, layout_, std::move(row), clock_->Now(), request_id);
+  if (created.ok()) Invalidate();
+  return created;
+}
+
+absl::StatusOr<store::EntityRecord> Registry::LoadVisible(const auth::Principal& who,
+                                                          const std::string& id,
+                                                          bool district_rows_public) const {
+  return registry::LoadVisible(*repo_, layout_, who, id, district_rows_public);
+}
+
+absl::StatusOr<store::EntityRecord> Registry::Replace(store::EntityRecord current,
+                                                      const std::string& etag, std::string key,
+                                                      std::string payload) const {
+  absl::StatusOr<store::EntityRecord> replaced = registry::Replace(
+      *repo_, layout_, std::move(current), etag, std::move(key), std::move(payload), clock_->Now());
+  if (replaced.ok()) Invalidate();
+  return replaced;
+}
+
+absl::StatusOr<Page> Registry::ListPage(const auth::Principal& who,
+                                        std::vector<store::EntityFilter> filters,
+                                        const std::vector<std::string>& binding, int page_size,
+                                        const std::string& page_token,
+                                        bool district_rows_public) const {
+  return registry::ListPage(*repo_, who, std::move(filters), binding, page_size, page_token,
+                            district_rows_public);
+}
+
+absl::StatusOr<std::vector<store::EntityRecord>> Registry::AllRows(
+    store::EntityFilter filter) const {
+  filter.track = layout_.track;
+  filter.kind = layout_.kind;
+  return store::ListAllEntities(*repo_, std::move(filter));
+}
+
+absl::StatusOr<int64_t> Registry::Count(store::EntityFilter filter) const {
+  filter.track = layout_.track;
+  filter.kind = layout_.kind;
+  return repo_->CountEntities(filter);
+}
+
+namespace {
+
+// The row's fields a registry message may have, and whether this one has them.
+void SetIfPresent(google::protobuf::Message& msg, const char* name, const std::string& value) {
+  const google::protobuf::FieldDescriptor* f = msg.GetDescriptor()->FindFieldByName(name);
+  if (f != nullptr && f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING &&
+      !f->is_repeated()) {
+    msg.GetReflection()->SetString(&msg, f, value);
+  }
+}
+void SetTimeIfPresent(google::protobuf::Message& msg, const char* name, absl::Time t) {
+  const google::protobuf::FieldDescriptor* f = msg.GetDescriptor()->FindFieldByName(name);
+  if (f != nullptr && !f->is_repeated() &&
+      f->message_type() == google::protobuf::Timestamp::descriptor()) {
+    msg.GetReflection()->MutableMessage(&msg, f)->CopyFrom(ToTimestamp(t));
+  }
+}
+
+}  // namespace
+
+absl::Status DecodeInto(const store::EntityRecord& record, const std::string& noun,
+                        google::protobuf::Message& msg) {
+  if (!msg.ParseFromString(record.payload)) {
+    return absl::DataLossError(
+        absl::StrCat(noun, " ", record.id, ": stored payload is unreadable"));
+  }
+  SetIfPresent(msg, "id", record.id);
+  SetIfPresent(msg, "etag", Etag(record.version));
+  SetTimeIfPresent(msg, "create_time", record.create_time);
+  SetTimeIfPresent(msg, "update_time", record.update_time);
+  return absl::OkStatus();
+}
+
+std::string RowPayload(const google::protobuf::Message& msg) {
+  std::unique_ptr<google::protobuf::Message> stored(msg.New());
+  stored->CopyFrom(msg);
+  for (const char* name : {"id", "etag", "create_time", "update_time"}) {
+    const google::protobuf::FieldDescriptor* f = stored->GetDescriptor()->FindFieldByName(name);
+    if (f != nullptr) stored->GetReflection()->ClearField(stored.get(), f);
+  }
+  return SerializeStable(*stored);
+}
+
+absl::Status Registry::LoadDemo(const std::vector<DemoRow>& rows, int workers) const {
+  absl::Status loaded = LoadDemoRows(*repo_, layout_, rows, clock_->Now(), workers);
+  Invalidate();
+  return loaded;
 }
 
 }  // namespace gov::registry

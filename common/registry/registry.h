@@ -15,10 +15,12 @@
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/cases/calendar.h"
+#include "common/clock/clock.h"
 #include "common/indicators/indicators.h"
 #include "common/store/repository.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "google/protobuf/message.h"
 #include "governance/v1/common.pb.h"
 
 // Registries of a track (policing's forces and assets, disorder's monitored objects and
@@ -30,6 +32,10 @@
 // creation by request id, reads within the caller's streets, replacement under an etag, pages
 // by id with tokens bound to the filters and the caller's scope, and "in force by a day" for
 // indicators counted as of a period's last day.
+namespace gov::cache {
+class Cache;
+}
+
 namespace gov::registry {
 
 // Where a registry lies in the entity rows.
@@ -96,10 +102,12 @@ struct Page {
 // A page over `filters` (their streets and after_id are set here: the caller's streets, and the
 // cursor of `page_token`), at most `page_size` rows. The token is bound to `binding` (the
 // list's filters, canonically encoded by the caller) and to the caller's streets.
+// With `district_rows_public`, a street principal also gets the rows of no street (district-level
+// items every caller may read), as LoadVisible does.
 absl::StatusOr<Page> ListPage(store::Repository& repo, const auth::Principal& who,
                               std::vector<store::EntityFilter> filters,
                               const std::vector<std::string>& binding, int page_size,
-                              const std::string& page_token);
+                              const std::string& page_token, bool district_rows_public = false);
 
 // ---- Demo data ----
 
@@ -118,30 +126,25 @@ absl::Status LoadDemoRows(store::Repository& repo, const Layout& layout,
                           const std::vector<DemoRow>& rows, absl::Time now, int workers);
 
 // ---- Messages ----
-// A registry message has `id`, `etag`, `create_time` and `update_time` fields, which the row
-// holds; the payload is the rest.
+// A registry message's `id`, `etag`, `create_time` and `update_time` fields, those of them it
+// has, are the row's; the payload is the rest.
+
+// Reads the row into `msg` (DATA_LOSS naming the item when the payload is unreadable).
+absl::Status DecodeInto(const store::EntityRecord& record, const std::string& noun,
+                        google::protobuf::Message& msg);
+// The payload of a message: without the row's fields.
+std::string RowPayload(const google::protobuf::Message& msg);
 
 template <typename Msg>
 absl::StatusOr<Msg> Decode(const store::EntityRecord& record, const std::string& noun) {
   Msg msg;
-  if (!msg.ParseFromString(record.payload)) {
-    return absl::DataLossError(
-        absl::StrCat(noun, " ", record.id, ": stored payload is unreadable"));
-  }
-  msg.set_id(record.id);
-  msg.set_etag(Etag(record.version));
-  *msg.mutable_create_time() = ToTimestamp(record.create_time);
-  *msg.mutable_update_time() = ToTimestamp(record.update_time);
+  GOV_RETURN_IF_ERROR(DecodeInto(record, noun, msg));
   return msg;
 }
 
 template <typename Msg>
-std::string Payload(Msg msg) {
-  msg.clear_id();
-  msg.clear_etag();
-  msg.clear_create_time();
-  msg.clear_update_time();
-  return SerializeStable(msg);
+std::string Payload(const Msg& msg) {
+  return RowPayload(msg);
 }
 
 // ---- Indicators ----
@@ -168,6 +171,60 @@ absl::StatusOr<std::vector<Msg>> InForceBy(
   }
   return out;
 }
+
+// ---- One registry of a track ----
+
+// A registry of a track (policing's assets, disorder's monitored objects, mediation's bodies):
+// the functions above bound to its layout, store and cache. Every write through it (Create,
+// Replace, LoadDemo) makes the track's cached aggregates (indicators, rankings) stale itself, so
+// no track has to remember to. Thread-safe; the store and cache must outlive it.
+class Registry {
+ public:
+  // `aggregate_track`: the track whose aggregates its rows count in ("" = layout.track).
+  Registry(Layout layout, store::Repository* repo, cache::Cache* cache, const Clock* clock,
+           std::string aggregate_track = "");
+
+  const Layout& layout() const { return layout_; }
+  store::Repository& repo() const { return *repo_; }
+  absl::Time Now() const { return clock_->Now(); }
+
+  absl::StatusOr<store::EntityRecord> Create(store::EntityRecord row,
+                                             const std::string& request_id) const;
+  absl::StatusOr<store::EntityRecord> LoadVisible(const auth::Principal& who, const std::string& id,
+                                                  bool district_rows_public = false) const;
+  absl::StatusOr<store::EntityRecord> Replace(store::EntityRecord current, const std::string& etag,
+                                              std::string key, std::string payload) const;
+  absl::StatusOr<Page> ListPage(const auth::Principal& who,
+                                std::vector<store::EntityFilter> filters,
+                                const std::vector<std::string>& binding, int page_size,
+                                const std::string& page_token,
+                                bool district_rows_public = false) const;
+  // Every row of the registry matching `filter` (its track and kind are the registry's), and
+  // their number: for lookups over a whole registry (routing, counts of indicators).
+  absl::StatusOr<std::vector<store::EntityRecord>> AllRows(store::EntityFilter filter) const;
+  absl::StatusOr<int64_t> Count(store::EntityFilter filter) const;
+  // LoadDemoRows with `workers` threads, then one invalidation.
+  absl::Status LoadDemo(const std::vector<DemoRow>& rows, int workers) const;
+  // Every row of `key` in an indicator's context; the items in force by its last day.
+  absl::StatusOr<std::vector<store::EntityRecord>> RowsIn(const indicators::EvalContext& ctx,
+                                                          std::string key) const {
+    return RowsInContext(ctx, layout_, std::move(key));
+  }
+
+  template <typename Msg>
+  absl::StatusOr<Msg> Decode(const store::EntityRecord& record) const {
+    return registry::Decode<Msg>(record, layout_.noun);
+  }
+
+ private:
+  void Invalidate() const;
+
+  Layout layout_;
+  store::Repository* repo_;
+  cache::Cache* cache_;
+  const Clock* clock_;
+  std::string aggregate_track_;
+};
 
 }  // namespace gov::registry
 

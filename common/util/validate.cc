@@ -135,7 +135,8 @@ absl::Status ValidatePhone(std::string_view phone, std::string_view field) {
   for (size_t i = 0; i < phone.size(); ++i) {
     const char c = phone[i];
     const bool leading_plus = c == '+' && i == 0;
-    const bool separator = (c == '-' || c == ' ') && i > 0 && is_digit(phone[i - 1]);
+    const bool separator = (c == '-' || c == ' ') && i > 0 && is_digit(phone[i - 1]) &&
+                           i + 1 < phone.size() && is_digit(phone[i + 1]);
     if (!is_digit(c) && !leading_plus && !separator) {
       return InvalidField(field, "digits with an optional leading '+', separated by '-' or spaces");
     }

@@ -9,29 +9,44 @@
 //   node deploy/k8s/generate.mjs --check   exit 1, naming the stale files, when the committed
 //                                          output differs from what this script writes
 //
-// Edit this script (TRACKS, SETTINGS, the object builders), run it, commit its output. The
-// overlays change the objects through label-selected patches, never per track, so a track
-// that lands later needs nothing but its image tag in each overlay's `images:`.
+// The tracks, their ports and which have a rules file come from data/tracks.json (the one list;
+// data/README.md). Edit that list, or this script (OVERRIDES, settings, the object builders),
+// run it, commit its output. The overlays change the objects through label-selected patches,
+// never per track, so a track that lands later needs nothing but its image tag in each
+// overlay's `images:`.
 import { readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
+import { TRACKS as LISTED } from "../../tools/deploy/tracks.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, "base", "tracks");
 
-// Tracks and their fixed ports (common/config/config.cc KnownTracks, the README's table).
-// A track may override `resources` or `hpa` here; `rules: true` marks a track with a rules file
-// (data/<track>.json in the governance-data ConfigMap, --rules_file).
-export const TRACKS = [
-  { name: "mediation", grpc: 7101, metrics: 9101 },
-  { name: "policing", grpc: 7102, metrics: 9102, rules: true },
-  { name: "disorder", grpc: 7103, metrics: 9103, rules: true },
-  { name: "backlog", grpc: 7104, metrics: 9104 },
-  { name: "hazard", grpc: 7105, metrics: 9105 },
-  { name: "tripartite", grpc: 7106, metrics: 9106 },
-  { name: "digital", grpc: 7107, metrics: 9107 },
-];
+// Per-track overrides of the object builders: `resources` or `hpa`, e.g.
+//   policing: { hpa: { max: 8 } },
+const OVERRIDES = {};
+
+// The tracks of data/tracks.json as the builders take them: name, fixed ports (`grpc`,
+// `metrics`), `rules: true` for a track with a rules file (data/<track>.json in the
+// governance-data ConfigMap, --rules_file), and the track's OVERRIDES.
+export const TRACKS = LISTED.map((t) => ({
+  name: t.name,
+  grpc: t.grpcPort,
+  metrics: t.metricsPort,
+  ...(t.rules ? { rules: true } : {}),
+  ...(OVERRIDES[t.name] ?? {}),
+}));
+for (const [name, override] of Object.entries(OVERRIDES)) {
+  if (!TRACKS.some((t) => t.name === name)) {
+    throw new Error(`generate.mjs: OVERRIDES names ${name}, not a track of data/tracks.json`);
+  }
+  for (const key of Object.keys(override)) {
+    if (key !== "resources" && key !== "hpa") {
+      throw new Error(`generate.mjs: OVERRIDES.${name}.${key}: only resources and hpa`);
+    }
+  }
+}
 
 // The image's service user (deploy/docker/Dockerfile).
 const UID = 10001;

@@ -1,29 +1,37 @@
 #ifndef GOV_SERVICES_DISORDER_CAMPAIGNS_H_
 #define GOV_SERVICES_DISORDER_CAMPAIGNS_H_
 
-#include <memory>
+#include <cstdint>
+#include <functional>
+#include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "common/auth/auth.h"
+#include "common/cases/calendar.h"
+#include "common/cases/engine.h"
 #include "common/registry/registry.h"
+#include "common/server/track_main.h"
 #include "governance/disorder/v1/disorder.pb.h"
-#include "services/disorder/context.h"
 
-// 月度专项整治 — monthly remediation campaigns per category (entities of the track "disorder",
-// kind "campaign", ids "R-…"): PLANNED -> UNDER_WAY -> COMPLETED with results, or CANCELLED;
-// target areas (streets or communities) and monitored objects; the effect read from the
-// complaints' counts.
+// 月度专项整治 — monthly remediation campaigns per category, as cases of their own store track
+// ("disorder_campaign", ids "R-…", aggregated under "disorder"): PLANNED -> UNDER_WAY ->
+// COMPLETED with results, or CANCELLED, every step in the history; target areas (streets or
+// communities) and monitored objects; the effect read from the complaints' counts.
 namespace gov::disorder {
 
 namespace dv1 = ::governance::disorder::v1;
 
-// The registry's place in the store.
-const registry::Layout& CampaignLayout();
+// The campaigns' case spec: no clock in any state.
+cases::TrackSpec CampaignSpec();
 
 class Campaigns {
  public:
-  explicit Campaigns(const DisorderContext& ctx);
-  ~Campaigns();
+  // `engine`: the campaigns' (CampaignSpec); `objects`: the monitored objects' registry, where
+  // the targets are looked up. Everything outlives the part.
+  Campaigns(const server::TrackDeps& deps, cases::CaseEngine* engine,
+            const registry::Registry* objects);
 
   // The RPCs (after the shared handler's authentication and the methods' declared access,
   // governance.v1.access); `out` is filled on success.
@@ -41,13 +49,22 @@ class Campaigns {
                     dv1::ListCampaignsResponse* out);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
+  absl::CivilMonth CurrentMonth() const;
+  // Every targeted object exists, is not REMOVED and lies in a street of the target areas.
+  absl::Status CheckObjects(const dv1::Campaign& c) const;
+  // Takes `verb` on the campaign for `who`, whose streets must hold every target area; `edit`
+  // may refuse.
+  absl::Status Move(const auth::Principal& who, const std::string& verb, const std::string& id,
+                    const std::string& etag, const std::string& note,
+                    std::function<absl::Status(dv1::Campaign&)> edit, dv1::Campaign* out) const;
+  // The category's complaints taken in over `days` in the target areas.
+  absl::StatusOr<int64_t> ComplaintsIn(const dv1::Campaign& c, const cal::DayRange& days) const;
+  absl::Status FillEffect(dv1::Campaign* c) const;
 
-// Demo campaigns: one a month per category group over the last year, completed with results,
-// this month's under way and next month's planned; idempotent (request ids per campaign).
-absl::Status LoadCampaignDemoData(const DisorderContext& ctx);
+  server::TrackDeps deps_;
+  cases::CaseEngine* engine_;
+  const registry::Registry* objects_;
+};
 
 }  // namespace gov::disorder
 

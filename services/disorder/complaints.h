@@ -1,53 +1,31 @@
 #ifndef GOV_SERVICES_DISORDER_COMPLAINTS_H_
 #define GOV_SERVICES_DISORDER_COMPLAINTS_H_
 
-#include <memory>
-#include <vector>
+#include <optional>
+#include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/cases/engine.h"
-#include "common/clock/clock.h"
-#include "common/indicators/indicators.h"
-#include "common/regions/regions.h"
-#include "common/store/repository.h"
+#include "common/server/track_main.h"
 #include "governance/disorder/v1/disorder.pb.h"
 #include "services/disorder/rules.h"
 
 // Complaints as cases of the "disorder" track (ids "C-…"): intake with routing and repeat
-// detection, the lifecycle DISPATCHED -> HANDLING -> RESOLVED -> CLOSED (or back to HANDLING
-// after an unsatisfied callback), REPEAT and MERGED for repeats, the reporter's privacy, and
-// the track's indicators.
+// detection (complaints.cc), the steps of the lifecycle DISPATCHED -> HANDLING -> RESOLVED
+// (complaint_steps.cc), callbacks closing or reopening them and merges of duplicates
+// (complaint_callbacks.cc), and the reads (complaint_reads.cc). The state machine and the
+// indicators are complaint_spec.h's; the reporter's privacy is the kind's (kinds.h).
 namespace gov::disorder {
 
 namespace dv1 = ::governance::disorder::v1;
 
-inline constexpr char kTrack[] = "disorder";
-
-// The complaint case spec: states, verbs (an outcome-and-timing verb per resolution, so that
-// the indicators count from the event counts), roles, SLAs from the rules.
-cases::TrackSpec ComplaintSpec(const Rules& rules);
-
-// The plan's complaint indicators: health-supplement complaints handled 100%, prepaid-card
-// mediation success >= 50%, prepaid-card repeat rate <= 4%, complaints resolved within SLA,
-// the overall repeat rate (watched, no target).
-std::vector<indicators::IndicatorSpec> ComplaintIndicators();
-// Ranking dimensions (street, community, category, unit) with category and unit names.
-indicators::RankingSpec ComplaintRankings(const Rules& rules);
-
-// What complaints are built on; everything is owned by the track and outlives them.
-struct ComplaintsDeps {
-  cases::CaseEngine* engine = nullptr;
-  store::Repository* repo = nullptr;
-  const Rules* rules = nullptr;
-  const regions::RegionRegistry* regions = nullptr;
-  const Clock* clock = nullptr;
-};
-
 class Complaints {
  public:
-  explicit Complaints(const ComplaintsDeps& deps);
-  ~Complaints();
+  // `engine`: the complaints' (ComplaintSpec); everything outlives the part.
+  Complaints(const server::TrackDeps& deps, const Rules& rules, cases::CaseEngine* engine);
 
   // The RPCs (after the shared handler's authentication and the methods' declared access,
   // governance.v1.access); `out` is filled on success.
@@ -70,18 +48,35 @@ class Complaints {
   absl::Status Units(const auth::Principal& who, const dv1::ListUnitsRequest& in,
                      dv1::ListUnitsResponse* out);
 
+  // Takes a complaint in (Submit; the demo loader with a past intake time, `occurred_at`):
+  // validation, routing, repeat detection, the idempotent create, and the repeat's mark on its
+  // original. The case as the engine stored it.
+  absl::StatusOr<cases::Case> TakeIn(const auth::Principal& who,
+                                     const dv1::SubmitComplaintRequest& in,
+                                     std::optional<absl::Time> occurred_at);
+
+  // The complaint as the answers to writes and the lists carry it: without personal data, for
+  // every caller (the reporter is GetComplaint's), with the unit's name from the rules.
+  absl::StatusOr<dv1::Complaint> Summary(const cases::Case& c) const;
+
+  const Rules& rules() const { return *rules_; }
+
  private:
-  // The demo loader takes complaints in at past intake times, through the same intake.
-  friend absl::Status LoadComplaintDemoData(Complaints& complaints, const ComplaintsDeps& deps);
+  // The complaint as GetComplaint shows it to `who`: personal data only for the roles that
+  // handle complaints (the kind's rule).
+  absl::StatusOr<dv1::Complaint> Show(const cases::Case& c, const auth::Principal& who) const;
+  // Takes `verb` and answers with the Summary.
+  absl::StatusOr<dv1::Complaint> Move(const auth::Principal& who, const std::string& verb,
+                                      const std::string& id, const std::string& etag,
+                                      const std::string& note,
+                                      const cases::Mutation& mutation) const;
+  // Marks the original with a "RecordRepeat" event naming the repeat (best effort).
+  void RecordRepeatOn(const std::string& original_id, const std::string& repeat_id) const;
 
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  server::TrackDeps deps_;
+  const Rules* rules_;
+  cases::CaseEngine* engine_;
 };
-
-// Demo complaints: two years of invented complaints over every category, channel and street
-// (some with coordinates, some repeats), most resolved and called back; deterministic and
-// idempotent (request ids per complaint).
-absl::Status LoadComplaintDemoData(Complaints& complaints, const ComplaintsDeps& deps);
 
 }  // namespace gov::disorder
 

@@ -1,15 +1,18 @@
 #ifndef GOV_SERVICES_DISORDER_ENFORCEMENT_H_
 #define GOV_SERVICES_DISORDER_ENFORCEMENT_H_
 
-#include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/auth/auth.h"
 #include "common/cases/engine.h"
 #include "common/indicators/indicators.h"
+#include "common/server/track_main.h"
 #include "governance/disorder/v1/disorder.pb.h"
-#include "services/disorder/context.h"
+#include "services/disorder/kinds.h"
+#include "services/disorder/rules.h"
 
 // 执法查处 — findings of the enforcement teams as cases of their own store track
 // ("disorder_enforcement", ids "E-…", aggregated under "disorder"): FOUND -> PENALISED |
@@ -18,8 +21,6 @@
 namespace gov::disorder {
 
 namespace dv1 = ::governance::disorder::v1;
-
-inline constexpr char kEnforcementTrack[] = "disorder_enforcement";
 
 // The findings' case spec.
 cases::TrackSpec EnforcementSpec(const Rules& rules);
@@ -31,8 +32,10 @@ std::vector<indicators::IndicatorSpec> EnforcementIndicators();
 
 class Enforcements {
  public:
-  explicit Enforcements(const DisorderContext& ctx);
-  ~Enforcements();
+  // `findings`: the findings' engine (EnforcementSpec); `complaints`: the complaints', where a
+  // finding's complaint is looked up. Everything outlives the part.
+  Enforcements(const server::TrackDeps& deps, cases::CaseEngine* findings,
+               cases::CaseEngine* complaints);
 
   // The RPCs (after the shared handler's authentication and the methods' declared access,
   // governance.v1.access); `out` is filled on success.
@@ -48,13 +51,18 @@ class Enforcements {
                      dv1::CloseEnforcementResponse* out);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
+  // The complaint a finding names, as the caller may see it: existing, of the same category.
+  absl::Status CheckComplaint(const auth::Principal& who, const dv1::Enforcement& finding) const;
+  // Takes `verb`; the finding as `who` reads it.
+  absl::StatusOr<dv1::Enforcement> Move(const auth::Principal& who, const std::string& verb,
+                                        const std::string& id, const std::string& etag,
+                                        const std::string& note,
+                                        const cases::Mutation& mutation) const;
 
-// Demo findings over two years (last year's rate lower than this year's for stalls and
-// businesses), deterministic and idempotent (request ids per finding).
-absl::Status LoadEnforcementDemoData(const DisorderContext& ctx, Enforcements& enforcements);
+  server::TrackDeps deps_;
+  cases::CaseEngine* findings_;
+  cases::CaseEngine* complaints_;
+};
 
 }  // namespace gov::disorder
 

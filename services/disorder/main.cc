@@ -1,8 +1,10 @@
-// The disorder service (乱象治理): gRPC on 7103, metrics on 9103 by default.
+// The disorder service (乱象治理): its ports are data/tracks.json's.
+#include "common/config/config.h"
 #include "common/server/track_main.h"
+#include "common/track/track_base.h"
 #include "services/disorder/track.h"
 
 int main(int argc, char** argv) {
-  return gov::server::RunTrack(argc, argv, {"disorder", 7103, 9103},
-                               gov::disorder::MakeDisorderTrack);
+  return gov::server::RunTrack(argc, argv, gov::config::DefaultsFor("disorder"),
+                               gov::track::Factory<gov::disorder::DisorderTrack>("disorder"));
 }

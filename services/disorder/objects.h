@@ -1,17 +1,17 @@
 #ifndef GOV_SERVICES_DISORDER_OBJECTS_H_
 #define GOV_SERVICES_DISORDER_OBJECTS_H_
 
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "common/auth/auth.h"
 #include "common/indicators/indicators.h"
 #include "common/registry/registry.h"
+#include "common/server/track_main.h"
 #include "governance/disorder/v1/disorder.pb.h"
-#include "services/disorder/context.h"
 
 // 监管对象 — the plan's monitored objects as a registry (entities of the track "disorder", kind
 // "object", ids "M-…", index key "<KIND>/<STATUS>"): the 150 fume-monitored restaurants, the
@@ -21,8 +21,13 @@ namespace gov::disorder {
 
 namespace dv1 = ::governance::disorder::v1;
 
+class FumeFeed;
+
 // The registry's place in the store.
 const registry::Layout& ObjectLayout();
+
+// The row an object is stored as (the payload without what the row holds and the fume state).
+store::EntityRecord ObjectRow(const dv1::MonitoredObject& object);
 
 // The plan's counts as indicators (ACTIVE objects in the programme by the period's last day):
 // fume-monitored restaurants 150, construction sites 174, demonstration streets 10, parking
@@ -32,16 +37,18 @@ std::vector<indicators::IndicatorSpec> ObjectIndicators();
 
 // An object by id, without a scope check (for the fume feed and campaigns, which check their
 // callers themselves). NOT_FOUND naming the id.
-absl::StatusOr<dv1::MonitoredObject> LoadObject(const DisorderContext& ctx, const std::string& id);
+absl::StatusOr<dv1::MonitoredObject> LoadObject(const registry::Registry& objects,
+                                                const std::string& id);
 
 class MonitoredObjects {
  public:
-  explicit MonitoredObjects(const DisorderContext& ctx);
-  ~MonitoredObjects();
+  // `objects`: the registry (ObjectLayout); `feed` shows a restaurant's fume state. Both
+  // outlive the part.
+  MonitoredObjects(const server::TrackDeps& deps, const registry::Registry* objects,
+                   const FumeFeed* feed);
 
   // The RPCs (after the shared handler's authentication and the methods' declared access,
-  // governance.v1.access); `out` is filled on success. Get shows a restaurant's fume state
-  // (the context's fume feed).
+  // governance.v1.access); `out` is filled on success. Get shows a restaurant's fume state.
   absl::Status Register(const auth::Principal& who, const dv1::RegisterMonitoredObjectRequest& in,
                         dv1::RegisterMonitoredObjectResponse* out);
   absl::Status Update(const auth::Principal& who, const dv1::UpdateMonitoredObjectRequest& in,
@@ -52,13 +59,15 @@ class MonitoredObjects {
                     dv1::ListMonitoredObjectsResponse* out);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
+  absl::CivilDay Today() const;
+  // A restaurant's device is fitted at one restaurant at a time (see objects.cc).
+  absl::Status CheckDeviceUnique(const dv1::MonitoredObject& object, const std::string& self,
+                                 bool retry) const;
 
-// Demo registry: the plan's objects, deterministic, a few short of the targets and a few sites
-// missing a system; idempotent (request ids per item).
-absl::Status LoadObjectDemoData(const DisorderContext& ctx);
+  server::TrackDeps deps_;
+  const registry::Registry* objects_;
+  const FumeFeed* feed_;
+};
 
 }  // namespace gov::disorder
 

@@ -1,7 +1,13 @@
 #ifndef GOV_SERVICES_MEDIATION_BODIES_H_
 #define GOV_SERVICES_MEDIATION_BODIES_H_
 
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/auth/auth.h"
 #include "common/regions/regions.h"
 #include "governance/mediation/v1/mediation.pb.h"
@@ -17,7 +23,7 @@ namespace gov::mediation {
 class Bodies {
  public:
   // Nothing is owned; everything must outlive the part.
-  Bodies(MediationRegistry* registry, const regions::RegionRegistry* regions);
+  Bodies(const Registries* registries, const regions::RegionRegistry* regions);
 
   absl::Status Create(const auth::Principal& who, const mv1::CreateMediatingBodyRequest& in,
                       mv1::CreateMediatingBodyResponse* out);
@@ -26,10 +32,35 @@ class Bodies {
   absl::Status List(const auth::Principal& who, const mv1::ListMediatingBodiesRequest& in,
                     mv1::ListMediatingBodiesResponse* out);
 
+  // Display name of a body ("" when unknown), remembered once read: bodies are never renamed
+  // (the rankings' unit names).
+  std::string Name(const std::string& id) const;
+
  private:
-  MediationRegistry* const registry_;
+  // The body with its number of full-time mediators.
+  absl::StatusOr<mv1::MediatingBody> WithMediatorCount(mv1::MediatingBody body) const;
+
+  const Registries* const registries_;
   const regions::RegionRegistry* const regions_;
+
+  mutable absl::Mutex names_mu_;
+  mutable absl::flat_hash_map<std::string, std::string> names_ ABSL_GUARDED_BY(names_mu_);
 };
+
+// The row of a body to register (place, key, payload).
+store::EntityRecord BodyRow(const mv1::MediatingBody& body);
+
+// A body `who` reads (district-level ones and those of its streets; another street's is
+// PERMISSION_DENIED), without its mediator count; NOT_FOUND when unknown.
+absl::StatusOr<mv1::MediatingBody> ReadBody(const Registries& registries,
+                                            const auth::Principal& who, const std::string& id);
+
+// Bodies of `kind` (and `industry`) placed exactly at the street and community given (""
+// street: district-level; "" community: street-level), ordered by id (routing).
+absl::StatusOr<std::vector<mv1::MediatingBody>> BodiesAt(const registry::Registry& bodies,
+                                                         mv1::BodyKind kind, mv1::Industry industry,
+                                                         const std::string& street_id,
+                                                         const std::string& community_id);
 
 }  // namespace gov::mediation
 

@@ -6,32 +6,22 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
-#include "common/cache/cache.h"
-#include "common/cases/calendar.h"
 #include "common/cases/engine.h"
 #include "common/clock/clock.h"
 #include "common/indicators/indicators.h"
 #include "common/regions/regions.h"
-#include "common/store/repository.h"
+#include "common/server/track_main.h"
 #include "governance/mediation/v1/mediation.pb.h"
+#include "services/mediation/mediators.h"
 #include "services/mediation/routing.h"
 
+// All of the mediation track's demo data (the track declares it: track.cc), and the pieces of it
+// that other loaders reuse.
 namespace gov::mediation {
-
-// What the demo loader writes through; owned by the track.
-struct DemoDeps {
-  store::Repository* repo = nullptr;
-  cache::Cache* cache = nullptr;
-  const regions::RegionRegistry* regions = nullptr;
-  const cal::WorkCalendar* calendar = nullptr;
-  const Clock* clock = nullptr;
-  indicators::IndicatorEngine* indicators = nullptr;
-};
 
 // Fills an empty mediation store with an invented but plausible district (nothing happens when
 // any mediating body exists): the registry (committees, rooms, micro-courts, teams, industry
@@ -39,14 +29,21 @@ struct DemoDeps {
 // green), this year's trainings, about 400 disputes over the last 14 months moved through the
 // real state machine with backdated times, and the court's monthly intake for last year and
 // this year. Parties are invented ("张某"), phones obviously fake ("000-0000-0001").
-// Deterministic: the same day gives the same data.
-absl::Status LoadMediationDemoData(const DemoDeps& deps);
+// Deterministic: the same day gives the same data. The registry goes through registries of its
+// own on `deps` (with a clock set back before the oldest dispute), the disputes through engines
+// of their own (clocks set to each step's moment), the court's intake through `indicators`.
+absl::Status LoadMediationDemo(const server::TrackDeps& deps,
+                               indicators::IndicatorEngine& indicators);
 
 // ---- The pieces of the demo loader that other loaders reuse (bench/bulk_load.cc) ----
+// (demo_disputes.cc)
+
+// `day` at hour:minute, district time.
+absl::Time LocalTime(absl::CivilDay day, int hour, int minute);
 
 // An invented dispute (as a caller of CreateDispute would send it) and when it was taken in.
 struct InventedDispute {
-  governance::mediation::v1::Dispute dispute;
+  mv1::Dispute dispute;
   absl::Time created;
 };
 
@@ -57,13 +54,6 @@ struct InventedDispute {
 // given (for a loader that takes disputes in in order of time).
 InventedDispute InventDispute(const regions::RegionRegistry& regions, absl::Time now, int span_days,
                               uint64_t seed, std::optional<absl::CivilDay> day = std::nullopt);
-
-// What CreateDispute hands the case engine for a dispute (keys, payload, intake note).
-cases::NewCase NewDisputeCase(const governance::mediation::v1::Dispute& dispute);
-
-// Mediators by body id: whom a dispute's life may assign.
-using MediatorsByBody =
-    absl::flat_hash_map<std::string, std::vector<governance::mediation::v1::Mediator>>;
 
 // A dispute just created (id, etag of version 1, intake time) to move on.
 struct CreatedDispute {

@@ -8,9 +8,9 @@
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
+#include "services/mediation/bodies.h"
+#include "services/mediation/mediators.h"
 #include "services/mediation/model.h"
-#include "services/mediation/mutations.h"
-#include "services/mediation/track.h"
 #include "services/mediation/validation.h"
 
 namespace gov::mediation {
@@ -22,18 +22,92 @@ absl::Status ValidateMove(const std::string& id, const std::string& etag) {
   return ValidateId(etag, "etag");
 }
 
-}  // namespace
-
-Disputes::Disputes(cases::CaseEngine* engine, MediationRegistry* registry, const Router* router,
-                   const regions::RegionRegistry* regions, const Clock* clock)
-    : engine_(engine), registry_(registry), router_(router), regions_(regions), clock_(clock) {}
-
-absl::Status Disputes::Present(const auth::Principal& who, const cases::Case& c,
-                               mv1::Dispute* out) const {
-  GOV_ASSIGN_OR_RETURN(*out, DisputeFromCase(c));
-  if (!SeesPersonalData(who)) RedactPersonalData(*out);
+// The dispute as `who` may see it (personal data only for the roles of DisputeKind).
+absl::Status Present(const auth::Principal& who, const cases::Case& c, mv1::Dispute* out) {
+  GOV_ASSIGN_OR_RETURN(*out, DisputeKind().FromCase(c, who));
   return absl::OkStatus();
 }
+
+}  // namespace
+
+cases::NewCase NewDisputeCase(const mv1::Dispute& dispute) {
+  cases::NewCase input;
+  input.category = EnumKey(dispute.category());
+  input.street_id = dispute.region().street_id();
+  input.community_id = dispute.region().community_id();
+  input.grid_id = dispute.region().grid_id();
+  input.payload = DisputeKind().Payload(dispute);
+  input.note = absl::StrCat("taken in via ", EnumKey(dispute.channel()));
+  return input;
+}
+
+cases::Mutation RouteTo(std::optional<mv1::MediatingBody> named, const Router* router) {
+  return DisputeKind().Edit(
+      [named = std::move(named), router](mv1::Dispute& dispute) -> absl::Status {
+        mv1::MediatingBody body;
+        if (named.has_value()) {
+          body = *named;
+        } else {
+          GOV_ASSIGN_OR_RETURN(Route routed, router->RouteDispute(dispute));
+          body = std::move(routed.body);
+        }
+        // District-level bodies (industry committees, the court centre) take any street's
+        // disputes; a street's or community's body only its own street's.
+        const std::string& street = dispute.region().street_id();
+        if (!body.region().street_id().empty() && body.region().street_id() != street) {
+          return absl::FailedPreconditionError(absl::StrCat("body ", body.id(), " serves street ",
+                                                            body.region().street_id(),
+                                                            ", not the dispute's street ", street));
+        }
+        dispute.set_body_id(body.id());
+        return absl::OkStatus();
+      });
+}
+
+cases::Mutation AssignTo(mv1::Mediator mediator) {
+  return DisputeKind().Edit(
+      [mediator = std::move(mediator)](mv1::Dispute& dispute) -> absl::Status {
+        if (mediator.body_id() != dispute.body_id()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("mediator ", mediator.id(), " belongs to body ", mediator.body_id(),
+                           ", not to the dispute's body ", dispute.body_id()));
+        }
+        dispute.set_mediator_id(mediator.id());
+        return absl::OkStatus();
+      });
+}
+
+cases::Mutation AddSession(mv1::MediationSession session) {
+  return DisputeKind().Edit([session = std::move(session)](mv1::Dispute& dispute) -> absl::Status {
+    if (FromTimestamp(session.hold_time()) < FromTimestamp(dispute.create_time())) {
+      return InvalidField("session.hold_time", "before the dispute was taken in");
+    }
+    *dispute.add_sessions() = session;
+    return absl::OkStatus();
+  });
+}
+
+cases::Mutation SetOutcome(std::string note) {
+  return DisputeKind().Edit([note = std::move(note)](mv1::Dispute& dispute) -> absl::Status {
+    dispute.set_outcome_note(note);
+    return absl::OkStatus();
+  });
+}
+
+cases::Mutation ResumeMediation() {
+  return DisputeKind().Edit([](mv1::Dispute& dispute) -> absl::Status {
+    if (dispute.mediator_id().empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "dispute ", dispute.id(), " never had a mediator, so mediation cannot resume"));
+    }
+    dispute.clear_outcome_note();
+    return absl::OkStatus();
+  });
+}
+
+Disputes::Disputes(cases::CaseEngine* engine, const Registries* registries, const Router* router,
+                   const regions::RegionRegistry* regions, const Clock* clock)
+    : engine_(engine), registries_(registries), router_(router), regions_(regions), clock_(clock) {}
 
 absl::Status Disputes::Move(const auth::Principal& who, const char* verb, const std::string& id,
                             const std::string& etag, const std::string& note,
@@ -61,19 +135,13 @@ absl::Status Disputes::Create(const auth::Principal& who, const mv1::CreateDispu
   GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
   GOV_RETURN_IF_ERROR(ValidateNewDispute(in.dispute(), *regions_));
 
-  // What the caller gave; the mediation work fields start empty whatever was sent.
-  mv1::Dispute stored = StoredPart(in.dispute());
-  stored.clear_mediator_id();
-  stored.clear_sessions();
-  stored.clear_outcome_note();
-
-  cases::NewCase input;
-  input.category = EnumKey(stored.category());
-  input.street_id = stored.region().street_id();
-  input.community_id = stored.region().community_id();
-  input.grid_id = stored.region().grid_id();
-  input.payload = SerializeStable(stored);
-  input.note = absl::StrCat("taken in via ", EnumKey(stored.channel()));
+  // What the caller gave; the mediation work fields start empty whatever was sent (and what
+  // the case record owns is the engine's: DisputeKind().Payload leaves it out).
+  mv1::Dispute given = in.dispute();
+  given.clear_mediator_id();
+  given.clear_sessions();
+  given.clear_outcome_note();
+  const cases::NewCase input = NewDisputeCase(given);
   GOV_ASSIGN_OR_RETURN(
       cases::Case created,
       engine_->Create(who, input, in.request_id(), cases::CaseEngine::RequestHash(input.payload)));
@@ -132,7 +200,7 @@ absl::Status Disputes::Triage(const auth::Principal& who, const mv1::TriageDispu
   const cases::Mutation route = [this, &who, &in](store::CaseRecord& record) -> absl::Status {
     std::optional<mv1::MediatingBody> named;
     if (!in.body_id().empty()) {
-      GOV_ASSIGN_OR_RETURN(named, Referenced(registry_->GetBody(who, in.body_id()), "body_id",
+      GOV_ASSIGN_OR_RETURN(named, Referenced(ReadBody(*registries_, who, in.body_id()), "body_id",
                                              "mediating body", in.body_id()));
     }
     return RouteTo(std::move(named), router_)(record);
@@ -149,8 +217,8 @@ absl::Status Disputes::AssignMediator(const auth::Principal& who,
   // Looked up after the engine's checks, as in Triage.
   const cases::Mutation assign = [this, &who, &in](store::CaseRecord& record) -> absl::Status {
     GOV_ASSIGN_OR_RETURN(mv1::Mediator mediator,
-                         Referenced(registry_->GetMediator(who, in.mediator_id()), "mediator_id",
-                                    "mediator", in.mediator_id()));
+                         Referenced(ReadMediator(*registries_, who, in.mediator_id()),
+                                    "mediator_id", "mediator", in.mediator_id()));
     return AssignTo(std::move(mediator))(record);
   };
   return Move(who, kAssignMediator, in.id(), in.etag(), in.note(), assign, out->mutable_dispute());

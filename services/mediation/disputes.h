@@ -1,6 +1,7 @@
 #ifndef GOV_SERVICES_MEDIATION_DISPUTES_H_
 #define GOV_SERVICES_MEDIATION_DISPUTES_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -20,12 +21,13 @@ namespace gov::mediation {
 // mediation.proto), so a caller whose role may not act learns nothing of the disputes.
 //
 // Beyond the declaration: the engine keeps every caller to the disputes of its streets and
-// checks the verb's roles (the track spec, track.cc); the parties' names and phones and the
-// free texts are cleared for callers without a handling role (SeesPersonalData).
+// checks the verb's roles (the track spec, track.cc); the personal data marked in the schema
+// (parties' names and phones, the free texts, the history's notes) goes only to the roles the
+// dispute kind names (DisputeKind, track.cc).
 class Disputes {
  public:
   // Nothing is owned; everything must outlive the part.
-  Disputes(cases::CaseEngine* engine, MediationRegistry* registry, const Router* router,
+  Disputes(cases::CaseEngine* engine, const Registries* registries, const Router* router,
            const regions::RegionRegistry* regions, const Clock* clock);
 
   absl::Status Create(const auth::Principal& who, const mv1::CreateDisputeRequest& in,
@@ -58,15 +60,42 @@ class Disputes {
   absl::Status Move(const auth::Principal& who, const char* verb, const std::string& id,
                     const std::string& etag, const std::string& note,
                     const cases::Mutation& mutation, mv1::Dispute* out);
-  // The dispute for the caller: with personal data only for handling roles.
-  absl::Status Present(const auth::Principal& who, const cases::Case& c, mv1::Dispute* out) const;
 
   cases::CaseEngine* const engine_;
-  MediationRegistry* const registry_;
+  const Registries* const registries_;
   const Router* const router_;
   const regions::RegionRegistry* const regions_;
   const Clock* const clock_;
 };
+
+// What CreateDispute hands the case engine for a dispute as the caller gave it (keys, payload,
+// intake note); shared with the demo loader and bench/bulk_load.cc.
+cases::NewCase NewDisputeCase(const mv1::Dispute& dispute);
+
+// What each dispute verb changes in the stored case, as engine mutations through the dispute's
+// message (DisputeKind().Edit). They run after the engine checked role, scope, etag and state,
+// on the case as stored; an error aborts the transition with nothing written. Shared with the
+// demo loader.
+
+// Triage: routes to `named` when given, else by the routing table; the body must be
+// district-level or serve the dispute's street (FAILED_PRECONDITION otherwise, and when the
+// table finds no body). Sets the case's unit to the body.
+cases::Mutation RouteTo(std::optional<mv1::MediatingBody> named, const Router* router);
+
+// AssignMediator: the mediator must belong to the dispute's body (FAILED_PRECONDITION).
+cases::Mutation AssignTo(mv1::Mediator mediator);
+
+// RecordSession: appends the session; a hold time before the dispute was taken in is
+// INVALID_ARGUMENT "session.hold_time".
+cases::Mutation AddSession(mv1::MediationSession session);
+
+// RecordAgreement / RecordFailure: keeps the agreement text or the reason for failure.
+cases::Mutation SetOutcome(std::string note);
+
+// Reopen: mediation resumes with the dispute's mediator (FAILED_PRECONDITION when it never had
+// one, e.g. referred to court straight from triage); the previous outcome is cleared (the
+// history keeps it).
+cases::Mutation ResumeMediation();
 
 }  // namespace gov::mediation
 

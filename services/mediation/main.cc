@@ -1,8 +1,10 @@
-// The mediation service (诉源治理): gRPC on 7101, metrics on 9101 by default.
+// The mediation service (诉源治理): its ports from data/tracks.json (gRPC 7101, metrics 9101).
+#include "common/config/config.h"
 #include "common/server/track_main.h"
+#include "common/track/track_base.h"
 #include "services/mediation/track.h"
 
 int main(int argc, char** argv) {
-  return gov::server::RunTrack(argc, argv, {"mediation", 7101, 9101},
-                               gov::mediation::MakeMediationTrack);
+  return gov::server::RunTrack(argc, argv, gov::config::DefaultsFor("mediation"),
+                               gov::track::Factory<gov::mediation::MediationTrack>("mediation"));
 }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "services/mediation/bodies.h"
 
 namespace gov::mediation {
 namespace {
@@ -178,8 +179,8 @@ absl::StatusOr<Route> Router::RouteDispute(const mv1::Dispute& dispute) const {
     }
     GOV_ASSIGN_OR_RETURN(
         std::vector<mv1::MediatingBody> bodies,
-        registry_->BodiesAt(hop.kind, hop.by_industry ? industry : mv1::INDUSTRY_UNSPECIFIED,
-                            at_street, at_community));
+        BodiesAt(*bodies_, hop.kind, hop.by_industry ? industry : mv1::INDUSTRY_UNSPECIFIED,
+                 at_street, at_community));
     if (!bodies.empty()) return Route{std::move(bodies.front()), static_cast<int>(i)};
   }
   return absl::FailedPreconditionError(absl::StrCat(

@@ -46,15 +46,17 @@ struct Route {
 };
 
 // Picks the mediating body for a dispute (category, channel and region of `dispute`) from the
-// registry. FAILED_PRECONDITION "no mediating body ..." when no hop of the chain finds one.
+// registry's bodies. FAILED_PRECONDITION "no mediating body ..." when no hop of the chain finds
+// one.
 class Router {
  public:
-  explicit Router(MediationRegistry* registry) : registry_(registry) {}
+  // Not owned; must outlive the router.
+  explicit Router(const registry::Registry* bodies) : bodies_(bodies) {}
 
   absl::StatusOr<Route> RouteDispute(const mv1::Dispute& dispute) const;
 
  private:
-  MediationRegistry* registry_;
+  const registry::Registry* bodies_;
 };
 
 }  // namespace gov::mediation

@@ -1,7 +1,11 @@
 #ifndef GOV_SERVICES_MEDIATION_TRAININGS_H_
 #define GOV_SERVICES_MEDIATION_TRAININGS_H_
 
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "common/auth/auth.h"
 #include "common/clock/clock.h"
 #include "common/regions/regions.h"
@@ -14,11 +18,11 @@ namespace gov::mediation {
 // ListTrainingSessions), over the registry. Who may call each is declared on the RPC
 // (mediation.proto: trainings are recorded by district_admin and street operators, read by
 // everyone). Beyond that, a street operator records only street-level trainings of its own
-// streets, and a caller reads district-level trainings and those of its streets.
+// streets, and a caller reads district-level trainings and those of its streets, by hold time.
 class Trainings {
  public:
   // Nothing is owned; everything must outlive the part.
-  Trainings(MediationRegistry* registry, const regions::RegionRegistry* regions,
+  Trainings(const Registries* registries, const regions::RegionRegistry* regions,
             const Clock* clock);
 
   absl::Status Create(const auth::Principal& who, const mv1::CreateTrainingSessionRequest& in,
@@ -27,10 +31,18 @@ class Trainings {
                     mv1::ListTrainingSessionsResponse* out);
 
  private:
-  MediationRegistry* const registry_;
+  const Registries* const registries_;
   const regions::RegionRegistry* const regions_;
   const Clock* const clock_;
 };
+
+// The row of a training to record (street, hold day as key, payload).
+store::EntityRecord TrainingRow(const mv1::TrainingSession& training);
+
+// Trainings whose hold day (district time) lies in [first, last], ordered by id.
+absl::StatusOr<std::vector<mv1::TrainingSession>> TrainingsHeld(const registry::Registry& trainings,
+                                                                absl::CivilDay first,
+                                                                absl::CivilDay last);
 
 }  // namespace gov::mediation
 

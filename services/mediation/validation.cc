@@ -1,8 +1,6 @@
 #include "services/mediation/validation.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
-#include "common/cases/calendar.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
@@ -10,23 +8,6 @@
 
 namespace gov::mediation {
 namespace {
-
-constexpr size_t kMinPhone = 5;
-constexpr size_t kMaxPhone = 20;
-
-// Digits with an optional leading '+' and '-' separators: enough to catch a name typed into
-// the phone field without pretending to know every numbering plan.
-bool PlausiblePhone(std::string_view phone) {
-  if (phone.size() < kMinPhone || phone.size() > kMaxPhone) return false;
-  for (size_t i = 0; i < phone.size(); ++i) {
-    const char c = phone[i];
-    if (c >= '0' && c <= '9') continue;
-    if (c == '-' && i > 0) continue;
-    if (c == '+' && i == 0) continue;
-    return false;
-  }
-  return true;
-}
 
 std::string Indexed(const std::string& field, int i, const std::string& member) {
   return absl::StrCat(field, "[", i, "].", member);
@@ -37,25 +18,6 @@ absl::Status RequireEmptyRegion(const governance::v1::RegionRef& region, const s
     return InvalidField("body.region",
                         absl::StrCat("must be empty: a ", kind, " is a district-level body"));
   }
-  return absl::OkStatus();
-}
-
-// A time the caller says something happened at: set, a valid timestamp, on a day of
-// kMinYear..kMaxYear (district time), and not after `now` (`future` says why not).
-absl::Status ValidatePastTime(bool present, const google::protobuf::Timestamp& time,
-                              const std::string& field, absl::Time now, std::string_view future) {
-  if (!present) return InvalidField(field, "required");
-  if (time.nanos() < 0 || time.nanos() > 999999999) {
-    return InvalidField(field, "not a valid timestamp");
-  }
-  const absl::Time t = FromTimestamp(time);
-  const absl::Time earliest = absl::FromCivil(absl::CivilDay(kMinYear, 1, 1), cal::DistrictZone());
-  const absl::Time end = absl::FromCivil(absl::CivilDay(kMaxYear + 1, 1, 1), cal::DistrictZone());
-  if (t < earliest || t >= end) {
-    return InvalidField(field, absl::StrCat("must lie between ", kMinYear, "-01-01 and ", kMaxYear,
-                                            "-12-31 (district time)"));
-  }
-  if (t > now) return InvalidField(field, future);
   return absl::OkStatus();
 }
 
@@ -84,10 +46,7 @@ absl::Status ValidateNewDispute(const mv1::Dispute& dispute,
     applicant = applicant || party.role() == mv1::PARTY_ROLE_APPLICANT;
     GOV_RETURN_IF_ERROR(
         ValidateText(party.name(), Indexed("dispute.parties", i, "name"), kMaxName, true));
-    if (!party.phone().empty() && !PlausiblePhone(party.phone())) {
-      return InvalidField(Indexed("dispute.parties", i, "phone"),
-                          "5 to 20 digits, '-' separators and an optional leading '+'");
-    }
+    GOV_RETURN_IF_ERROR(ValidatePhone(party.phone(), Indexed("dispute.parties", i, "phone")));
   }
   if (!applicant) return InvalidField("dispute.parties", "at least one applicant is required");
   GOV_RETURN_IF_ERROR(ValidateText(dispute.summary(), "dispute.summary", kMaxSummary, false));
@@ -97,8 +56,8 @@ absl::Status ValidateNewDispute(const mv1::Dispute& dispute,
 
 absl::Status ValidateSession(const mv1::MediationSession& session, absl::Time now,
                              const std::string& field) {
-  GOV_RETURN_IF_ERROR(ValidatePastTime(session.has_hold_time(), session.hold_time(),
-                                       absl::StrCat(field, ".hold_time"), now, "in the future"));
+  GOV_RETURN_IF_ERROR(
+      ValidatePastTime(session.hold_time(), absl::StrCat(field, ".hold_time"), now));
   GOV_RETURN_IF_ERROR(
       ValidateText(session.location(), absl::StrCat(field, ".location"), kMaxLocation, false));
   return ValidateText(session.note(), absl::StrCat(field, ".note"), kMaxNote, false);
@@ -186,9 +145,7 @@ absl::Status ValidateNewTraining(const mv1::TrainingSession& training, absl::Tim
     default:
       return InvalidField("training.level", "required");
   }
-  GOV_RETURN_IF_ERROR(ValidatePastTime(training.has_hold_time(), training.hold_time(),
-                                       "training.hold_time", now,
-                                       "in the future: record a training once held"));
+  GOV_RETURN_IF_ERROR(ValidatePastTime(training.hold_time(), "training.hold_time", now));
   GOV_RETURN_IF_ERROR(ValidateText(training.topic(), "training.topic", kMaxTopic, true));
   if (training.attendees() < 0) return InvalidField("training.attendees", "must not be negative");
   return absl::OkStatus();

@@ -25,20 +25,20 @@ inline constexpr size_t kMaxBodyName = 200;
 inline constexpr size_t kMaxTopic = 200;
 inline constexpr size_t kMaxLocation = 200;
 inline constexpr int kMaxParties = 50;
-// Years (district time) a time in a request may fall in, and a year filter may name: the
-// plan's records are of this century, and a time outside them is a client's mistake
-// (milliseconds sent as seconds, an unset year) rather than a date to file under.
+// Years a year filter may name: those a time in a request may fall in (gov::ValidatePastTime:
+// 2000-01-01 up to 2100-01-01), so that a filter names no year nothing can be filed under.
 inline constexpr int kMinYear = 2000;
-inline constexpr int kMaxYear = 2100;
+inline constexpr int kMaxYear = 2099;
 
 // A dispute to take in (CreateDisputeRequest.dispute): category, channel, region (street
-// required), at least one applicant, each party with a role and name and a plausible phone,
-// summary within limits, amount not negative. Output fields are ignored.
+// required), at least one applicant, each party with a role and name and a phone by the shared
+// rule (gov::ValidatePhone; optional), summary within limits, amount not negative. Output fields
+// are ignored.
 absl::Status ValidateNewDispute(const mv1::Dispute& dispute,
                                 const regions::RegionRegistry& regions);
 
-// A session to record: hold_time set, within kMinYear..kMaxYear and not after `now`; location
-// and note within limits.
+// A session to record: hold_time by the shared rule for when something happened
+// (gov::ValidatePastTime at `now`); location and note within limits.
 absl::Status ValidateSession(const mv1::MediationSession& session, absl::Time now,
                              const std::string& field);
 
@@ -49,8 +49,8 @@ absl::Status ValidateNewBody(const mv1::MediatingBody& body,
 // A mediator to register: body_id and name.
 absl::Status ValidateNewMediator(const mv1::Mediator& mediator);
 
-// A training to record: level with the street it needs, hold_time within kMinYear..kMaxYear
-// and not after `now`, topic, attendees not negative.
+// A training to record: level with the street it needs, hold_time by the shared rule for when
+// something happened (gov::ValidatePastTime at `now`), topic, attendees not negative.
 absl::Status ValidateNewTraining(const mv1::TrainingSession& training, absl::Time now,
                                  const regions::RegionRegistry& regions);
 

@@ -1,35 +1,30 @@
+// Bulletins published — by a caller, by the server's upkeep, by the demo loader — and read.
+
 #include "services/policing/bulletins.h"
 
 #include <algorithm>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/cases/calendar.h"
 #include "common/cases/page_token.h"
-#include "common/grading/colour_grading.h"
-#include "common/indicators/indicators.h"
 #include "common/log/log.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
-#include "services/policing/statistics.h"
-#include "services/policing/track.h"
+#include "services/policing/bulletin_periods.h"
+#include "services/policing/taxonomy.h"
+#include "services/policing/validation.h"
 
 namespace gov::policing {
 namespace {
 
 namespace gv1 = ::governance::v1;
 
-constexpr char kBulletinKind[] = "bulletin";
-constexpr char kIdPrefix[] = "B";
-constexpr char kDistrictName[] = "全区";
 constexpr char kSystemId[] = "system";
 // Rows read per store round trip when a whole set is read.
 constexpr int kScanPage = 500;
@@ -38,101 +33,9 @@ constexpr int kMaxPageSize = 100;
 // The first year a period may lie in (cal::ValidatePeriod).
 constexpr int kFirstYear = 2000;
 
-// Incidents per type (IncidentType values).
-using TypeCounts = absl::flat_hash_map<int, int64_t>;
-
-// ---- Periods ----
-
-std::optional<cv1::BulletinPeriodKind> KindOf(const gv1::Period& p) {
-  switch (p.part_case()) {
-    case gv1::Period::kWeek:
-      return cv1::BULLETIN_PERIOD_KIND_WEEK;
-    case gv1::Period::kMonth:
-      return cv1::BULLETIN_PERIOD_KIND_MONTH;
-    case gv1::Period::kQuarter:
-      return cv1::BULLETIN_PERIOD_KIND_QUARTER;
-    case gv1::Period::PART_NOT_SET:
-      break;
-  }
-  return std::nullopt;
-}
-
-gv1::Period PeriodOf(cv1::BulletinPeriodKind kind, absl::CivilDay day) {
-  switch (kind) {
-    case cv1::BULLETIN_PERIOD_KIND_WEEK:
-      return cal::WeekOf(day);
-    case cv1::BULLETIN_PERIOD_KIND_QUARTER:
-      return cal::QuarterOf(day);
-    default:
-      return cal::MonthOf(day);
-  }
-}
-
-// The days of a set period (never the "current month" of an unset one).
-cal::DayRange Days(const gv1::Period& p) { return cal::Resolve(p, absl::UnixEpoch()); }
-
-gv1::Period Previous(const gv1::Period& p) { return PeriodOf(*KindOf(p), Days(p).first - 1); }
-gv1::Period Next(const gv1::Period& p) { return PeriodOf(*KindOf(p), Days(p).last + 1); }
-
-// Of periods ending the same day, the longer is listed first.
-int Rank(const gv1::Period& p) {
-  switch (p.part_case()) {
-    case gv1::Period::kQuarter:
-      return 0;
-    case gv1::Period::kMonth:
-      return 1;
-    default:
-      return 2;
-  }
-}
-
-// True when `a` comes before `b` in a list of bulletins, newest period first.
-bool ListedBefore(const gv1::Period& a, const gv1::Period& b) {
-  const absl::CivilDay a_last = Days(a).last;
-  const absl::CivilDay b_last = Days(b).last;
-  if (a_last != b_last) return a_last > b_last;
-  return Rank(a) < Rank(b);
-}
-
-// A bulletin's period from its key (cal::PeriodKey: "2026-W05", "2026-M11", "2026-Q4");
-// nullopt for anything else.
-std::optional<gv1::Period> PeriodFromKey(const std::string& key) {
-  if (key.size() < 7 || key[4] != '-') return std::nullopt;
-  int year = 0;
-  int number = 0;
-  if (!absl::SimpleAtoi(key.substr(0, 4), &year) || !absl::SimpleAtoi(key.substr(6), &number)) {
-    return std::nullopt;
-  }
-  gv1::Period p;
-  p.set_year(year);
-  switch (key[5]) {
-    case 'W':
-      p.set_week(number);
-      break;
-    case 'M':
-      p.set_month(number);
-      break;
-    case 'Q':
-      p.set_quarter(number);
-      break;
-    default:
-      return std::nullopt;
-  }
-  if (!cal::ValidatePeriod(p, "period").ok() || cal::PeriodKey(p) != key) return std::nullopt;
-  return p;
-}
-
-// A period a bulletin may be for: a valid week, month or quarter.
-absl::Status ValidateBulletinPeriod(const gv1::Period& p, const std::string& field) {
-  if (p.year() == 0 && p.part_case() == gv1::Period::PART_NOT_SET) {
-    return InvalidField(field, "required: a week, month or quarter");
-  }
-  GOV_RETURN_IF_ERROR(cal::ValidatePeriod(p, field));
-  if (!KindOf(p).has_value()) {
-    return InvalidField(field, "a week, month or quarter (bulletins are not published for years)");
-  }
-  return absl::OkStatus();
-}
+constexpr cv1::BulletinPeriodKind kKinds[] = {cv1::BULLETIN_PERIOD_KIND_WEEK,
+                                              cv1::BULLETIN_PERIOD_KIND_MONTH,
+                                              cv1::BULLETIN_PERIOD_KIND_QUARTER};
 
 // The key-letter prefix of a ListBulletins period_kind filter ("" for all).
 absl::StatusOr<std::string> KindKeyLetter(const std::string& kind) {
@@ -143,9 +46,9 @@ absl::StatusOr<std::string> KindKeyLetter(const std::string& kind) {
   return InvalidField("period_kind", "one of \"week\", \"month\", \"quarter\", or empty for all");
 }
 
-// ---- Content ----
-
-absl::StatusOr<pv1::Bulletin> DecodeBulletin(const store::EntityRecord& record) {
+// A stored bulletin: the payload is the bulletin as published but its id, which the row holds
+// (bulletins have no versions: immutable once stored).
+absl::StatusOr<pv1::Bulletin> BulletinOf(const store::EntityRecord& record) {
   pv1::Bulletin bulletin;
   if (!bulletin.ParseFromString(record.payload)) {
     return absl::DataLossError(
@@ -155,353 +58,61 @@ absl::StatusOr<pv1::Bulletin> DecodeBulletin(const store::EntityRecord& record) 
   return bulletin;
 }
 
-// The `n` most frequent types, most first, ties in enum order.
-void AddDominantTypes(const TypeCounts& counts, int n,
-                      google::protobuf::RepeatedPtrField<pv1::TypeCount>* out) {
-  std::vector<std::pair<int, int64_t>> ordered;
-  for (const auto& [type, count] : counts) {
-    if (count > 0) ordered.emplace_back(type, count);
-  }
-  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  if (static_cast<int>(ordered.size()) > n) ordered.resize(n);
-  for (const auto& [type, count] : ordered) {
-    pv1::TypeCount* entry = out->Add();
-    entry->set_type(static_cast<pv1::IncidentType>(type));
-    const IncidentTypeInfo* info = FindIncidentType(entry->type());
-    if (info != nullptr) entry->set_name(info->name_zh);
-    entry->set_count(count);
-  }
-}
-
-// The metrics a bulletin grading may name (see BulletinGrading in the rules proto); the change
-// is left out when last year had none, so that conditions on it do not hold.
-grading::Metrics MetricsOf(const pv1::BulletinEntry& entry) {
-  grading::Metrics metrics;
-  metrics[kMetricCount] = entry.count();
-  metrics[kMetricLastYearCount] = entry.last_year_count();
-  if (entry.has_change_basis_points()) metrics[kMetricChange] = entry.change_basis_points();
-  metrics[kMetricShare] = entry.share_basis_points();
-  return metrics;
-}
-
-// One graded entry. `row` holds the counts and the change (CompareCounts), null for an area
-// without incidents this year or last; `grading` is null for the district, which is not graded.
-pv1::BulletinEntry MakeEntry(gv1::RegionRef region, std::string name, const pv1::StatisticsRow* row,
-                             int64_t district_count, const TypeCounts* types,
-                             const gv1::ColourGrading* grading, int dominant_types) {
-  pv1::BulletinEntry entry;
-  *entry.mutable_region() = std::move(region);
-  entry.set_name(std::move(name));
-  if (row != nullptr) {
-    entry.set_count(row->count());
-    entry.set_last_year_count(row->last_year_count());
-    if (row->has_change_basis_points()) entry.set_change_basis_points(row->change_basis_points());
-  }
-  entry.set_share_basis_points(indicators::RatioBasisPoints(entry.count(), district_count));
-  if (grading != nullptr) entry.set_colour(grading::Grade(*grading, MetricsOf(entry)));
-  if (types != nullptr) AddDominantTypes(*types, dominant_types, entry.mutable_dominant_types());
-  return entry;
-}
-
-// Every street or every community by descending count, ties by id.
-void SortEntries(std::vector<pv1::BulletinEntry>& entries, bool communities) {
-  auto id = [communities](const pv1::BulletinEntry& e) -> const std::string& {
-    return communities ? e.region().community_id() : e.region().street_id();
-  };
-  std::sort(entries.begin(), entries.end(), [&id](const auto& a, const auto& b) {
-    return a.count() != b.count() ? a.count() > b.count() : id(a) < id(b);
-  });
+// The bulletins' rows of `filter` (track and kind set here). The registry offers no read by key,
+// so its store is read directly (the rows are the registry's own).
+absl::StatusOr<std::vector<store::EntityRecord>> Rows(const registry::Registry& bulletins,
+                                                      store::EntityFilter filter) {
+  filter.track = bulletins.layout().track;
+  filter.kind = bulletins.layout().kind;
+  return bulletins.repo().ListEntities(filter);
 }
 
 }  // namespace
 
-struct Bulletins::Impl {
-  PolicingContext ctx;
-  KeyAreas* key_areas;
+const registry::Layout& BulletinLayout() {
+  static const auto* layout = new registry::Layout{kTrack, "bulletin", "B", "bulletin"};
+  return *layout;
+}
 
-  // What publishing a period came to.
-  struct Published {
-    pv1::Bulletin bulletin;
-    bool already = false;  // it had been published before
-    bool created = false;  // this call stored it
-  };
-
-  absl::StatusOr<std::optional<pv1::Bulletin>> FindByKey(const std::string& key) const;
-  absl::StatusOr<Published> PublishPeriod(const auth::Principal& who,
-                                          const gv1::Period& period) const;
-  absl::StatusOr<pv1::Bulletin> Compose(const auth::Principal& who, const gv1::Period& period,
-                                        absl::Time now) const;
-  absl::StatusOr<std::vector<store::CountRow>> Counts(const gv1::Period& period) const;
-  void AddEntries(cv1::BulletinPeriodKind kind, const std::vector<store::CountRow>& current,
-                  const std::vector<store::CountRow>& last_year, pv1::Bulletin* bulletin) const;
-  absl::Status AddHotAreas(const gv1::Period& period, pv1::Bulletin* bulletin) const;
-  absl::Status DecideKeyAreas(pv1::Bulletin* bulletin) const;
-  absl::StatusOr<Published> Store(const pv1::Bulletin& bulletin, absl::Time now) const;
-  absl::StatusOr<int> PublishAll(std::vector<gv1::Period> periods, bool stop_at_error) const;
-};
-
-absl::StatusOr<std::optional<pv1::Bulletin>> Bulletins::Impl::FindByKey(
-    const std::string& key) const {
+absl::StatusOr<std::optional<pv1::Bulletin>> Bulletins::FindByKey(const std::string& key) const {
   store::EntityFilter filter;
-  filter.track = kTrack;
-  filter.kind = kBulletinKind;
   filter.key = key;
   filter.limit = 1;
   GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> records,
-                       ctx.repo->ListEntities(filter));
+                       Rows(*bulletins_, std::move(filter)));
   if (records.empty()) return std::optional<pv1::Bulletin>();
-  GOV_ASSIGN_OR_RETURN(pv1::Bulletin bulletin, DecodeBulletin(records.front()));
+  GOV_ASSIGN_OR_RETURN(pv1::Bulletin bulletin, BulletinOf(records.front()));
   return std::optional<pv1::Bulletin>(std::move(bulletin));
 }
 
-// Incidents of a period by street, community and type, from the counts the store keeps with
-// the cases (as GetIncidentStatistics reads them).
-absl::StatusOr<std::vector<store::CountRow>> Bulletins::Impl::Counts(
-    const gv1::Period& period) const {
-  const cal::DayRange days = Days(period);
-  store::CountQuery query;
-  query.track = kTrack;
-  query.first = days.first;
-  query.last = days.last;
-  query.by_street = true;
-  query.by_community = true;
-  query.by_category = true;
-  return ctx.repo->SumCases(query);
-}
-
-void Bulletins::Impl::AddEntries(cv1::BulletinPeriodKind kind,
-                                 const std::vector<store::CountRow>& current,
-                                 const std::vector<store::CountRow>& last_year,
-                                 pv1::Bulletin* bulletin) const {
-  const auto name_of = [this](const std::string& id) { return ctx.regions->NameOf(id); };
-  const StatisticsRows streets =
-      CompareCounts(pv1::STATISTICS_GROUPING_STREET, {}, current, last_year, name_of);
-  const StatisticsRows communities =
-      CompareCounts(pv1::STATISTICS_GROUPING_COMMUNITY, {}, current, last_year, name_of);
-  absl::flat_hash_map<std::string, const pv1::StatisticsRow*> rows;
-  for (const pv1::StatisticsRow& row : streets.rows) rows[row.key()] = &row;
-  for (const pv1::StatisticsRow& row : communities.rows) rows[row.key()] = &row;
-  // Types per district (""), street and community: ids are unique across the levels.
-  absl::flat_hash_map<std::string, TypeCounts> types;
-  for (const store::CountRow& row : current) {
-    const IncidentTypeInfo* info = FindIncidentTypeByKey(row.category);
-    if (info == nullptr) continue;
-    types[""][info->type] += row.count;
-    if (!row.street_id.empty()) types[row.street_id][info->type] += row.count;
-    if (!row.community_id.empty()) types[row.community_id][info->type] += row.count;
-  }
-  auto find = [](const auto& map, const std::string& key) {
-    const auto it = map.find(key);
-    return it == map.end() ? nullptr : &it->second;
-  };
-  const int dominant = ctx.rules->dominant_types();
-  const int64_t district = streets.total.count();
-  *bulletin->mutable_district() = MakeEntry({}, kDistrictName, &streets.total, district,
-                                            find(types, std::string()), nullptr, dominant);
-
-  const gv1::ColourGrading& street_grading = ctx.rules->Grading(kind, cv1::BULLETIN_LEVEL_STREET);
-  const gv1::ColourGrading& community_grading =
-      ctx.rules->Grading(kind, cv1::BULLETIN_LEVEL_COMMUNITY);
-  std::vector<pv1::BulletinEntry> street_entries;
-  std::vector<pv1::BulletinEntry> community_entries;
-  for (const governance::config::v1::Street* street : ctx.regions->streets()) {
-    gv1::RegionRef region;
-    region.set_street_id(street->id());
-    const auto row = rows.find(street->id());
-    street_entries.push_back(MakeEntry(region, street->name(),
-                                       row == rows.end() ? nullptr : row->second, district,
-                                       find(types, street->id()), &street_grading, dominant));
-    for (const governance::config::v1::Community& community : street->communities()) {
-      region.set_community_id(community.id());
-      const auto crow = rows.find(community.id());
-      community_entries.push_back(
-          MakeEntry(region, community.name(), crow == rows.end() ? nullptr : crow->second, district,
-                    find(types, community.id()), &community_grading, dominant));
-    }
-  }
-  SortEntries(street_entries, /*communities=*/false);
-  SortEntries(community_entries, /*communities=*/true);
-  for (pv1::BulletinEntry& e : street_entries) *bulletin->add_streets() = std::move(e);
-  for (pv1::BulletinEntry& e : community_entries) *bulletin->add_communities() = std::move(e);
-  AddDominantTypes(types[""], dominant, bulletin->mutable_dominant_types());
-  *bulletin->mutable_street_grading() = street_grading;
-  *bulletin->mutable_community_grading() = community_grading;
-}
-
-// The grids with the most incidents. The store keeps no counts per grid, so the period's
-// incidents are read (keyset pages, newest first) and counted here.
-absl::Status Bulletins::Impl::AddHotAreas(const gv1::Period& period,
-                                          pv1::Bulletin* bulletin) const {
-  struct Grid {
-    std::string street_id;
-    std::string community_id;
-    int64_t count = 0;
-    TypeCounts types;
-  };
-  absl::flat_hash_map<std::string, Grid> grids;
-  const cal::DayRange days = Days(period);
-  store::CaseFilter filter;
-  filter.track = kTrack;
-  filter.created_from = absl::FromCivil(days.first, cal::DistrictZone());
-  filter.created_to = absl::FromCivil(days.last + 1, cal::DistrictZone());
-  filter.limit = kScanPage;
-  for (;;) {
-    GOV_ASSIGN_OR_RETURN(const std::vector<store::CaseRecord> page, ctx.repo->ListCases(filter));
-    for (const store::CaseRecord& record : page) {
-      if (record.grid_id.empty()) continue;
-      Grid& grid = grids[record.grid_id];
-      grid.street_id = record.street_id;
-      grid.community_id = record.community_id;
-      ++grid.count;
-      const IncidentTypeInfo* info = FindIncidentTypeByKey(record.category);
-      if (info != nullptr) ++grid.types[info->type];
-    }
-    if (static_cast<int>(page.size()) < kScanPage) break;
-    filter.after_create_time = page.back().create_time;
-    filter.after_id = page.back().id;
-  }
-
-  std::vector<std::pair<std::string, const Grid*>> ordered;
-  ordered.reserve(grids.size());
-  for (const auto& [id, grid] : grids) ordered.emplace_back(id, &grid);
-  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
-    return a.second->count != b.second->count ? a.second->count > b.second->count
-                                              : a.first < b.first;
-  });
-  if (static_cast<int>(ordered.size()) > ctx.rules->hot_areas()) {
-    ordered.resize(ctx.rules->hot_areas());
-  }
-  for (const auto& [id, grid] : ordered) {
-    pv1::HotArea* hot = bulletin->add_hot_areas();
-    hot->mutable_region()->set_street_id(grid->street_id);
-    hot->mutable_region()->set_community_id(grid->community_id);
-    hot->mutable_region()->set_grid_id(id);
-    const std::string community = ctx.regions->NameOf(grid->community_id);
-    hot->set_name(community.empty() ? id : absl::StrCat(community, " ", id));
-    hot->set_count(grid->count);
-    google::protobuf::RepeatedPtrField<pv1::TypeCount> top;
-    AddDominantTypes(grid->types, 1, &top);
-    if (!top.empty()) hot->set_dominant_type(top[0].type());
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<pv1::Bulletin> Bulletins::Impl::Compose(const auth::Principal& who,
-                                                       const gv1::Period& period,
-                                                       absl::Time now) const {
-  pv1::Bulletin bulletin;
-  *bulletin.mutable_period() = period;
-  *bulletin.mutable_last_year_period() = cal::SamePeriodLastYear(period);
-  *bulletin.mutable_publish_time() = ToTimestamp(now);
-  bulletin.set_published_by(who.id);
-  GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> current, Counts(period));
-  GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> last_year,
-                       Counts(bulletin.last_year_period()));
-  AddEntries(*KindOf(period), current, last_year, &bulletin);
-  GOV_RETURN_IF_ERROR(AddHotAreas(period, &bulletin));
-  bulletin.set_rules_version(ctx.rules->version());
-  return bulletin;
-}
-
-// The key-area rules, for a bulletin of the kind they read: communities red in it and in the
-// bulletins of the (list_after_red - 1) periods before, and not listed, are listed; listed ones
-// blue in it and in the (delist_after_blue - 1) before, all of periods that count for the
-// listing (see KeyAreas::OpenListing), are delisted. Runs are of consecutive periods: a period
-// without a bulletin ends one.
-absl::Status Bulletins::Impl::DecideKeyAreas(pv1::Bulletin* bulletin) const {
-  const cv1::KeyAreaRules& rules = ctx.rules->key_area_rules();
-  if (KindOf(bulletin->period()) != rules.period_kind()) return absl::OkStatus();
-  const int list_after = rules.list_after_red();
-  const int delist_after = rules.delist_after_blue();
-
-  // The colours of the communities in this bulletin and in the ones before, newest first.
-  std::vector<absl::flat_hash_map<std::string, gv1::Colour>> colours;
-  std::vector<gv1::Period> periods;
-  auto add = [&colours, &periods](const pv1::Bulletin& b) {
-    auto& by_community = colours.emplace_back();
-    for (const pv1::BulletinEntry& e : b.communities()) {
-      by_community[e.region().community_id()] = e.colour();
-    }
-    periods.push_back(b.period());
-  };
-  add(*bulletin);
-  gv1::Period period = bulletin->period();
-  while (static_cast<int>(colours.size()) < std::max(list_after, delist_after)) {
-    period = Previous(period);
-    GOV_ASSIGN_OR_RETURN(const std::optional<pv1::Bulletin> before,
-                         FindByKey(cal::PeriodKey(period)));
-    if (!before.has_value()) break;
-    add(*before);
-  }
-  auto in_a_row = [&colours](const std::string& community, gv1::Colour colour, int n) {
-    if (static_cast<int>(colours.size()) < n) return false;
-    for (int i = 0; i < n; ++i) {
-      const auto it = colours[i].find(community);
-      if (it == colours[i].end() || it->second != colour) return false;
-    }
-    return true;
-  };
-
-  GOV_ASSIGN_OR_RETURN(const std::vector<KeyAreas::OpenListing> open,
-                       key_areas->OpenCommunityListings());
-  absl::flat_hash_map<std::string, absl::CivilDay> counts_from;
-  for (const KeyAreas::OpenListing& listing : open) {
-    counts_from[listing.community_id] = listing.counts_from;
-  }
-  std::vector<std::string> listed;
-  std::vector<std::string> delisted;
-  for (const pv1::BulletinEntry& entry : bulletin->communities()) {
-    const std::string& community = entry.region().community_id();
-    const auto it = counts_from.find(community);
-    if (it == counts_from.end()) {
-      if (in_a_row(community, gv1::COLOUR_RED, list_after)) listed.push_back(community);
-    } else if (in_a_row(community, gv1::COLOUR_BLUE, delist_after) &&
-               Days(periods[delist_after - 1]).first >= it->second) {
-      delisted.push_back(community);
-    }
-  }
-  std::sort(listed.begin(), listed.end());
-  std::sort(delisted.begin(), delisted.end());
-  for (std::string& c : listed) bulletin->add_communities_listed(std::move(c));
-  for (std::string& c : delisted) bulletin->add_communities_delisted(std::move(c));
-  return absl::OkStatus();
-}
-
-// Stores a composed bulletin, once per period: the store keeps one bulletin per request_id
+// Stores a composed bulletin, once per period: the registry keeps one bulletin per request_id
 // "bulletin:<period key>", so of publishers racing for a period one stores it and the others
 // (whose content differs at least by the publish time) get ALREADY_EXISTS and read the stored one.
-absl::StatusOr<Bulletins::Impl::Published> Bulletins::Impl::Store(const pv1::Bulletin& bulletin,
-                                                                  absl::Time now) const {
-  store::EntityRecord record;
-  record.track = kTrack;
-  record.kind = kBulletinKind;
-  record.key = cal::PeriodKey(bulletin.period());
-  record.create_time = now;
-  record.update_time = now;
-  record.payload = SerializeStable(bulletin);
+absl::StatusOr<Bulletins::Published> Bulletins::Store(const pv1::Bulletin& bulletin) const {
+  store::EntityRecord row;
+  row.key = cal::PeriodKey(bulletin.period());
+  row.payload = SerializeStable(bulletin);
+  const std::string key = row.key;
   absl::StatusOr<store::EntityRecord> stored =
-      ctx.repo->CreateEntity(record, absl::StrCat("bulletin:", record.key),
-                             cases::CaseEngine::RequestHash(record.payload), kIdPrefix);
+      bulletins_->Create(std::move(row), absl::StrCat("bulletin:", key));
   Published out;
   if (absl::IsAlreadyExists(stored.status())) {
-    GOV_ASSIGN_OR_RETURN(std::optional<pv1::Bulletin> first, FindByKey(record.key));
+    GOV_ASSIGN_OR_RETURN(std::optional<pv1::Bulletin> first, FindByKey(key));
     if (!first.has_value()) {
-      return absl::InternalError(absl::StrCat("bulletin ", record.key, " vanished"));
+      return absl::InternalError(absl::StrCat("bulletin ", key, " vanished"));
     }
     out.bulletin = std::move(*first);
     out.already = true;
     return out;
   }
   if (!stored.ok()) return stored.status();
-  GOV_ASSIGN_OR_RETURN(out.bulletin, DecodeBulletin(*stored));
+  GOV_ASSIGN_OR_RETURN(out.bulletin, BulletinOf(*stored));
   out.created = true;
   return out;
 }
 
-absl::StatusOr<Bulletins::Impl::Published> Bulletins::Impl::PublishPeriod(
-    const auth::Principal& who, const gv1::Period& period) const {
+absl::StatusOr<Bulletins::Published> Bulletins::PublishPeriod(const auth::Principal& who,
+                                                              const gv1::Period& period) {
   const std::string key = cal::PeriodKey(period);
   GOV_ASSIGN_OR_RETURN(std::optional<pv1::Bulletin> stored, FindByKey(key));
   Published out;
@@ -509,10 +120,11 @@ absl::StatusOr<Bulletins::Impl::Published> Bulletins::Impl::PublishPeriod(
     out.bulletin = std::move(*stored);
     out.already = true;
   } else {
-    const absl::Time now = ctx.clock->Now();
-    GOV_ASSIGN_OR_RETURN(pv1::Bulletin bulletin, Compose(who, period, now));
-    GOV_RETURN_IF_ERROR(DecideKeyAreas(&bulletin));
-    GOV_ASSIGN_OR_RETURN(out, Store(bulletin, now));
+    GOV_ASSIGN_OR_RETURN(pv1::Bulletin bulletin, grading_->Compose(who.id, period, clock_->Now()));
+    GOV_RETURN_IF_ERROR(key_areas_->Decide(&bulletin, [this](const gv1::Period& before) {
+      return FindByKey(cal::PeriodKey(before));
+    }));
+    GOV_ASSIGN_OR_RETURN(out, Store(bulletin));
     if (out.created) {
       log::Info("bulletin published",
                 {{"period", key},
@@ -524,12 +136,11 @@ absl::StatusOr<Bulletins::Impl::Published> Bulletins::Impl::PublishPeriod(
   // What the bulletin decided is carried out now, and again whenever its period is published
   // again: the key areas apply it idempotently, so a failure between storing the bulletin and
   // this heals on the next publication (the server's upkeep publishes the last periods again).
-  GOV_RETURN_IF_ERROR(key_areas->ApplyBulletin(out.bulletin));
+  GOV_RETURN_IF_ERROR(key_areas_->ApplyBulletin(out.bulletin));
   return out;
 }
 
-absl::StatusOr<int> Bulletins::Impl::PublishAll(std::vector<gv1::Period> periods,
-                                                bool stop_at_error) const {
+absl::StatusOr<int> Bulletins::PublishAll(std::vector<gv1::Period> periods, bool stop_at_error) {
   // Oldest first, by the day the period ends (of those ending the same day, the shorter first),
   // so that each bulletin of the key-area kind finds the ones before it.
   std::sort(periods.begin(), periods.end(),
@@ -550,40 +161,37 @@ absl::StatusOr<int> Bulletins::Impl::PublishAll(std::vector<gv1::Period> periods
   return stored;
 }
 
-Bulletins::Bulletins(const PolicingContext& ctx, KeyAreas* key_areas)
-    : impl_(std::make_unique<Impl>(Impl{ctx, key_areas})) {}
-Bulletins::~Bulletins() = default;
-
 absl::Status Bulletins::Publish(const auth::Principal& who, const pv1::PublishBulletinRequest& in,
                                 pv1::PublishBulletinResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateBulletinPeriod(in.period(), "period"));
-  const absl::CivilDay today = cal::LocalDay(impl_->ctx.clock->Now());
-  const absl::CivilDay last = Days(in.period()).last;
+  const absl::CivilDay today = cal::LocalDay(clock_->Now());
+  const absl::CivilDay last = PeriodDays(in.period()).last;
   if (last >= today) {
     return absl::FailedPreconditionError(absl::StrCat(cal::PeriodKey(in.period()),
                                                       " is not over yet (its last day is ",
                                                       absl::FormatCivilTime(last), ")"));
   }
-  GOV_ASSIGN_OR_RETURN(Impl::Published published, impl_->PublishPeriod(who, in.period()));
+  GOV_ASSIGN_OR_RETURN(Published published, PublishPeriod(who, in.period()));
   *out->mutable_bulletin() = std::move(published.bulletin);
   out->set_already_published(published.already);
   return absl::OkStatus();
 }
 
-absl::Status Bulletins::Get(const auth::Principal&, const pv1::GetBulletinRequest& in,
+absl::Status Bulletins::Get(const auth::Principal& who, const pv1::GetBulletinRequest& in,
                             pv1::GetBulletinResponse* out) {
   switch (in.key_case()) {
     case pv1::GetBulletinRequest::kId: {
       GOV_RETURN_IF_ERROR(ValidateId(in.id()));
+      // Bulletins are district-wide aggregates every role reads.
       GOV_ASSIGN_OR_RETURN(const store::EntityRecord record,
-                           impl_->ctx.repo->GetEntity(kTrack, kBulletinKind, in.id()));
-      GOV_ASSIGN_OR_RETURN(*out->mutable_bulletin(), DecodeBulletin(record));
+                           bulletins_->LoadVisible(who, in.id(), /*district_rows_public=*/true));
+      GOV_ASSIGN_OR_RETURN(*out->mutable_bulletin(), BulletinOf(record));
       return absl::OkStatus();
     }
     case pv1::GetBulletinRequest::kPeriod: {
       GOV_RETURN_IF_ERROR(ValidateBulletinPeriod(in.period(), "period"));
       const std::string key = cal::PeriodKey(in.period());
-      GOV_ASSIGN_OR_RETURN(std::optional<pv1::Bulletin> found, impl_->FindByKey(key));
+      GOV_ASSIGN_OR_RETURN(std::optional<pv1::Bulletin> found, FindByKey(key));
       if (!found.has_value()) {
         return absl::NotFoundError(absl::StrCat("no bulletin published for ", key));
       }
@@ -616,18 +224,14 @@ absl::Status Bulletins::List(const auth::Principal&, const pv1::ListBulletinsReq
   }
 
   std::vector<std::pair<gv1::Period, store::EntityRecord>> page;
-  const int newest =
-      after.has_value() ? after->year() : cal::LocalDay(impl_->ctx.clock->Now()).year();
+  const int newest = after.has_value() ? after->year() : cal::LocalDay(clock_->Now()).year();
   for (int year = newest; year >= kFirstYear && static_cast<int>(page.size()) <= size; --year) {
     store::EntityFilter filter;
-    filter.track = kTrack;
-    filter.kind = kBulletinKind;
     filter.key_prefix = absl::StrFormat("%04d-%s", year, letter);
     filter.limit = kScanPage;
     std::vector<std::pair<gv1::Period, store::EntityRecord>> rows;
     for (;;) {
-      GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> records,
-                           impl_->ctx.repo->ListEntities(filter));
+      GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> records, Rows(*bulletins_, filter));
       const bool last = static_cast<int>(records.size()) < kScanPage;
       if (!records.empty()) filter.after_id = records.back().id;
       for (store::EntityRecord& record : records) {
@@ -650,7 +254,7 @@ absl::Status Bulletins::List(const auth::Principal&, const pv1::ListBulletinsReq
     out->set_next_page_token(cases::EncodePageToken(binding, {cal::PeriodKey(page.back().first)}));
   }
   for (const auto& [period, record] : page) {
-    GOV_ASSIGN_OR_RETURN(pv1::Bulletin bulletin, DecodeBulletin(record));
+    GOV_ASSIGN_OR_RETURN(pv1::Bulletin bulletin, BulletinOf(record));
     bulletin.clear_streets();
     bulletin.clear_communities();
     bulletin.clear_hot_areas();
@@ -660,31 +264,28 @@ absl::Status Bulletins::List(const auth::Principal&, const pv1::ListBulletinsReq
 }
 
 absl::StatusOr<int> Bulletins::PublishDue() {
-  const absl::CivilDay today = cal::LocalDay(impl_->ctx.clock->Now());
+  const absl::CivilDay today = cal::LocalDay(clock_->Now());
   std::vector<gv1::Period> periods;
-  for (cv1::BulletinPeriodKind kind :
-       {cv1::BULLETIN_PERIOD_KIND_WEEK, cv1::BULLETIN_PERIOD_KIND_MONTH,
-        cv1::BULLETIN_PERIOD_KIND_QUARTER}) {
-    periods.push_back(Previous(PeriodOf(kind, today)));
+  for (cv1::BulletinPeriodKind kind : kKinds) {
+    periods.push_back(PreviousPeriod(BulletinPeriodOf(kind, today)));
   }
   // Independent periods: each is tried even when another fails.
-  return impl_->PublishAll(std::move(periods), /*stop_at_error=*/false);
+  return PublishAll(std::move(periods), /*stop_at_error=*/false);
 }
 
 absl::StatusOr<int> Bulletins::PublishSince(absl::CivilDay first) {
-  const absl::CivilDay today = cal::LocalDay(impl_->ctx.clock->Now());
+  const absl::CivilDay today = cal::LocalDay(clock_->Now());
   // Monday of ISO week 1 of the first year periods may lie in.
   first = std::max(first, absl::CivilDay(kFirstYear, 1, 3));
   std::vector<gv1::Period> periods;
-  for (cv1::BulletinPeriodKind kind :
-       {cv1::BULLETIN_PERIOD_KIND_WEEK, cv1::BULLETIN_PERIOD_KIND_MONTH,
-        cv1::BULLETIN_PERIOD_KIND_QUARTER}) {
-    for (gv1::Period p = PeriodOf(kind, first); Days(p).last < today; p = Next(p)) {
+  for (cv1::BulletinPeriodKind kind : kKinds) {
+    for (gv1::Period p = BulletinPeriodOf(kind, first); PeriodDays(p).last < today;
+         p = NextPeriod(p)) {
       periods.push_back(p);
     }
   }
   // In order: a bulletin missing in the middle would break the key-area runs of the later ones.
-  return impl_->PublishAll(std::move(periods), /*stop_at_error=*/true);
+  return PublishAll(std::move(periods), /*stop_at_error=*/true);
 }
 
 }  // namespace gov::policing

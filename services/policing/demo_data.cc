@@ -1,295 +1,381 @@
+// The demo's registry, linkage tasks, bulletins and key areas (the incidents are
+// demo_incidents.cc): each loaded through the track's own parts, as a caller would, and
+// idempotent.
+
 #include "services/policing/demo_data.h"
 
 #include <algorithm>
-#include <array>
-#include <atomic>
-#include <cmath>
-#include <cstdint>
-#include <random>
 #include <string>
-#include <thread>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "common/cases/calendar.h"
 #include "common/log/log.h"
-#include "common/util/demo_random.h"
-#include "common/util/parallel.h"
+#include "common/util/digest.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
-#include "services/policing/ingest.h"
-#include "services/policing/track.h"
+#include "services/policing/assets.h"
+#include "services/policing/validation.h"
 
 namespace gov::policing {
 namespace {
 
-using demo::Mix;
-using demo::UnitInterval;
+// The principal the demo loader acts as where it acts by itself.
+constexpr char kDemoLoaderId[] = "demo-loader";
+// The principal the demo loader takes the linkage steps as (the linkage platform).
+constexpr char kDemoActorId[] = "linkage-demo";
+// Tasks read per page.
+constexpr int kMaxLinkagePage = 500;
 
-using Rng = std::mt19937_64;
+// ---- Forces and assets ----
 
-constexpr char kLoader[] = "demo-loader";
-// Days back from today the demo covers (two years and a day, so that the same period of last
-// year is complete for every period of this year).
-constexpr int kSpanDays = 731;
-// Rates accumulate from this day, so that what a day holds never depends on the span asked.
-constexpr absl::CivilDay kEpoch(2020, 1, 1);
-// The district's incidents a day around the reference day, before season and weekday.
-constexpr double kIncidentsPerDay = 14.0;
-constexpr absl::CivilDay kReferenceDay(2025, 7, 1);
-// Yearly trends: most streets down, the rising ones up, telecom fraud up on its street's trend.
-constexpr double kFallingTrend = -0.095;
-constexpr double kRisingTrend = 0.06;
-constexpr double kTelecomFraudExtra = 0.12;
-// Streets (by position in the regions file) whose incidents rise, so that not every street
-// meets the target.
-constexpr int kRisingStreets[] = {2, 7};
-constexpr int kWorkers = 16;
+constexpr int kDemoWorkers = 4;
+// The plan's targets, and how far short of them the demo registry stays.
+constexpr int kDemoNewCameras = 567;
+constexpr int kDemoNewCamerasInService = 530;
+constexpr int kDemoUpgradedCameras = 300;
+constexpr int kDemoCompounds = 120;
+constexpr int kDemoStations = 10;
+constexpr int kDemoGuardUnits = 80;
 
-// Shares of the types in all incidents (110 calls: about half non-police).
-struct TypeShare {
-  pv1::IncidentType type;
-  double share;
-  bool night;  // mostly at night
+struct DemoPlace {
+  const governance::config::v1::Street* street;
+  const governance::config::v1::Community* community;
 };
-constexpr TypeShare kTypeShares[] = {
-    {pv1::INCIDENT_TYPE_THEFT, 0.080, false},
-    {pv1::INCIDENT_TYPE_BURGLARY, 0.020, true},
-    {pv1::INCIDENT_TYPE_ROBBERY, 0.005, true},
-    {pv1::INCIDENT_TYPE_TELECOM_FRAUD, 0.050, false},
-    {pv1::INCIDENT_TYPE_FRAUD, 0.020, false},
-    {pv1::INCIDENT_TYPE_VIOLENCE, 0.015, true},
-    {pv1::INCIDENT_TYPE_ORGANISED_CRIME, 0.003, true},
-    {pv1::INCIDENT_TYPE_OTHER_CRIMINAL, 0.017, false},
-    {pv1::INCIDENT_TYPE_FIGHT, 0.050, true},
-    {pv1::INCIDENT_TYPE_VICE, 0.015, true},
-    {pv1::INCIDENT_TYPE_DISTURBANCE, 0.060, true},
-    {pv1::INCIDENT_TYPE_OTHER_PUBLIC_ORDER, 0.035, false},
-    {pv1::INCIDENT_TYPE_TRAFFIC, 0.180, false},
-    {pv1::INCIDENT_TYPE_ASSISTANCE, 0.200, false},
-    {pv1::INCIDENT_TYPE_DISPUTE, 0.170, false},
-    {pv1::INCIDENT_TYPE_MUNICIPAL, 0.080, false},
+
+struct DemoItem {
+  std::string request_id;
+  pv1::Asset asset;
 };
-constexpr int kTypes = static_cast<int>(std::size(kTypeShares));
 
-// Month factors (quiet around the Spring Festival, busy in summer), mean about 1.
-constexpr double kSeason[12] = {0.93, 0.84, 0.96, 1.00, 1.03, 1.06,
-                                1.10, 1.10, 1.03, 1.00, 0.97, 0.98};
-// Hour weights of the day and the night profiles.
-constexpr int kDayHours[24] = {1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8,
-                               8, 7, 7, 7, 8, 8, 8, 7, 6, 4, 3, 2};
-constexpr int kNightHours[24] = {8, 8, 7, 5, 3, 2, 1, 1, 1, 2, 2, 2,
-                                 2, 2, 2, 2, 3, 3, 4, 5, 7, 8, 9, 9};
-
-uint64_t Seed(int64_t day, int street, int type, int k) {
-  return Mix(Mix(Mix(static_cast<uint64_t>(day)) ^ static_cast<uint64_t>(street)) ^
-             (static_cast<uint64_t>(type) << 16 | static_cast<uint64_t>(k)));
+std::vector<DemoPlace> DemoCommunities(const regions::RegionRegistry& regions) {
+  std::vector<DemoPlace> out;
+  for (const governance::config::v1::Street* street : regions.streets()) {
+    for (const governance::config::v1::Community* community : regions.CommunitiesOf(street->id())) {
+      out.push_back({street, community});
+    }
+  }
+  return out;
 }
 
-double Weekday(absl::CivilDay day) {
-  switch (absl::GetWeekday(day)) {
-    case absl::Weekday::friday:
-      return 1.08;
-    case absl::Weekday::saturday:
-      return 1.10;
-    case absl::Weekday::sunday:
-      return 1.00;
+// Item `i` of a kind: in service from a day spread over the last two years (so that past
+// periods show less), or in the given earlier state.
+class DemoBuilder {
+ public:
+  explicit DemoBuilder(absl::CivilDay today) : today_(today) {}
+
+  void Add(pv1::AssetKind kind, int i, const DemoPlace& place, bool street_level, std::string name,
+           pv1::AssetStatus status, pv1::Asset extra = {}) {
+    DemoItem item;
+    item.request_id = absl::StrFormat("demo-asset-%s-%04d", EnumKey(kind), i);
+    item.asset = std::move(extra);
+    item.asset.set_kind(kind);
+    item.asset.set_name(std::move(name));
+    item.asset.mutable_region()->set_street_id(place.street->id());
+    if (!street_level) item.asset.mutable_region()->set_community_id(place.community->id());
+    item.asset.set_status(status);
+    if (status == pv1::ASSET_STATUS_IN_SERVICE) {
+      const absl::CivilDay day = today_ - (15 + (static_cast<int64_t>(i) * 37 + kind * 11) % 700);
+      item.asset.set_in_service_date(
+          absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day()));
+    }
+    items_.push_back(std::move(item));
+  }
+
+  std::vector<DemoItem>& items() { return items_; }
+
+ private:
+  absl::CivilDay today_;
+  std::vector<DemoItem> items_;
+};
+
+pv1::AssetStatus InServiceUnless(bool short_of_plan, pv1::AssetStatus otherwise) {
+  return short_of_plan ? otherwise : pv1::ASSET_STATUS_IN_SERVICE;
+}
+
+// 95 squads, one per community, 88 in service and 7 being formed; a volunteer team in 90 of
+// the 95 communities (the other 5 planned).
+void AddDemoForces(const std::vector<DemoPlace>& places, DemoBuilder& b) {
+  for (int c = 0; c < static_cast<int>(places.size()); ++c) {
+    pv1::Asset squad;
+    squad.set_members(8 + c % 7);
+    b.Add(pv1::ASSET_KIND_STEWARD_SQUAD, c, places[c], false,
+          absl::StrCat(places[c].community->name(), "平安运河管家队"),
+          InServiceUnless(c % 13 == 6, pv1::ASSET_STATUS_BUILDING), squad);
+    pv1::Asset team;
+    team.set_members(20 + (c * 13) % 40);
+    b.Add(pv1::ASSET_KIND_VOLUNTEER_TEAM, c, places[c], false,
+          absl::StrCat(places[c].community->name(), "平安志愿者队伍"),
+          InServiceUnless(c % 19 == 7, pv1::ASSET_STATUS_PLANNED), team);
+  }
+}
+
+// 10 stations (one per street, the last planned), 120 compounds (112 in service), 567 new
+// camera points (530 in service) and 300 upgraded ones, 80 guard units of which 16 miss a
+// standard.
+void AddDemoFacilities(const std::vector<DemoPlace>& places, const regions::RegionRegistry& regions,
+                       DemoBuilder& b) {
+  const int n = static_cast<int>(places.size());
+  for (int s = 0; s < kDemoStations && s < regions.street_count(); ++s) {
+    const DemoPlace place{regions.streets()[s], nullptr};
+    b.Add(pv1::ASSET_KIND_NON_POLICE_STATION, s, place, true,
+          absl::StrCat(place.street->name(), "非警务警情处置站"),
+          InServiceUnless(s == kDemoStations - 1, pv1::ASSET_STATUS_PLANNED));
+  }
+  for (int j = 0; j < kDemoCompounds; ++j) {
+    b.Add(pv1::ASSET_KIND_SMART_COMPOUND, j, places[j % n], false,
+          absl::StrCat(places[j % n].community->name(), j < n ? "智安小区" : "智安小区二区"),
+          InServiceUnless(j % 15 == 14, pv1::ASSET_STATUS_BUILDING));
+  }
+  for (int p = 0; p < kDemoNewCameras + kDemoUpgradedCameras; ++p) {
+    const bool is_new = p < kDemoNewCameras;
+    const DemoPlace& place = places[p % n];
+    pv1::Asset point;
+    point.set_camera_work(is_new ? pv1::CAMERA_WORK_NEW : pv1::CAMERA_WORK_UPGRADED);
+    if (place.community->grids_size() > 0) {
+      point.mutable_region()->set_grid_id(
+          place.community->grids(p % place.community->grids_size()));
+    }
+    b.Add(pv1::ASSET_KIND_CAMERA_POINT, p, place, false,
+          absl::StrFormat("%s智能监控点位%03d", place.community->name(), p / n + 1),
+          InServiceUnless(is_new && p >= kDemoNewCamerasInService, pv1::ASSET_STATUS_BUILDING),
+          point);
+  }
+  for (int g = 0; g < kDemoGuardUnits; ++g) {
+    pv1::Asset unit;
+    pv1::GuardStandards* s = unit.mutable_guard_standards();
+    s->set_uniform(true);
+    s->set_training(g % 8 != 3);
+    s->set_equipment(true);
+    s->set_management(true);
+    s->set_assessment(g % 10 != 7);
+    b.Add(pv1::ASSET_KIND_GUARD_UNIT, g, places[g % n], false,
+          absl::StrCat(places[g % n].community->name(), "楼宇门卫"), pv1::ASSET_STATUS_IN_SERVICE,
+          unit);
+  }
+}
+
+// ---- Linkage tasks ----
+
+// How far the demo takes a task: from its incident number, so that a restart takes every demo
+// task to the same place. About 1 in 8 stays DISPATCHED, 1 in 16 SIGNED, 1 in 16 HANDLED; the
+// rest get feedback.
+pv1::LinkageStatus DemoTarget(const std::string& incident_number) {
+  const char c = Sha256Hex(incident_number)[0];
+  switch (c) {
+    case '0':
+    case '1':
+      return pv1::LINKAGE_STATUS_DISPATCHED;
+    case '2':
+      return pv1::LINKAGE_STATUS_SIGNED;
+    case '3':
+      return pv1::LINKAGE_STATUS_HANDLED;
     default:
-      return 0.955;
+      return pv1::LINKAGE_STATUS_FEEDBACK_GIVEN;
   }
 }
 
-int WeightedHour(Rng& rng, const int (&weights)[24]) {
-  int total = 0;
-  for (int w : weights) total += w;
-  int pick = std::uniform_int_distribution<int>(0, total - 1)(rng);
-  for (int h = 0; h < 24; ++h) {
-    if (pick < weights[h]) return h;
-    pick -= weights[h];
+std::string DemoHandling(pv1::IncidentType type) {
+  switch (type) {
+    case pv1::INCIDENT_TYPE_ASSISTANCE:
+      return "联动单位已到场协助，求助事项已解决（演示数据）";
+    case pv1::INCIDENT_TYPE_DISPUTE:
+      return "已组织双方调解，达成一致意见（演示数据）";
+    default:
+      return "已派员现场处置，设施已恢复正常（演示数据）";
   }
-  return 23;
 }
 
-// The k-th incident of a type in a street on a day.
-pv1::Incident Invent(const governance::config::v1::Street& street, int street_index,
-                     const TypeShare& type, absl::CivilDay day, int k) {
-  Rng rng(Seed(day - kEpoch, street_index, static_cast<int>(type.type), k));
-  auto uniform = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-  pv1::Incident incident;
-  incident.set_incident_number(absl::StrFormat("DEMO-%04d%02d%02d-%02d%02d-%d", day.year(),
-                                               day.month(), day.day(), street_index + 1,
-                                               static_cast<int>(type.type), k));
-  incident.set_type(type.type);
-  const int hour = WeightedHour(rng, type.night ? kNightHours : kDayHours);
-  *incident.mutable_occur_time() = ToTimestamp(absl::FromCivil(
-      absl::CivilSecond(day.year(), day.month(), day.day(), hour, uniform(0, 59), uniform(0, 59)),
-      cal::DistrictZone()));
-  incident.mutable_region()->set_street_id(street.id());
-  std::string place = street.name();
-  const int communities = street.communities_size();
-  if (communities > 0 && uniform(0, 99) < 92) {
-    // The first communities of a street are the busier ones.
-    const int c = std::min(uniform(0, communities - 1), uniform(0, communities - 1));
-    const auto& community = street.communities(c);
-    incident.mutable_region()->set_community_id(community.id());
-    place = community.name();
-    if (community.grids_size() > 0 && uniform(0, 99) < 65) {
-      incident.mutable_region()->set_grid_id(
-          community.grids(uniform(0, community.grids_size() - 1)));
+// Takes a demo task one step towards its target; false when it is there.
+absl::StatusOr<bool> DemoStep(Linkage& linkage, const auth::Principal& actor,
+                              const pv1::LinkageTask& task, pv1::LinkageTask* next) {
+  switch (task.status()) {
+    case pv1::LINKAGE_STATUS_DISPATCHED: {
+      pv1::SignLinkageTaskRequest request;
+      request.set_id(task.id());
+      request.set_etag(task.etag());
+      pv1::SignLinkageTaskResponse response;
+      GOV_RETURN_IF_ERROR(linkage.Sign(actor, request, &response));
+      *next = std::move(*response.mutable_task());
+      return true;
     }
-  }
-  const IncidentTypeInfo* info = FindIncidentType(type.type);
-  incident.set_summary(
-      absl::StrCat("演示数据：", info != nullptr ? info->name_zh : "", "警情，民警已到场处置。"));
-  incident.set_address(absl::StrCat(place, "演示路", uniform(1, 299), "号附近"));
-  return incident;
-}
-
-auth::Principal Loader() {
-  auth::Principal p;
-  p.id = kLoader;
-  p.roles.insert(auth::kSystem);
-  return p;
-}
-
-// What a load did.
-struct LoadCounts {
-  std::atomic<int64_t> created{0};
-  std::atomic<int64_t> replayed{0};
-  std::atomic<int64_t> conflicts{0};
-};
-
-// Ingests `incidents` on kWorkers threads, oldest first; the first error stops the rest. A
-// number stored with other content (demo data of an older version of this loader) keeps the
-// stored incident and is counted.
-absl::Status IngestAll(const DemoDeps& deps, const std::vector<pv1::Incident>& incidents,
-                       LoadCounts& counts) {
-  const auth::Principal loader = Loader();
-  return ParallelFor(static_cast<int>(incidents.size()), kWorkers, [&](int, int i) -> absl::Status {
-    absl::StatusOr<Ingested> ingested =
-        IngestIncident(*deps.engine, *deps.regions, *deps.clock, loader, incidents[i], "incident");
-    if (ingested.ok()) {
-      (ingested->created ? counts.created : counts.replayed)++;
-    } else if (absl::IsAlreadyExists(ingested.status())) {
-      counts.conflicts++;
-    } else {
-      return ingested.status();
+    case pv1::LINKAGE_STATUS_SIGNED: {
+      pv1::RecordLinkageHandlingRequest request;
+      request.set_id(task.id());
+      request.set_etag(task.etag());
+      request.set_handling_result(DemoHandling(task.type()));
+      pv1::RecordLinkageHandlingResponse response;
+      GOV_RETURN_IF_ERROR(linkage.RecordHandling(actor, request, &response));
+      *next = std::move(*response.mutable_task());
+      return true;
     }
-    return absl::OkStatus();
-  });
+    case pv1::LINKAGE_STATUS_HANDLED: {
+      pv1::RecordLinkageFeedbackRequest request;
+      request.set_id(task.id());
+      request.set_etag(task.etag());
+      request.set_feedback("处置结果已反馈110指挥中心（演示数据）");
+      pv1::RecordLinkageFeedbackResponse response;
+      GOV_RETURN_IF_ERROR(linkage.RecordFeedback(actor, request, &response));
+      *next = std::move(*response.mutable_task());
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// ---- Key areas ----
+
+// Rule listings of the demo left without a plan: every third by id number, so that the demo
+// shows listings whose plan is due (and, once their clock runs out, late). By id, so that a
+// second load plans no more than the first.
+bool LeftWithoutPlan(const std::string& id) {
+  int64_t n = 0;
+  const size_t dash = id.find('-');
+  return dash != std::string::npos && absl::SimpleAtoi(id.substr(dash + 1), &n) && n % 3 == 0;
+}
+
+pv1::RemediationPlan DemoPlan(const std::string& street_name, absl::CivilDay target) {
+  pv1::RemediationPlan plan;
+  plan.set_summary(
+      "夜间及节假日重点时段屯警街面，增加巡逻频次；排查技防盲区并补装智能监控；"
+      "联合物业开展电动自行车防盗宣传，每周研判警情变化。");
+  plan.set_owner_unit(absl::StrCat(street_name, "综治中心"));
+  plan.set_owner_name("综治中心主任");
+  plan.set_target_date(
+      absl::StrFormat("%04d-%02d-%02d", target.year(), target.month(), target.day()));
+  return plan;
+}
+
+// Plans for the open rule listings still waiting for one (but those LeftWithoutPlan).
+absl::Status PlanDemoListings(KeyAreas& key_areas, const regions::RegionRegistry& regions,
+                              const Clock& clock, const auth::Principal& loader) {
+  const absl::CivilDay target = cal::LocalDay(clock.Now()) + 90;
+  pv1::ListKeyAreasRequest request;
+  request.set_page_size(500);
+  request.add_statuses(pv1::KEY_AREA_STATUS_LISTED);
+  std::vector<pv1::KeyArea> waiting;
+  for (;;) {
+    pv1::ListKeyAreasResponse page;
+    GOV_RETURN_IF_ERROR(key_areas.List(loader, request, &page));
+    for (pv1::KeyArea& key_area : *page.mutable_key_areas()) waiting.push_back(std::move(key_area));
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  for (const pv1::KeyArea& key_area : waiting) {
+    if (key_area.listed_by() != pv1::KEY_AREA_DECISION_RULE || LeftWithoutPlan(key_area.id())) {
+      continue;
+    }
+    pv1::SetRemediationPlanRequest plan;
+    plan.set_id(key_area.id());
+    plan.set_etag(key_area.etag());
+    *plan.mutable_plan() = DemoPlan(regions.NameOf(key_area.region().street_id()), target);
+    pv1::SetRemediationPlanResponse planned;
+    const absl::Status s = key_areas.SetPlan(loader, plan, &planned);
+    // Changed meanwhile (the server's own upkeep, another replica): left as it is.
+    if (!s.ok() && !absl::IsAborted(s) && !absl::IsFailedPrecondition(s)) return s;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-std::vector<pv1::Incident> DemoIncidents(const regions::RegionRegistry& regions,
-                                         absl::CivilDay first, absl::CivilDay last,
-                                         absl::Time now) {
-  const auto& streets = regions.streets();
-  const int n = static_cast<int>(streets.size());
-  // Street weights: its communities, and a busier or quieter character.
-  std::vector<double> weight(n);
-  double total_weight = 0;
-  for (int s = 0; s < n; ++s) {
-    weight[s] = streets[s]->communities_size() + (s * 5) % 7;
-    total_weight += weight[s];
-  }
-  // Growth per year of each street and type, as the exponent of e per day.
-  std::vector<std::array<double, kTypes>> growth(n);
-  for (int s = 0; s < n; ++s) {
-    const bool rising = std::find(std::begin(kRisingStreets), std::end(kRisingStreets), s) !=
-                        std::end(kRisingStreets);
-    const double street_trend = rising ? kRisingTrend : kFallingTrend;
-    for (int t = 0; t < kTypes; ++t) {
-      double factor = 1 + street_trend;
-      if (kTypeShares[t].type == pv1::INCIDENT_TYPE_TELECOM_FRAUD) factor *= 1 + kTelecomFraudExtra;
-      growth[s][t] = std::log(factor) / 365.2425;
-    }
-  }
+absl::Status LoadAssetDemoData(const registry::Registry& assets,
+                               const regions::RegionRegistry& regions) {
+  const std::vector<DemoPlace> places = DemoCommunities(regions);
+  if (places.empty()) return absl::OkStatus();
+  const absl::CivilDay today = cal::LocalDay(assets.Now());
+  DemoBuilder builder(today);
+  AddDemoForces(places, builder);
+  AddDemoFacilities(places, regions, builder);
+  const std::vector<DemoItem>& items = builder.items();
 
-  std::vector<pv1::Incident> out;
-  if (total_weight <= 0) return out;
-  // Each stream starts at its own phase: streams of proportional rates would otherwise pass
-  // whole numbers on the same days, and their rounding would add up instead of evening out.
-  std::vector<std::array<double, kTypes>> accumulated(n);
-  for (int s = 0; s < n; ++s) {
-    for (int t = 0; t < kTypes; ++t) accumulated[s][t] = UnitInterval(Seed(-1, s, t, 0xffff));
+  std::vector<registry::DemoRow> rows;
+  for (const DemoItem& item : items) {
+    GOV_RETURN_IF_ERROR(ValidateAsset(item.asset, regions, today));
+    rows.push_back({item.request_id, AssetRow(item.asset)});
   }
-  for (absl::CivilDay day = kEpoch; day <= last; ++day) {
-    const double days_from_reference = static_cast<double>(day - kReferenceDay);
-    const double calendar = kIncidentsPerDay * kSeason[day.month() - 1] * Weekday(day);
-    for (int s = 0; s < n; ++s) {
-      // A per-day jitter of +-20%: busy and quiet days, evened out over a month.
-      const double jitter = 0.8 + 0.4 * UnitInterval(Seed(day - kEpoch, s, 0xffff, 0xffff));
-      const double street_rate = calendar * jitter * weight[s] / total_weight;
-      for (int t = 0; t < kTypes; ++t) {
-        const double before = accumulated[s][t];
-        accumulated[s][t] +=
-            street_rate * kTypeShares[t].share * std::exp(growth[s][t] * days_from_reference);
-        if (day < first) continue;
-        const int count = static_cast<int>(std::floor(accumulated[s][t]) - std::floor(before));
-        for (int k = 0; k < count; ++k) {
-          pv1::Incident incident = Invent(*streets[s], s, kTypeShares[t], day, k);
-          if (FromTimestamp(incident.occur_time()) < now) out.push_back(std::move(incident));
-        }
-      }
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const pv1::Incident& a, const pv1::Incident& b) {
-    const absl::Time ta = FromTimestamp(a.occur_time());
-    const absl::Time tb = FromTimestamp(b.occur_time());
-    return ta != tb ? ta < tb : a.incident_number() < b.incident_number();
-  });
-  return out;
+  return assets.LoadDemo(rows, kDemoWorkers);
 }
 
-absl::Status LoadPolicingDemoData(const DemoDeps& deps) {
-  const absl::Time now = deps.clock->Now();
-  const absl::CivilDay today = cal::LocalDay(now);
-  const absl::CivilDay first = std::max(today - kSpanDays, kEpoch);
-  const std::vector<pv1::Incident> planned = DemoIncidents(*deps.regions, first, today, now);
-
-  // Month by month: the incidents of the months the store does not hold in full yet.
-  std::vector<pv1::Incident> missing;
-  int months_complete = 0;
-  for (size_t begin = 0; begin < planned.size();) {
-    const absl::CivilMonth month(cal::LocalDay(FromTimestamp(planned[begin].occur_time())));
-    size_t end = begin;
-    while (end < planned.size() &&
-           absl::CivilMonth(cal::LocalDay(FromTimestamp(planned[end].occur_time()))) == month) {
-      ++end;
-    }
-    store::CountQuery query;
-    query.track = kTrack;
-    query.first = std::max(absl::CivilDay(month), first);
-    query.last = std::min(absl::CivilDay(month + 1) - 1, today);
-    GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> rows, deps.repo->SumCases(query));
-    int64_t stored = 0;
-    for (const store::CountRow& row : rows) stored += row.count;
-    if (stored >= static_cast<int64_t>(end - begin)) {
-      ++months_complete;
-    } else {
-      missing.insert(missing.end(), planned.begin() + static_cast<std::ptrdiff_t>(begin),
-                     planned.begin() + static_cast<std::ptrdiff_t>(end));
-    }
-    begin = end;
+// The demo runs at the real "now": the tasks it dispatches are fresh, so every step it takes is
+// in time (a restart days later takes the steps of a run cut short late, by the same rules as
+// any caller). Late steps and breaches come from the tasks it leaves open, which the breach scan
+// marks once their 24 hours have run out.
+absl::Status LoadLinkageDemoData(Linkage& linkage, const Clock& clock) {
+  GOV_ASSIGN_OR_RETURN(const int dispatched, linkage.SweepUndispatched());
+  const auth::Principal actor = auth::SystemPrincipal(kDemoActorId);
+  // The open tasks first, then the steps, so that the pages do not move under the steps.
+  std::vector<pv1::LinkageTask> open;
+  pv1::ListLinkageTasksRequest request;
+  request.set_page_size(kMaxLinkagePage);
+  for (pv1::LinkageStatus s :
+       {pv1::LINKAGE_STATUS_DISPATCHED, pv1::LINKAGE_STATUS_SIGNED, pv1::LINKAGE_STATUS_HANDLED}) {
+    request.add_statuses(s);
   }
-  if (missing.empty()) {
-    log::Info("demo data present", {{"track", kTrack},
-                                    {"incidents", absl::StrCat(planned.size())},
-                                    {"months", absl::StrCat(months_complete)}});
+  for (;;) {
+    pv1::ListLinkageTasksResponse page;
+    GOV_RETURN_IF_ERROR(linkage.List(actor, request, &page));
+    for (const pv1::LinkageTask& task : page.tasks()) {
+      // Only the demo's own incidents: a task someone opened by hand is left as it is.
+      if (absl::StartsWith(task.incident_number(), "DEMO-")) open.push_back(task);
+    }
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  int steps = 0;
+  for (pv1::LinkageTask task : open) {
+    const pv1::LinkageStatus target = DemoTarget(task.incident_number());
+    while (task.status() < target) {
+      pv1::LinkageTask next;
+      GOV_ASSIGN_OR_RETURN(const bool stepped, DemoStep(linkage, actor, task, &next));
+      if (!stepped) break;
+      task = std::move(next);
+      ++steps;
+    }
+  }
+  log::Info("linkage demo data loaded", {{"dispatched", absl::StrCat(dispatched)},
+                                         {"open_demo_tasks", absl::StrCat(open.size())},
+                                         {"steps", absl::StrCat(steps)},
+                                         {"now", absl::FormatTime(clock.Now())}});
+  return absl::OkStatus();
+}
+
+absl::Status LoadBulletinDemoData(Bulletins& bulletins, const Clock& clock) {
+  const absl::CivilDay today = cal::LocalDay(clock.Now());
+  return bulletins.PublishSince(absl::CivilDay(today.year() - 1, 1, 1)).status();
+}
+
+absl::Status LoadKeyAreaDemoData(KeyAreas& key_areas, const regions::RegionRegistry& regions,
+                                 const Clock& clock) {
+  const auth::Principal loader = auth::SystemPrincipal(kDemoLoaderId);
+  GOV_RETURN_IF_ERROR(PlanDemoListings(key_areas, regions, clock, loader));
+
+  // One listing by hand: a grid of the first community of the first street, with its plan.
+  const auto& streets = regions.streets();
+  if (streets.empty() || streets.front()->communities().empty() ||
+      streets.front()->communities(0).grids().empty()) {
     return absl::OkStatus();
   }
-
-  LoadCounts counts;
-  GOV_RETURN_IF_ERROR(IngestAll(deps, missing, counts));
-  log::Info("demo data loaded", {{"track", kTrack},
-                                 {"planned", absl::StrCat(planned.size())},
-                                 {"created", absl::StrCat(counts.created.load())},
-                                 {"replayed", absl::StrCat(counts.replayed.load())},
-                                 {"conflicting", absl::StrCat(counts.conflicts.load())},
-                                 {"months_already_complete", absl::StrCat(months_complete)}});
+  const auto& street = *streets.front();
+  const auto& community = street.communities(0);
+  pv1::DesignateKeyAreaRequest request;
+  request.set_request_id("demo:key_area:manual:1");
+  request.mutable_region()->set_street_id(street.id());
+  request.mutable_region()->set_community_id(community.id());
+  request.mutable_region()->set_grid_id(community.grids(0));
+  request.set_reason("群众反映夜间电动自行车被盗多发，街道申请对该网格挂牌整治。");
+  // A target date fixed by the year, so that a load on another day repeats the same request.
+  const absl::CivilDay today = cal::LocalDay(clock.Now());
+  *request.mutable_plan() = DemoPlan(street.name(), absl::CivilDay(today.year(), 12, 31));
+  pv1::DesignateKeyAreaResponse listed;
+  const absl::Status s = key_areas.Designate(loader, request, &listed);
+  // ALREADY_EXISTS: the grid is listed already (by this load before, or otherwise).
+  if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
   return absl::OkStatus();
 }
 

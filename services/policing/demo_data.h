@@ -9,18 +9,18 @@
 #include "common/cases/engine.h"
 #include "common/clock/clock.h"
 #include "common/regions/regions.h"
-#include "common/store/repository.h"
+#include "common/registry/registry.h"
 #include "governance/policing/v1/policing.pb.h"
+#include "services/policing/bulletins.h"
+#include "services/policing/key_areas.h"
+#include "services/policing/linkage.h"
+#include "services/policing/statistics.h"
 
+// The policing track's demo data, loaded in this order (track.cc): incidents (demo_incidents.cc),
+// the forces and assets, linkage tasks for the recent non-police incidents, the bulletins of the
+// demo's two years (listing and delisting key areas by rule along the way), and the key areas'
+// plans and one listing by hand (demo_data.cc). Every load is idempotent and cheap to repeat.
 namespace gov::policing {
-
-// What the demo loader writes through; owned by the track.
-struct DemoDeps {
-  cases::CaseEngine* engine = nullptr;
-  store::Repository* repo = nullptr;
-  const regions::RegionRegistry* regions = nullptr;
-  const Clock* clock = nullptr;
-};
 
 // Invented incidents of the days first..last (district time), those of a day at or after
 // `now` left out, ordered by occurrence. What a day holds depends on the day alone, never on
@@ -35,12 +35,31 @@ std::vector<governance::policing::v1::Incident> DemoIncidents(
     absl::Time now);
 
 // Fills the store with the demo incidents of the two years up to now, ingested through the
-// track's ingestion (IngestIncident) on parallel workers as the police platform
+// track's ingestion (IngestIncident, into `incidents`) on parallel workers as the police platform
 // ("demo-loader", role system). Resumable and cheap to repeat: a month whose stored count
-// already reaches its planned count is left alone; the others are ingested again, idempotent
-// by incident number (stored ones are replays). So a load cut short is completed, and days
-// that passed since the last start are added.
-absl::Status LoadPolicingDemoData(const DemoDeps& deps);
+// (`count`) already reaches its planned count is left alone; the others are ingested again,
+// idempotent by incident number (stored ones are replays). So a load cut short is completed, and
+// days that passed since the last start are added.
+absl::Status LoadIncidentDemoData(cases::CaseEngine& incidents, const CountIncidents& count,
+                                  const regions::RegionRegistry& regions, const Clock& clock);
+
+// Demo registry: deterministic squads, teams, stations, compounds, camera points and guard
+// units, short of some targets so that progress shows; idempotent (request ids per item).
+absl::Status LoadAssetDemoData(const registry::Registry& assets,
+                               const regions::RegionRegistry& regions);
+
+// Demo tasks: the non-police demo incidents of the last Linkage::kAutoDispatchWindow dispatched,
+// most of them signed, handled and given feedback, a few late; idempotent.
+absl::Status LoadLinkageDemoData(Linkage& linkage, const Clock& clock);
+
+// The bulletins of every finished week, month and quarter since 1 January of last year, oldest
+// first, so that key areas are listed and delisted by rule along the way.
+absl::Status LoadBulletinDemoData(Bulletins& bulletins, const Clock& clock);
+
+// Demo key areas, after the demo bulletins listed some by rule: plans for most open listings
+// and one listing by hand; idempotent.
+absl::Status LoadKeyAreaDemoData(KeyAreas& key_areas, const regions::RegionRegistry& regions,
+                                 const Clock& clock);
 
 }  // namespace gov::policing
 

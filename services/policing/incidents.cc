@@ -10,29 +10,123 @@
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
-#include "services/policing/ingest.h"
-#include "services/policing/model.h"
+#include "services/policing/linkage.h"
+#include "services/policing/taxonomy.h"
 #include "services/policing/validation.h"
 
 namespace gov::policing {
 namespace {
 
-// The incident for the caller: the details only for the roles that handle incidents.
-pv1::Incident Present(const auth::Principal& who, pv1::Incident incident) {
-  if (!HandlesIncidents(who)) RedactDetails(incident);
+// What the platform reported, as stored and as hashed for idempotency: the incident without the
+// fields the service owns (id, class, property crime, ingest time).
+pv1::Incident ReportedPart(const pv1::Incident& incident) {
+  pv1::Incident reported = incident;
+  reported.clear_id();
+  reported.clear_incident_class();
+  reported.clear_property_crime();
+  reported.clear_ingest_time();
+  return reported;
+}
+
+// The incident as `who` reads it, with the taxonomy's class and property-crime flag. The kind
+// clears the personal data (summary, address) for callers without a role that handles
+// incidents. The grid is no personal data (a grid is an administrative cell, not a person's
+// address) but an operational detail the police keep to the same roles (policing.proto,
+// Incident.region): it places an incident closely enough to act on it. So the track hides it by
+// a rule of its own, for the roles the kind hides the personal data from.
+absl::StatusOr<pv1::Incident> Present(const cases::Case& c, const auth::Principal& who) {
+  GOV_ASSIGN_OR_RETURN(pv1::Incident incident, IncidentKind().FromCase(c, who));
+  if (!IncidentKind().SeesPersonal(who)) incident.mutable_region()->clear_grid_id();
+  if (const IncidentTypeInfo* info = FindIncidentType(incident.type()); info != nullptr) {
+    incident.set_incident_class(info->incident_class);
+    incident.set_property_crime(info->property_crime);
+  }
   return incident;
 }
 
 }  // namespace
 
+// An incident is a record of what the police platform reported, not work to do here: it is
+// stored as RECORDED, without a clock, and nothing moves it.
+const cases::TrackSpec& PolicingSpec() {
+  static const cases::TrackSpec* spec = [] {
+    auto* s = new cases::TrackSpec;
+    s->track = kTrack;
+    s->case_kind = "incident";
+    s->id_prefix = "I";
+    s->initial_state = kRecorded;
+    s->states = {{kRecorded, cases::StateClass::kClosed, cal::Sla::None()}};
+    s->create_roles = {auth::kSystem};
+    return s;
+  }();
+  return *spec;
+}
+
+// The occurrence stays in the payload as reported (the case's time is it too, but a store may
+// keep times less finely than a Timestamp), and so does the ingest time. The incident has no
+// state, clock, etag or history of its own.
+const cases::CaseKind<pv1::Incident>& IncidentKind() {
+  static const auto* kind = new cases::CaseKind<pv1::Incident>({
+      .id = "id",
+      .status = "",
+      .unit_id = "",
+      .region = "region",
+      .created = "",
+      .updated = "",
+      .due_time = "",
+      .sla_breached = "",
+      .etag = "",
+      .history = "",
+      .sees_personal = {auth::kStreetOperator, auth::kSystem},
+  });
+  return *kind;
+}
+
+std::string IncidentRequestId(const std::string& incident_number) {
+  return absl::StrCat("incident:", incident_number);
+}
+
+std::string IncidentContentHash(const pv1::Incident& incident) {
+  return cases::CaseEngine::RequestHash(SerializeStable(ReportedPart(incident)));
+}
+
+cases::NewCase NewIncidentCase(const pv1::Incident& incident, absl::Time ingest_time) {
+  pv1::Incident stored = ReportedPart(incident);
+  *stored.mutable_ingest_time() = ToTimestamp(ingest_time);
+  cases::NewCase input;
+  input.category = EnumKey(stored.type());
+  input.street_id = stored.region().street_id();
+  input.community_id = stored.region().community_id();
+  input.grid_id = stored.region().grid_id();
+  input.payload = IncidentKind().Payload(stored);
+  input.occurred_at = FromTimestamp(stored.occur_time());
+  return input;
+}
+
+absl::StatusOr<cases::Case> IngestIncident(cases::CaseEngine& engine,
+                                           const regions::RegionRegistry& regions,
+                                           const Clock& clock, const auth::Principal& who,
+                                           const pv1::Incident& incident,
+                                           const std::string& field) {
+  const absl::Time now = clock.Now();
+  GOV_RETURN_IF_ERROR(ValidateIncident(incident, field, now, regions));
+  absl::StatusOr<cases::Case> stored =
+      engine.Create(who, NewIncidentCase(incident, now),
+                    IncidentRequestId(incident.incident_number()), IncidentContentHash(incident));
+  if (absl::IsAlreadyExists(stored.status())) {
+    return absl::AlreadyExistsError(absl::StrCat("incident number ", incident.incident_number(),
+                                                 " is stored with other content"));
+  }
+  return stored;
+}
+
 absl::Status Incidents::Ingest(const auth::Principal& who, const pv1::IngestIncidentRequest& in,
                                pv1::IngestIncidentResponse* out) {
-  GOV_ASSIGN_OR_RETURN(
-      Ingested ingested,
-      IngestIncident(*ctx_.incidents, *ctx_.regions, *ctx_.clock, who, in.incident(), "incident"));
-  DispatchAfterIngest(ingested.incident);
-  *out->mutable_incident() = Present(who, std::move(ingested.incident));
-  out->set_created(ingested.created);
+  GOV_ASSIGN_OR_RETURN(const cases::Case stored, IngestIncident(*engine_, *regions_, *clock_, who,
+                                                                in.incident(), "incident"));
+  DispatchAfterIngest(stored);
+  GOV_ASSIGN_OR_RETURN(*out->mutable_incident(), Present(stored, who));
+  out->set_created(stored.created);
   return absl::OkStatus();
 }
 
@@ -51,22 +145,22 @@ absl::Status Incidents::BatchIngest(const auth::Principal& who,
     result->set_index(i);
     result->set_incident_number(incident.incident_number());
     const std::string field = absl::StrCat("incidents[", i, "]");
-    absl::StatusOr<Ingested> ingested =
-        IngestIncident(*ctx_.incidents, *ctx_.regions, *ctx_.clock, who, incident, field);
-    if (!ingested.ok()) {
-      result->set_code(static_cast<int32_t>(ingested.status().code()));
-      result->set_message(std::string(ingested.status().message()));
+    absl::StatusOr<cases::Case> stored =
+        IngestIncident(*engine_, *regions_, *clock_, who, incident, field);
+    if (!stored.ok()) {
+      result->set_code(static_cast<int32_t>(stored.status().code()));
+      result->set_message(std::string(stored.status().message()));
       // A conflict is the number's: stored before with other content.
-      result->set_field(absl::IsAlreadyExists(ingested.status())
+      result->set_field(absl::IsAlreadyExists(stored.status())
                             ? absl::StrCat(field, ".incident_number")
-                            : FieldOf(ingested.status()));
+                            : FieldOf(stored.status()));
       out->set_failed_count(out->failed_count() + 1);
       continue;
     }
-    DispatchAfterIngest(ingested->incident);
-    *result->mutable_incident() = Present(who, std::move(ingested->incident));
-    result->set_created(ingested->created);
-    if (ingested->created) {
+    DispatchAfterIngest(*stored);
+    GOV_ASSIGN_OR_RETURN(*result->mutable_incident(), Present(*stored, who));
+    result->set_created(stored->created);
+    if (stored->created) {
       out->set_created_count(out->created_count() + 1);
     } else {
       out->set_replayed_count(out->replayed_count() + 1);
@@ -75,44 +169,44 @@ absl::Status Incidents::BatchIngest(const auth::Principal& who,
   return absl::OkStatus();
 }
 
-void Incidents::DispatchAfterIngest(const pv1::Incident& incident) {
+void Incidents::DispatchAfterIngest(const cases::Case& stored) {
   // The incident is stored whatever happens here: a failed dispatch is logged and left to the
   // upkeep's sweep (Linkage::SweepUndispatched), and a replay of the incident tries again.
-  const absl::Status dispatched = linkage_->DispatchIngested(incident);
+  absl::Status dispatched = [&]() -> absl::Status {
+    GOV_ASSIGN_OR_RETURN(const pv1::Incident incident, IncidentKind().FromCase(stored));
+    return linkage_->DispatchIngested(incident);
+  }();
   if (!dispatched.ok()) {
     log::Warn("linkage dispatch failed; the sweep will retry",
-              {{"incident", incident.id()}, {"error", std::string(dispatched.message())}});
+              {{"incident", stored.record.id}, {"error", std::string(dispatched.message())}});
   }
 }
 
 absl::Status Incidents::Get(const auth::Principal& who, const pv1::GetIncidentRequest& in,
                             pv1::GetIncidentResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
-  GOV_ASSIGN_OR_RETURN(const cases::Case c,
-                       ctx_.incidents->Get(who, in.id(), /*with_history=*/false));
-  GOV_ASSIGN_OR_RETURN(pv1::Incident incident, IncidentFromCase(c));
-  *out->mutable_incident() = Present(who, std::move(incident));
+  GOV_ASSIGN_OR_RETURN(const cases::Case c, engine_->Get(who, in.id(), /*with_history=*/false));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_incident(), Present(c, who));
   return absl::OkStatus();
 }
 
 absl::Status Incidents::List(const auth::Principal& who, const pv1::ListIncidentsRequest& in,
                              pv1::ListIncidentsResponse* out) {
   GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
-  GOV_RETURN_IF_ERROR(ctx_.regions->Validate(in.region(), "region", /*require_street=*/false));
+  GOV_RETURN_IF_ERROR(regions_->Validate(in.region(), "region", /*require_street=*/false));
   cases::ListRequest request;
   store::CaseFilter& filter = request.filter;
   filter.street_id = in.region().street_id();
   filter.community_id = in.region().community_id();
   filter.grid_id = in.region().grid_id();
-  GOV_RETURN_IF_ERROR(cases::FilterByPeriod(in.period(), ctx_.clock->Now(), filter));
+  GOV_RETURN_IF_ERROR(cases::FilterByPeriod(in.period(), clock_->Now(), filter));
   GOV_ASSIGN_OR_RETURN(filter.categories,
                        EnumFilterKeys<pv1::IncidentType>(in.types(), "types", "an incident type"));
   request.page_size = size;
   request.page_token = in.page_token();
-  GOV_ASSIGN_OR_RETURN(cases::ListResult page, ctx_.incidents->List(who, request));
+  GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine_->List(who, request));
   for (const cases::Case& c : page.cases) {
-    GOV_ASSIGN_OR_RETURN(pv1::Incident incident, IncidentFromCase(c));
-    *out->add_incidents() = Present(who, std::move(incident));
+    GOV_ASSIGN_OR_RETURN(*out->add_incidents(), Present(c, who));
   }
   out->set_next_page_token(std::move(page.next_page_token));
   return absl::OkStatus();

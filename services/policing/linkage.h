@@ -1,17 +1,21 @@
 #ifndef GOV_SERVICES_POLICING_LINKAGE_H_
 #define GOV_SERVICES_POLICING_LINKAGE_H_
 
-#include <memory>
+#include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
+#include "common/cases/case_kind.h"
 #include "common/cases/engine.h"
+#include "common/clock/clock.h"
 #include "common/indicators/indicators.h"
+#include "common/regions/regions.h"
 #include "governance/policing/v1/policing.pb.h"
-#include "services/policing/context.h"
+#include "services/policing/rules.h"
 
 // 社会应急联动 — non-police incidents handed to the 39 "110" social emergency linkage units
 // (rules file) as tasks, cases of their own store track ("policing_linkage", ids "L-…"):
@@ -19,6 +23,9 @@
 // end of the one before (the engine's SLA clock and breach scan). Whether a step was done in
 // time is recorded by its verb (in time, late, or after its breach was recorded), so that the
 // three "within 24 hours" indicators count every task once per step.
+//
+// linkage.cc dispatches (by hand, on ingestion, by the upkeep's sweep) and reads; the steps, the
+// state machine and the indicators over them are linkage_steps.cc.
 namespace gov::policing {
 
 namespace pv1 = ::governance::policing::v1;
@@ -28,16 +35,25 @@ inline constexpr char kLinkageTrack[] = "policing_linkage";
 // The linkage task case spec.
 const cases::TrackSpec& LinkageSpec();
 
+// A task as a case: the case holds its id, unit, street and community, state, dispatch time,
+// clock, etag and history; the payload the incident, the unit's name and the steps. The units'
+// texts (handling result, feedback) and the history's notes are for those who do the work:
+// district_admin, system (the linkage platform) and street_operator.
+const cases::CaseKind<pv1::LinkageTask>& LinkageTaskKind();
+
 // Sign-off, handling and feedback within 24 hours, each 100% (rates in basis points over the
 // steps due in the period), read from the "policing_linkage" store track.
 std::vector<indicators::IndicatorSpec> LinkageIndicators();
 
+// One of the three steps of a task (linkage_steps.cc).
+struct LinkageStep;
+
 class Linkage {
  public:
-  explicit Linkage(const PolicingContext& ctx);
-  ~Linkage();
-
-  cases::CaseEngine& engine() { return *engine_; }
+  // `tasks` and `incidents` are the engines of the two kinds of case; everything outlives this.
+  Linkage(cases::CaseEngine* tasks, cases::CaseEngine* incidents, const Rules* rules,
+          const regions::RegionRegistry* regions, const Clock* clock)
+      : tasks_(tasks), incidents_(incidents), rules_(rules), regions_(regions), clock_(clock) {}
 
   // The RPCs, bound by the track (after the shared handler's authentication and the method's
   // declared access; the verbs' roles and the street scope are the engine's); `out` is filled
@@ -71,14 +87,26 @@ class Linkage {
   static constexpr absl::Duration kAutoDispatchWindow = absl::Hours(48);
 
  private:
-  struct Impl;
-  std::unique_ptr<cases::CaseEngine> engine_;
-  std::unique_ptr<Impl> impl_;
-};
+  // Stores the task of `incident` for `unit` (or returns the incident's task when it has one).
+  absl::StatusOr<cases::Case> Create(const auth::Principal& who, const pv1::Incident& incident,
+                                     const pv1::LinkageUnit& unit, bool named);
+  // The routed unit of a non-police incident (the rules route every non-police type on every
+  // street, so a miss is a rules bug).
+  absl::StatusOr<const pv1::LinkageUnit*> Routed(const pv1::Incident& incident) const;
+  // Ids of the incidents with a task dispatched at or after `since`.
+  absl::StatusOr<absl::flat_hash_set<std::string>> IncidentsWithTasks(absl::Time since);
+  // Takes `step` on task `id` (etag-checked): the verb by the task's timeliness now, and the
+  // step written into the task (linkage_steps.cc).
+  absl::StatusOr<cases::Case> TakeStep(const auth::Principal& who, const LinkageStep& step,
+                                       const std::string& id, const std::string& etag,
+                                       const std::string& text_field, const std::string& text);
 
-// Demo tasks: the non-police demo incidents of the last kAutoDispatchWindow dispatched, most of
-// them signed, handled and given feedback, a few late; idempotent.
-absl::Status LoadLinkageDemoData(Linkage& linkage, const PolicingContext& ctx);
+  cases::CaseEngine* const tasks_;
+  cases::CaseEngine* const incidents_;
+  const Rules* const rules_;
+  const regions::RegionRegistry* const regions_;
+  const Clock* const clock_;
+};
 
 }  // namespace gov::policing
 

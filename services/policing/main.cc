@@ -1,8 +1,10 @@
-// The policing service (治安治理): gRPC on 7102, metrics on 9102 by default.
+// The policing service (治安治理): gRPC on 7102, metrics on 9102 by default (data/tracks.json).
+#include "common/config/config.h"
 #include "common/server/track_main.h"
+#include "common/track/track_base.h"
 #include "services/policing/track.h"
 
 int main(int argc, char** argv) {
-  return gov::server::RunTrack(argc, argv, {"policing", 7102, 9102},
-                               gov::policing::MakePolicingTrack);
+  return gov::server::RunTrack(argc, argv, gov::config::DefaultsFor("policing"),
+                               gov::track::Factory<gov::policing::PolicingTrack>("policing"));
 }

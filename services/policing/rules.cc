@@ -7,7 +7,7 @@
 #include "common/util/file.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
-#include "services/policing/track.h"
+#include "services/policing/taxonomy.h"
 
 namespace gov::policing {
 namespace {

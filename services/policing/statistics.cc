@@ -9,7 +9,8 @@
 #include "common/indicators/indicators.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
-#include "services/policing/track.h"
+#include "services/policing/taxonomy.h"
+#include "services/policing/validation.h"
 
 namespace gov::policing {
 namespace {
@@ -58,19 +59,6 @@ void SetCounts(int64_t count, int64_t last_year, pv1::StatisticsRow* row) {
   if (last_year > 0) {
     row->set_change_basis_points(indicators::RatioBasisPoints(count - last_year, last_year));
   }
-}
-
-absl::Status ValidateRequest(const pv1::GetIncidentStatisticsRequest& in) {
-  GOV_RETURN_IF_ERROR(cal::ValidatePeriod(in.period(), "period"));
-  if (in.grouping() == pv1::STATISTICS_GROUPING_UNSPECIFIED) {
-    return InvalidField("grouping", "required");
-  }
-  if (!pv1::StatisticsGrouping_IsValid(in.grouping())) {
-    return InvalidField("grouping", "not a statistics grouping");
-  }
-  GOV_RETURN_IF_ERROR(
-      EnumFilterKeys<pv1::IncidentClass>(in.classes(), "classes", "an incident class").status());
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -125,7 +113,7 @@ StatisticsRows CompareCounts(pv1::StatisticsGrouping grouping,
 
 absl::StatusOr<pv1::GetIncidentStatisticsResponse> IncidentStatistics::Compute(
     const auth::Principal& who, const pv1::GetIncidentStatisticsRequest& request) const {
-  GOV_RETURN_IF_ERROR(ValidateRequest(request));
+  GOV_RETURN_IF_ERROR(ValidateStatisticsRequest(request));
 
   // The region against the caller's scope, as IndicatorsService resolves it.
   GOV_ASSIGN_OR_RETURN(const indicators::RegionScope scope,
@@ -147,10 +135,10 @@ absl::StatusOr<pv1::GetIncidentStatisticsResponse> IncidentStatistics::Compute(
   const cal::DayRange last_days = cal::Resolve(response.last_year_period(), now);
   query.first = days.first;
   query.last = days.last;
-  GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> current, repo_->SumCases(query));
+  GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> current, count_(query));
   query.first = last_days.first;
   query.last = last_days.last;
-  GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> last_year, repo_->SumCases(query));
+  GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> last_year, count_(query));
 
   std::vector<pv1::IncidentClass> classes;
   for (int i = 0; i < request.classes_size(); ++i) classes.push_back(request.classes(i));

@@ -594,8 +594,8 @@ else
     done
     return 1
   }
-  keep=(CMakeLists.txt scripts/bootstrap.sh package.json package-lock.json protos common services
-    tools data/regions.json data/holidays.json)
+  keep=(CMakeLists.txt cmake scripts/bootstrap.sh package.json package-lock.json protos common
+    services tools data/regions.json data/holidays.json data/tracks.json)
   for path in "${keep[@]}"; do
     ignored "$path" && fail ".dockerignore excludes $path, which the image build needs"
   done

@@ -82,6 +82,8 @@ cd "$src"
 
 # --- offline ------------------------------------------------------------------------------------
 node tools/deploy/prometheus-rules.mjs --check || fail "prometheus-rules.mjs --check"
+node tools/deploy/prometheus-live.mjs local --check ||
+  fail "prometheus-local.yml is not generated from data/tracks.json (see above)"
 promtool check rules "$prom"/rules/*.yml >"$work/check-rules.out" 2>&1 ||
   fail "promtool check rules: $(cat "$work/check-rules.out")"
 promtool test rules "$prom"/tests/*.yml >"$work/test-rules.out" 2>&1 ||
@@ -96,9 +98,23 @@ echo "prometheus: offline checks pass" \
   "($(grep -c SUCCESS "$work/test-rules.out") rule test files; ${SECONDS}s)"
 
 # --- the suites ---------------------------------------------------------------------------------
+# The tracks and their fixed ports: data/tracks.json, the one list.
+track_table="$(jq -r '.tracks[] | "\(.name) \(.grpcPort) \(.metricsPort)"' \
+  "$src/data/tracks.json")" || fail "cannot read the tracks from $src/data/tracks.json"
+all_tracks=()
+declare -A grpc_base metrics_base
+while read -r t grpc metrics; do
+  [ -n "$t" ] || continue
+  [[ "$grpc" =~ ^[0-9]+$ && "$metrics" =~ ^[0-9]+$ ]] ||
+    fail "data/tracks.json: track $t has no ports (grpcPort $grpc, metricsPort $metrics)"
+  all_tracks+=("$t")
+  grpc_base[$t]=$grpc
+  metrics_base[$t]=$metrics
+done <<<"$track_table"
+[ "${#all_tracks[@]}" -gt 0 ] || fail "data/tracks.json lists no track"
 tracks=()
-for t in mediation policing disorder backlog hazard tripartite digital; do
-  [ -f "$src/services/$t/CMakeLists.txt" ] && tracks+=("$t")
+for t in "${all_tracks[@]}"; do
+  if [ -f "$src/services/$t/CMakeLists.txt" ]; then tracks+=("$t"); fi
 done
 [ "${#tracks[@]}" -gt 0 ] || fail "no service under $src/services"
 for t in "${tracks[@]}"; do
@@ -113,7 +129,7 @@ pick_offset() {
   for _ in $(seq 1 30); do
     candidate=$((1000 + RANDOM % 20000))
     busy=0
-    for base in 5433 6399 7101 7102 7103 7104 7105 7106 7107 9101 9102 9103 9104 9105 9106 9107; do
+    for base in 5433 6399 "${grpc_base[@]}" "${metrics_base[@]}"; do
       for r in $(seq 0 $((replicas - 1))); do
         if gov_port_busy $((base + candidate + 100 * r)); then
           busy=1
@@ -286,8 +302,6 @@ for suite in sqlite postgres; do
   if [ "$suite" = sqlite ]; then offset=$local_offset replicas=1; else
     offset=$kube_offset replicas=$kube_replicas
   fi
-  declare -A grpc_base=([mediation]=7101 [policing]=7102 [disorder]=7103 [backlog]=7104
-    [hazard]=7105 [tripartite]=7106 [digital]=7107)
   for t in "${tracks[@]}"; do
     for r in $(seq 1 "$replicas"); do
       addr="127.0.0.1:$((grpc_base[$t] + offset + 100 * (r - 1)))"

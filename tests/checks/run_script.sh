@@ -36,12 +36,19 @@ fail() {
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Every track's fixed ports, from the one list (data/tracks.json).
+command -v jq >/dev/null 2>&1 || fail "jq is missing: run scripts/bootstrap.sh"
+ports_text="$(jq -r '.tracks[] | "\(.grpcPort) \(.metricsPort)"' "$src/data/tracks.json")" ||
+  fail "cannot read $src/data/tracks.json"
+read -r -a track_ports <<<"$(tr '\n' ' ' <<<"$ports_text")"
+[ "${#track_ports[@]}" -ge 2 ] || fail "no tracks in $src/data/tracks.json"
+
 # Below the kernel's ephemeral range (32768+), where FreePort() of concurrent tests picks ports.
 offset=""
 for _ in $(seq 1 20); do
   candidate=$((1000 + RANDOM % 20000))
   busy=0
-  for base in 5433 6399 7101 7102 7103 7104 7105 7106 7107 9101 9102 9103 9104 9105 9106 9107; do
+  for base in 5433 6399 "${track_ports[@]}"; do
     for r in $(seq 0 $((replicas - 1))); do
       if port_busy $((base + candidate + 100 * r)); then
         busy=1

@@ -22,6 +22,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/disorder/campaigns.h"
+#include "services/disorder/demo_data.h"
 #include "services/disorder/track.h"
 #include "tests/support/test_support.h"
 #include "tests/support/track_harness.h"
@@ -102,7 +103,7 @@ class DisorderCampaignsTest : public ::testing::Test {
   DisorderCampaignsTest() : clock_(Local(2026, 6, 15, 10, 0)) {}
 
   void SetUp() override {
-    absl::Status started = h_.Start(MakeDisorderTrack);
+    absl::Status started = h_.Start(track::Factory<DisorderTrack>("disorder"));
     ASSERT_TRUE(started.ok()) << started;
     stub_ = DisorderService::NewStub(h_.channel());
   }
@@ -250,19 +251,20 @@ class DisorderCampaignsTest : public ::testing::Test {
     return all;
   }
 
+  // The campaigns are cases of their own store track.
   int64_t StoredCampaigns() {
-    store::EntityFilter all;
-    all.track = "disorder";
-    all.kind = "campaign";
-    absl::StatusOr<int64_t> n = h_.repo().CountEntities(all);
-    EXPECT_TRUE(n.ok()) << n.status();
-    return n.value_or(-1);
+    store::CaseFilter all;
+    all.track = "disorder_campaign";
+    all.limit = 100000;
+    absl::StatusOr<std::vector<store::CaseRecord>> rows = h_.repo().ListCases(all);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? static_cast<int64_t>(rows->size()) : -1;
   }
 
-  store::EntityRecord Row(const std::string& id) {
-    absl::StatusOr<store::EntityRecord> row = h_.repo().GetEntity("disorder", "campaign", id);
+  store::CaseRecord Row(const std::string& id) {
+    absl::StatusOr<store::CaseRecord> row = h_.repo().GetCase("disorder_campaign", id);
     EXPECT_TRUE(row.ok()) << row.status();
-    return row.value_or(store::EntityRecord{});
+    return row.value_or(store::CaseRecord{});
   }
 
   // A complaint taken in through the API at the clock's time.
@@ -326,14 +328,23 @@ TEST_F(DisorderCampaignsTest, PlansACampaignThatEveryRoleReads) {
   EXPECT_EQ(stored.DebugString(), expected.DebugString());
   EXPECT_GT(Generation(), generation);
 
-  // Its row: district-wide (two streets), indexed by month, category and status.
-  const store::EntityRecord row = Row(stored.id());
+  // Its case: district-wide (two streets), of its category, in its state, with no clock.
+  const store::CaseRecord row = Row(stored.id());
   EXPECT_EQ(row.street_id, "");
-  EXPECT_EQ(row.key, "2026-06/NOISE/PLANNED");
+  EXPECT_EQ(row.category, "NOISE");
+  EXPECT_EQ(row.status, "PLANNED");
+  EXPECT_EQ(row.due_time, absl::InfiniteFuture());
 
-  // Every role reads it, a street operator of another street too; Get adds the effect.
+  // Every role reads it, a street operator of another street too; Get adds the effect and the
+  // history.
   expected.mutable_effect()->set_complaints_in_month(0);
   expected.mutable_effect()->set_complaints_previous_month(0);
+  gv1::CaseEvent* planned_event = expected.add_history();
+  planned_event->set_sequence(1);
+  *planned_event->mutable_time() = stored.create_time();
+  planned_event->set_actor("admin");
+  planned_event->set_action("Create");
+  planned_event->set_to_status("PLANNED");
   for (const char* token : {kAdmin, kSystem, kOperator1, kOperator12, kMediator1, kViewer}) {
     dv1::Campaign got;
     const Outcome read = TryGet(token, stored.id(), &got);
@@ -347,7 +358,8 @@ TEST_F(DisorderCampaignsTest, PlansACampaignThatEveryRoleReads) {
       Plan(NewCampaign("2026-07", kStalls, {Area("GS03", "GS03-C01"), Area("GS03", "GS03-C02")}),
            kSystem);
   EXPECT_EQ(Row(one_street.id()).street_id, "GS03");
-  EXPECT_EQ(Row(one_street.id()).key, "2026-07/MOBILE_STALL/PLANNED");
+  EXPECT_EQ(Row(one_street.id()).category, "MOBILE_STALL");
+  EXPECT_EQ(Row(one_street.id()).status, "PLANNED");
   const dv1::Campaign gs02_campaign = Plan(NewCampaign("2026-07", kFumes, {Area("GS02")}));
   dv1::Campaign got;
   ASSERT_TRUE(TryGet(kOperator1, gs02_campaign.id(), &got).status.ok());
@@ -587,7 +599,7 @@ TEST_F(DisorderCampaignsTest, RunsThroughItsLifecycle) {
   EXPECT_EQ(started.etag(), "v2");
   EXPECT_EQ(FromTimestamp(started.update_time()), clock_.Now());
   EXPECT_EQ(started.create_time().DebugString(), planned.create_time().DebugString());
-  EXPECT_EQ(Row(planned.id()).key, "2026-06/MOBILE_STALL/UNDER_WAY");
+  EXPECT_EQ(Row(planned.id()).status, "UNDER_WAY");
   EXPECT_GT(Generation(), generation);
 
   generation = Generation();
@@ -598,12 +610,22 @@ TEST_F(DisorderCampaignsTest, RunsThroughItsLifecycle) {
   EXPECT_EQ(completed.status(), kCompleted);
   EXPECT_EQ(completed.etag(), "v3");
   EXPECT_EQ(completed.results().DebugString(), results.DebugString());
-  EXPECT_EQ(Row(planned.id()).key, "2026-06/MOBILE_STALL/COMPLETED");
+  EXPECT_EQ(Row(planned.id()).status, "COMPLETED");
   EXPECT_GT(Generation(), generation);
   const dv1::Campaign read = Get(planned.id(), kViewer);
   EXPECT_EQ(read.results().DebugString(), results.DebugString());
   EXPECT_EQ(read.month(), "2026-06");
   EXPECT_EQ(read.category(), kStalls);
+  // Every step in the history, by whom and from which state.
+  ASSERT_EQ(read.history_size(), 3);
+  EXPECT_EQ(read.history(0).action(), "Create");
+  EXPECT_EQ(read.history(1).action(), "Start");
+  EXPECT_EQ(read.history(1).actor(), "admin");
+  EXPECT_EQ(read.history(1).from_status(), "PLANNED");
+  EXPECT_EQ(read.history(1).to_status(), "UNDER_WAY");
+  EXPECT_EQ(read.history(2).action(), "Complete");
+  EXPECT_EQ(read.history(2).actor(), "campaign-platform");
+  EXPECT_EQ(read.history(2).to_status(), "COMPLETED");
 
   // Completed is final.
   o = TryStart(kAdmin, planned.id(), completed.etag());
@@ -626,7 +648,18 @@ TEST_F(DisorderCampaignsTest, CancelsWhatHasNotCompletedAndRefusesIllegalSteps) 
   ASSERT_TRUE(o.status.ok()) << Describe(o);
   EXPECT_EQ(cancelled.status(), kCancelled);
   EXPECT_EQ(cancelled.cancel_reason(), "与防汛工作冲突，延期");
-  EXPECT_EQ(Row(a.id()).key, "2026-06/NOISE/CANCELLED");
+  EXPECT_EQ(Row(a.id()).status, "CANCELLED");
+  // The reason is the history's note too: for the roles that run campaigns (a note is personal
+  // data), the cancel reason for everyone.
+  const dv1::Campaign by_admin = Get(a.id());
+  ASSERT_EQ(by_admin.history_size(), 2);
+  EXPECT_EQ(by_admin.history(1).action(), "Cancel");
+  EXPECT_EQ(by_admin.history(1).note(), "与防汛工作冲突，延期");
+  const dv1::Campaign by_viewer = Get(a.id(), kViewer);
+  ASSERT_EQ(by_viewer.history_size(), 2);
+  EXPECT_EQ(by_viewer.history(1).action(), "Cancel");
+  EXPECT_EQ(by_viewer.history(1).note(), "");
+  EXPECT_EQ(by_viewer.cancel_reason(), "与防汛工作冲突，延期");
   // Cancelled is final.
   for (const Outcome& refused : {TryStart(kAdmin, a.id(), cancelled.etag()),
                                  TryComplete(kAdmin, a.id(), cancelled.etag(), &results),
@@ -1055,8 +1088,7 @@ TEST_F(DisorderCampaignsTest, EffectCountsTheCategorysComplaintsInTheAreas) {
 // ---- Demo data ----
 
 TEST_F(DisorderCampaignsTest, DemoDataCoversAYearAndMovesOnWithTheMonths) {
-  const DisorderContext& ctx = track().context();
-  absl::Status loaded = LoadCampaignDemoData(ctx);
+  absl::Status loaded = LoadCampaignDemo(track().campaigns(), track().deps());
   ASSERT_TRUE(loaded.ok()) << loaded;
   std::vector<dv1::Campaign> all = ListAll({});
   // Two a month over June 2025 .. July 2026.
@@ -1088,7 +1120,7 @@ TEST_F(DisorderCampaignsTest, DemoDataCoversAYearAndMovesOnWithTheMonths) {
   EXPECT_TRUE(Get(all.front().id()).has_effect());
 
   // Again: nothing new, nothing moved.
-  loaded = LoadCampaignDemoData(ctx);
+  loaded = LoadCampaignDemo(track().campaigns(), track().deps());
   ASSERT_TRUE(loaded.ok()) << loaded;
   std::vector<dv1::Campaign> again = ListAll({});
   ASSERT_EQ(again.size(), all.size());
@@ -1097,7 +1129,7 @@ TEST_F(DisorderCampaignsTest, DemoDataCoversAYearAndMovesOnWithTheMonths) {
   // A month later: June's campaigns completed, July's under way, August's planned; the year
   // before stays.
   clock_.Set(Local(2026, 7, 15, 10, 0));
-  loaded = LoadCampaignDemoData(ctx);
+  loaded = LoadCampaignDemo(track().campaigns(), track().deps());
   ASSERT_TRUE(loaded.ok()) << loaded;
   again = ListAll({});
   ASSERT_EQ(again.size(), 30u);

@@ -23,6 +23,7 @@
 #include "governance/v1/indicators.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "services/disorder/demo_data.h"
 #include "services/disorder/track.h"
 #include "tests/support/test_support.h"
 #include "tests/support/track_harness.h"
@@ -95,7 +96,7 @@ class EnforcementTest : public ::testing::Test {
   EnforcementTest() : clock_(Local(2026, 6, 1, 10, 0)) {}
 
   void SetUp() override {
-    absl::Status started = h_.Start(MakeDisorderTrack);
+    absl::Status started = h_.Start(track::Factory<DisorderTrack>("disorder"));
     ASSERT_TRUE(started.ok()) << started;
     stub_ = DisorderService::NewStub(h_.channel());
   }
@@ -243,7 +244,7 @@ class EnforcementTest : public ::testing::Test {
   }
 
   int ScanBreaches() {
-    absl::StatusOr<int> marked = track().enforcement_engine().ScanBreaches();
+    absl::StatusOr<int> marked = track().engine(kEnforcementTrack)->ScanBreaches();
     EXPECT_TRUE(marked.ok()) << marked.status();
     return marked.value_or(-1);
   }
@@ -523,7 +524,8 @@ TEST_F(EnforcementTest, RecordRefusesBadInput) {
   full.set_address(Repeat("址", 200));
   full.set_subject(Repeat("摊", 100));
   full.set_description(Repeat("述", 2000));
-  *full.mutable_found_time() = ToTimestamp(Local(2000, 1, 1));
+  // The shared rule's first moment (gov::ValidatePastTime): 2000-01-01T00:00:00Z.
+  *full.mutable_found_time() = ToTimestamp(absl::FromUnixSeconds(946684800));
   EXPECT_EQ(Record(full, Repeat("r", 128)).status(), kFound);
   // Who may not.
   Outcome o = TryRecord(kViewer, "who-1", good);
@@ -875,7 +877,7 @@ TEST_F(EnforcementTest, PenaliseRatesAgainstHandComputedData) {
 // ---- Demo data ----
 
 TEST_F(EnforcementTest, DemoDataLoadsOnceWithRatesUpOnLastYear) {
-  absl::Status loaded = LoadEnforcementDemoData(track().context(), track().enforcements());
+  absl::Status loaded = LoadEnforcementDemo(track().enforcements(), track().deps());
   ASSERT_TRUE(loaded.ok()) << loaded;
   const std::vector<dv1::Enforcement> all = ListAll({}, kAdmin, 500);
   ASSERT_GT(all.size(), 1000u);
@@ -918,7 +920,7 @@ TEST_F(EnforcementTest, DemoDataLoadsOnceWithRatesUpOnLastYear) {
   }
 
   // Again: nothing new, nothing moved.
-  loaded = LoadEnforcementDemoData(track().context(), track().enforcements());
+  loaded = LoadEnforcementDemo(track().enforcements(), track().deps());
   ASSERT_TRUE(loaded.ok()) << loaded;
   const std::vector<dv1::Enforcement> again = ListAll({}, kAdmin, 500);
   ASSERT_EQ(again.size(), all.size());

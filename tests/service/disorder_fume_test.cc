@@ -25,6 +25,7 @@
 #include "governance/disorder/v1/disorder.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "services/disorder/demo_data.h"
 #include "services/disorder/fume_feed.h"
 #include "services/disorder/objects.h"
 #include "services/disorder/track.h"
@@ -113,7 +114,7 @@ class DisorderFumeTest : public ::testing::Test {
   DisorderFumeTest() : clock_(Local(2026, 6, 1, 14, 30)) {}
 
   void SetUp() override {
-    absl::Status started = h_.Start(MakeDisorderTrack);
+    absl::Status started = h_.Start(track::Factory<DisorderTrack>("disorder"));
     ASSERT_TRUE(started.ok()) << started;
     stub_ = DisorderService::NewStub(h_.channel());
     r1_ = Register(Restaurant("YY-GS03-1", Region("GS03", "GS03-C01", "GS03-C01-G01")));
@@ -827,9 +828,8 @@ TEST_F(DisorderFumeTest, EpisodesAreReadWithinTheCallersScope) {
 // ---- Demo data ----
 
 TEST_F(DisorderFumeTest, DemoReadingsRaiseAFewEpisodesAndReplaysNothing) {
-  const DisorderContext& ctx = track().context();
-  ASSERT_TRUE(LoadObjectDemoData(ctx).ok());
-  ASSERT_TRUE(LoadFumeDemoData(ctx, track().fume_feed()).ok());
+  ASSERT_TRUE(LoadObjectDemo(track().object_registry(), track().deps()).ok());
+  ASSERT_TRUE(LoadFumeDemo(track().fume_feed(), track().object_registry(), track().deps()).ok());
   store::EntityFilter episodes;
   episodes.track = "disorder";
   episodes.kind = "fume_episode";
@@ -844,7 +844,7 @@ TEST_F(DisorderFumeTest, DemoReadingsRaiseAFewEpisodesAndReplaysNothing) {
   EXPECT_EQ(Readings("refused"), 0);
 
   // Again at the same time: every reading is stale.
-  ASSERT_TRUE(LoadFumeDemoData(ctx, track().fume_feed()).ok());
+  ASSERT_TRUE(LoadFumeDemo(track().fume_feed(), track().object_registry(), track().deps()).ok());
   EXPECT_EQ(*h_.repo().CountEntities(episodes), loaded);
   EXPECT_EQ(Readings("stale"), 12 * 432);
   size_t again = 0;

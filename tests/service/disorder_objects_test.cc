@@ -22,6 +22,7 @@
 #include "governance/v1/indicators.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "services/disorder/demo_data.h"
 #include "services/disorder/objects.h"
 #include "services/disorder/track.h"
 #include "tests/support/test_support.h"
@@ -116,7 +117,7 @@ class DisorderObjectsTest : public ::testing::Test {
   DisorderObjectsTest() : clock_(Local(2026, 6, 15, 10, 0)) {}
 
   void SetUp() override {
-    absl::Status started = h_.Start(MakeDisorderTrack);
+    absl::Status started = h_.Start(track::Factory<DisorderTrack>("disorder"));
     ASSERT_TRUE(started.ok()) << started;
     stub_ = DisorderService::NewStub(h_.channel());
   }
@@ -358,6 +359,9 @@ TEST_F(DisorderObjectsTest, RefusesBadInputNamingTheField) {
       {"not a date", [&](auto& r) { object(r)->set_since_date("2026/06/01"); },
        "object.since_date"},
       {"tomorrow", [&](auto& r) { object(r)->set_since_date("2026-06-16"); }, "object.since_date"},
+      // The shared day rule (gov::ValidateDay): 2000 to 2099.
+      {"before 2000", [&](auto& r) { object(r)->set_since_date("1999-12-31"); },
+       "object.since_date"},
       {"suspended with a bad date",
        [&](auto& r) {
          object(r)->set_status(kSuspended);
@@ -782,8 +786,7 @@ TEST_F(DisorderObjectsTest, IndicatorsRefreshAfterEveryWrite) {
 // ---- Demo data ----
 
 TEST_F(DisorderObjectsTest, DemoDataShowsProgressAndLoadsOnce) {
-  const DisorderContext& ctx = track().context();
-  ASSERT_TRUE(LoadObjectDemoData(ctx).ok());
+  ASSERT_TRUE(LoadObjectDemo(track().object_registry(), track().deps()).ok());
   store::EntityFilter all;
   all.track = "disorder";
   all.kind = "object";
@@ -791,11 +794,11 @@ TEST_F(DisorderObjectsTest, DemoDataShowsProgressAndLoadsOnce) {
   ASSERT_TRUE(loaded.ok());
   // 146 restaurants, 170 sites, 10 demonstration streets, 10 blocks, 10 communities, 7 roads.
   EXPECT_EQ(*loaded, 353);
-  ASSERT_TRUE(LoadObjectDemoData(ctx).ok());
+  ASSERT_TRUE(LoadObjectDemo(track().object_registry(), track().deps()).ok());
   EXPECT_EQ(*h_.repo().CountEntities(all), 353);
   // A day later the since days of the items differ; what is there stays, nothing is added.
   clock_.Advance(absl::Hours(24));
-  ASSERT_TRUE(LoadObjectDemoData(ctx).ok());
+  ASSERT_TRUE(LoadObjectDemo(track().object_registry(), track().deps()).ok());
   EXPECT_EQ(*h_.repo().CountEntities(all), 353);
 
   // 164 active sites, of which 14 miss a system (the deposit at 3, 20, 37, 54, 88, 105, 122,

@@ -20,7 +20,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/policing/assets.h"
-#include "services/policing/context.h"
+#include "services/policing/demo_data.h"
 #include "services/policing/track.h"
 #include "tests/support/test_support.h"
 #include "tests/support/track_harness.h"
@@ -107,7 +107,7 @@ class PolicingAssetsTest : public ::testing::Test {
   PolicingAssetsTest() : clock_(Local(2026, 6, 15, 10, 0)) {}
 
   void SetUp() override {
-    ASSERT_TRUE(h_.Start(MakePolicingTrack).ok());
+    ASSERT_TRUE(h_.Start(track::Factory<PolicingTrack>("policing")).ok());
     stub_ = PolicingService::NewStub(h_.channel());
   }
 
@@ -210,15 +210,7 @@ class PolicingAssetsTest : public ::testing::Test {
     return out;
   }
 
-  PolicingContext Context() {
-    PolicingContext ctx;
-    ctx.repo = &h_.repo();
-    ctx.cache = &h_.cache();
-    ctx.regions = &h_.regions();
-    ctx.calendar = &h_.calendar();
-    ctx.clock = &clock_;
-    return ctx;
-  }
+  PolicingTrack& track() { return static_cast<PolicingTrack&>(h_.track()); }
 
   FakeClock clock_;
   gov::testing::TrackHarness h_{"policing", &clock_, Tokens()};
@@ -330,6 +322,8 @@ TEST_F(PolicingAssetsTest, RefusesBadInputNamingTheField) {
       {"not a date", [&](auto& r) { asset(r)->set_in_service_date("2026/06/01"); },
        "asset.in_service_date"},
       {"tomorrow", [&](auto& r) { asset(r)->set_in_service_date("2026-06-16"); },
+       "asset.in_service_date"},
+      {"before 2000", [&](auto& r) { asset(r)->set_in_service_date("1999-12-31"); },
        "asset.in_service_date"},
       {"planned with a date", [&](auto& r) { asset(r)->set_status(pv1::ASSET_STATUS_PLANNED); },
        "asset.in_service_date"},
@@ -751,8 +745,8 @@ TEST_F(PolicingAssetsTest, IndicatorsRefreshAfterEveryWrite) {
 // ---- Demo data ----
 
 TEST_F(PolicingAssetsTest, DemoDataShowsProgressAndLoadsOnce) {
-  const PolicingContext ctx = Context();
-  ASSERT_TRUE(LoadAssetDemoData(ctx).ok());
+  const registry::Registry& assets = track().assets().registry();
+  ASSERT_TRUE(LoadAssetDemoData(assets, h_.regions()).ok());
   store::EntityFilter all;
   all.track = "policing";
   all.kind = "asset";
@@ -760,11 +754,11 @@ TEST_F(PolicingAssetsTest, DemoDataShowsProgressAndLoadsOnce) {
   ASSERT_TRUE(loaded.ok());
   // 95 squads, 95 teams, 10 stations, 120 compounds, 867 camera points, 80 guard units.
   EXPECT_EQ(*loaded, 1267);
-  ASSERT_TRUE(LoadAssetDemoData(ctx).ok());
+  ASSERT_TRUE(LoadAssetDemoData(assets, h_.regions()).ok());
   EXPECT_EQ(*h_.repo().CountEntities(all), 1267);
   // A day later the in-service days of the items differ; what is there stays, nothing is added.
   clock_.Advance(absl::Hours(24));
-  ASSERT_TRUE(LoadAssetDemoData(ctx).ok());
+  ASSERT_TRUE(LoadAssetDemoData(assets, h_.regions()).ok());
   EXPECT_EQ(*h_.repo().CountEntities(all), 1267);
 
   // 90 of 95 communities with a team: 9473.7 basis points; 64 of 80 guard units meet all five.

@@ -20,7 +20,9 @@
 #include "governance/policing/v1/policing.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "services/policing/demo_data.h"
 #include "services/policing/track.h"
+#include "tests/support/metrics.h"
 #include "tests/support/test_support.h"
 #include "tests/support/track_harness.h"
 
@@ -218,7 +220,7 @@ class BulletinsTest : public ::testing::Test {
     WriteRules(h_.dir().File("policing_rules.json"));
     if (HasFatalFailure()) return;
     h_.config().rules_file = h_.dir().File("policing_rules.json");
-    ASSERT_TRUE(h_.Start(MakePolicingTrack).ok());
+    ASSERT_TRUE(h_.Start(track::Factory<PolicingTrack>("policing")).ok());
     stub_ = PolicingService::NewStub(h_.channel());
   }
 
@@ -293,27 +295,30 @@ class BulletinsTest : public ::testing::Test {
 
   // ---- Key areas ----
 
-  Outcome TryListArea(const std::string& token, const pv1::ListKeyAreaRequest& request,
-                      pv1::KeyArea* out = nullptr) {
-    pv1::ListKeyAreaResponse response;
-    Outcome o = h_.Rpc(
-        token, [&](grpc::ClientContext* c) { return stub_->ListKeyArea(c, request, &response); });
+  Outcome TryDesignate(const std::string& token, const pv1::DesignateKeyAreaRequest& request,
+                       pv1::KeyArea* out = nullptr) {
+    pv1::DesignateKeyAreaResponse response;
+    Outcome o = h_.Rpc(token, [&](grpc::ClientContext* c) {
+      return stub_->DesignateKeyArea(c, request, &response);
+    });
     if (out != nullptr) *out = response.key_area();
     return o;
   }
 
-  pv1::ListKeyAreaRequest ListRequest(const std::string& request_id, const gv1::RegionRef& region,
-                                      const std::string& reason = "夜间盗窃多发，申请挂牌整治") {
-    pv1::ListKeyAreaRequest request;
+  pv1::DesignateKeyAreaRequest DesignateRequest(
+      const std::string& request_id, const gv1::RegionRef& region,
+      const std::string& reason = "夜间盗窃多发，申请挂牌整治") {
+    pv1::DesignateKeyAreaRequest request;
     request.set_request_id(request_id);
     *request.mutable_region() = region;
     request.set_reason(reason);
     return request;
   }
 
-  pv1::KeyArea ListArea(const pv1::ListKeyAreaRequest& request, const std::string& token = kAdmin) {
+  pv1::KeyArea Designate(const pv1::DesignateKeyAreaRequest& request,
+                         const std::string& token = kAdmin) {
     pv1::KeyArea out;
-    Outcome o = TryListArea(token, request, &out);
+    Outcome o = TryDesignate(token, request, &out);
     EXPECT_TRUE(o.status.ok()) << request.request_id() << " " << Describe(o);
     return out;
   }
@@ -845,7 +850,7 @@ TEST_F(KeyAreaRuleTest, ListedAfterTwoRedMonthsAndDelistedAfterTwoBlue) {
   EXPECT_EQ(GetArea(area.id()).etag(), delisted.etag());
 
   // Listed again by hand: April's delisting of the earlier listing does not reach it.
-  pv1::KeyArea by_hand = ListArea(ListRequest("relist-1", Region("GS03", "GS03-C01")));
+  pv1::KeyArea by_hand = Designate(DesignateRequest("relist-1", Region("GS03", "GS03-C01")));
   EXPECT_EQ(by_hand.status(), pv1::KEY_AREA_STATUS_LISTED);
   Publish(Month(2026, 4), /*already=*/true);
   Publish(Month(2026, 2), /*already=*/true);
@@ -871,9 +876,30 @@ TEST_F(KeyAreaRuleTest, AMissingMonthBreaksTheRun) {
 
 // ---- Key areas by hand ----
 
+// Key areas are told apart from the track's other cases by the metrics' `kind` label
+// (README "Metrics", the dashboards): governance_cases{kind="key_area"} and the counters.
+TEST_F(BulletinsTest, KeyAreasAreCountedUnderTheirOwnKind) {
+  const pv1::KeyArea listed = Designate(DesignateRequest("metric-1", Region("GS05", "GS05-C02")));
+  ASSERT_EQ(listed.status(), pv1::KEY_AREA_STATUS_LISTED);
+  EXPECT_EQ(gov::testing::MetricValue(h_.metrics(), "governance_cases_opened_total",
+                                      {{"track", "policing"}, {"kind", "key_area"}}),
+            1);
+  ASSERT_TRUE(track().RefreshGauges().ok());
+  EXPECT_EQ(gov::testing::MetricValue(
+                h_.metrics(), "governance_cases",
+                {{"track", "policing"}, {"kind", "key_area"}, {"status", "LISTED"}}),
+            1);
+  // No case of the track is left under the engine's default kind.
+  EXPECT_FALSE(
+      gov::testing::MetricSum(h_.metrics(), "governance_cases", {{"kind", "case"}}).has_value());
+  EXPECT_FALSE(
+      gov::testing::MetricSum(h_.metrics(), "governance_cases_opened_total", {{"kind", "case"}})
+          .has_value());
+}
+
 TEST_F(BulletinsTest, ListPlanAndDelistByHandWithEtags) {
-  pv1::ListKeyAreaRequest request = ListRequest("list-c05", Region("GS05", "GS05-C01"));
-  const pv1::KeyArea listed = ListArea(request);
+  pv1::DesignateKeyAreaRequest request = DesignateRequest("list-c05", Region("GS05", "GS05-C01"));
+  const pv1::KeyArea listed = Designate(request);
   EXPECT_EQ(listed.status(), pv1::KEY_AREA_STATUS_LISTED);
   EXPECT_EQ(listed.listed_by(), pv1::KEY_AREA_DECISION_MANUAL);
   EXPECT_EQ(listed.listing_reason(), "夜间盗窃多发，申请挂牌整治");
@@ -884,22 +910,22 @@ TEST_F(BulletinsTest, ListPlanAndDelistByHandWithEtags) {
 
   // A retry gets the same listing; the same request_id for another request is refused; a
   // second listing of the open area too, but a grid of it is an area of its own.
-  EXPECT_EQ(ListArea(request).SerializeAsString(), listed.SerializeAsString());
-  pv1::ListKeyAreaRequest changed = request;
+  EXPECT_EQ(Designate(request).SerializeAsString(), listed.SerializeAsString());
+  pv1::DesignateKeyAreaRequest changed = request;
   changed.set_reason("另一个理由");
-  Outcome o = TryListArea(kAdmin, changed);
+  Outcome o = TryDesignate(kAdmin, changed);
   EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
   EXPECT_EQ(o.field, "request_id");
   // Also for another area: a request_id names one request of the track.
-  o = TryListArea(kAdmin, ListRequest("list-c05", Region("GS05", "GS05-C02")));
+  o = TryDesignate(kAdmin, DesignateRequest("list-c05", Region("GS05", "GS05-C02")));
   EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
   EXPECT_EQ(o.field, "request_id");
-  o = TryListArea(kAdmin, ListRequest("list-c05-again", Region("GS05", "GS05-C01")));
+  o = TryDesignate(kAdmin, DesignateRequest("list-c05-again", Region("GS05", "GS05-C01")));
   EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
   EXPECT_EQ(o.field, "region");
   const std::string grid = h_.regions().streets()[4]->communities(0).grids(0);
   const pv1::KeyArea grid_area =
-      ListArea(ListRequest("list-grid", Region("GS05", "GS05-C01", grid)));
+      Designate(DesignateRequest("list-grid", Region("GS05", "GS05-C01", grid)));
   EXPECT_EQ(grid_area.name(), absl::StrCat(h_.regions().NameOf("GS05-C01"), " ", grid));
 
   // The plan, with the etag: a stale one is ABORTED.
@@ -953,10 +979,11 @@ TEST_F(BulletinsTest, ListPlanAndDelistByHandWithEtags) {
   for (int i = 0; i < read.history_size(); ++i) EXPECT_EQ(read.history(i).sequence(), i + 1);
 
   // Delisted, the area may be listed again; the first request_id still names the first listing.
-  const pv1::KeyArea relisted = ListArea(ListRequest("list-c05-2", Region("GS05", "GS05-C01")));
+  const pv1::KeyArea relisted =
+      Designate(DesignateRequest("list-c05-2", Region("GS05", "GS05-C01")));
   EXPECT_NE(relisted.id(), listed.id());
-  EXPECT_EQ(ListArea(request).id(), listed.id());
-  EXPECT_EQ(ListArea(request).status(), pv1::KEY_AREA_STATUS_DELISTED);
+  EXPECT_EQ(Designate(request).id(), listed.id());
+  EXPECT_EQ(Designate(request).status(), pv1::KEY_AREA_STATUS_DELISTED);
 
   // Lists: newest listing first, by region and state.
   EXPECT_THAT(AreasText(kViewer),
@@ -981,13 +1008,13 @@ TEST_F(BulletinsTest, ListPlanAndDelistByHandWithEtags) {
 }
 
 TEST_F(BulletinsTest, ListingWithItsPlanStartsRemediating) {
-  pv1::ListKeyAreaRequest request = ListRequest("with-plan", Region("GS01", "GS01-C03"));
+  pv1::DesignateKeyAreaRequest request = DesignateRequest("with-plan", Region("GS01", "GS01-C03"));
   *request.mutable_plan() = Plan("技防补点");
-  const pv1::KeyArea listed = ListArea(request, kOperator1);
+  const pv1::KeyArea listed = Designate(request, kOperator1);
   EXPECT_EQ(listed.status(), pv1::KEY_AREA_STATUS_REMEDIATING);
   EXPECT_EQ(listed.plan().summary(), "技防补点");
   EXPECT_FALSE(listed.sla_breached());
-  EXPECT_EQ(ListArea(request, kOperator1).etag(), listed.etag());
+  EXPECT_EQ(Designate(request, kOperator1).etag(), listed.etag());
   EXPECT_THAT(HistoryText(GetArea(listed.id())),
               ElementsAre("Create ->LISTED by operator-gs01: 夜间盗窃多发，申请挂牌整治",
                           "SetPlan LISTED->REMEDIATING by operator-gs01: "
@@ -995,9 +1022,9 @@ TEST_F(BulletinsTest, ListingWithItsPlanStartsRemediating) {
 }
 
 TEST_F(BulletinsTest, ALatePlanIsABreach) {
-  const pv1::KeyArea late = ListArea(ListRequest("late", Region("GS02", "GS02-C03")));
-  const pv1::KeyArea on_time = ListArea(ListRequest("on-time", Region("GS02", "GS02-C04")));
-  cases::CaseEngine& engine = track().key_areas().engine();
+  const pv1::KeyArea late = Designate(DesignateRequest("late", Region("GS02", "GS02-C03")));
+  const pv1::KeyArea on_time = Designate(DesignateRequest("on-time", Region("GS02", "GS02-C04")));
+  cases::CaseEngine& engine = *track().engine(kKeyAreaTrack);
   // The plan is due by the end of Wednesday 17 June.
   clock_.Set(Local(2026, 6, 17, 23, 59));
   pv1::KeyArea planned;
@@ -1032,12 +1059,12 @@ TEST_F(BulletinsTest, ALatePlanIsABreach) {
 TEST_F(BulletinsTest, KeyAreaInputIsChecked) {
   struct Case {
     const char* name;
-    pv1::ListKeyAreaRequest request;
+    pv1::DesignateKeyAreaRequest request;
     const char* field;
   };
   std::vector<Case> cases;
   auto with = [&](const char* name, const char* field, auto edit) {
-    pv1::ListKeyAreaRequest r = ListRequest("bad", Region("GS01", "GS01-C01"));
+    pv1::DesignateKeyAreaRequest r = DesignateRequest("bad", Region("GS01", "GS01-C01"));
     *r.mutable_plan() = Plan("方案");
     edit(r);
     cases.push_back({name, r, field});
@@ -1068,18 +1095,21 @@ TEST_F(BulletinsTest, KeyAreaInputIsChecked) {
        [](auto& r) { r.mutable_plan()->set_target_date("2026-02-30"); });
   with("not a date", "plan.target_date",
        [](auto& r) { r.mutable_plan()->set_target_date("30/09/2026"); });
+  // The shared day rule (gov::ValidateDay): 2000 to 2099.
+  with("a year of the next century", "plan.target_date",
+       [](auto& r) { r.mutable_plan()->set_target_date("2100-01-01"); });
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    Outcome o = TryListArea(kAdmin, c.request);
+    Outcome o = TryDesignate(kAdmin, c.request);
     EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
     EXPECT_EQ(o.field, c.field);
   }
   // Characters, not bytes: 500 Chinese characters are a reason.
-  pv1::ListKeyAreaRequest long_chinese = ListRequest("zh", Region("GS01", "GS01-C01"));
+  pv1::DesignateKeyAreaRequest long_chinese = DesignateRequest("zh", Region("GS01", "GS01-C01"));
   std::string reason;
   for (int i = 0; i < 500; ++i) reason += "治";
   long_chinese.set_reason(reason);
-  const pv1::KeyArea listed = ListArea(long_chinese);
+  const pv1::KeyArea listed = Designate(long_chinese);
 
   Outcome o = TrySetPlan(kAdmin, "", listed.etag(), Plan("x"));
   EXPECT_EQ(o.field, "id");
@@ -1111,11 +1141,12 @@ TEST_F(BulletinsTest, KeyAreaInputIsChecked) {
 }
 
 TEST_F(BulletinsTest, KeyAreasAreScopedToTheOperatorsStreets) {
-  const pv1::KeyArea gs01 = ListArea(ListRequest("op-1", Region("GS01", "GS01-C04")), kOperator1);
+  const pv1::KeyArea gs01 =
+      Designate(DesignateRequest("op-1", Region("GS01", "GS01-C04")), kOperator1);
   EXPECT_EQ(gs01.status(), pv1::KEY_AREA_STATUS_LISTED);
-  const pv1::KeyArea gs02 = ListArea(ListRequest("admin-2", Region("GS02", "GS02-C05")));
+  const pv1::KeyArea gs02 = Designate(DesignateRequest("admin-2", Region("GS02", "GS02-C05")));
 
-  Outcome o = TryListArea(kOperator1, ListRequest("op-2", Region("GS02", "GS02-C06")));
+  Outcome o = TryDesignate(kOperator1, DesignateRequest("op-2", Region("GS02", "GS02-C06")));
   EXPECT_EQ(o.code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(o);
   EXPECT_EQ(TrySetPlan(kOperator1, gs02.id(), gs02.etag(), Plan("x")).code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -1130,9 +1161,9 @@ TEST_F(BulletinsTest, KeyAreasAreScopedToTheOperatorsStreets) {
   // Viewers read every street; they and mediators list nothing.
   EXPECT_THAT(AreasText(kViewer), ElementsAre("GS02-C05 LISTED MANUAL", "GS01-C04 LISTED MANUAL"));
   EXPECT_TRUE(TryGetArea(kViewer, gs02.id()).status.ok());
-  EXPECT_EQ(TryListArea(kViewer, ListRequest("v", Region("GS01", "GS01-C05"))).code(),
+  EXPECT_EQ(TryDesignate(kViewer, DesignateRequest("v", Region("GS01", "GS01-C05"))).code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(TryListArea(kMediator1, ListRequest("m", Region("GS01", "GS01-C05"))).code(),
+  EXPECT_EQ(TryDesignate(kMediator1, DesignateRequest("m", Region("GS01", "GS01-C05"))).code(),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(TrySetPlan(kMediator1, gs01.id(), gs01.etag(), Plan("x")).code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -1160,18 +1191,7 @@ TEST_F(BulletinsTest, DemoKeyAreasArePlannedOnceAndListedByHand) {
   ASSERT_THAT(AreasText(), ElementsAre("GS03-C02 LISTED RULE", "GS03-C01 DELISTED RULE"));
   for (int round = 0; round < 2; ++round) {
     SCOPED_TRACE(round);
-    ASSERT_TRUE(LoadKeyAreaDemoData(track().key_areas(),
-                                    PolicingContext{
-                                        .repo = &h_.repo(),
-                                        .cache = &h_.cache(),
-                                        .regions = &h_.regions(),
-                                        .calendar = &h_.calendar(),
-                                        .clock = &clock_,
-                                        .registry = &h_.metrics(),
-                                        .rules = &track().rules(),
-                                        .incidents = &track().engine(),
-                                    })
-                    .ok());
+    ASSERT_TRUE(LoadKeyAreaDemoData(track().key_areas(), h_.regions(), clock_).ok());
     const std::string grid = h_.regions().streets()[0]->communities(0).grids(0);
     EXPECT_THAT(AreasText(), ElementsAre(absl::StrCat(grid, " REMEDIATING MANUAL"),
                                          "GS03-C02 REMEDIATING RULE", "GS03-C01 DELISTED RULE"));

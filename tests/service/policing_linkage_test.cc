@@ -4,8 +4,10 @@
 // dispatched to the units of data/policing.json; the three 24-hour clocks run on the fake clock
 // and the breach scan is run by hand.
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,8 @@
 #include "governance/v1/indicators.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "services/policing/model.h"
+#include "services/policing/demo_data.h"
+#include "services/policing/incidents.h"
 #include "services/policing/track.h"
 #include "tests/support/metrics.h"
 #include "tests/support/test_support.h"
@@ -84,7 +87,7 @@ class LinkageTest : public ::testing::Test {
   LinkageTest() : clock_(Local(2026, 6, 15, 10, 0)) {}
 
   void SetUp() override {
-    ASSERT_TRUE(h_.Start(MakePolicingTrack).ok());
+    ASSERT_TRUE(h_.Start(track::Factory<PolicingTrack>("policing")).ok());
     stub_ = PolicingService::NewStub(h_.channel());
   }
 
@@ -259,7 +262,7 @@ class LinkageTest : public ::testing::Test {
   }
 
   int ScanBreaches() {
-    absl::StatusOr<int> marked = track().linkage().engine().ScanBreaches();
+    absl::StatusOr<int> marked = track().engine(kLinkageTrack)->ScanBreaches();
     EXPECT_TRUE(marked.ok()) << marked.status();
     return marked.value_or(-1);
   }
@@ -356,7 +359,7 @@ TEST_F(LinkageTest, SweepDispatchesAnIncidentStoredWithoutItsDispatch) {
   platform.roles = {auth::kSystem};
   const pv1::Incident incident = NewIncident("110-SW-1", pv1::INCIDENT_TYPE_MUNICIPAL,
                                              clock_.Now() - absl::Hours(30), "GS11", "GS11-C02");
-  absl::StatusOr<cases::Case> stored = track().engine().Create(
+  absl::StatusOr<cases::Case> stored = track().engine(kTrack)->Create(
       platform, NewIncidentCase(incident, clock_.Now()),
       IncidentRequestId(incident.incident_number()), IncidentContentHash(incident));
   ASSERT_TRUE(stored.ok()) << stored.status();
@@ -711,24 +714,15 @@ TEST_F(LinkageTest, DemoDataDispatchesAndStepsTheRecentDemoIncidents) {
         i % 3 == 0 ? pv1::INCIDENT_TYPE_DISPUTE : pv1::INCIDENT_TYPE_ASSISTANCE,
         clock_.Now() - absl::Hours(i + 1), "GS03");
     ASSERT_TRUE(track()
-                    .engine()
-                    .Create(loader, NewIncidentCase(incident, clock_.Now()),
-                            IncidentRequestId(incident.incident_number()),
-                            IncidentContentHash(incident))
+                    .engine(kTrack)
+                    ->Create(loader, NewIncidentCase(incident, clock_.Now()),
+                             IncidentRequestId(incident.incident_number()),
+                             IncidentContentHash(incident))
                     .ok());
   }
   const std::string by_hand = TaskOf(IngestRecent("110-D-1").id()).id();
 
-  PolicingContext ctx;
-  ctx.repo = &h_.repo();
-  ctx.cache = &h_.cache();
-  ctx.regions = &h_.regions();
-  ctx.calendar = &h_.calendar();
-  ctx.clock = &clock_;
-  ctx.registry = &h_.metrics();
-  ctx.rules = &track().rules();
-  ctx.incidents = &track().engine();
-  ASSERT_TRUE(LoadLinkageDemoData(track().linkage(), ctx).ok());
+  ASSERT_TRUE(LoadLinkageDemoData(track().linkage(), clock_).ok());
 
   std::map<std::string, pv1::LinkageTask> first;
   std::map<pv1::LinkageStatus, int> statuses;
@@ -748,7 +742,7 @@ TEST_F(LinkageTest, DemoDataDispatchesAndStepsTheRecentDemoIncidents) {
   EXPECT_LT(statuses[pv1::LINKAGE_STATUS_FEEDBACK_GIVEN], 16);
 
   // Again: nothing changes.
-  ASSERT_TRUE(LoadLinkageDemoData(track().linkage(), ctx).ok());
+  ASSERT_TRUE(LoadLinkageDemoData(track().linkage(), clock_).ok());
   for (const pv1::LinkageTask& t : ListAll()) EXPECT_EQ(t.etag(), first[t.id()].etag()) << t.id();
 }
 
@@ -852,6 +846,59 @@ TEST_F(LinkageTest, ListLinkageUnitsReturnsThe39UnitsToEveryRole) {
     for (int i = 1; i < response.units_size(); ++i) {
       EXPECT_LT(response.units(i - 1).id(), response.units(i).id());
     }
+  }
+}
+
+// The units are a list like the others (AIP-158): pages of page_size by id, an opaque token
+// bound to the list, a negative size and a forged token refused naming the field.
+TEST_F(LinkageTest, ListLinkageUnitsPagesLikeEveryList) {
+  auto try_page = [&](int32_t size, const std::string& token, pv1::ListLinkageUnitsResponse* out) {
+    pv1::ListLinkageUnitsRequest request;
+    request.set_page_size(size);
+    request.set_page_token(token);
+    return h_.Rpc(kViewer,
+                  [&](grpc::ClientContext* c) { return stub_->ListLinkageUnits(c, request, out); });
+  };
+  std::vector<std::string> ids;
+  std::string token;
+  int pages = 0;
+  do {
+    pv1::ListLinkageUnitsResponse page;
+    const Outcome o = try_page(3, token, &page);
+    ASSERT_TRUE(o.status.ok()) << Describe(o);
+    ASSERT_LE(page.units_size(), 3);
+    for (const pv1::LinkageUnit& unit : page.units()) ids.push_back(unit.id());
+    token = page.next_page_token();
+    ASSERT_LT(++pages, 100) << "the pages do not end";
+  } while (!token.empty());
+  EXPECT_EQ(pages, 13);  // 39 units, 3 a page, no empty last page
+  ASSERT_EQ(ids.size(), 39u);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 39u) << "each unit once";
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(ids.front(), "LU01");
+  EXPECT_EQ(ids.back(), "LU39");
+
+  // 0 means the default size (50): every unit on one page.
+  pv1::ListLinkageUnitsResponse all;
+  ASSERT_TRUE(try_page(0, "", &all).status.ok());
+  EXPECT_EQ(all.units_size(), 39);
+  EXPECT_TRUE(all.next_page_token().empty());
+
+  pv1::ListLinkageUnitsResponse first;
+  ASSERT_TRUE(try_page(3, "", &first).status.ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  pv1::ListLinkageUnitsResponse refused;
+  Outcome o = try_page(-1, "", &refused);
+  EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+  EXPECT_EQ(o.field, "page_size");
+  std::string tampered = first.next_page_token();
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  for (const std::string& bad :
+       {tampered, std::string("bm90LWEtdG9rZW4"), first.next_page_token().substr(0, 10)}) {
+    SCOPED_TRACE(bad);
+    o = try_page(3, bad, &refused);
+    EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+    EXPECT_EQ(o.field, "page_token");
   }
 }
 

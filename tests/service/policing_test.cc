@@ -27,6 +27,7 @@
 #include "common/server/track_main.h"
 #include "common/store/sqlite_store.h"
 #include "common/util/proto.h"
+#include "common/util/validate.h"
 #include "gmock/gmock.h"
 #include "governance/policing/v1/policing.grpc.pb.h"
 #include "governance/v1/indicators.grpc.pb.h"
@@ -151,7 +152,7 @@ class PolicingTest : public ::testing::Test {
   PolicingTest() : clock_(Local(2026, 6, 15, 10, 0)) {}
 
   void SetUp() override {
-    ASSERT_TRUE(h_.Start(MakePolicingTrack).ok());
+    ASSERT_TRUE(h_.Start(track::Factory<PolicingTrack>("policing")).ok());
     stub_ = PolicingService::NewStub(h_.channel());
     indicators_ = gv1::IndicatorsService::NewStub(h_.channel());
   }
@@ -496,9 +497,11 @@ TEST_F(PolicingTest, IngestRefusesBadInputNamingTheFieldAndStoresNothing) {
       {"unknown type", "incident.type",
        [](pv1::Incident& i) { i.set_type(static_cast<pv1::IncidentType>(99)); }},
       {"no occur time", "incident.occur_time", [](pv1::Incident& i) { i.clear_occur_time(); }},
-      {"occur time a minute ahead", "incident.occur_time",
+      // The shared rule (gov::ValidatePastTime): the platform's clock may be kMaxClockSkew
+      // ahead, no more. (The track refused any time after now before.)
+      {"occur time past the clock skew", "incident.occur_time",
        [this](pv1::Incident& i) {
-         *i.mutable_occur_time() = ToTimestamp(clock_.Now() + absl::Minutes(1));
+         *i.mutable_occur_time() = ToTimestamp(clock_.Now() + kMaxClockSkew + absl::Seconds(1));
        }},
       {"occur time a day ahead", "incident.occur_time",
        [this](pv1::Incident& i) {
@@ -560,6 +563,33 @@ TEST_F(PolicingTest, IngestRefusesBadInputNamingTheFieldAndStoresNothing) {
   // Nothing of the refused ones was stored.
   EXPECT_THAT(Numbers(ListAll()), UnorderedElementsAre("EXISTING-1", limits.incident_number()));
   EXPECT_EQ(Stats(kAdmin, Month(2026, 6), pv1::STATISTICS_GROUPING_STREET).total().count(), 2);
+}
+
+// A NUL in a free text is refused before the handler (server::RpcService checks every string of
+// the request): INVALID_ARGUMENT naming the field, and nothing is stored, so the same incident
+// number sent clean is then new.
+TEST_F(PolicingTest, NulInAFreeTextIsRefusedNamingTheFieldAndStoresNothing) {
+  pv1::Incident incident =
+      NewIncident("NUL-1", pv1::INCIDENT_TYPE_THEFT, Local(2026, 6, 2, 9), "GS01", "GS01-C01");
+  incident.set_summary(std::string("电动车被盗") + '\0');
+  Outcome o = TryIngest(kPolice, incident);
+  EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+  EXPECT_EQ(o.field, "incident.summary");
+  EXPECT_THAT(o.status.error_message(), HasSubstr("incident.summary"));
+  incident = NewIncident("NUL-1", pv1::INCIDENT_TYPE_THEFT, Local(2026, 6, 2, 9), "GS01");
+  incident.set_address(std::string("和睦路") + '\0' + " 1 号");
+  o = TryIngest(kPolice, incident);
+  EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+  EXPECT_EQ(o.field, "incident.address");
+  EXPECT_THAT(ListAll(), IsEmpty());
+
+  pv1::IngestIncidentResponse response;
+  o = TryIngest(kPolice,
+                NewIncident("NUL-1", pv1::INCIDENT_TYPE_THEFT, Local(2026, 6, 2, 9), "GS01"),
+                &response);
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  EXPECT_TRUE(response.created());
+  EXPECT_EQ(ListAll().size(), 1u);
 }
 
 TEST_F(PolicingTest, OnlyThePlatformAndTheDistrictIngest) {

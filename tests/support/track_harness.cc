@@ -1,6 +1,7 @@
 #include "tests/support/track_harness.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -8,7 +9,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/store/sqlite_store.h"
 #include "common/util/status.h"
 #include "governance/v1/indicators.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -53,6 +53,12 @@ std::map<std::string, governance::v1::Indicator> TrackHarness::Indicators(
   return out;
 }
 
+Backend TrackTestBackend() {
+  const char* store = std::getenv("GOV_TEST_STORE");
+  return store != nullptr && std::string(store) == "postgres" ? Backend::kPostgres
+                                                              : Backend::kSqlite;
+}
+
 TrackHarness::TrackHarness(std::string track, const Clock* clock, std::vector<TestToken> tokens)
     : track_name_(std::move(track)), clock_(clock), tokens_(std::move(tokens)) {
   config_.track = track_name_;
@@ -83,8 +89,7 @@ absl::Status TrackHarness::Start(const server::TrackFactory& factory) {
                        auth::TokenAuthenticator::Open(dir_.File("tokens.json"), clock_));
 
   metrics_ = std::make_shared<prometheus::Registry>();
-  GOV_ASSIGN_OR_RETURN(repo_,
-                       store::OpenSqlite({.path = dir_.File(track_name_ + ".db")}, metrics_.get()));
+  GOV_ASSIGN_OR_RETURN(repo_, store_.Open(metrics_.get()));
   cache::CacheOptions cache_options;
   cache_options.address = redis_.address();
   cache_options.prefix = absl::StrCat("gov:", track_name_, ":");

@@ -23,6 +23,7 @@
 #include "grpcpp/grpcpp.h"
 #include "prometheus/registry.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/test_support.h"
 
 namespace gov::testing {
@@ -53,12 +54,18 @@ struct TestToken {
   std::vector<std::string> streets;  // empty = the whole district
 };
 
+// The store the track tests run on: PostgreSQL when the environment variable GOV_TEST_STORE is
+// "postgres" (ctest runs every track test binary twice, <name> and <name>_postgres), SQLite
+// otherwise.
+Backend TrackTestBackend();
+
 // One track in process, as its binary runs it: the real track (from its factory) behind the
-// real server on 127.0.0.1 and a free port, on a SQLite file in a temp dir and a real
+// real server on 127.0.0.1 and a free port, on its own store (TrackTestBackend(): a SQLite file
+// in a temp dir, or a database of its own on the test process's PostgreSQL) and a real
 // redis-server, with the registries from data/ and the given clock (a FakeClock in tests).
 //
 //   TrackHarness h("policing", &clock, tokens);
-//   ASSERT_TRUE(h.Start(policing::MakePolicingTrack).ok());
+//   ASSERT_TRUE(h.Start(track::Factory<policing::PolicingTrack>("policing")).ok());
 //   auto stub = PolicingService::NewStub(h.channel());
 class TrackHarness {
  public:
@@ -68,7 +75,8 @@ class TrackHarness {
   TrackHarness& operator=(const TrackHarness&) = delete;
 
   // Starts Redis, writes the tokens, opens the store and cache, builds the track with
-  // `factory` and serves it (SERVING).
+  // `factory` and serves it (SERVING). After Stop(), Start() again serves the same store (a
+  // restart).
   absl::Status Start(const server::TrackFactory& factory);
   // Drains the server, then the queued work, then the track and what it was built on.
   void Stop();
@@ -111,6 +119,7 @@ class TrackHarness {
   const Clock* clock_;
   const std::vector<TestToken> tokens_;
   TempDir dir_;
+  TestStore store_{TrackTestBackend()};
   RedisServer redis_;
   config::ServiceConfig config_;
   std::unique_ptr<regions::RegionRegistry> regions_;

@@ -1,15 +1,20 @@
 #include "common/config/config.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <initializer_list>
+#include <set>
+#include <sstream>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/support/test_support.h"
 
 namespace gov::config {
 namespace {
@@ -95,17 +100,74 @@ TEST(ConfigTest, PortsOfAKnownTrackFillMissingDefaults) {
   EXPECT_EQ(result->config.db_path, "./var/hazard.db");
 }
 
-TEST(ConfigTest, KnownTracksHaveTheDocumentedPorts) {
-  const std::vector<std::tuple<std::string, int, int>> expected = {
-      {"mediation", 7101, 9101}, {"policing", 7102, 9102}, {"disorder", 7103, 9103},
-      {"backlog", 7104, 9104},   {"hazard", 7105, 9105},   {"tripartite", 7106, 9106},
-      {"digital", 7107, 9107}};
-  ASSERT_EQ(KnownTracks().size(), expected.size());
-  for (size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(KnownTracks()[i].track, std::get<0>(expected[i]));
-    EXPECT_EQ(KnownTracks()[i].grpc_port, std::get<1>(expected[i]));
-    EXPECT_EQ(KnownTracks()[i].metrics_port, std::get<2>(expected[i]));
+// data/tracks.json as the test reads it: its fields by name, empty / 0 / false for one that is
+// missing (a missing field then fails the comparison that uses it).
+struct ListedTrack {
+  std::string name, name_zh, title;
+  double grpc_port = 0, metrics_port = 0;
+  bool rules = false;
+};
+std::vector<ListedTrack> ReadTracksJson() {
+  std::ifstream in(gov::testing::SourcePath("data/tracks.json"));
+  std::stringstream text;
+  text << in.rdbuf();
+  google::protobuf::Struct file;
+  auto status = google::protobuf::util::JsonStringToMessage(text.str(), &file);
+  EXPECT_TRUE(status.ok()) << "data/tracks.json: " << status.ToString();
+  std::vector<ListedTrack> tracks;
+  auto list = file.fields().find("tracks");
+  if (list == file.fields().end()) return tracks;
+  for (const google::protobuf::Value& v : list->second.list_value().values()) {
+    const auto& f = v.struct_value().fields();
+    auto get = [&f](const std::string& key) {
+      auto it = f.find(key);
+      return it == f.end() ? google::protobuf::Value() : it->second;
+    };
+    tracks.push_back({get("name").string_value(), get("nameZh").string_value(),
+                      get("title").string_value(), get("grpcPort").number_value(),
+                      get("metricsPort").number_value(), get("rules").bool_value()});
   }
+  return tracks;
+}
+
+// KnownTracks() is data/tracks.json, compiled in at configure time: every field, in order.
+TEST(ConfigTest, KnownTracksAreDataTracksJson) {
+  const std::vector<ListedTrack> listed = ReadTracksJson();
+  ASSERT_EQ(KnownTracks().size(), listed.size());
+  ASSERT_FALSE(listed.empty());
+  std::set<std::string> names;
+  std::set<int> ports;
+  for (size_t i = 0; i < listed.size(); ++i) {
+    const TrackPorts& t = KnownTracks()[i];
+    SCOPED_TRACE(absl::StrCat("tracks[", i, "] ", listed[i].name));
+    EXPECT_EQ(t.track, listed[i].name);
+    EXPECT_EQ(t.grpc_port, listed[i].grpc_port);
+    EXPECT_EQ(t.metrics_port, listed[i].metrics_port);
+    EXPECT_EQ(t.name_zh, listed[i].name_zh);
+    EXPECT_EQ(t.title, listed[i].title);
+    EXPECT_EQ(t.has_rules, listed[i].rules);
+    EXPECT_TRUE(names.insert(t.track).second) << "listed twice";
+    EXPECT_TRUE(ports.insert(t.grpc_port).second) << "port used twice: " << t.grpc_port;
+    EXPECT_TRUE(ports.insert(t.metrics_port).second) << "port used twice: " << t.metrics_port;
+  }
+}
+
+TEST(ConfigTest, DefaultsForAKnownTrack) {
+  for (const TrackPorts& t : KnownTracks()) {
+    const Defaults d = DefaultsFor(t.track);
+    EXPECT_EQ(d.track, t.track);
+    EXPECT_EQ(d.grpc_port, t.grpc_port);
+    EXPECT_EQ(d.metrics_port, t.metrics_port);
+  }
+  auto result = ParseArgs({}, DefaultsFor("policing"));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->config.listen, "127.0.0.1:7102");
+  EXPECT_EQ(result->config.metrics_port, 9102);
+  EXPECT_EQ(FindTrack("nonesuch"), nullptr);
+}
+
+TEST(ConfigDeathTest, DefaultsForAnUnknownTrackAborts) {
+  EXPECT_DEATH(DefaultsFor("nonesuch"), "unknown track \"nonesuch\"");
 }
 
 TEST(ConfigTest, FlagsInBothFormsAndBareBooleans) {

@@ -1,5 +1,6 @@
 // The policing track's pure logic: the incident taxonomy, the statistics arithmetic, incident
-// validation and the demo data's shape (no server, no store).
+// validation, the case kinds (their declarations, and who reads the personal data the schema
+// marks) and the demo data's shape (no server, no store).
 
 #include <map>
 #include <set>
@@ -12,10 +13,13 @@
 #include "common/regions/regions.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/policing/demo_data.h"
-#include "services/policing/model.h"
+#include "services/policing/incidents.h"
+#include "services/policing/key_areas.h"
+#include "services/policing/linkage.h"
 #include "services/policing/statistics.h"
 #include "services/policing/track.h"
 #include "services/policing/validation.h"
@@ -230,8 +234,11 @@ TEST_F(PolicingRegionsTest, ValidationNamesTheFieldUnderItsPrefix) {
   bad = GoodIncident();
   bad.clear_occur_time();
   EXPECT_EQ(field_of(bad), "incidents[4].occur_time");
-  *bad.mutable_occur_time() = ToTimestamp(now + absl::Seconds(1));
+  // The shared rule (gov::ValidatePastTime): up to kMaxClockSkew ahead of the clock is taken.
+  *bad.mutable_occur_time() = ToTimestamp(now + kMaxClockSkew + absl::Seconds(1));
   EXPECT_EQ(field_of(bad), "incidents[4].occur_time");
+  *bad.mutable_occur_time() = ToTimestamp(now + kMaxClockSkew);
+  EXPECT_EQ(field_of(bad), "");
   *bad.mutable_occur_time() = ToTimestamp(now);
   EXPECT_EQ(field_of(bad), "");
   *bad.mutable_occur_time() = ToTimestamp(Local(1999, 12, 31, 23, 59));
@@ -279,6 +286,116 @@ TEST(ModelTest, IdempotencyGoesByNumberAndReportedContent) {
   EXPECT_EQ(input.community_id, "GS01-C01");
   ASSERT_TRUE(input.occurred_at.has_value());
   EXPECT_EQ(*input.occurred_at, Local(2026, 3, 1, 2, 30));
+}
+
+// ---- Case kinds ----
+
+auth::Principal WithRole(const std::string& role) {
+  auth::Principal p;
+  p.id = role;
+  p.roles = {role};
+  return p;
+}
+
+// A case as the engine hands it: the record with the payload, one history event with a note.
+cases::Case StoredCase(const std::string& id, std::string payload, const std::string& status) {
+  cases::Case c;
+  c.record.id = id;
+  c.record.status = status;
+  c.record.street_id = "GS01";
+  c.record.community_id = "GS01-C01";
+  c.record.create_time = Local(2026, 3, 2, 9);
+  c.record.update_time = c.record.create_time;
+  c.record.due_time = absl::InfiniteFuture();
+  c.record.version = 2;
+  c.record.payload = std::move(payload);
+  store::HistoryRecord event;
+  event.sequence = 1;
+  event.action = "Create";
+  event.note = "报警人王五";
+  c.history = {event};
+  return c;
+}
+
+TEST(CaseKindTest, EveryKindNamesFieldsOfItsMessage) {
+  EXPECT_TRUE(IncidentKind().Check().ok()) << IncidentKind().Check();
+  EXPECT_TRUE(KeyAreaKind().Check().ok()) << KeyAreaKind().Check();
+  EXPECT_TRUE(LinkageTaskKind().Check().ok()) << LinkageTaskKind().Check();
+}
+
+TEST(CaseKindTest, AnIncidentsPersonalDataOnlyForTheRolesThatHandleIncidents) {
+  pv1::Incident reported = GoodIncident();
+  reported.mutable_region()->set_grid_id("GS01-C01-G01");
+  reported.set_address("和睦路 1 号");
+  cases::Case c =
+      StoredCase("I-000001", NewIncidentCase(reported, Local(2026, 3, 2, 9)).payload, "RECORDED");
+  c.record.grid_id = "GS01-C01-G01";
+  for (const char* role : {auth::kDistrictAdmin, auth::kSystem, auth::kStreetOperator}) {
+    SCOPED_TRACE(role);
+    absl::StatusOr<pv1::Incident> read = IncidentKind().FromCase(c, WithRole(role));
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_EQ(read->id(), "I-000001");
+    EXPECT_EQ(read->summary(), "测试");
+    EXPECT_EQ(read->address(), "和睦路 1 号");
+    EXPECT_EQ(read->region().grid_id(), "GS01-C01-G01");
+  }
+  // The API lets no other role read an incident; if one did, the kind would hide the details.
+  for (const char* role : {auth::kViewer, "mediator"}) {
+    SCOPED_TRACE(role);
+    absl::StatusOr<pv1::Incident> read = IncidentKind().FromCase(c, WithRole(role));
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_EQ(read->incident_number(), "A-2026_0001");
+    EXPECT_EQ(read->region().street_id(), "GS01");
+    EXPECT_EQ(read->summary(), "");
+    EXPECT_EQ(read->address(), "");
+  }
+}
+
+TEST(CaseKindTest, ATasksTextsAndNotesOnlyForThoseWhoDoTheWork) {
+  pv1::LinkageTask task;
+  task.set_incident_id("I-000001");
+  task.set_handling_result("已联系报警人王五");
+  task.set_feedback("已反馈");
+  const cases::Case c = StoredCase("L-000001", LinkageTaskKind().Payload(task), "HANDLED");
+  absl::StatusOr<pv1::LinkageTask> worker =
+      LinkageTaskKind().FromCase(c, WithRole(auth::kStreetOperator));
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  EXPECT_EQ(worker->status(), pv1::LINKAGE_STATUS_HANDLED);
+  EXPECT_EQ(worker->handling_result(), "已联系报警人王五");
+  ASSERT_EQ(worker->history_size(), 1);
+  EXPECT_EQ(worker->history(0).note(), "报警人王五");
+  absl::StatusOr<pv1::LinkageTask> viewer = LinkageTaskKind().FromCase(c, WithRole(auth::kViewer));
+  ASSERT_TRUE(viewer.ok()) << viewer.status();
+  EXPECT_EQ(viewer->incident_id(), "I-000001");
+  EXPECT_EQ(viewer->handling_result(), "");
+  EXPECT_EQ(viewer->feedback(), "");
+  ASSERT_EQ(viewer->history_size(), 1);
+  EXPECT_EQ(viewer->history(0).action(), "Create");
+  EXPECT_EQ(viewer->history(0).note(), "");
+}
+
+TEST(CaseKindTest, EveryRoleOfTheTrackReadsAKeyAreaWhole) {
+  pv1::KeyArea listing;
+  listing.set_listing_reason("群众反映夜间盗窃多发");
+  listing.mutable_plan()->set_owner_name("张三");
+  const cases::Case c = StoredCase("K-000001", KeyAreaKind().Payload(listing), "REMEDIATING");
+  for (const char* role :
+       {auth::kDistrictAdmin, auth::kSystem, auth::kStreetOperator, auth::kViewer}) {
+    SCOPED_TRACE(role);
+    absl::StatusOr<pv1::KeyArea> read = KeyAreaKind().FromCase(c, WithRole(role));
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_EQ(read->status(), pv1::KEY_AREA_STATUS_REMEDIATING);
+    EXPECT_EQ(read->listing_reason(), "群众反映夜间盗窃多发");
+    EXPECT_EQ(read->plan().owner_name(), "张三");
+    EXPECT_EQ(read->history(0).note(), "报警人王五");
+  }
+  // A role the track does not know (another track's, reading within its streets).
+  absl::StatusOr<pv1::KeyArea> other = KeyAreaKind().FromCase(c, WithRole("mediator"));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->status(), pv1::KEY_AREA_STATUS_REMEDIATING);
+  EXPECT_EQ(other->listing_reason(), "");
+  EXPECT_EQ(other->plan().owner_name(), "");
+  EXPECT_EQ(other->history(0).note(), "");
 }
 
 TEST_F(PolicingRegionsTest, DemoDaysDependOnTheDayAloneAndFallYearOnYear) {

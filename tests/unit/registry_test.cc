@@ -12,10 +12,14 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
+#include "common/cache/cache.h"
+#include "common/clock/clock.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "governance/disorder/v1/disorder.pb.h"
 #include "gtest/gtest.h"
+#include "prometheus/registry.h"
+#include "tests/support/redis_server.h"
 #include "tests/support/store_fixture.h"
 
 namespace gov::registry {
@@ -312,6 +316,65 @@ TEST_F(RegistryTest, InForceByCountsItemsSinceOnOrBeforeTheLastDay) {
   ASSERT_TRUE(several.ok()) << several.status();
   ASSERT_EQ(several->size(), 1u);
   EXPECT_EQ((*several)[0].name(), "c");
+}
+
+}  // namespace
+}  // namespace gov::registry
+
+namespace gov::registry {
+namespace {
+
+// Writes through a Registry make the track's cached aggregates stale by themselves: an aggregate
+// put under the generation read before a create, a replace or a demo load is never read again.
+TEST(RegistryObjectTest, WritesInvalidateTheTracksAggregates) {
+  gov::testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start().ok());
+  prometheus::Registry metrics;
+  FakeClock clock(absl::FromUnixSeconds(1780000000));
+  cache::CacheOptions options;
+  options.address = redis.address();
+  options.connect_timeout = absl::Seconds(2);
+  options.command_timeout = absl::Seconds(2);
+  options.prefix = "registry-test:";
+  std::unique_ptr<cache::Cache> cache = cache::Cache::Create(options, &metrics, &clock);
+  gov::testing::TestStore store(gov::testing::Backend::kSqlite);
+  absl::StatusOr<std::unique_ptr<store::Repository>> repo = store.Open();
+  ASSERT_TRUE(repo.ok()) << repo.status();
+  const Registry objects(kLayout, repo->get(), cache.get(), &clock);
+  const std::string scope = cache::AggregateScope("disorder");
+
+  // Puts an aggregate under the current generation; still_cached() says whether it is read back.
+  auto put = [&] {
+    const cache::Cache::AggregateLookup before = cache->GetAggregate(scope, "k");
+    EXPECT_GE(before.generation, 0);
+    cache->PutAggregate(scope, before.generation, "k", "v", absl::Minutes(1));
+  };
+  auto still_cached = [&] { return cache->GetAggregate(scope, "k").value.has_value(); };
+
+  put();
+  ASSERT_TRUE(still_cached());
+  dv1::MonitoredObject o = Object(dv1::MONITORED_OBJECT_KIND_NOISE_COMMUNITY,
+                                  dv1::MONITORED_OBJECT_STATUS_ACTIVE, "GS01", "Noise 1");
+  store::EntityRecord row;
+  row.street_id = "GS01";
+  row.key = Key(o);
+  row.payload = Payload(o);
+  absl::StatusOr<store::EntityRecord> created = objects.Create(row, "r-1");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_FALSE(still_cached()) << "a create leaves the aggregates as they were";
+
+  put();
+  ASSERT_TRUE(objects.Replace(*created, Etag(created->version), created->key, row.payload).ok());
+  EXPECT_FALSE(still_cached()) << "a replace leaves the aggregates as they were";
+
+  put();
+  ASSERT_TRUE(objects.LoadDemo({{"demo-1", row}}, 1).ok());
+  EXPECT_FALSE(still_cached()) << "a demo load leaves the aggregates as they were";
+
+  // A read changes nothing.
+  put();
+  ASSERT_TRUE(objects.LoadVisible(Admin(), created->id).ok());
+  EXPECT_TRUE(still_cached());
 }
 
 }  // namespace

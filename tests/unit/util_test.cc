@@ -100,8 +100,8 @@ TEST(ValidateTest, PhonesAsPeopleWriteThem) {
   for (const char* ok : {"", "13900127731", "+86 139 0012 7731", "0571-8888-1234", "12345"}) {
     EXPECT_TRUE(ValidatePhone(ok, "phone").ok()) << ok;
   }
-  for (const char* bad :
-       {"1234", "张三", "139001277311390012773", "--12345", "+ 12345", "12345+", "1234 x"}) {
+  for (const char* bad : {"1234", "张三", "139001277311390012773", "--12345", "+ 12345", "12345+",
+                          "1234 x", "13800000000-", "138--0000 0000"}) {
     const absl::Status s = ValidatePhone(bad, "parties[0].phone");
     EXPECT_EQ(FieldOf(s), "parties[0].phone") << bad;
   }

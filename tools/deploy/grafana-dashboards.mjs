@@ -10,23 +10,16 @@
 // Usage: node tools/deploy/grafana-dashboards.mjs [OUT_DIR]   (default: deploy/grafana)
 //
 // The output is deterministic (panel ids in layout order, object keys sorted), so the committed
-// files can be compared with a fresh run (tests/checks/grafana.sh does). A new track needs only
-// its name in TRACKS (and, optionally, its display name in TRACK_NAMES).
+// files can be compared with a fresh run (tests/checks/grafana.sh does). The tracks and their
+// Chinese names come from data/tracks.json: a new track needs nothing here.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TRACKS as LISTED } from './tracks.mjs';
 
-export const TRACKS = ['mediation', 'policing', 'disorder', 'backlog', 'hazard', 'tripartite',
-  'digital'];
-const TRACK_NAMES = {
-  mediation: '诉源治理',
-  policing: '治安治理',
-  disorder: '乱象治理',
-  backlog: '积案治理',
-  hazard: '隐患治理',
-  tripartite: '三方治理',
-  digital: '数字治理',
-};
+// The names of the tracks, in the order of data/tracks.json.
+export const TRACKS = LISTED.map((t) => t.name);
+const TRACK_NAMES = Object.fromEntries(LISTED.map((t) => [t.name, t.nameZh]));
 // Monitoring feeds a track takes in (`governance_monitoring_readings_total{feed}`).
 const TRACK_FEEDS = {
   disorder: [{ feed: 'fume', title: 'Fume monitoring (油烟在线监测)' }],

@@ -5,7 +5,8 @@
 //      PrometheusRule with @kubernetes-models/prometheus-operator), with unknown fields refused
 //      (the schemas alone accept them: a misspelt `readinesProbe` would pass);
 //   2. the project's rules (listed at the functions below), common and per overlay, and the
-//      consistency of deploy/k8s/generate.mjs with the services' track table and the image's user.
+//      consistency of deploy/k8s/generate.mjs with the list of the tracks (data/tracks.json,
+//      which the services compile in) and with the image's user.
 //
 //   node tools/deploy/validate-k8s.mjs dev=RENDERED.yaml prod=RENDERED.yaml
 //   node tools/deploy/validate-k8s.mjs --self-test [--verbose] dev=RENDERED.yaml prod=RENDERED.yaml
@@ -17,9 +18,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import { TRACKS } from "../../deploy/k8s/generate.mjs";
-
-// The services' own list of tracks and ports, which generate.mjs must match.
-const CONFIG_CC = fileURLToPath(new URL("../../common/config/config.cc", import.meta.url));
+// The list of the tracks and their ports (the services' KnownTracks() is made from it), which
+// generate.mjs must match.
+import { loadTracks, TRACKS_FILE } from "./tracks.mjs";
 
 // The image's user (USER in deploy/docker/Dockerfile, which checkImageUser compares).
 const TRACK_UID = 10001;
@@ -987,24 +988,24 @@ async function selfTest(rendered, verbose) {
   return { passed, failures };
 }
 
-// generate.mjs's TRACKS against KnownTracks() in common/config/config.cc (names and ports).
+// generate.mjs's TRACKS against data/tracks.json: the same tracks in the same order, with their
+// ports and rules files (so that a track table or a port written into generate.mjs again, or an
+// override of one, is caught).
 function checkTrackTable() {
-  let text;
+  let listed;
   try {
-    text = readFileSync(CONFIG_CC, "utf8");
+    listed = loadTracks(TRACKS_FILE);
   } catch (e) {
-    return [`cannot read ${CONFIG_CC}: ${e.message}`];
+    return [e.message];
   }
-  const body = /KnownTracks\(\)\s*\{([\s\S]*?)\n\}/.exec(text)?.[1] ?? "";
-  const known = [...body.matchAll(/\{"(\w+)",\s*(\d+),\s*(\d+)\}/g)].map(
-    (m) => `${m[1]} ${m[2]} ${m[3]}`,
-  );
-  const ours = TRACKS.map((t) => `${t.name} ${t.grpc} ${t.metrics}`);
-  if (known.length !== 7)
-    return [`KnownTracks() in ${CONFIG_CC} lists ${known.length} tracks, not the seven`];
+  const row = (name, grpc, metrics, rules) =>
+    `${name} ${grpc} ${metrics}${rules ? " rules" : ""}`;
+  const known = listed.map((t) => row(t.name, t.grpcPort, t.metricsPort, t.rules));
+  const ours = TRACKS.map((t) => row(t.name, t.grpc, t.metrics, t.rules));
   if (known.join(",") !== ours.join(",")) {
     return [
-      `deploy/k8s/generate.mjs TRACKS (${ours.join(", ")}) differ from KnownTracks() (${known.join(", ")})`,
+      `deploy/k8s/generate.mjs TRACKS (${ours.join(", ")}) differ from data/tracks.json ` +
+        `(${known.join(", ")})`,
     ];
   }
   return [];

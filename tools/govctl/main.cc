@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
@@ -62,7 +63,7 @@ Usage:
                                                    exit 0 only when SERVING
   govctl help
 
-Tracks: mediation policing disorder backlog hazard tripartite digital
+Tracks: $TRACKS
 Periods (P): 2026 (year), 2026-Q4 (quarter), 2026-11 (month), 2026-W05 (ISO week);
   omitted means the current month.
 
@@ -93,6 +94,13 @@ Examples:
   govctl record-figure mediation --figure=court_intake --period=2026-10 --value=123 \
       --source="district court monthly report"
 )";
+
+// kUsage with the tracks of config::KnownTracks() (data/tracks.json) in place of $TRACKS.
+std::string UsageText() {
+  std::vector<std::string> names;
+  for (const config::TrackPorts& t : config::KnownTracks()) names.push_back(t.track);
+  return absl::StrReplaceAll(kUsage, {{"$TRACKS", absl::StrJoin(names, " ")}});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Command line
@@ -821,7 +829,7 @@ int CmdHealth(const Args& args) {
 }
 
 int CmdHelp(const Args&) {
-  std::cout << kUsage;
+  std::cout << UsageText();
   return kExitOk;
 }
 
@@ -831,7 +839,7 @@ int Main(int argc, char** argv) {
   if (!ParseArgs(argc, argv, &args, &error)) return Usage(error);
   if (args.positional.empty()) {
     if (args.Has("help")) return CmdHelp(args);
-    std::cerr << kUsage;
+    std::cerr << UsageText();
     return kExitUsage;
   }
   static const auto* commands = new std::map<std::string, Command>{

@@ -1,0 +1,141 @@
+#include "common/track/track_base.h"
+
+#include <utility>
+
+#include "common/auth/auth.h"
+#include "common/indicators/service.h"
+
+namespace gov::track {
+namespace {
+
+// Keeps the first error of several jobs that all run.
+void Keep(absl::Status& first, const absl::Status& next) {
+  if (first.ok() && !next.ok()) first = next;
+}
+
+}  // namespace
+
+TrackBase::TrackBase(const server::TrackDeps& deps, std::string name, std::string_view service,
+                     std::vector<std::string> own_roles)
+    : deps_(deps), name_(std::move(name)) {
+  roles_ = {auth::kStreetOperator, auth::kViewer, auth::kSystem};
+  for (std::string& role : own_roles) {
+    if (!auth::IsValidRoleName(role) || auth::IsDistrictRole(role)) {
+      Problem(absl::InternalError(
+          absl::StrCat("role \"", role, "\" is not a name a track may declare")));
+    }
+    roles_.push_back(std::move(role));
+  }
+  rpc_ = std::make_unique<server::RpcService>(service, deps.handlers, roles_);
+}
+
+TrackBase::~TrackBase() {
+  // The services hold pointers into the parts, the parts into the engines: tear down in that
+  // order whatever the members' order.
+  indicators_service_.reset();
+  rpc_.reset();
+  while (!parts_.empty()) parts_.pop_back();
+  indicators_.reset();
+  engines_.clear();
+}
+
+void TrackBase::Problem(absl::Status problem) {
+  if (problem_.ok() && !problem.ok()) {
+    problem_ = Annotate(problem, absl::StrCat("track ", name_));
+  }
+}
+
+absl::Status TrackBase::status() const {
+  if (!problem_.ok()) return problem_;
+  if (indicators_ == nullptr) {
+    return absl::InternalError(absl::StrCat("track ", name_, ": no indicators declared"));
+  }
+  return absl::OkStatus();
+}
+
+cases::CaseEngine* TrackBase::CaseKind(const cases::TrackSpec& spec) {
+  Problem(cases::CaseEngine::ValidateSpec(spec));
+  for (const auto& engine : engines_) {
+    if (engine->spec().track == spec.track) {
+      Problem(absl::InternalError(absl::StrCat("case kind ", spec.track, " declared twice")));
+    }
+  }
+  engines_.push_back(std::make_unique<cases::CaseEngine>(
+      spec, deps_.repo, deps_.cache, deps_.calendar, deps_.clock, deps_.registry));
+  return engines_.back().get();
+}
+
+cases::CaseEngine* TrackBase::engine(std::string_view store_track) const {
+  for (const auto& engine : engines_) {
+    if (engine->spec().track == store_track) return engine.get();
+  }
+  return nullptr;
+}
+
+indicators::IndicatorEngine* TrackBase::Indicators(std::vector<indicators::IndicatorSpec> specs,
+                                                   std::vector<indicators::FigureSpec> figures,
+                                                   indicators::RankingSpec rankings) {
+  if (indicators_ != nullptr) {
+    Problem(absl::InternalError("indicators declared twice"));
+    return indicators_.get();
+  }
+  indicators_ = std::make_unique<indicators::IndicatorEngine>(
+      name_, std::move(specs), std::move(figures), std::move(rankings), deps_.repo, deps_.cache,
+      deps_.regions, deps_.clock, deps_.registry);
+  indicators_service_ =
+      indicators::MakeIndicatorsService(indicators_.get(), deps_.handlers, roles_);
+  return indicators_.get();
+}
+
+void TrackBase::Demo(std::string what, std::function<absl::Status()> load) {
+  demos_.push_back({std::move(what), std::move(load)});
+}
+
+void TrackBase::Sweep(std::string what, std::function<absl::Status()> run) {
+  sweeps_.push_back({std::move(what), std::move(run)});
+}
+
+std::vector<server::RpcService*> TrackBase::Services() {
+  std::vector<server::RpcService*> services = {rpc_.get()};
+  if (indicators_service_ != nullptr) services.push_back(indicators_service_.get());
+  return services;
+}
+
+absl::Status TrackBase::LoadDemoData() {
+  for (const Job& demo : demos_) {
+    absl::Status loaded = demo.run();
+    if (!loaded.ok()) return Annotate(loaded, absl::StrCat("demo ", demo.what));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TrackBase::ScanBreaches() {
+  absl::Status first;
+  for (const auto& engine : engines_) Keep(first, engine->ScanBreaches().status());
+  for (const Job& sweep : sweeps_) {
+    absl::Status swept = sweep.run();
+    if (!swept.ok()) swept = Annotate(swept, sweep.what);
+    Keep(first, swept);
+  }
+  return first;
+}
+
+absl::Status TrackBase::RefreshGauges() {
+  absl::Status first;
+  if (indicators_ != nullptr) Keep(first, indicators_->RefreshGauges());
+  for (const auto& engine : engines_) Keep(first, engine->RefreshCaseGauges());
+  return first;
+}
+
+absl::Status CheckDeps(const server::TrackDeps& deps, const std::string& track, bool needs_rules) {
+  if (deps.repo == nullptr || deps.regions == nullptr || deps.calendar == nullptr ||
+      deps.clock == nullptr || deps.handlers == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(track, " track: incomplete dependencies"));
+  }
+  if (needs_rules && (deps.config == nullptr || deps.config->rules_file.empty())) {
+    return absl::InvalidArgumentError(absl::StrCat(track, " track: no rules file (--rules_file)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gov::track

@@ -1,0 +1,241 @@
+#include "services/mediation/indicators.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/time/civil_time.h"
+#include "common/cases/calendar.h"
+#include "common/util/status.h"
+#include "governance/mediation/v1/mediation.pb.h"
+#include "services/mediation/mediators.h"
+#include "services/mediation/model.h"
+#include "services/mediation/trainings.h"
+
+namespace gov::mediation {
+namespace {
+
+using governance::v1::DIRECTION_HIGHER_IS_BETTER;
+using governance::v1::DIRECTION_LOWER_IS_BETTER;
+using governance::v1::INDICATOR_UNIT_BASIS_POINTS;
+using governance::v1::INDICATOR_UNIT_COUNT;
+using governance::v1::TARGET_KIND_ABSOLUTE;
+using governance::v1::TARGET_KIND_CHANGE_VS_BASELINE;
+using governance::v1::TARGET_KIND_RATE;
+using indicators::EvalContext;
+using indicators::Measure;
+using indicators::Value;
+
+constexpr int64_t kFullRate = 10000;  // 100% in basis points
+// The plan's staffing floors (TRACKS.md §1).
+constexpr int64_t kStreetCommitteeFullTime = 3;
+constexpr int64_t kCommunityRoomFullTime = 1;
+
+// Was a registry row there by the end of the evaluated period? Bodies and mediators count
+// from the day they were registered, so past periods are not rewritten by later entries.
+bool ExistedBy(const store::EntityRecord& row, const EvalContext& ctx) {
+  return cal::LocalDay(row.create_time) <= ctx.days.last;
+}
+
+// Bodies of a kind without an industry (committees, rooms, micro-courts) in the context.
+absl::StatusOr<std::vector<store::EntityRecord>> BodiesIn(const Registries* registries,
+                                                          const EvalContext& ctx,
+                                                          mv1::BodyKind kind) {
+  return registries->bodies.RowsIn(ctx, BodyKey(kind, mv1::INDUSTRY_UNSPECIFIED));
+}
+
+// 微法庭覆盖率: street-level units with a street micro-court plus communities with their own,
+// over all of them (11 + 95 for the district; the street and its communities for a street; the
+// community alone for a community).
+Measure MicroCourtCoverage(const Registries* registries) {
+  return [registries](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> courts,
+                         BodiesIn(registries, ctx, mv1::BODY_KIND_MICRO_COURT));
+    absl::flat_hash_set<std::string> streets;
+    absl::flat_hash_set<std::string> communities;
+    for (const store::EntityRecord& court : courts) {
+      if (!ExistedBy(court, ctx)) continue;
+      if (court.community_id.empty()) {
+        streets.insert(court.street_id);
+      } else {
+        communities.insert(court.community_id);
+      }
+    }
+    int64_t units = 0;
+    int64_t covered = 0;
+    if (ctx.community_id.empty()) {
+      for (const std::string& street : indicators::StreetsOf(ctx)) {
+        ++units;
+        covered += streets.contains(street) ? 1 : 0;
+      }
+    }
+    for (const std::string& community : indicators::CommunitiesOf(ctx)) {
+      ++units;
+      covered += communities.contains(community) ? 1 : 0;
+    }
+    return indicators::Share(covered, units);
+  };
+}
+
+// 街道调委会专职调解员达标率: streets whose mediation committee has at least 3 full-time
+// mediators, over the streets of the context.
+Measure StreetCommitteeStaffing(const Registries* registries) {
+  return [registries](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    // A committee covers its whole street: for a community's context, its street's committee.
+    EvalContext streets_ctx = ctx;
+    streets_ctx.community_id.clear();
+    GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> committees,
+                         BodiesIn(registries, streets_ctx, mv1::BODY_KIND_STREET_COMMITTEE));
+    GOV_ASSIGN_OR_RETURN(const auto full_time, FullTimeByBody(registries->mediators, streets_ctx));
+    absl::flat_hash_set<std::string> staffed;
+    for (const store::EntityRecord& committee : committees) {
+      if (!ExistedBy(committee, ctx)) continue;
+      auto it = full_time.find(committee.id);
+      if (it != full_time.end() && it->second >= kStreetCommitteeFullTime) {
+        staffed.insert(committee.street_id);
+      }
+    }
+    const std::vector<std::string> streets = indicators::StreetsOf(ctx);
+    int64_t covered = 0;
+    for (const std::string& street : streets) covered += staffed.contains(street) ? 1 : 0;
+    return indicators::Share(covered, static_cast<int64_t>(streets.size()));
+  };
+}
+
+// 社区调解室专职调解员达标率: communities whose mediation room has at least one full-time
+// mediator, over the communities of the context.
+Measure CommunityRoomStaffing(const Registries* registries) {
+  return [registries](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> rooms,
+                         BodiesIn(registries, ctx, mv1::BODY_KIND_COMMUNITY_ROOM));
+    GOV_ASSIGN_OR_RETURN(const auto full_time, FullTimeByBody(registries->mediators, ctx));
+    absl::flat_hash_set<std::string> staffed;
+    for (const store::EntityRecord& room : rooms) {
+      if (!ExistedBy(room, ctx)) continue;
+      auto it = full_time.find(room.id);
+      if (it != full_time.end() && it->second >= kCommunityRoomFullTime) {
+        staffed.insert(room.community_id);
+      }
+    }
+    const std::vector<std::string> communities = indicators::CommunitiesOf(ctx);
+    int64_t covered = 0;
+    for (const std::string& c : communities) covered += staffed.contains(c) ? 1 : 0;
+    return indicators::Share(covered, static_cast<int64_t>(communities.size()));
+  };
+}
+
+// 骨干调解员培训次数: trainings held from 1 January of the period's year to the period's end.
+// District-level trainings count everywhere; a street's own trainings count for that street,
+// for a scope of several streets that includes it, and for the district. Each training counts
+// once, however many streets of the context it serves.
+Measure TrainingsYearToDate(const Registries* registries) {
+  return [registries](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    GOV_ASSIGN_OR_RETURN(const std::vector<mv1::TrainingSession> trainings,
+                         TrainingsHeld(registries->trainings,
+                                       absl::CivilDay(ctx.days.last.year(), 1, 1), ctx.days.last));
+    const bool whole_district = ctx.street_id.empty() && ctx.streets.empty();
+    const std::vector<std::string> scope = indicators::StreetsOf(ctx);
+    const absl::flat_hash_set<std::string> streets(scope.begin(), scope.end());
+    int64_t count = 0;
+    for (const mv1::TrainingSession& training : trainings) {
+      const std::string& street = training.street_id();
+      if (whole_district || street.empty() || streets.contains(street)) ++count;
+    }
+    return Value{count, true};
+  };
+}
+
+}  // namespace
+
+std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* registries) {
+  std::vector<indicators::IndicatorSpec> specs;
+  // 法院收案数同比: the court's intake must show zero growth (and decline) on last year.
+  specs.push_back({.id = "court_intake_yoy",
+                   .name_zh = "法院收案数同比",
+                   .name_en = "Court case intake, year on year",
+                   .unit = INDICATOR_UNIT_COUNT,
+                   .direction = DIRECTION_LOWER_IS_BETTER,
+                   .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
+                   .target = 0,
+                   .measure = indicators::RecordedFigure("court_intake")});
+  // 诉前化解纠纷数: disputes settled by agreement before court, no fewer than last year.
+  specs.push_back({.id = "resolved_before_court",
+                   .name_zh = "诉前化解纠纷数",
+                   .name_en = "Disputes resolved before court",
+                   .unit = INDICATOR_UNIT_COUNT,
+                   .direction = DIRECTION_HIGHER_IS_BETTER,
+                   .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
+                   .target = 0,
+                   .measure = indicators::EventsInto({"AGREED"})});
+  // 调解成功率: agreements over all ends of mediation (agreed, failed, referred to court) in
+  // the period. The plan sets no number; 90% is the district's yardstick (考核"一把尺").
+  specs.push_back({.id = "mediation_success_rate",
+                   .name_zh = "调解成功率",
+                   .name_en = "Mediation success rate",
+                   .unit = INDICATOR_UNIT_BASIS_POINTS,
+                   .direction = DIRECTION_HIGHER_IS_BETTER,
+                   .target_kind = TARGET_KIND_RATE,
+                   .target = 9000,
+                   .measure = indicators::Ratio(
+                       indicators::EventsInto({"AGREED"}),
+                       indicators::EventsInto({"AGREED", "FAILED", "REFERRED_TO_COURT"}))});
+  // 微法庭覆盖率: 100% of the 11 street-level units and the 95 communities.
+  specs.push_back({.id = "micro_court_coverage",
+                   .name_zh = "微法庭覆盖率",
+                   .name_en = "Micro-court coverage",
+                   .unit = INDICATOR_UNIT_BASIS_POINTS,
+                   .direction = DIRECTION_HIGHER_IS_BETTER,
+                   .target_kind = TARGET_KIND_RATE,
+                   .target = kFullRate,
+                   .measure = MicroCourtCoverage(registries)});
+  // Every street committee with at least 3 full-time mediators.
+  specs.push_back({.id = "street_committee_mediators",
+                   .name_zh = "街道调委会专职调解员达标率",
+                   .name_en = "Street committees with at least 3 full-time mediators",
+                   .unit = INDICATOR_UNIT_BASIS_POINTS,
+                   .direction = DIRECTION_HIGHER_IS_BETTER,
+                   .target_kind = TARGET_KIND_RATE,
+                   .target = kFullRate,
+                   .measure = StreetCommitteeStaffing(registries)});
+  // Every community mediation room with at least 1 full-time mediator.
+  specs.push_back({.id = "community_room_mediators",
+                   .name_zh = "社区调解室专职调解员达标率",
+                   .name_en = "Community rooms with at least 1 full-time mediator",
+                   .unit = INDICATOR_UNIT_BASIS_POINTS,
+                   .direction = DIRECTION_HIGHER_IS_BETTER,
+                   .target_kind = TARGET_KIND_RATE,
+                   .target = kFullRate,
+                   .measure = CommunityRoomStaffing(registries)});
+  // At least 4 backbone-mediator trainings a year (district and street level).
+  specs.push_back({.id = "mediator_trainings",
+                   .name_zh = "骨干调解员培训次数",
+                   .name_en = "Backbone mediator trainings this year",
+                   .unit = INDICATOR_UNIT_COUNT,
+                   .direction = DIRECTION_HIGHER_IS_BETTER,
+                   .target_kind = TARGET_KIND_ABSOLUTE,
+                   .target = 4,
+                   .measure = TrainingsYearToDate(registries)});
+  return specs;
+}
+
+std::vector<indicators::FigureSpec> MediationFigures() {
+  return {{.id = "court_intake",
+           .description =
+               "法院收案数: civil and commercial cases the district court took in during "
+               "the period, from the court's monthly report; per street where the "
+               "court attributes them",
+           .per_street = true}};
+}
+
+indicators::RankingSpec MediationRankings(const Bodies* bodies) {
+  indicators::RankingSpec spec;
+  spec.dimensions = {
+      governance::v1::RANKING_DIMENSION_STREET, governance::v1::RANKING_DIMENSION_COMMUNITY,
+      governance::v1::RANKING_DIMENSION_UNIT, governance::v1::RANKING_DIMENSION_CATEGORY};
+  spec.category_name = [](const std::string& key) { return CategoryNameZh(key); };
+  spec.unit_name = [bodies](const std::string& key) { return bodies->Name(key); };
+  return spec;
+}
+
+}  // namespace gov::mediation
