@@ -9,16 +9,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/clock/district_time.h"
 #include "governance/config/v1/config.pb.h"
 #include "governance/v1/common.pb.h"
 
 namespace gov::cal {
-
-// The district's time zone (Asia/Shanghai; UTC+8 fixed if tzdata is missing).
-absl::TimeZone DistrictZone();
-
-// Local calendar day of an instant in the district.
-absl::CivilDay LocalDay(absl::Time t);
 
 // A period resolved to its days, both inclusive.
 struct DayRange {

@@ -16,6 +16,21 @@
 namespace gov::cases {
 namespace {
 
+// A case's history as the API shows it.
+void AppendCaseEvents(const std::vector<store::HistoryRecord>& history,
+                      google::protobuf::RepeatedPtrField<governance::v1::CaseEvent>* out) {
+  for (const store::HistoryRecord& h : history) {
+    governance::v1::CaseEvent* event = out->Add();
+    event->set_sequence(h.sequence);
+    *event->mutable_time() = ToTimestamp(h.time);
+    event->set_actor(h.actor);
+    event->set_action(h.action);
+    event->set_from_status(h.from_status);
+    event->set_to_status(h.to_status);
+    event->set_note(h.note);
+  }
+}
+
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;

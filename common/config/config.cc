@@ -16,7 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "common/log/log.h"
-#include "common/store/pg_store.h"
+#include "common/util/redact.h"
 
 namespace gov::config {
 namespace {
@@ -120,7 +120,7 @@ const std::vector<Setting>& Settings() {
       Setting{"database_url", "URL",
               "PostgreSQL connection URL (postgresql://user:password@host:5432/db); the "
               "replicas of a track share it. Empty: the SQLite file of --db_path (one replica)",
-              false, [](const ServiceConfig& c) { return store::RedactUrl(c.database_url); },
+              false, [](const ServiceConfig& c) { return RedactDatabaseUrl(c.database_url); },
               [](absl::string_view text, ServiceConfig* c) {
                 const bool uri = absl::StartsWith(text, "postgresql://") ||
                                  absl::StartsWith(text, "postgres://");

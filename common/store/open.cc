@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/store/pg_store.h"
 #include "common/store/sqlite_store.h"
+#include "common/util/redact.h"
 
 namespace gov::store {
 
@@ -23,7 +24,7 @@ absl::StatusOr<std::unique_ptr<Repository>> OpenStore(const StoreSettings& setti
 }
 
 std::string DescribeStore(const StoreSettings& settings) {
-  if (!settings.database_url.empty()) return RedactUrl(settings.database_url);
+  if (!settings.database_url.empty()) return RedactDatabaseUrl(settings.database_url);
   return absl::StrCat("sqlite ", settings.sqlite_path);
 }
 

@@ -52,10 +52,6 @@ absl::StatusCode CodeForSqlState(absl::string_view sqlstate);
 absl::Status MakeStatus(absl::StatusCode code, absl::string_view message,
                         absl::string_view sqlstate);
 
-// `url` with any password replaced by "***": URIs (postgresql://user:secret@host/db, and a
-// password=... query parameter) and key=value strings (password=secret, password='s e c').
-std::string RedactConnectionString(absl::string_view url);
-
 // ---------------------------------------------------------------------------------------------
 // Values
 

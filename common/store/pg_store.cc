@@ -24,12 +24,13 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/cases/calendar.h"
+#include "common/clock/district_time.h"
 #include "common/log/log.h"
 #include "common/store/pg_db.h"
 #include "common/store/pg_schema.h"
 #include "common/store/repository.h"
 #include "common/store/store_common.h"
+#include "common/util/redact.h"
 #include "common/util/status.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -1060,14 +1061,12 @@ absl::StatusOr<std::unique_ptr<Repository>> OpenPostgres(const PostgresOptions& 
     // Migrations on a connection of their own, closed before the pool opens its own.
     GOV_ASSIGN_OR_RETURN(std::unique_ptr<Connection> db, Connection::Open(connect));
     if (absl::Status migrated = pg::Migrate(*db); !migrated.ok()) {
-      return absl::Status(
-          migrated.code(),
-          absl::StrCat("postgres store at ", RedactUrl(options.url), ": ", migrated.message()));
+      return absl::Status(migrated.code(),
+                          absl::StrCat("postgres store at ", RedactDatabaseUrl(options.url), ": ",
+                                       migrated.message()));
     }
   }
   return std::make_unique<PgStore>(options, connect, registry);
 }
-
-std::string RedactUrl(const std::string& url) { return pg::RedactConnectionString(url); }
 
 }  // namespace gov::store

@@ -50,9 +50,6 @@ struct PostgresOptions {
 absl::StatusOr<std::unique_ptr<Repository>> OpenPostgres(const PostgresOptions& options,
                                                          prometheus::Registry* registry);
 
-// `url` with any password replaced by "***" (for logs and error messages).
-std::string RedactUrl(const std::string& url);
-
 }  // namespace gov::store
 
 #endif  // GOV_COMMON_STORE_PG_STORE_H_

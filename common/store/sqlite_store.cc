@@ -23,7 +23,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "common/cases/calendar.h"
+#include "common/clock/district_time.h"
 #include "common/store/repository.h"
 #include "common/store/sqlite_db.h"
 #include "common/store/sqlite_schema.h"

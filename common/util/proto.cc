@@ -4,7 +4,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/store/repository.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
@@ -68,20 +67,6 @@ std::string SerializeStable(const google::protobuf::Message& message) {
     message.SerializeToCodedStream(&coded);
   }
   return bytes;
-}
-
-void AppendCaseEvents(const std::vector<store::HistoryRecord>& history,
-                      google::protobuf::RepeatedPtrField<governance::v1::CaseEvent>* out) {
-  for (const store::HistoryRecord& h : history) {
-    governance::v1::CaseEvent* event = out->Add();
-    event->set_sequence(h.sequence);
-    *event->mutable_time() = ToTimestamp(h.time);
-    event->set_actor(h.actor);
-    event->set_action(h.action);
-    event->set_from_status(h.from_status);
-    event->set_to_status(h.to_status);
-    event->set_note(h.note);
-  }
 }
 
 }  // namespace gov

@@ -14,10 +14,6 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "governance/v1/common.pb.h"
 
-namespace gov::store {
-struct HistoryRecord;
-}
-
 namespace gov {
 
 // Proto enums are stored and counted by key: the value name without the enum's prefix, e.g.
@@ -45,10 +41,6 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& t);
 // Deterministic serialization (map order fixed), for request hashes that must not change
 // between a call and its retry.
 std::string SerializeStable(const google::protobuf::Message& message);
-
-// A case's history as the API shows it.
-void AppendCaseEvents(const std::vector<store::HistoryRecord>& history,
-                      google::protobuf::RepeatedPtrField<governance::v1::CaseEvent>* out);
 
 }  // namespace gov
 

@@ -10,6 +10,7 @@
 #include "common/cases/calendar.h"
 #include "common/cases/engine.h"
 #include "common/util/parallel.h"
+#include "common/util/redact.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
 #include "governance/config/v1/config.pb.h"
@@ -132,6 +133,26 @@ TEST(ValidateTest, DaysAreRealDates) {
        {"", "2026-02-30", "2026-2-3", "26-02-03", "2026-02-03T00", "1999-12-31", "2026/02/03"}) {
     EXPECT_EQ(FieldOf(ValidateDay(bad, "since")), "since") << bad;
   }
+}
+
+TEST(RedactDatabaseUrlTest, HidesPasswordsInBothForms) {
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://gov:secret@db:5432/governance"),
+            "postgresql://gov:***@db:5432/governance");
+  EXPECT_EQ(RedactDatabaseUrl("postgres://gov:p%40ss@db/governance?sslmode=require"),
+            "postgres://gov:***@db/governance?sslmode=require");
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://gov@db:5432/governance"),
+            "postgresql://gov@db:5432/governance");
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://db:5432/governance"),
+            "postgresql://db:5432/governance");
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://gov@db/g?sslmode=disable&password=secret"),
+            "postgresql://gov@db/g?sslmode=disable&password=***");
+  // A password holding an unescaped '@' or '/' is still hidden entirely.
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://gov:se@c/ret@db/g"), "postgresql://gov:***@db/g");
+  EXPECT_EQ(RedactDatabaseUrl("host=db port=5432 user=gov password=secret dbname=governance"),
+            "host=db port=5432 user=gov password=*** dbname=governance");
+  EXPECT_EQ(RedactDatabaseUrl("host=db password = 'se cr\\'et' dbname=g"),
+            "host=db password=*** dbname=g");
+  EXPECT_EQ(RedactDatabaseUrl("host=db dbname=g"), "host=db dbname=g");
 }
 
 TEST(AnnotateTest, PutsTheContextFirstAndKeepsCodeAndField) {

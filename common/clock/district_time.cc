@@ -1,6 +1,4 @@
-#include "absl/time/civil_time.h"
-#include "absl/time/time.h"
-#include "common/cases/calendar.h"
+#include "common/clock/district_time.h"
 
 namespace gov::cal {
 
