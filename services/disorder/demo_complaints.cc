@@ -52,19 +52,8 @@ uint64_t StableSeed(std::string_view text) {
   return seed;
 }
 
-int Uniform(Rng& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
-
-template <typename T>
-T Weighted(Rng& rng, const std::vector<std::pair<T, int>>& choices) {
-  int total = 0;
-  for (const auto& c : choices) total += c.second;
-  int pick = Uniform(rng, 0, total - 1);
-  for (const auto& c : choices) {
-    if (pick < c.second) return c.first;
-    pick -= c.second;
-  }
-  return choices.back().first;
-}
+using demo::Uniform;
+using demo::Weighted;
 
 struct DemoCategory {
   dv1::ComplaintCategory category;

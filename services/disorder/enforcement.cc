@@ -41,7 +41,7 @@ constexpr size_t kMaxNote = 500;
 constexpr int64_t kMaxFineYuan = 10'000'000;
 
 // Rates in basis points.
-constexpr int64_t kFullRate = 10000;
+using indicators::kFullRate;
 // A change target of +30% on last year's rate (see EnforcementIndicators).
 constexpr int64_t kUpThirtyPercent = 3000;
 

@@ -37,7 +37,7 @@ using indicators::EvalContext;
 using indicators::Measure;
 using indicators::Value;
 
-constexpr int64_t kFullRate = 10000;  // 100% in basis points
+using indicators::kFullRate;
 
 constexpr dv1::MonitoredObjectKind kKinds[] = {
     dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT,      dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE,

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/cases/calendar.h"
+#include "common/util/demo_random.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/mediation/demo_data.h"
@@ -20,19 +21,8 @@ namespace {
 
 using Rng = std::mt19937_64;
 
-int Uniform(Rng& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
-
-template <typename T>
-const T& Weighted(Rng& rng, const std::vector<std::pair<T, int>>& choices) {
-  int total = 0;
-  for (const auto& c : choices) total += c.second;
-  int pick = Uniform(rng, 0, total - 1);
-  for (const auto& c : choices) {
-    if (pick < c.second) return c.first;
-    pick -= c.second;
-  }
-  return choices.back().first;
-}
+using demo::Uniform;
+using demo::Weighted;
 
 const char* const kSurnames[] = {"张", "李", "王", "赵", "陈", "刘", "杨", "黄", "周", "吴"};
 

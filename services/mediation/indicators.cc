@@ -27,7 +27,7 @@ using indicators::EvalContext;
 using indicators::Measure;
 using indicators::Value;
 
-constexpr int64_t kFullRate = 10000;  // 100% in basis points
+using indicators::kFullRate;
 // The plan's staffing floors (TRACKS.md §1).
 constexpr int64_t kStreetCommitteeFullTime = 3;
 constexpr int64_t kCommunityRoomFullTime = 1;

@@ -20,7 +20,7 @@ using indicators::EvalContext;
 using indicators::Measure;
 using indicators::Value;
 
-constexpr int64_t kFullRate = 10000;  // 100% in basis points
+using indicators::kFullRate;
 
 // Assets of `kind` in service on the period's last day within the context's region: status
 // IN_SERVICE with an in-service date on or before that day. Retired assets never count, also

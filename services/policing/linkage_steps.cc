@@ -37,8 +37,8 @@ constexpr char kSigned[] = "SIGNED";
 constexpr char kHandled[] = "HANDLED";
 constexpr char kFeedbackGiven[] = "FEEDBACK_GIVEN";
 
-constexpr int64_t kFullRate = 10000;  // 100% in basis points
-constexpr size_t kMaxText = 2000;     // handling result and feedback, in characters
+using indicators::kFullRate;
+constexpr size_t kMaxText = 2000;  // handling result and feedback, in characters
 
 constexpr LinkageStep kSignStep = {
     LinkageStep::Kind::kSign, kDispatched, kSigned, "Sign", "SignLate", "SignAfterBreach"};
