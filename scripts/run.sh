@@ -139,6 +139,26 @@ if [ "$store" = postgres ]; then
 fi
 
 # --- state and dev tokens -----------------------------------------------------------------------
+# The demo stores' format: raised when a release stores what the demo loads differently (2: the
+# track kit's case payloads, e.g. policing's key areas). State of another format is moved aside,
+# whole, to $run_dir/previous-<time>/ (nothing is deleted) and the demo is loaded afresh.
+state_format=2
+mkdir -p "$run_dir"
+have_format="$(cat "$run_dir/state-format" 2>/dev/null || true)"
+if [ "$have_format" != "$state_format" ]; then
+  old_state=()
+  for f in "$run_dir"/*.db "$run_dir"/*.db-wal "$run_dir"/*.db-shm "$run_dir/postgres" "$run_dir/redis"; do
+    [ -e "$f" ] && old_state+=("$f")
+  done
+  # An external pg_dir (GOV_PG_DIR) is the caller's: left alone.
+  if [ "${#old_state[@]}" -gt 0 ]; then
+    aside="$run_dir/previous-$(date -u +%Y%m%dT%H%M%SZ)"
+    mkdir -p "$aside"
+    mv "${old_state[@]}" "$aside/"
+    echo "run: state of an earlier format (${have_format:-1}) moved to $aside; loading the demo afresh"
+  fi
+  echo "$state_format" >"$run_dir/state-format"
+fi
 mkdir -p "$run_dir/redis" "$run_dir/logs"
 tokens_json="$run_dir/tokens.json"
 dev_tokens="$run_dir/dev-tokens.txt"
