@@ -302,6 +302,22 @@ TEST_P(ConformanceTest, PagesHaveNoDuplicatesOrGapsWhileItemsAreInserted) {
   for (const std::string& id : before) EXPECT_TRUE(seen.contains(id)) << id << " was skipped";
 }
 
+TEST_P(ConformanceTest, ABadPageSizeOrPageTokenIsRefusedNamingIt) {
+  for (int i = 0; i < 3; ++i) CreateOne();
+  const Result first = Invoke(kind(), kind().list, kAdmin, {{"SIZE", "2"}, {"TOKEN", ""}});
+  ASSERT_TRUE(first.ok()) << Describe(first.outcome);
+  const std::string token = StringField(*first.response, "next_page_token");
+  ASSERT_FALSE(token.empty()) << "a page of 2 of at least 3 items has no next token";
+  const Result negative = Invoke(kind(), kind().list, kAdmin, {{"SIZE", "-1"}, {"TOKEN", ""}});
+  ExpectInvalid(negative.outcome, "page_size");
+  std::string tampered = token;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  for (const std::string& bad : {tampered, token.substr(0, 10), std::string("bm90LWEtdG9rZW4")}) {
+    const Result refused = Invoke(kind(), kind().list, kAdmin, {{"SIZE", "2"}, {"TOKEN", bad}});
+    ExpectInvalid(refused.outcome, "page_token");
+  }
+}
+
 TEST_P(ConformanceTest, AnotherStreetNeitherReadsNorListsIt) {
   const Result created = CreateOne();
   const Result own = Invoke(kind(), kind().get, kOperator, {{"ID", created.id}});

@@ -9,7 +9,8 @@
 //   - idempotent create: the same request_id gives the same item; another body under it is
 //     ALREADY_EXISTS;
 //   - a stale etag is ABORTED; a move the item's state does not allow is FAILED_PRECONDITION;
-//   - stable paging: no duplicates and no gaps while items are inserted concurrently;
+//   - stable paging: no duplicates and no gaps while items are inserted concurrently; a negative
+//     page_size or a tampered page_token is INVALID_ARGUMENT naming it;
 //   - street scope: a street's operator of another street neither reads it nor lists it;
 //   - a viewer cannot write, and nothing is written; no token is UNAUTHENTICATED;
 //   - Redis stopped: calls still answer from the store.

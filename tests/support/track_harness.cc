@@ -1,8 +1,10 @@
 #include "tests/support/track_harness.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +29,59 @@ void ExpectRefused(const Outcome& o, grpc::StatusCode code, const std::string& f
 
 void ExpectInvalid(const Outcome& o, const std::string& field) {
   ExpectRefused(o, grpc::StatusCode::INVALID_ARGUMENT, field);
+}
+
+std::vector<std::string> ExpectPagesLikeEveryList(const PageCall& page, size_t expected) {
+  std::vector<std::string> ids;
+  std::string token;
+  size_t pages = 0;
+  do {
+    std::vector<std::string> these;
+    std::string next;
+    const Outcome o = page(3, token, &these, &next);
+    EXPECT_TRUE(o.status.ok()) << Describe(o);
+    if (!o.status.ok()) return ids;
+    EXPECT_LE(these.size(), 3u);
+    ids.insert(ids.end(), these.begin(), these.end());
+    token = next;
+    if (++pages >= 1000) {
+      ADD_FAILURE() << "the pages do not end";
+      return ids;
+    }
+  } while (!token.empty());
+  EXPECT_EQ(pages, (expected + 2) / 3) << "no empty last page";
+  EXPECT_EQ(ids.size(), expected);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size()) << "each item once";
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+
+  if (expected <= 50) {
+    std::vector<std::string> all;
+    std::string next;
+    EXPECT_TRUE(page(0, "", &all, &next).status.ok());
+    EXPECT_EQ(all.size(), expected) << "page_size 0 is the default: everything on one page";
+    EXPECT_TRUE(next.empty());
+  }
+  std::vector<std::string> first;
+  std::string first_token;
+  EXPECT_TRUE(page(3, "", &first, &first_token).status.ok());
+  if (first_token.empty()) {
+    ADD_FAILURE() << "a first page of 3 has no next token";
+    return ids;
+  }
+  std::vector<std::string> ignored;
+  std::string ignored_next;
+  Outcome o = page(-1, "", &ignored, &ignored_next);
+  EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(o);
+  EXPECT_EQ(o.field, "page_size");
+  std::string tampered = first_token;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  for (const std::string& bad :
+       {tampered, std::string("bm90LWEtdG9rZW4"), first_token.substr(0, 10)}) {
+    o = page(3, bad, &ignored, &ignored_next);
+    EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << bad << ": " << Describe(o);
+    EXPECT_EQ(o.field, "page_token") << bad;
+  }
+  return ids;
 }
 
 governance::v1::Period Month(int year, int month) {

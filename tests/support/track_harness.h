@@ -1,6 +1,7 @@
 #ifndef GOV_TESTS_SUPPORT_TRACK_HARNESS_H_
 #define GOV_TESTS_SUPPORT_TRACK_HARNESS_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,6 +43,17 @@ std::string Describe(const Outcome& o);
 void ExpectRefused(const Outcome& o, grpc::StatusCode code, const std::string& field);
 // The same for INVALID_ARGUMENT, the most common refusal.
 void ExpectInvalid(const Outcome& o, const std::string& field);
+
+// One page of a list for ExpectPagesLikeEveryList: calls the list with `page_size` and
+// `page_token`, appends the ids of the page to `ids` and sets `next` to its next_page_token.
+using PageCall = std::function<Outcome(int32_t page_size, const std::string& page_token,
+                                       std::vector<std::string>* ids, std::string* next)>;
+
+// The paging contract every list keeps (AIP-158), on a list of `expected` items in id order:
+// pages of 3 give each item once, in order, with no empty last page; page_size 0 is the default
+// (50: everything on one page when there are no more); a negative page_size and a tampered,
+// foreign or truncated page_token are INVALID_ARGUMENT naming the field. Returns the ids.
+std::vector<std::string> ExpectPagesLikeEveryList(const PageCall& page, size_t expected);
 
 // A month as a Period.
 governance::v1::Period Month(int year, int month);
