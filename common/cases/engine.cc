@@ -442,6 +442,11 @@ absl::StatusOr<ListResult> CaseEngine::List(const auth::Principal& who, ListRequ
   return result;
 }
 
+absl::StatusOr<std::vector<store::CountRow>> CaseEngine::Counts(store::CountQuery query) const {
+  query.track = spec_.track;
+  return repo_->SumCases(query);
+}
+
 absl::StatusOr<int> CaseEngine::ScanBreaches() {
   GOV_RETURN_IF_ERROR(spec_status_);
   int marked = 0;

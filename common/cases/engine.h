@@ -187,6 +187,11 @@ class CaseEngine {
   // filter (a token used with another filter, or tampered with, is INVALID_ARGUMENT).
   absl::StatusOr<ListResult> List(const auth::Principal& who, ListRequest request);
 
+  // The kept counts of this kind's cases (by day, street, community, category, status, unit;
+  // store::CountQuery), for a track's statistics: the query's track is the kind's. Costs
+  // O(groups), not O(cases).
+  absl::StatusOr<std::vector<store::CountRow>> Counts(store::CountQuery query) const;
+
   // Marks open cases whose SLA ran out as breached (history "SlaBreach", breach counter).
   // Returns how many were marked. Called periodically by the server and by tests.
   absl::StatusOr<int> ScanBreaches();

@@ -248,6 +248,16 @@ absl::StatusOr<std::vector<store::EntityRecord>> Registry::AllRows(
   return store::ListAllEntities(*repo_, std::move(filter));
 }
 
+absl::StatusOr<std::vector<store::EntityRecord>> Registry::Rows(store::EntityFilter filter) const {
+  filter.track = layout_.track;
+  filter.kind = layout_.kind;
+  return repo_->ListEntities(filter);
+}
+
+absl::StatusOr<store::EntityRecord> Registry::Get(const std::string& id) const {
+  return repo_->GetEntity(layout_.track, layout_.kind, id);
+}
+
 absl::StatusOr<int64_t> Registry::Count(store::EntityFilter filter) const {
   filter.track = layout_.track;
   filter.kind = layout_.kind;

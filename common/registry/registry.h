@@ -203,6 +203,10 @@ class Registry {
   // their number: for lookups over a whole registry (routing, counts of indicators).
   absl::StatusOr<std::vector<store::EntityRecord>> AllRows(store::EntityFilter filter) const;
   absl::StatusOr<int64_t> Count(store::EntityFilter filter) const;
+  // One store page of the rows matching `filter` (its limit and after_id as set), and a row by
+  // id (NOT_FOUND): the track's own reads, not scoped to a caller (LoadVisible is).
+  absl::StatusOr<std::vector<store::EntityRecord>> Rows(store::EntityFilter filter) const;
+  absl::StatusOr<store::EntityRecord> Get(const std::string& id) const;
   // LoadDemoRows with `workers` threads, then one invalidation.
   absl::Status LoadDemo(const std::vector<DemoRow>& rows, int workers) const;
   // Every row of `key` in an indicator's context; the items in force by its last day.

@@ -54,11 +54,9 @@ Bodies::Bodies(const Registries* registries, const regions::RegionRegistry* regi
 
 absl::StatusOr<mv1::MediatingBody> Bodies::WithMediatorCount(mv1::MediatingBody body) const {
   store::EntityFilter filter;
-  filter.track = registries_->mediators.layout().track;
-  filter.kind = registries_->mediators.layout().kind;
   filter.parent_id = body.id();
   filter.key = kFullTimeKey;
-  GOV_ASSIGN_OR_RETURN(const int64_t count, registries_->mediators.repo().CountEntities(filter));
+  GOV_ASSIGN_OR_RETURN(const int64_t count, registries_->mediators.Count(filter));
   body.set_full_time_mediators(static_cast<int32_t>(count));
   return body;
 }
@@ -122,8 +120,7 @@ std::string Bodies::Name(const std::string& id) const {
     if (it != names_.end()) return it->second;
   }
   const registry::Registry& bodies = registries_->bodies;
-  absl::StatusOr<store::EntityRecord> row =
-      bodies.repo().GetEntity(bodies.layout().track, bodies.layout().kind, id);
+  absl::StatusOr<store::EntityRecord> row = bodies.Get(id);
   if (!row.ok()) return std::string();
   absl::StatusOr<mv1::MediatingBody> body = DecodeItem<mv1::MediatingBody>(bodies, *row);
   if (!body.ok()) return std::string();

@@ -224,11 +224,7 @@ absl::Status LoadMediationDemo(const server::TrackDeps& deps,
   // loader replays the past).
   FakeClock registry_clock(LocalTime(today - kRegistryAgeDays, 9, 0));
   const Registries registries(deps.repo, deps.cache, &registry_clock);
-  store::EntityFilter any_body;
-  any_body.track = kTrack;
-  any_body.kind = kBodyEntity;
-  GOV_ASSIGN_OR_RETURN(const int64_t bodies_present,
-                       registries.bodies.repo().CountEntities(any_body));
+  GOV_ASSIGN_OR_RETURN(const int64_t bodies_present, registries.bodies.Count({}));
   if (bodies_present > 0) {
     log::Info("demo data skipped: the registry is not empty", {{"track", kTrack}});
     return absl::OkStatus();

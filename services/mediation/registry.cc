@@ -42,9 +42,7 @@ std::vector<std::string> VisibleStreets(const auth::Principal& who) {
 
 absl::StatusOr<std::vector<store::EntityRecord>> AllRows(const registry::Registry& registry,
                                                          store::EntityFilter filter) {
-  filter.track = registry.layout().track;
-  filter.kind = registry.layout().kind;
-  return store::ListAllEntities(registry.repo(), std::move(filter));
+  return registry.AllRows(std::move(filter));
 }
 
 }  // namespace gov::mediation

@@ -58,13 +58,10 @@ absl::StatusOr<pv1::Bulletin> BulletinOf(const store::EntityRecord& record) {
   return bulletin;
 }
 
-// The bulletins' rows of `filter` (track and kind set here). The registry offers no read by key,
-// so its store is read directly (the rows are the registry's own).
+// The bulletins' rows of `filter` (the registry's own read, not a caller's).
 absl::StatusOr<std::vector<store::EntityRecord>> Rows(const registry::Registry& bulletins,
                                                       store::EntityFilter filter) {
-  filter.track = bulletins.layout().track;
-  filter.kind = bulletins.layout().kind;
-  return bulletins.repo().ListEntities(filter);
+  return bulletins.Rows(std::move(filter));
 }
 
 }  // namespace

@@ -89,10 +89,9 @@ PolicingTrack::PolicingTrack(const server::TrackDeps& deps, std::unique_ptr<Rule
       Part<registry::Registry>(AssetLayout(), deps.repo, deps.cache, clock);
   const registry::Registry* listing_requests =
       Part<registry::Registry>(KeyAreaRequestLayout(), deps.repo, deps.cache, clock);
-  // The incidents' per-day counts, read by statistics, bulletins and the demo loader: the one
-  // read of the store the kit has no call for (statistics.h).
-  const CountIncidents count = [repo = deps.repo](const store::CountQuery& query) {
-    return repo->SumCases(query);
+  // The incidents' kept counts, read by statistics, bulletins and the demo loader.
+  const CountIncidents count = [incident_cases](const store::CountQuery& query) {
+    return incident_cases->Counts(query);
   };
 
   // Parts.
