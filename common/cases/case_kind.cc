@@ -1,5 +1,6 @@
 #include "common/cases/case_kind.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -96,8 +97,20 @@ absl::Status CheckFields(const Descriptor& type, const RecordFields& fields) {
   GOV_RETURN_IF_ERROR(
       Expect(type, fields.sla_breached, "breach flag", FieldDescriptor::CPPTYPE_BOOL, nullptr));
   GOV_RETURN_IF_ERROR(Expect(type, fields.etag, "etag", FieldDescriptor::CPPTYPE_STRING, nullptr));
+  for (const std::string& role : fields.sees_personal) {
+    if (role != kEveryRole && !auth::IsValidRoleName(role)) {
+      return absl::InternalError(
+          absl::StrCat(type.full_name(), ": sees_personal names no role: \"", role, "\""));
+    }
+  }
   return Expect(type, fields.history, "history", FieldDescriptor::CPPTYPE_MESSAGE,
                 governance::v1::CaseEvent::descriptor(), /*repeated=*/true);
+}
+
+bool SeesPersonal(const RecordFields& fields, const auth::Principal& who) {
+  if (who.HasRole(auth::kDistrictAdmin) || who.HasAnyRole(fields.sees_personal)) return true;
+  return std::find(fields.sees_personal.begin(), fields.sees_personal.end(), kEveryRole) !=
+         fields.sees_personal.end();
 }
 
 absl::Status Decode(const Case& c, const RecordFields& fields, Message& out) {

@@ -45,13 +45,21 @@ struct RecordFields {
   std::string sla_breached;
   std::string etag = "etag";
   std::string history;  // repeated governance.v1.CaseEvent
-  // Roles that see personal data besides district_admin.
+  // Roles that see personal data besides district_admin; kEveryRole: every caller that may
+  // read the case (a kind whose marked fields are not personal in this kind's use).
   std::vector<std::string> sees_personal;
 };
 
+// In RecordFields::sees_personal: every role.
+inline constexpr char kEveryRole[] = "*";
+
 namespace kind_internal {
 // The message-generic halves of CaseKind (reflection by field name).
+// Every field named is the message's, of the type its use needs; every role of sees_personal
+// is a role name or kEveryRole. INTERNAL naming the message and field or role otherwise.
 absl::Status CheckFields(const google::protobuf::Descriptor& type, const RecordFields& fields);
+// Whether `who` sees the kind's personal data (district_admin always).
+bool SeesPersonal(const RecordFields& fields, const auth::Principal& who);
 absl::Status Decode(const Case& c, const RecordFields& fields, google::protobuf::Message& out);
 std::string Payload(const google::protobuf::Message& message, const RecordFields& fields);
 absl::Status WriteBack(const google::protobuf::Message& message, const RecordFields& fields,
@@ -114,7 +122,7 @@ class CaseKind {
   }
 
   bool SeesPersonal(const auth::Principal& who) const {
-    return who.HasRole(auth::kDistrictAdmin) || who.HasAnyRole(fields_.sees_personal);
+    return kind_internal::SeesPersonal(fields_, who);
   }
 
  private:

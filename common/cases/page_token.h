@@ -1,9 +1,11 @@
 #ifndef GOV_COMMON_CASES_PAGE_TOKEN_H_
 #define GOV_COMMON_CASES_PAGE_TOKEN_H_
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -41,6 +43,31 @@ absl::StatusOr<std::string> DecodeIdCursor(std::string_view token, std::string_v
 // `default_size`, anything above `max_size` is lowered to it.
 absl::StatusOr<int> PageSize(int requested, std::string_view field = "page_size",
                              int default_size = 50, int max_size = 500);
+
+// A page of a directory held in memory (a rules file's units): `items` ordered by their id(),
+// the page after the token's id, at most the requested size; appends to `page` (the response's
+// repeated field) and returns the next page's token ("" on the last page). `list` names the
+// directory in the token's binding, so that a token of one directory is refused by another.
+template <typename Item, typename Page>
+absl::StatusOr<std::string> PageOfDirectory(std::vector<Item> items, const std::string& list,
+                                            int requested_size, std::string_view token,
+                                            Page* page) {
+  absl::StatusOr<int> size = PageSize(requested_size);
+  if (!size.ok()) return size.status();
+  const std::string binding = PageBinding({list});
+  absl::StatusOr<std::string> after = DecodeIdCursor(token, binding);
+  if (!after.ok()) return after.status();
+  std::sort(items.begin(), items.end(),
+            [](const Item& a, const Item& b) { return a.id() < b.id(); });
+  int served = 0;
+  for (Item& item : items) {
+    if (!after->empty() && item.id() <= *after) continue;
+    if (served == *size) return EncodePageToken(binding, {page->rbegin()->id()});
+    *page->Add() = std::move(item);
+    ++served;
+  }
+  return std::string();
+}
 
 }  // namespace gov::cases
 

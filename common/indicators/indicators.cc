@@ -186,6 +186,17 @@ IndicatorSpec DistrictCount(std::string id, std::string name_zh, std::string nam
           .district_target = true};
 }
 
+IndicatorSpec FullRate(std::string id, std::string name_zh, std::string name_en, Measure measure) {
+  return {.id = std::move(id),
+          .name_zh = std::move(name_zh),
+          .name_en = std::move(name_en),
+          .unit = governance::v1::INDICATOR_UNIT_BASIS_POINTS,
+          .direction = governance::v1::DIRECTION_HIGHER_IS_BETTER,
+          .target_kind = governance::v1::TARGET_KIND_RATE,
+          .target = kFullRate,
+          .measure = std::move(measure)};
+}
+
 int64_t RatioBasisPoints(int64_t numerator, int64_t denominator) {
   if (denominator == 0) return 0;
   return DivRound(static_cast<__int128>(numerator) * kBasis, denominator);

@@ -82,6 +82,9 @@ IndicatorSpec DistrictCount(std::string id, std::string name_zh, std::string nam
 // 100 % in basis points: the target of the plan's "100 %" rates.
 inline constexpr int64_t kFullRate = 10000;
 
+// A rate the plan sets at 100 % (higher is better, graded the same in every region).
+IndicatorSpec FullRate(std::string id, std::string name_zh, std::string name_en, Measure measure);
+
 // numerator * 10000 / denominator (a share in basis points), rounded half away from zero and
 // clamped to the int64 range; 0 when the denominator is 0 (callers treat that as no data).
 // The one rounding every rate of every track uses, so that a rate computed by a track's own

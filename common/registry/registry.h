@@ -172,6 +172,51 @@ absl::StatusOr<std::vector<Msg>> InForceBy(
   return out;
 }
 
+// The measures a registry of items in force gives its track's indicators: one kind of item
+// (its key: kind and status, e.g. "CAMERA_POINT/IN_SERVICE"), counted or graded as of a
+// period's last day within the evaluated region. `since` names the item's date field.
+template <typename Msg>
+class InForce {
+ public:
+  using Since = std::function<const std::string&(const Msg&)>;
+  using Test = std::function<bool(const Msg&)>;
+
+  // `layout` must outlive the measures (the tracks' layouts are static).
+  InForce(const Layout& layout, Since since) : layout_(&layout), since_(std::move(since)) {}
+
+  // The items of `key` in force by the context's last day.
+  absl::StatusOr<std::vector<Msg>> By(const indicators::EvalContext& ctx,
+                                      const std::string& key) const {
+    return InForceBy<Msg>(ctx, *layout_, key, since_);
+  }
+
+  // How many of them (those `keep` accepts, when given).
+  indicators::Measure Count(std::string key, Test keep = nullptr) const {
+    return [self = *this, key = std::move(key), keep = std::move(keep)](
+               const indicators::EvalContext& ctx) -> absl::StatusOr<indicators::Value> {
+      GOV_ASSIGN_OR_RETURN(const std::vector<Msg> items, self.By(ctx, key));
+      int64_t count = 0;
+      for (const Msg& item : items) count += (!keep || keep(item)) ? 1 : 0;
+      return indicators::Value{count, true};
+    };
+  }
+
+  // The share of them that `meets` accepts, in basis points; no data without any.
+  indicators::Measure ShareMeeting(std::string key, Test meets) const {
+    return [self = *this, key = std::move(key), meets = std::move(meets)](
+               const indicators::EvalContext& ctx) -> absl::StatusOr<indicators::Value> {
+      GOV_ASSIGN_OR_RETURN(const std::vector<Msg> items, self.By(ctx, key));
+      int64_t meeting = 0;
+      for (const Msg& item : items) meeting += meets(item) ? 1 : 0;
+      return indicators::Share(meeting, static_cast<int64_t>(items.size()));
+    };
+  }
+
+ private:
+  const Layout* layout_;
+  Since since_;
+};
+
 // ---- One registry of a track ----
 
 // A registry of a track (policing's assets, disorder's monitored objects, mediation's bodies):

@@ -49,6 +49,9 @@ class Track {
   virtual absl::Status ScanBreaches() = 0;
   // Periodic upkeep: indicator gauges.
   virtual absl::Status RefreshGauges() = 0;
+  // The names under which the track keeps its rows in the store: its own (registries, figures)
+  // and each case kind's store track, without repeats.
+  virtual std::vector<std::string> StoreTracks() const = 0;
 };
 
 using TrackFactory = std::function<absl::StatusOr<std::unique_ptr<Track>>(const TrackDeps&)>;

@@ -1,5 +1,6 @@
 #include "common/track/track_base.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "common/auth/auth.h"
@@ -125,6 +126,15 @@ absl::Status TrackBase::RefreshGauges() {
   if (indicators_ != nullptr) Keep(first, indicators_->RefreshGauges());
   for (const auto& engine : engines_) Keep(first, engine->RefreshCaseGauges());
   return first;
+}
+
+std::vector<std::string> TrackBase::StoreTracks() const {
+  std::vector<std::string> tracks = {name_};
+  for (const auto& engine : engines_) {
+    const std::string& track = engine->spec().track;
+    if (std::find(tracks.begin(), tracks.end(), track) == tracks.end()) tracks.push_back(track);
+  }
+  return tracks;
 }
 
 absl::Status CheckDeps(const server::TrackDeps& deps, const std::string& track, bool needs_rules) {

@@ -59,6 +59,7 @@ class TrackBase : public server::Track {
   absl::Status ScanBreaches() final;
   // The indicator gauges and every case kind's case gauges; all run, the first error returned.
   absl::Status RefreshGauges() final;
+  std::vector<std::string> StoreTracks() const final;
 
   // "mediation".
   const std::string& name() const { return name_; }

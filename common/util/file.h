@@ -1,9 +1,12 @@
 #ifndef GOV_COMMON_UTIL_FILE_H_
 #define GOV_COMMON_UTIL_FILE_H_
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
+#include "common/util/status.h"
 #include "google/protobuf/message.h"
 
 namespace gov {
@@ -17,6 +20,21 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string&
 // INVALID_ARGUMENT "<what> <path>: <parser message>".
 absl::Status LoadJsonFile(const std::string& path, const std::string& what,
                           google::protobuf::Message* message);
+
+// A track's rules file (data/<track>.json): read into its proto `Data` and built into the
+// track's immutable `Rules` by `Rules::FromProto(data, args...)`, which checks it. Every error
+// names the file: "<what> <path>: <field>: <reason>".
+template <typename Rules, typename Data, typename... Args>
+absl::StatusOr<std::unique_ptr<Rules>> LoadRulesFile(const std::string& path,
+                                                     const std::string& what, Args&&... args) {
+  Data data;
+  absl::Status read = LoadJsonFile(path, what, &data);
+  if (!read.ok()) return read;
+  absl::StatusOr<std::unique_ptr<Rules>> rules =
+      Rules::FromProto(std::move(data), std::forward<Args>(args)...);
+  if (!rules.ok()) return Annotate(rules.status(), what + " " + path);
+  return rules;
+}
 
 }  // namespace gov
 

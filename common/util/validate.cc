@@ -161,6 +161,11 @@ absl::Status ValidatePastTime(const google::protobuf::Timestamp& time, std::stri
   return absl::OkStatus();
 }
 
+absl::Status ValidateRange(int64_t value, int64_t lo, int64_t hi, std::string_view field) {
+  if (value < lo || value > hi) return InvalidField(field, absl::StrCat(lo, " to ", hi));
+  return absl::OkStatus();
+}
+
 absl::Status ValidateDay(std::string_view day, std::string_view field, bool required) {
   if (day.empty()) {
     return required ? InvalidField(field, "required (YYYY-MM-DD)") : absl::OkStatus();

@@ -2,6 +2,7 @@
 #define GOV_COMMON_UTIL_VALIDATE_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,9 @@ inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
 // after now + kMaxClockSkew ("in the future").
 absl::Status ValidatePastTime(const google::protobuf::Timestamp& time, std::string_view field,
                               absl::Time now);
+
+// A number a rules file or a request sets within [lo, hi]: "<lo> to <hi>" otherwise.
+absl::Status ValidateRange(int64_t value, int64_t lo, int64_t hi, std::string_view field);
 
 // A calendar day "YYYY-MM-DD" (a real date, years 2000-2099); `required` also refuses "".
 absl::Status ValidateDay(std::string_view day, std::string_view field, bool required = true);

@@ -55,20 +55,9 @@ absl::Status Complaints::Units(const auth::Principal&, const dv1::ListUnitsReque
                                dv1::ListUnitsResponse* out) {
   // Every caller (the method's declared access): the units are a public directory, paged by id
   // like the registries (the token holds the last id served).
-  GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
-  const std::string binding = cases::PageBinding({"units"});
-  GOV_ASSIGN_OR_RETURN(const std::string after, cases::DecodeIdCursor(in.page_token(), binding));
-  std::vector<dv1::Unit> units = rules_->units();
-  std::sort(units.begin(), units.end(),
-            [](const dv1::Unit& a, const dv1::Unit& b) { return a.id() < b.id(); });
-  for (dv1::Unit& unit : units) {
-    if (!after.empty() && unit.id() <= after) continue;
-    if (out->units_size() == size) {
-      out->set_next_page_token(cases::EncodePageToken(binding, {out->units().rbegin()->id()}));
-      break;
-    }
-    *out->add_units() = std::move(unit);
-  }
+  GOV_ASSIGN_OR_RETURN(*out->mutable_next_page_token(),
+                       cases::PageOfDirectory(rules_->units(), "units", in.page_size(),
+                                              in.page_token(), out->mutable_units()));
   return absl::OkStatus();
 }
 

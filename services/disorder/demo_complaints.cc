@@ -2,12 +2,9 @@
 // their past times, then moved along their planned lifecycles through the part's own steps.
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <cstdint>
 #include <optional>
-#include <random>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,9 +13,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "common/cases/calendar.h"
+#include "common/demo/places.h"
+#include "common/demo/random.h"
+#include "common/demo/records.h"
 #include "common/log/log.h"
-#include "common/util/demo_random.h"
-#include "common/util/digest.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -30,8 +28,6 @@ namespace {
 using demo::Seed;
 using demo::UnitInterval;
 
-using Rng = std::mt19937_64;
-
 // The principal the demo takes complaints in and moves them as (the intake platform).
 constexpr char kDemoActor[] = "disorder-demo";
 // Days back from today the demo covers: two years.
@@ -41,19 +37,6 @@ constexpr double kDemoPerDay = 3.2;
 // Streets load side by side (a street's complaints in order, so that a repeat finds the
 // complaint it repeats); the store commits concurrent writes together.
 constexpr int kDemoWorkers = 8;
-
-// A seed from a text, the same on every platform and run.
-uint64_t StableSeed(std::string_view text) {
-  const std::string digest = Sha256(text);
-  uint64_t seed = 0;
-  for (size_t i = 0; i < 8 && i < digest.size(); ++i) {
-    seed = (seed << 8) | static_cast<unsigned char>(digest[i]);
-  }
-  return seed;
-}
-
-using demo::Uniform;
-using demo::Weighted;
 
 struct DemoCategory {
   dv1::ComplaintCategory category;
@@ -119,8 +102,6 @@ const std::vector<DemoCategory>& DemoCategories() {
   return *categories;
 }
 
-const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"};
-
 // The plan of one demo complaint: how it was taken in, and how far it gets.
 struct DemoComplaint {
   dv1::SubmitComplaintRequest request;
@@ -136,34 +117,26 @@ struct DemoComplaint {
   std::string merge_into;
 };
 
-// Coordinates of a place in a street: streets lie apart, communities and grids in blocks.
-governance::v1::GeoPoint DemoPoint(int street, int community, int grid, Rng& rng) {
-  governance::v1::GeoPoint p;
-  const double jitter_lat = (Uniform(rng, 0, 1000) - 500) * 0.0000012;  // about +-65 m
-  const double jitter_lng = (Uniform(rng, 0, 1000) - 500) * 0.0000014;
-  p.set_latitude(30.20 + 0.03 * (street / 4) + 0.004 * (community / 4) + 0.0009 * (grid + 1) +
-                 jitter_lat);
-  p.set_longitude(120.10 + 0.04 * (street % 4) + 0.005 * (community % 4) + jitter_lng);
-  return p;
-}
+// Reports placed by coordinates lie within about 65 m of where their place lies.
+constexpr double kDemoSpread = 0.0006;
 
-dv1::ResolutionOutcome DemoOutcome(dv1::ComplaintCategory category, Rng& rng) {
+dv1::ResolutionOutcome DemoOutcome(dv1::ComplaintCategory category, demo::Random& rng) {
   using O = dv1::ResolutionOutcome;
   switch (category) {
     case dv1::COMPLAINT_CATEGORY_PREPAID_CARD:
-      return Weighted<O>(rng, {{dv1::RESOLUTION_OUTCOME_MEDIATED, 60},
-                               {dv1::RESOLUTION_OUTCOME_MEDIATION_FAILED, 30},
-                               {dv1::RESOLUTION_OUTCOME_RESOLVED, 10}});
+      return rng.Weighted<O>({{dv1::RESOLUTION_OUTCOME_MEDIATED, 60},
+                              {dv1::RESOLUTION_OUTCOME_MEDIATION_FAILED, 30},
+                              {dv1::RESOLUTION_OUTCOME_RESOLVED, 10}});
     case dv1::COMPLAINT_CATEGORY_HEALTH_SUPPLEMENT:
     case dv1::COMPLAINT_CATEGORY_UNLICENSED_BUSINESS:
     case dv1::COMPLAINT_CATEGORY_MOBILE_STALL:
-      return Weighted<O>(rng, {{dv1::RESOLUTION_OUTCOME_PENALISED, 45},
-                               {dv1::RESOLUTION_OUTCOME_RESOLVED, 45},
-                               {dv1::RESOLUTION_OUTCOME_UNFOUNDED, 10}});
+      return rng.Weighted<O>({{dv1::RESOLUTION_OUTCOME_PENALISED, 45},
+                              {dv1::RESOLUTION_OUTCOME_RESOLVED, 45},
+                              {dv1::RESOLUTION_OUTCOME_UNFOUNDED, 10}});
     default:
-      return Weighted<O>(rng, {{dv1::RESOLUTION_OUTCOME_RESOLVED, 80},
-                               {dv1::RESOLUTION_OUTCOME_PENALISED, 10},
-                               {dv1::RESOLUTION_OUTCOME_UNFOUNDED, 10}});
+      return rng.Weighted<O>({{dv1::RESOLUTION_OUTCOME_RESOLVED, 80},
+                              {dv1::RESOLUTION_OUTCOME_PENALISED, 10},
+                              {dv1::RESOLUTION_OUTCOME_UNFOUNDED, 10}});
   }
 }
 
@@ -171,16 +144,16 @@ dv1::ResolutionOutcome DemoOutcome(dv1::ComplaintCategory category, Rng& rng) {
 // run): recent ones are still being handled; older ones are mostly closed after a satisfied
 // callback, some after one or two reopenings, a few still wait for their callback or work.
 void PlanLifecycle(DemoComplaint& c, int age_days) {
-  Rng rng(StableSeed(c.request.request_id()));
+  demo::Random rng(demo::StableSeed(c.request.request_id()));
   c.outcome = DemoOutcome(c.request.complaint().category(), rng);
-  const int roll = Uniform(rng, 0, 99);
+  const int roll = rng.Int(0, 99);
   const bool health = c.request.complaint().category() == dv1::COMPLAINT_CATEGORY_HEALTH_SUPPLEMENT;
   auto closed = [&](int reopenings) {
     c.accept = true;
     c.resolutions = reopenings + 1;
     c.callbacks.assign(reopenings, dv1::SATISFACTION_UNSATISFIED);
-    c.callbacks.push_back(Uniform(rng, 0, 9) < 7 ? dv1::SATISFACTION_SATISFIED
-                                                 : dv1::SATISFACTION_BASICALLY_SATISFIED);
+    c.callbacks.push_back(rng.Percent(70) ? dv1::SATISFACTION_SATISFIED
+                                          : dv1::SATISFACTION_BASICALLY_SATISFIED);
   };
   if (age_days < 2) {
     c.accept = roll >= 50;  // the rest wait at DISPATCHED
@@ -221,32 +194,27 @@ std::vector<DemoComplaint> PlanStreet(const governance::config::v1::Street& stre
                                       double rate, absl::CivilDay first, absl::CivilDay today,
                                       absl::Time now) {
   const auto& categories = DemoCategories();
+  std::vector<int> category_weights;
+  for (const DemoCategory& category : categories) category_weights.push_back(category.weight);
   std::vector<DemoComplaint> out;
-  double accumulated = UnitInterval(Seed(-1, s, 0));
+  demo::DailyStream stream(Seed(-1, s, 0));
   for (absl::CivilDay day = first; day <= today; ++day) {
-    const double before = accumulated;
-    accumulated += rate * (0.7 + 0.6 * UnitInterval(Seed(day - first, s, 1)));
-    const int count = static_cast<int>(std::floor(accumulated) - std::floor(before));
+    const int count = stream.Add(rate * (0.7 + 0.6 * UnitInterval(Seed(day - first, s, 1))));
     for (int k = 0; k < count; ++k) {
-      Rng rng(Seed(day - absl::CivilDay(2020, 1, 1), s, 100 + k));
-      std::vector<std::pair<int, int>> weights;
-      for (size_t i = 0; i < categories.size(); ++i) {
-        weights.push_back({static_cast<int>(i), categories[i].weight});
-      }
-      const DemoCategory& category = categories[Weighted(rng, weights)];
-      dv1::Channel channel = Weighted<dv1::Channel>(rng, {{dv1::CHANNEL_HOTLINE, 45},
-                                                          {dv1::CHANNEL_GRID_MEMBER, 25},
-                                                          {dv1::CHANNEL_APP, 20},
-                                                          {dv1::CHANNEL_CITY_EYE, 10}});
+      demo::Random rng(Seed(day - absl::CivilDay(2020, 1, 1), s, 100 + k));
+      const DemoCategory& category = categories[rng.WeightedIndex(category_weights)];
+      dv1::Channel channel = rng.Weighted<dv1::Channel>({{dv1::CHANNEL_HOTLINE, 45},
+                                                         {dv1::CHANNEL_GRID_MEMBER, 25},
+                                                         {dv1::CHANNEL_APP, 20},
+                                                         {dv1::CHANNEL_CITY_EYE, 10}});
       if (channel == dv1::CHANNEL_CITY_EYE && !category.visual) channel = dv1::CHANNEL_HOTLINE;
-      if (category.category == dv1::COMPLAINT_CATEGORY_COOKING_FUMES && Uniform(rng, 0, 9) < 2) {
+      if (category.category == dv1::COMPLAINT_CATEGORY_COOKING_FUMES && rng.Percent(20)) {
         channel = dv1::CHANNEL_MONITORING;  // the fume monitors
       }
-      const int hour = Uniform(rng, 7, 21);
-      const absl::Time at =
-          absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour,
-                                            Uniform(rng, 0, 59), Uniform(rng, 0, 59)),
-                          cal::DistrictZone());
+      const int hour = rng.Int(7, 21);
+      const int minute = rng.Int(0, 59);
+      const int second = rng.Int(0, 59);
+      const absl::Time at = demo::LocalTime(day, hour, minute, second);
 
       DemoComplaint c;
       c.at = at;
@@ -255,39 +223,25 @@ std::vector<DemoComplaint> PlanStreet(const governance::config::v1::Street& stre
       dv1::Complaint& complaint = *c.request.mutable_complaint();
       complaint.set_category(category.category);
       complaint.set_channel(channel);
-      complaint.mutable_region()->set_street_id(street.id());
-      std::string place = street.name();
-      int community_index = -1;
-      int grid_index = -1;
-      const bool repeated = Uniform(rng, 0, 99) < category.repeat_pct;
-      if (street.communities_size() > 0) {
-        community_index = Uniform(rng, 0, street.communities_size() - 1);
-        const auto& community = street.communities(community_index);
-        complaint.mutable_region()->set_community_id(community.id());
-        place = community.name();
-        if (community.grids_size() > 0 && (repeated || Uniform(rng, 0, 99) < 70)) {
-          grid_index = Uniform(rng, 0, community.grids_size() - 1);
-          complaint.mutable_region()->set_grid_id(community.grids(grid_index));
-        }
-      }
+      // Always in a community; a repeat always in a grid, so that the detection can link it.
+      const bool repeated = rng.Percent(category.repeat_pct);
+      const demo::Place place = demo::DrawPlace(
+          street, s, rng,
+          {.community_percent = 100, .grid_percent = repeated ? 100 : 70, .busier_first = false});
+      *complaint.mutable_region() = place.region();
       const bool located = channel == dv1::CHANNEL_APP || channel == dv1::CHANNEL_CITY_EYE ||
-                           channel == dv1::CHANNEL_MONITORING || Uniform(rng, 0, 99) < 20;
-      if (located) {
-        *complaint.mutable_location() =
-            DemoPoint(s, std::max(community_index, 0), std::max(grid_index, 0), rng);
-      }
-      complaint.set_address(absl::StrCat(place, "演示路", Uniform(rng, 1, 299), "号附近"));
-      complaint.set_description(absl::StrCat(category.texts[Uniform(rng, 0, 2)], "（演示数据）"));
+                           channel == dv1::CHANNEL_MONITORING || rng.Percent(20);
+      if (located) *complaint.mutable_location() = demo::Point(place, kDemoSpread, rng);
+      complaint.set_address(demo::Address(place.name, rng));
+      complaint.set_description(absl::StrCat(rng.Pick(category.texts), "（演示数据）"));
       if (channel == dv1::CHANNEL_HOTLINE || channel == dv1::CHANNEL_APP) {
-        complaint.mutable_reporter()->set_name(
-            absl::StrCat(kSurnames[Uniform(rng, 0, 9)], Uniform(rng, 0, 1) ? "先生" : "女士"));
-        complaint.mutable_reporter()->set_phone(
-            absl::StrFormat("13%d%08d", Uniform(rng, 0, 9), Uniform(rng, 0, 99999999)));
+        complaint.mutable_reporter()->set_name(demo::AddressedName(rng));
+        complaint.mutable_reporter()->set_phone(demo::MobilePhone(rng));
       }
-      const bool duplicated = !repeated && community_index >= 0 && Uniform(rng, 0, 199) < 3;
-      const int follow_days = repeated ? Uniform(rng, 1, 25) : Uniform(rng, 0, 3);
-      const int follow_minutes = Uniform(rng, 30, 600);
-      const int follow_channel = Uniform(rng, 0, 2);
+      const bool duplicated = !repeated && place.community != nullptr && rng.Int(0, 199) < 3;
+      const int follow_days = repeated ? rng.Int(1, 25) : rng.Int(0, 3);
+      const int follow_minutes = rng.Int(30, 600);
+      const int follow_channel = rng.Int(0, 2);
       if (at < now) out.push_back(c);
 
       if (!repeated && !duplicated) continue;
@@ -407,17 +361,14 @@ absl::Status LoadComplaintDemo(Complaints& complaints, const server::TrackDeps& 
   const absl::CivilDay today = cal::LocalDay(now);
   const absl::CivilDay first = today - kDemoSpanDays;
   const auto& streets = deps.regions->streets();
-  int total_communities = 0;
-  for (const auto* street : streets) total_communities += std::max(street->communities_size(), 1);
+  const std::vector<double> shares = demo::CommunityShares(*deps.regions);
   const auth::Principal actor = auth::SystemPrincipal(kDemoActor);
   DemoCounts counts;
 
   const absl::Status status =
       ParallelFor(static_cast<int>(streets.size()), kDemoWorkers, [&](int, int s) -> absl::Status {
-        const double rate = kDemoPerDay * std::max(streets[s]->communities_size(), 1) /
-                            std::max(total_communities, 1);
         const std::vector<DemoComplaint> plans =
-            PlanStreet(*streets[s], s, rate, first, today, now);
+            PlanStreet(*streets[s], s, kDemoPerDay * shares[s], first, today, now);
         counts.planned += static_cast<int64_t>(plans.size());
         // Intake, oldest first.
         std::vector<std::optional<dv1::Complaint>> taken(plans.size());

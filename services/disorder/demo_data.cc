@@ -14,14 +14,16 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/cases/calendar.h"
+#include "common/demo/places.h"
+#include "common/demo/random.h"
+#include "common/demo/records.h"
+#include "common/demo/registry_load.h"
 #include "common/log/log.h"
-#include "common/util/demo_random.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/disorder/kinds.h"
 #include "services/disorder/objects.h"
-#include "services/disorder/rows.h"
 #include "services/disorder/rules.h"
 #include "services/disorder/validation.h"
 
@@ -32,7 +34,6 @@ namespace {
 
 namespace object_demo {
 
-using demo::Mix;
 
 constexpr int kDemoWorkers = 4;
 // The plan's objects, and how far short of the targets the demo registry stays: 146 restaurants
@@ -45,98 +46,39 @@ constexpr int kDemoNoiseCommunities = 10;
 constexpr int kDemoDemoStreets = 10;
 constexpr int kDemoRoadSections = 7;
 
-struct DemoItem {
-  std::string request_id;
-  dv1::MonitoredObject object;
-};
-
-// A grid of the district with its street's and community's positions (for coordinates laid out
-// as the complaints' demo lays them: streets apart, communities and grids in blocks).
-struct DemoGrid {
-  const governance::config::v1::Street* street;
-  int street_index;
-  const governance::config::v1::Community* community;
-  int community_index;
-  std::string grid_id;  // "" for a community without grids
-  int grid_index;
-};
-
-std::vector<DemoGrid> DemoGrids(const regions::RegionRegistry& regions) {
-  std::vector<DemoGrid> out;
-  const auto& streets = regions.streets();
-  for (int s = 0; s < static_cast<int>(streets.size()); ++s) {
-    for (int c = 0; c < streets[s]->communities_size(); ++c) {
-      const auto& community = streets[s]->communities(c);
-      if (community.grids_size() == 0) {
-        out.push_back({streets[s], s, &community, c, "", 0});
-        continue;
-      }
-      for (int g = 0; g < community.grids_size(); ++g) {
-        out.push_back({streets[s], s, &community, c, community.grids(g), g});
-      }
-    }
-  }
-  return out;
-}
-
-// -0.5..0.5, the same on every run.
-double Jitter(uint64_t seed) {
-  return static_cast<double>(Mix(seed) >> 11) / static_cast<double>(uint64_t{1} << 53) - 0.5;
-}
-
-governance::v1::GeoPoint DemoPoint(const DemoGrid& g, uint64_t seed) {
-  governance::v1::GeoPoint p;
-  p.set_latitude(30.20 + 0.03 * (g.street_index / 4) + 0.004 * (g.community_index / 4) +
-                 0.0009 * (g.grid_index + 1) + 0.00012 * Jitter(seed));
-  p.set_longitude(120.10 + 0.04 * (g.street_index % 4) + 0.005 * (g.community_index % 4) +
-                  0.00014 * Jitter(seed + 1));
-  return p;
-}
-
-std::string DayText(absl::CivilDay day) {
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+// The coordinates of a demo object: where its grid lies (demo::Point), moved by a few metres.
+governance::v1::GeoPoint DemoPoint(const demo::Place& g, uint64_t seed) {
+  demo::Random rng(seed);
+  return demo::Point(g, 0.00006, rng);
 }
 
 // Item `i` of a kind: active from a day spread over the last two years (so that earlier
 // periods show fewer), or in the given state without a day.
 class DemoBuilder {
  public:
-  explicit DemoBuilder(absl::CivilDay today) : today_(today) {}
+  explicit DemoBuilder(absl::CivilDay today)
+      : load_("object", today,
+              [](dv1::MonitoredObject& o, std::string day) { o.set_since_date(std::move(day)); }) {}
 
   dv1::MonitoredObject& Add(dv1::MonitoredObjectKind kind, int i, std::string name,
                             const governance::v1::RegionRef& region,
                             dv1::MonitoredObjectStatus status) {
-    DemoItem item;
-    item.request_id = absl::StrFormat("demo-object-%s-%04d", EnumKey(kind), i);
-    item.object.set_kind(kind);
-    item.object.set_name(std::move(name));
-    *item.object.mutable_region() = region;
-    item.object.set_status(status);
-    if (status == dv1::MONITORED_OBJECT_STATUS_ACTIVE) {
-      item.object.set_since_date(
-          DayText(today_ - (20 + (static_cast<int64_t>(i) * 41 + kind * 13) % 690)));
-    }
-    items_.push_back(std::move(item));
-    return items_.back().object;
+    dv1::MonitoredObject object;
+    object.set_kind(kind);
+    object.set_name(std::move(name));
+    *object.mutable_region() = region;
+    object.set_status(status);
+    return load_.Add(kind, i, std::move(object), status == dv1::MONITORED_OBJECT_STATUS_ACTIVE);
   }
 
-  std::vector<DemoItem>& items() { return items_; }
+  const demo::RegistryLoad<dv1::MonitoredObject>& load() const { return load_; }
 
  private:
-  absl::CivilDay today_;
-  std::vector<DemoItem> items_;
+  demo::RegistryLoad<dv1::MonitoredObject> load_;
 };
 
 dv1::MonitoredObjectStatus ActiveUnless(bool short_of_plan, dv1::MonitoredObjectStatus otherwise) {
   return short_of_plan ? otherwise : dv1::MONITORED_OBJECT_STATUS_ACTIVE;
-}
-
-governance::v1::RegionRef RegionOf(const DemoGrid& g, bool with_community, bool with_grid) {
-  governance::v1::RegionRef r;
-  r.set_street_id(g.street->id());
-  if (with_community) r.set_community_id(g.community->id());
-  if (with_community && with_grid) r.set_grid_id(g.grid_id);
-  return r;
 }
 
 constexpr const char* kCuisines[] = {"面馆", "川菜馆", "烧烤店", "火锅店", "小吃店",
@@ -144,19 +86,18 @@ constexpr const char* kCuisines[] = {"面馆", "川菜馆", "烧烤店", "火锅
 
 // Restaurants spread over the grids (a stride through them), 4 suspended for refitting and 2
 // removed; every 25th with a stricter limit of its own.
-void AddRestaurants(const std::vector<DemoGrid>& grids, DemoBuilder& b) {
+void AddRestaurants(const std::vector<demo::Place>& grids, DemoBuilder& b) {
   const int n = static_cast<int>(grids.size());
   for (int i = 0; i < kDemoRestaurants; ++i) {
-    const DemoGrid& g = grids[(static_cast<int64_t>(i) * 37) % n];
+    const demo::Place& g = grids[(static_cast<int64_t>(i) * 37) % n];
     dv1::MonitoredObjectStatus status = dv1::MONITORED_OBJECT_STATUS_ACTIVE;
     if (i % 37 == 11) status = dv1::MONITORED_OBJECT_STATUS_SUSPENDED;
     if (i == 60 || i == 120) status = dv1::MONITORED_OBJECT_STATUS_REMOVED;
     dv1::MonitoredObject& o =
         b.Add(dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT, i,
-              absl::StrCat(g.community->name(), kCuisines[i % 10], i / 10 + 1, "号店"),
-              RegionOf(g, true, !g.grid_id.empty()), status);
+              absl::StrCat(g.name, kCuisines[i % 10], i / 10 + 1, "号店"), g.region(), status);
     *o.mutable_location() = DemoPoint(g, 1000 + i);
-    o.set_address(absl::StrCat(g.community->name(), "美食街", 1 + (i * 7) % 180, "号"));
+    o.set_address(absl::StrCat(g.name, "美食街", 1 + (i * 7) % 180, "号"));
     o.mutable_fume_monitor()->set_device_id(absl::StrFormat("YY-%s-%04d", g.street->id(), i + 1));
     if (i % 25 == 7) o.mutable_fume_monitor()->set_limit_mg_m3(1.5);
   }
@@ -164,16 +105,15 @@ void AddRestaurants(const std::vector<DemoGrid>& grids, DemoBuilder& b) {
 
 // Construction sites over the communities, 6 halted; of the active ones a few miss a system
 // (the wage deposit every 17th, the rights board every 29th).
-void AddSites(const std::vector<DemoGrid>& grids, DemoBuilder& b) {
+void AddSites(const std::vector<demo::Place>& grids, DemoBuilder& b) {
   const int n = static_cast<int>(grids.size());
   for (int i = 0; i < kDemoSites; ++i) {
-    const DemoGrid& g = grids[(static_cast<int64_t>(i) * 59 + 5) % n];
+    const demo::Place& g = grids[(static_cast<int64_t>(i) * 59 + 5) % n];
     dv1::MonitoredObject& o = b.Add(
         dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE, i,
         absl::StrCat(g.street->name(), i % 2 == 0 ? "安置房项目" : "综合体项目", i / 2 + 1, "标段"),
-        RegionOf(g, true, false),
-        ActiveUnless(i % 29 == 13, dv1::MONITORED_OBJECT_STATUS_SUSPENDED));
-    o.set_address(absl::StrCat(g.community->name(), "建设路", 1 + (i * 11) % 300, "号"));
+        g.community_region(), ActiveUnless(i % 29 == 13, dv1::MONITORED_OBJECT_STATUS_SUSPENDED));
+    o.set_address(absl::StrCat(g.name, "建设路", 1 + (i * 11) % 300, "号"));
     dv1::WageSystems* w = o.mutable_wage_systems();
     w->set_real_name_management(true);
     w->set_wage_special_account(true);
@@ -184,7 +124,7 @@ void AddSites(const std::vector<DemoGrid>& grids, DemoBuilder& b) {
   }
 }
 
-void AddAreas(const std::vector<DemoGrid>& grids, const regions::RegionRegistry& regions,
+void AddAreas(const std::vector<demo::Place>& grids, const regions::RegionRegistry& regions,
               DemoBuilder& b) {
   const auto& streets = regions.streets();
   const int n = static_cast<int>(grids.size());
@@ -197,18 +137,17 @@ void AddAreas(const std::vector<DemoGrid>& grids, const regions::RegionRegistry&
     o.set_address(absl::StrCat(streets[i]->name(), "中心大街"));
   }
   for (int i = 0; i < kDemoBlocks; ++i) {
-    const DemoGrid& g = grids[(static_cast<int64_t>(i) * 41 + 3) % n];
+    const demo::Place& g = grids[(static_cast<int64_t>(i) * 41 + 3) % n];
     dv1::MonitoredObject& o =
         b.Add(dv1::MONITORED_OBJECT_KIND_PARKING_BLOCK, i,
-              absl::StrCat(g.community->name(), "地铁口非机动车停放区块"), RegionOf(g, true, false),
+              absl::StrCat(g.name, "地铁口非机动车停放区块"), g.community_region(),
               ActiveUnless(i == kDemoBlocks - 1, dv1::MONITORED_OBJECT_STATUS_SUSPENDED));
     *o.mutable_location() = DemoPoint(g, 2000 + i);
   }
   for (int i = 0; i < kDemoNoiseCommunities; ++i) {
-    const DemoGrid& g = grids[(static_cast<int64_t>(i) * 43 + 17) % n];
-    b.Add(dv1::MONITORED_OBJECT_KIND_NOISE_COMMUNITY, i,
-          absl::StrCat(g.community->name(), "噪声治理重点社区"), RegionOf(g, true, false),
-          dv1::MONITORED_OBJECT_STATUS_ACTIVE);
+    const demo::Place& g = grids[(static_cast<int64_t>(i) * 43 + 17) % n];
+    b.Add(dv1::MONITORED_OBJECT_KIND_NOISE_COMMUNITY, i, absl::StrCat(g.name, "噪声治理重点社区"),
+          g.community_region(), dv1::MONITORED_OBJECT_STATUS_ACTIVE);
   }
   for (int i = 0; i < kDemoRoadSections; ++i) {
     const auto* street = streets[(i * 3) % streets.size()];
@@ -228,9 +167,6 @@ void AddAreas(const std::vector<DemoGrid>& grids, const regions::RegionRegistry&
 
 namespace fume_demo {
 
-using demo::Mix;
-using demo::UnitInterval;
-
 // Restaurants with demo readings, days of readings, and the readings' interval.
 constexpr int kDemoRestaurants = 12;
 constexpr int kDemoDays = 3;
@@ -240,9 +176,8 @@ constexpr char kDemoActor[] = "fume-demo";
 
 // 0..1, the same for a restaurant and a time on every run.
 double Unit(int restaurant, absl::Time t) {
-  const uint64_t seed = Mix(static_cast<uint64_t>(restaurant) * 1000003u +
-                            static_cast<uint64_t>(absl::ToUnixSeconds(t)));
-  return UnitInterval(seed);
+  return demo::UnitInterval(demo::Seed(static_cast<uint64_t>(restaurant),
+                                       static_cast<uint64_t>(absl::ToUnixSeconds(t)), 0));
 }
 
 // The j-th demo restaurant's concentration at `t`: 0.3 to 1.3 mg/m³ (higher at meal times),
@@ -358,23 +293,20 @@ dv1::CampaignResults DemoResults(int seed) {
 
 absl::Status LoadObjectDemo(const registry::Registry& objects, const server::TrackDeps& deps) {
   using namespace object_demo;  // NOLINT(build/namespaces): the load's own helpers
-  const std::vector<DemoGrid> grids = DemoGrids(*deps.regions);
+  const std::vector<demo::Place> grids = demo::AllGrids(*deps.regions);
   if (grids.empty()) return absl::OkStatus();
   const absl::CivilDay today = cal::LocalDay(deps.clock->Now());
   DemoBuilder builder(today);
   AddRestaurants(grids, builder);
   AddSites(grids, builder);
   AddAreas(grids, *deps.regions, builder);
-  const std::vector<DemoItem>& items = builder.items();
 
   // The demo's device ids are distinct by construction; the registration's device check is not
   // needed here.
-  std::vector<registry::DemoRow> rows;
-  for (const DemoItem& item : items) {
-    GOV_RETURN_IF_ERROR(ValidateObject(item.object, *deps.regions, today));
-    rows.push_back({item.request_id, ObjectRow(item.object)});
-  }
-  return objects.LoadDemo(rows, kDemoWorkers);
+  return builder.load().Load(
+      objects,
+      [&](const dv1::MonitoredObject& o) { return ValidateObject(o, *deps.regions, today); },
+      ObjectRow, kDemoWorkers);
 }
 
 absl::Status LoadFumeDemo(FumeFeed& feed, const registry::Registry& objects,
@@ -383,8 +315,9 @@ absl::Status LoadFumeDemo(FumeFeed& feed, const registry::Registry& objects,
   store::EntityFilter filter;
   filter.key = registry::KindStatusKey(EnumKey(dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT),
                                        EnumKey(dv1::MONITORED_OBJECT_STATUS_ACTIVE));
+  filter.limit = kDemoRestaurants;
   GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> restaurants,
-                       ReadRows(objects, std::move(filter), kDemoRestaurants));
+                       objects.Rows(std::move(filter)));
   // Readings on the 10-minute marks of the last days, ending at the last mark before now.
   const int64_t interval = absl::ToInt64Seconds(kDemoInterval);
   const absl::Time end =

@@ -12,8 +12,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "common/cases/calendar.h"
+#include "common/demo/places.h"
+#include "common/demo/random.h"
+#include "common/demo/records.h"
 #include "common/log/log.h"
-#include "common/util/demo_random.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -23,7 +25,6 @@
 namespace gov::disorder {
 namespace {
 
-using demo::Mix;
 using demo::Seed;
 using demo::UnitInterval;
 
@@ -100,8 +101,6 @@ const std::vector<DemoCategory>& DemoCategories() {
   return *categories;
 }
 
-int Pick(uint64_t seed, int n) { return static_cast<int>(UnitInterval(seed) * n); }
-
 // Rates accumulate from this day, so that what a day holds never depends on the span loaded.
 constexpr absl::CivilDay kEpoch(2020, 1, 1);
 
@@ -114,9 +113,8 @@ struct DemoFinding {
   int category = 0;  // index into DemoCategories()
   bool open = false;
   bool this_year = false;
-  uint64_t seed = 0;
   DemoEnd end = DemoEnd::kFound;
-  int64_t fine = 0;
+  int64_t fine = 0;  // when penalised
 };
 
 // The findings of one street and category from kEpoch to now: the last days' findings may still
@@ -125,50 +123,42 @@ struct DemoFinding {
 void PlanStream(const governance::config::v1::Street& street, int s, int c, double per_day,
                 absl::CivilDay today, absl::Time now, std::vector<DemoFinding>& out) {
   const DemoCategory& category = DemoCategories()[c];
-  double accumulated = UnitInterval(Seed(-1, s, c));
+  demo::DailyStream stream(Seed(-1, s, c));
   for (absl::CivilDay day = kEpoch; day <= today; ++day) {
-    const double before = accumulated;
-    accumulated += per_day * (0.6 + 0.8 * UnitInterval(Seed(day - kEpoch, s, c)));
-    const int count = static_cast<int>(std::floor(accumulated) - std::floor(before));
+    const int count = stream.Add(per_day * (0.6 + 0.8 * UnitInterval(Seed(day - kEpoch, s, c))));
     for (int k = 0; k < count; ++k) {
-      const uint64_t seed = Seed(day - kEpoch, s, 100 * c + k + 1);
-      const int hour = 8 + Pick(Mix(seed ^ 1), 13);
-      const absl::Time at =
-          absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour,
-                                            Pick(Mix(seed ^ 2), 60), Pick(Mix(seed ^ 3), 60)),
-                          cal::DistrictZone());
+      demo::Random rng(Seed(day - kEpoch, s, 100 * c + k + 1));
+      const int hour = rng.Int(8, 20);
+      const int minute = rng.Int(0, 59);
+      const int second = rng.Int(0, 59);
+      const absl::Time at = demo::LocalTime(day, hour, minute, second);
       if (at > now) continue;
 
       DemoFinding f;
       f.at = at;
       f.category = c;
-      f.seed = seed;
       f.this_year = day.year() == today.year();
       f.request.set_request_id(absl::StrFormat("demo-enf-%04d%02d%02d-%s-%s-%d", day.year(),
                                                day.month(), day.day(), street.id(),
                                                CategoryKey(category.category), k));
       dv1::Enforcement& e = *f.request.mutable_enforcement();
       e.set_category(category.category);
-      e.mutable_region()->set_street_id(street.id());
-      std::string place = street.name();
-      if (street.communities_size() > 0) {
-        const auto& community = street.communities(Pick(Mix(seed ^ 4), street.communities_size()));
-        e.mutable_region()->set_community_id(community.id());
-        place = community.name();
-        if (community.grids_size() > 0 && Pick(Mix(seed ^ 5), 10) < 6) {
-          e.mutable_region()->set_grid_id(
-              community.grids(Pick(Mix(seed ^ 6), community.grids_size())));
-        }
-      }
-      e.set_address(absl::StrCat(place, "演示路", 1 + Pick(Mix(seed ^ 7), 299), "号附近"));
-      e.set_subject(category.subjects[Pick(Mix(seed ^ 8), 3)]);
-      e.set_description(absl::StrCat(category.texts[Pick(Mix(seed ^ 9), 3)], "（演示数据）"));
+      const demo::Place place = demo::DrawPlace(
+          street, s, rng, {.community_percent = 100, .grid_percent = 60, .busier_first = false});
+      *e.mutable_region() = place.region();
+      e.set_address(demo::Address(place.name, rng));
+      e.set_subject(rng.Pick(category.subjects));
+      e.set_description(absl::StrCat(rng.Pick(category.texts), "（演示数据）"));
       *e.mutable_found_time() = ToTimestamp(at);
 
       const int age_days = static_cast<int>(today - day);
-      const double open_roll = UnitInterval(Mix(seed ^ 10));
+      const double open_roll = rng.Unit();
       f.open = (age_days < 3 && open_roll < 0.6) || (age_days < 10 && open_roll < 0.25) ||
                open_roll < 0.005;
+      // Fines of 200 to 5000 yuan in steps of 100; one in ten a penalty without a fine.
+      const bool without_fine = rng.Percent(10);
+      const int hundreds = rng.Int(2, 50);
+      f.fine = without_fine ? 0 : 100 * hundreds;
       out.push_back(std::move(f));
     }
   }
@@ -199,8 +189,6 @@ void PlanEnds(std::vector<DemoFinding>& findings) {
         f->end = DemoEnd::kNotConfirmed;
       } else if (draw < category.not_confirmed + (1 - category.not_confirmed) * penalised) {
         f->end = DemoEnd::kPenalised;
-        // Fines of 200 to 5000 yuan in steps of 100; one in ten a penalty without a fine.
-        f->fine = Pick(Mix(f->seed ^ 11), 10) == 0 ? 0 : 100 * (2 + Pick(Mix(f->seed ^ 12), 49));
       } else {
         f->end = DemoEnd::kCorrected;
       }
@@ -261,16 +249,13 @@ absl::Status LoadEnforcementDemo(Enforcements& enforcements, const server::Track
   const absl::Time now = deps.clock->Now();
   const absl::CivilDay today = cal::LocalDay(now);
   const auto& streets = deps.regions->streets();
-  int total_communities = 0;
-  for (const auto* street : streets) total_communities += std::max(street->communities_size(), 1);
+  const std::vector<double> shares = demo::CommunityShares(*deps.regions);
   const int n_categories = static_cast<int>(DemoCategories().size());
 
   std::vector<DemoFinding> all;
   for (int s = 0; s < static_cast<int>(streets.size()); ++s) {
-    const double share = static_cast<double>(std::max(streets[s]->communities_size(), 1)) /
-                         std::max(total_communities, 1);
     for (int c = 0; c < n_categories; ++c) {
-      PlanStream(*streets[s], s, c, DemoCategories()[c].per_day * share, today, now, all);
+      PlanStream(*streets[s], s, c, DemoCategories()[c].per_day * shares[s], today, now, all);
     }
   }
   PlanEnds(all);

@@ -6,7 +6,6 @@
 #include "absl/time/time.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
-#include "services/disorder/rows.h"
 
 namespace gov::disorder {
 namespace {
@@ -69,8 +68,8 @@ absl::StatusOr<dv1::FumeEpisode> FumeRows::DecodeEpisode(const store::EntityReco
 absl::StatusOr<std::optional<StateRow>> FumeRows::FindState(const std::string& object_id) const {
   store::EntityFilter filter;
   filter.parent_id = object_id;
-  GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> rows,
-                       ReadRows(states_, std::move(filter), /*limit=*/1));
+  filter.limit = 1;
+  GOV_ASSIGN_OR_RETURN(std::vector<store::EntityRecord> rows, states_.Rows(std::move(filter)));
   if (rows.empty()) return std::nullopt;
   GOV_ASSIGN_OR_RETURN(StateRow state, DecodeState(std::move(rows.front())));
   return state;
@@ -110,7 +109,7 @@ absl::Status FumeRows::MarkStateRaised(StateRow current, const dv1::FumeEpisode&
     absl::StatusOr<StateRow> swapped = SwapState(std::move(current), std::move(next));
     if (swapped.ok()) return absl::OkStatus();
     if (!absl::IsAborted(swapped.status())) return swapped.status();
-    GOV_ASSIGN_OR_RETURN(store::EntityRecord row, ReadRow(states_, id));
+    GOV_ASSIGN_OR_RETURN(store::EntityRecord row, states_.Get(id));
     GOV_ASSIGN_OR_RETURN(current, DecodeState(std::move(row)));
   }
   return absl::AbortedError(absl::StrCat("fume state ", current.row.id, " kept changing"));
@@ -119,7 +118,8 @@ absl::Status FumeRows::MarkStateRaised(StateRow current, const dv1::FumeEpisode&
 absl::StatusOr<std::vector<store::EntityRecord>> FumeRows::PendingStates(int limit) const {
   store::EntityFilter filter;
   filter.key = kFumePending;
-  return ReadRows(states_, std::move(filter), limit);
+  filter.limit = limit;
+  return states_.Rows(std::move(filter));
 }
 
 absl::StatusOr<store::EntityRecord> FumeRows::RecordEpisode(const dv1::MonitoredObject& object,
@@ -138,26 +138,27 @@ absl::StatusOr<store::EntityRecord> FumeRows::RecordEpisode(const dv1::Monitored
 }
 
 absl::StatusOr<store::EntityRecord> FumeRows::EpisodeRow(const std::string& id) const {
-  return ReadRow(episodes_, id);
+  return episodes_.Get(id);
 }
 
 absl::StatusOr<std::vector<store::EntityRecord>> FumeRows::EpisodeRows(
     const std::string& object_id) const {
   store::EntityFilter filter;
   filter.parent_id = object_id;
-  return ReadRows(episodes_, std::move(filter));
+  return episodes_.AllRows(std::move(filter));
 }
 
 absl::StatusOr<std::vector<store::EntityRecord>> FumeRows::PendingEpisodes(int limit) const {
   store::EntityFilter filter;
   filter.key = kFumePending;
-  return ReadRows(episodes_, std::move(filter), limit);
+  filter.limit = limit;
+  return episodes_.Rows(std::move(filter));
 }
 
 absl::StatusOr<dv1::FumeEpisode> FumeRows::EditEpisode(
     const std::string& id, const std::function<bool(dv1::FumeEpisode&)>& apply) const {
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    GOV_ASSIGN_OR_RETURN(store::EntityRecord row, ReadRow(episodes_, id));
+    GOV_ASSIGN_OR_RETURN(store::EntityRecord row, episodes_.Get(id));
     GOV_ASSIGN_OR_RETURN(dv1::FumeEpisode episode, DecodeEpisode(row));
     if (!apply(episode)) return episode;
     const std::string etag = registry::Etag(row.version);

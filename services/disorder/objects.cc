@@ -11,7 +11,6 @@
 #include "common/util/status.h"
 #include "common/util/validate.h"
 #include "services/disorder/fume_feed.h"
-#include "services/disorder/rows.h"
 #include "services/disorder/validation.h"
 
 // How the registry lies in the store's generic entity rows (track "disorder"):
@@ -30,14 +29,7 @@
 namespace gov::disorder {
 namespace {
 
-using governance::v1::DIRECTION_HIGHER_IS_BETTER;
-using governance::v1::INDICATOR_UNIT_BASIS_POINTS;
-using governance::v1::TARGET_KIND_RATE;
-using indicators::EvalContext;
 using indicators::Measure;
-using indicators::Value;
-
-using indicators::kFullRate;
 
 constexpr dv1::MonitoredObjectKind kKinds[] = {
     dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT,      dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE,
@@ -70,39 +62,25 @@ dv1::MonitoredObject Submitted(dv1::MonitoredObject object) {
 
 // ---- Indicators ----
 
-// Objects of `kind` in the programme on the period's last day within the context's region:
-// ACTIVE with a since_date on or before that day.
-absl::StatusOr<std::vector<dv1::MonitoredObject>> ActiveBy(const EvalContext& ctx,
-                                                           dv1::MonitoredObjectKind kind) {
-  return registry::InForceBy<dv1::MonitoredObject>(
-      ctx, ObjectLayout(), ObjectKey(kind, dv1::MONITORED_OBJECT_STATUS_ACTIVE),
+// Objects in the programme on a period's last day within the context's region: ACTIVE with a
+// since_date on or before that day.
+const registry::InForce<dv1::MonitoredObject>& Active() {
+  static const auto* active = new registry::InForce<dv1::MonitoredObject>(
+      ObjectLayout(),
       [](const dv1::MonitoredObject& o) -> const std::string& { return o.since_date(); });
+  return *active;
 }
 
 Measure CountActive(dv1::MonitoredObjectKind kind) {
-  return [kind](const EvalContext& ctx) -> absl::StatusOr<Value> {
-    GOV_ASSIGN_OR_RETURN(const std::vector<dv1::MonitoredObject> objects, ActiveBy(ctx, kind));
-    return Value{static_cast<int64_t>(objects.size()), true};
-  };
-}
-
-bool MeetsSixSystems(const dv1::WageSystems& w) {
-  return w.real_name_management() && w.wage_special_account() && w.contractor_pays_wages() &&
-         w.wage_deposit() && w.rights_information_board() && w.wage_payment_ledger();
+  return Active().Count(ObjectKey(kind, dv1::MONITORED_OBJECT_STATUS_ACTIVE));
 }
 
 // 根治欠薪六项制度落实率: active construction sites with all six systems, over the active sites
 // (no data without any).
-Measure SixSystemsRate() {
-  return [](const EvalContext& ctx) -> absl::StatusOr<Value> {
-    GOV_ASSIGN_OR_RETURN(const std::vector<dv1::MonitoredObject> sites,
-                         ActiveBy(ctx, dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE));
-    int64_t meeting = 0;
-    for (const dv1::MonitoredObject& site : sites) {
-      meeting += MeetsSixSystems(site.wage_systems()) ? 1 : 0;
-    }
-    return indicators::Share(meeting, static_cast<int64_t>(sites.size()));
-  };
+bool MeetsSixSystems(const dv1::MonitoredObject& site) {
+  const dv1::WageSystems& w = site.wage_systems();
+  return w.real_name_management() && w.wage_special_account() && w.contractor_pays_wages() &&
+         w.wage_deposit() && w.rights_information_board() && w.wage_payment_ledger();
 }
 
 }  // namespace
@@ -145,20 +123,18 @@ std::vector<indicators::IndicatorSpec> ObjectIndicators() {
   specs.push_back(indicators::DistrictCount(
       "muck_road_sections", "渣土运输重点路段数", "Key road sections for muck-truck transport", 7,
       CountActive(dv1::MONITORED_OBJECT_KIND_MUCK_ROAD_SECTION)));
-  specs.push_back({.id = "construction_six_systems_rate",
-                   .name_zh = "在建工地根治欠薪六项制度落实率",
-                   .name_en = "Construction sites with all six wage-arrears systems",
-                   .unit = INDICATOR_UNIT_BASIS_POINTS,
-                   .direction = DIRECTION_HIGHER_IS_BETTER,
-                   .target_kind = TARGET_KIND_RATE,
-                   .target = kFullRate,
-                   .measure = SixSystemsRate()});
+  specs.push_back(indicators::FullRate(
+      "construction_six_systems_rate", "在建工地根治欠薪六项制度落实率",
+      "Construction sites with all six wage-arrears systems",
+      Active().ShareMeeting(ObjectKey(dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE,
+                                      dv1::MONITORED_OBJECT_STATUS_ACTIVE),
+                            MeetsSixSystems)));
   return specs;
 }
 
 absl::StatusOr<dv1::MonitoredObject> LoadObject(const registry::Registry& objects,
                                                 const std::string& id) {
-  absl::StatusOr<store::EntityRecord> row = ReadRow(objects, id);
+  absl::StatusOr<store::EntityRecord> row = objects.Get(id);
   if (absl::IsNotFound(row.status())) {
     return absl::NotFoundError(absl::StrCat("monitored object ", id, " not found"));
   }
@@ -188,7 +164,7 @@ absl::Status MonitoredObjects::CheckDeviceUnique(const dv1::MonitoredObject& obj
   store::EntityFilter filter;
   filter.key_prefix = registry::KindPrefix(EnumKey(dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT));
   GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> rows,
-                       ReadRows(*objects_, std::move(filter)));
+                       objects_->AllRows(std::move(filter)));
   const std::string payload = registry::Payload(Submitted(object));
   for (const store::EntityRecord& row : rows) {
     if (row.id == self || (retry && row.payload == payload)) continue;

@@ -9,6 +9,7 @@
 #include "common/util/file.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 
 namespace gov::disorder {
 namespace {
@@ -32,9 +33,8 @@ absl::Status Check(const cv1::DisorderRules& data) {
       return InvalidField(absl::StrCat(field, ".category"),
                           absl::StrCat("a second SLA for ", EnumKey(s.category())));
     }
-    if (s.working_days() < 1 || s.working_days() > 60) {
-      return InvalidField(absl::StrCat(field, ".working_days"), "1 to 60");
-    }
+    GOV_RETURN_IF_ERROR(
+        ValidateRange(s.working_days(), 1, 60, absl::StrCat(field, ".working_days")));
   }
   for (dv1::ComplaintCategory category : AllCategories()) {
     if (!with_sla.contains(category)) {
@@ -42,32 +42,21 @@ absl::Status Check(const cv1::DisorderRules& data) {
     }
   }
 
-  if (data.rework_working_days() < 1 || data.rework_working_days() > 60) {
-    return InvalidField("rework_working_days", "1 to 60");
-  }
-  if (data.callback_working_days() < 1 || data.callback_working_days() > 30) {
-    return InvalidField("callback_working_days", "1 to 30");
-  }
+  GOV_RETURN_IF_ERROR(ValidateRange(data.rework_working_days(), 1, 60, "rework_working_days"));
+  GOV_RETURN_IF_ERROR(ValidateRange(data.callback_working_days(), 1, 30, "callback_working_days"));
   if (!data.has_repeat_rule()) return InvalidField("repeat_rule", "required");
   const cv1::RepeatRule& repeat = data.repeat_rule();
-  if (repeat.window_days() < 1 || repeat.window_days() > 365) {
-    return InvalidField("repeat_rule.window_days", "1 to 365");
-  }
-  if (repeat.radius_meters() < 1 || repeat.radius_meters() > 5000) {
-    return InvalidField("repeat_rule.radius_meters", "1 to 5000");
-  }
+  GOV_RETURN_IF_ERROR(ValidateRange(repeat.window_days(), 1, 365, "repeat_rule.window_days"));
+  GOV_RETURN_IF_ERROR(ValidateRange(repeat.radius_meters(), 1, 5000, "repeat_rule.radius_meters"));
   if (!data.has_fume_rule()) return InvalidField("fume_rule", "required");
   const cv1::FumeRule& fume = data.fume_rule();
   if (!(fume.limit_mg_m3() >= kMinFumeLimit && fume.limit_mg_m3() <= kMaxFumeLimit)) {
     return InvalidField("fume_rule.limit_mg_m3",
                         absl::StrCat(kMinFumeLimit, " to ", kMaxFumeLimit, " mg/m³"));
   }
-  if (fume.quiet_minutes() < 5 || fume.quiet_minutes() > 1440) {
-    return InvalidField("fume_rule.quiet_minutes", "5 to 1440");
-  }
-  if (data.enforcement_working_days() < 1 || data.enforcement_working_days() > 90) {
-    return InvalidField("enforcement_working_days", "1 to 90");
-  }
+  GOV_RETURN_IF_ERROR(ValidateRange(fume.quiet_minutes(), 5, 1440, "fume_rule.quiet_minutes"));
+  GOV_RETURN_IF_ERROR(
+      ValidateRange(data.enforcement_working_days(), 1, 90, "enforcement_working_days"));
   return absl::OkStatus();
 }
 
@@ -147,11 +136,7 @@ Rules::Rules(cv1::DisorderRules data, routing::RoutingTable table)
 
 absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
                                                        const regions::RegionRegistry& regions) {
-  cv1::DisorderRules data;
-  GOV_RETURN_IF_ERROR(LoadJsonFile(path, "disorder rules", &data));
-  absl::StatusOr<std::unique_ptr<Rules>> rules = FromProto(std::move(data), regions);
-  if (!rules.ok()) return Annotate(rules.status(), absl::StrCat("disorder rules ", path));
-  return rules;
+  return LoadRulesFile<Rules, cv1::DisorderRules>(path, "disorder rules", regions);
 }
 
 absl::StatusOr<std::unique_ptr<Rules>> Rules::FromProto(cv1::DisorderRules data,

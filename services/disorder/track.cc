@@ -60,7 +60,7 @@ const cases::CaseKind<dv1::Enforcement>& FindingKind() {
       .history = "history",
       // Findings name businesses and stalls, not people: every role that reads them reads them
       // whole, the notes of their history (decision numbers, conclusions) included.
-      .sees_personal = {auth::kStreetOperator, auth::kSystem, auth::kViewer, kMediator},
+      .sees_personal = {cases::kEveryRole},
   });
   return *kind;
 }

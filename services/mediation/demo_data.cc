@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "common/cases/calendar.h"
 #include "common/cases/engine.h"
+#include "common/demo/records.h"
 #include "common/log/log.h"
 #include "common/registry/registry.h"
 #include "common/util/parallel.h"
@@ -42,12 +43,7 @@ constexpr int kStreetWithTwoMediators = 4;                   // the 5th street's
 constexpr int kStreetsWithUncoveredCommunity[] = {2, 6, 9};  // their last community: no court
 constexpr int kStreetsWithUnstaffedRoom[] = {1, 7};          // their first room: part-time only
 
-auth::Principal Loader() {
-  auth::Principal p;
-  p.id = kLoader;
-  p.roles.insert(auth::kDistrictAdmin);
-  return p;
-}
+auth::Principal Loader() { return demo::Actor(kLoader, auth::kDistrictAdmin); }
 
 // ---- Registry ----
 
@@ -201,7 +197,7 @@ std::vector<registry::DemoRow> PlanTrainings(const regions::RegionRegistry& regi
     const bool this_year = k >= 4;
     const int index = this_year ? k - 4 : k;
     absl::Time hold =
-        LocalTime(absl::CivilDay(this_year ? year : year - 1, 1, 1) + 20 + 75 * index, 14, 0);
+        demo::LocalTime(absl::CivilDay(this_year ? year : year - 1, 1, 1) + 20 + 75 * index, 14, 0);
     if (hold >= now) hold = now - absl::Hours(3 - index);
     mv1::TrainingSession training;
     training.set_level(index == 1 ? mv1::TRAINING_LEVEL_STREET : mv1::TRAINING_LEVEL_DISTRICT);
@@ -222,7 +218,7 @@ absl::Status LoadMediationDemo(const server::TrackDeps& deps,
   const absl::CivilDay today = cal::LocalDay(now);
   // The registry, registered before the oldest dispute (FakeClock as a settable clock: the
   // loader replays the past).
-  FakeClock registry_clock(LocalTime(today - kRegistryAgeDays, 9, 0));
+  FakeClock registry_clock(demo::LocalTime(today - kRegistryAgeDays, 9, 0));
   const Registries registries(deps.repo, deps.cache, &registry_clock);
   GOV_ASSIGN_OR_RETURN(const int64_t bodies_present, registries.bodies.Count({}));
   if (bodies_present > 0) {

@@ -38,9 +38,6 @@ absl::Status LoadMediationDemo(const server::TrackDeps& deps,
 // ---- The pieces of the demo loader that other loaders reuse (bench/bulk_load.cc) ----
 // (demo_disputes.cc)
 
-// `day` at hour:minute, district time.
-absl::Time LocalTime(absl::CivilDay day, int hour, int minute);
-
 // An invented dispute (as a caller of CreateDispute would send it) and when it was taken in.
 struct InventedDispute {
   mv1::Dispute dispute;

@@ -1,13 +1,13 @@
 #include <optional>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "common/cases/calendar.h"
-#include "common/util/demo_random.h"
+#include "common/demo/places.h"
+#include "common/demo/random.h"
+#include "common/demo/records.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/mediation/demo_data.h"
@@ -18,13 +18,6 @@
 // through a plausible life on the real state machine. bench/bulk_load.cc reuses both.
 namespace gov::mediation {
 namespace {
-
-using Rng = std::mt19937_64;
-
-using demo::Uniform;
-using demo::Weighted;
-
-const char* const kSurnames[] = {"张", "李", "王", "赵", "陈", "刘", "杨", "黄", "周", "吴"};
 
 bool IsMonetary(mv1::DisputeCategory c) {
   switch (c) {
@@ -60,25 +53,24 @@ class DisputeLife {
         t_(dispute.created) {}
 
   absl::Status Run() {
-    const int fate = Uniform(rng_, 0, 99);
+    const int fate = rng_.Int(0, 99);
     if (fate == 0) return absl::OkStatus();  // never triaged: an SLA breach to look at
-    if (!After(absl::Hours(Uniform(rng_, 1, 6)))) return absl::OkStatus();
+    if (!After(absl::Hours(rng_.Int(1, 6)))) return absl::OkStatus();
     GOV_RETURN_IF_ERROR(Move(kTriage, "", RouteTo(std::nullopt, router_)));
     if (fate <= 3) {  // the parties insist on going to court
-      if (!After(absl::Hours(Uniform(rng_, 20, 48)))) return absl::OkStatus();
+      if (!After(absl::Hours(rng_.Int(20, 48)))) return absl::OkStatus();
       GOV_RETURN_IF_ERROR(Move(kReferToCourt, "当事人坚持诉讼", nullptr));
       return MaybeClose(100);
     }
-    if (!After(absl::Hours(Uniform(rng_, 2, 30)))) return absl::OkStatus();
+    if (!After(absl::Hours(rng_.Int(2, 30)))) return absl::OkStatus();
     auto found = mediators_->find(unit_);
     if (found == mediators_->end() || found->second.empty()) return absl::OkStatus();
-    const mv1::Mediator& mediator =
-        found->second[Uniform(rng_, 0, static_cast<int>(found->second.size()) - 1)];
+    const mv1::Mediator& mediator = rng_.Pick(found->second);
     GOV_RETURN_IF_ERROR(Move(kAssignMediator, "", AssignTo(mediator)));
 
-    const int sessions = Uniform(rng_, 1, 3);
+    const int sessions = rng_.Int(1, 3);
     for (int s = 0; s < sessions; ++s) {
-      if (!After(absl::Hours(Uniform(rng_, 20, 96)))) return absl::OkStatus();
+      if (!After(absl::Hours(rng_.Int(20, 96)))) return absl::OkStatus();
       mv1::MediationSession session;
       *session.mutable_hold_time() = ToTimestamp(t_ - absl::Hours(1));
       session.set_location(s == 0 ? "调解室" : "现场");
@@ -86,11 +78,11 @@ class DisputeLife {
       GOV_RETURN_IF_ERROR(Move(kRecordSession, session.location(), AddSession(session)));
     }
     if (fate <= 7) return absl::OkStatus();  // still being mediated, past its SLA
-    if (!After(absl::Hours(Uniform(rng_, 4, 72)))) return absl::OkStatus();
+    if (!After(absl::Hours(rng_.Int(4, 72)))) return absl::OkStatus();
     if (fate <= 21) {
       GOV_RETURN_IF_ERROR(Move(kRecordFailure, "调解不成", SetOutcome("演示数据：调解不成")));
-      if (Uniform(rng_, 0, 99) < 60) {
-        if (!After(absl::Hours(Uniform(rng_, 20, 72)))) return absl::OkStatus();
+      if (rng_.Percent(60)) {
+        if (!After(absl::Hours(rng_.Int(20, 72)))) return absl::OkStatus();
         GOV_RETURN_IF_ERROR(Move(kReferToCourt, "引导诉讼", nullptr));
         return MaybeClose(70);
       }
@@ -103,9 +95,9 @@ class DisputeLife {
     GOV_RETURN_IF_ERROR(
         Move(kRecordAgreement, "达成调解协议", SetOutcome("演示数据：双方达成调解协议")));
     if (fate >= 97) {  // the agreement was not performed
-      if (!After(absl::Hours(Uniform(rng_, 120, 480)))) return absl::OkStatus();
+      if (!After(absl::Hours(rng_.Int(120, 480)))) return absl::OkStatus();
       GOV_RETURN_IF_ERROR(Move(kReopen, "协议未履行，重新调解", ResumeMediation()));
-      if (!After(absl::Hours(Uniform(rng_, 48, 144)))) return absl::OkStatus();
+      if (!After(absl::Hours(rng_.Int(48, 144)))) return absl::OkStatus();
       GOV_RETURN_IF_ERROR(
           Move(kRecordAgreement, "达成调解协议", SetOutcome("演示数据：重新达成调解协议")));
     }
@@ -122,8 +114,8 @@ class DisputeLife {
   }
 
   absl::Status MaybeClose(int percent) {
-    if (Uniform(rng_, 0, 99) >= percent) return absl::OkStatus();
-    if (!After(absl::Hours(Uniform(rng_, 20, 120)))) return absl::OkStatus();
+    if (!rng_.Percent(percent)) return absl::OkStatus();
+    if (!After(absl::Hours(rng_.Int(20, 120)))) return absl::OkStatus();
     return Move(kClose, "结案", nullptr);
   }
 
@@ -143,17 +135,12 @@ class DisputeLife {
   const absl::Time now_;
   const std::string id_;
   std::string etag_;
-  Rng rng_;
+  demo::Random rng_;
   absl::Time t_;
   std::string unit_;
 };
 
 }  // namespace
-
-absl::Time LocalTime(absl::CivilDay day, int hour, int minute) {
-  return absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), hour, minute),
-                         cal::DistrictZone());
-}
 
 InventedDispute InventDispute(const regions::RegionRegistry& regions, absl::Time now, int span_days,
                               uint64_t seed, std::optional<absl::CivilDay> day) {
@@ -179,46 +166,45 @@ InventedDispute InventDispute(const regions::RegionRegistry& regions, absl::Time
       {mv1::INTAKE_CHANNEL_COURT_REFERRAL, 15},
   };
   // Busier streets first in the file get more disputes; the park (last) the fewest.
-  std::vector<std::pair<int, int>> streets;
+  std::vector<int> street_weights;
   const int street_count = regions.street_count();
   for (int s = 0; s < street_count; ++s) {
-    streets.emplace_back(s, regions.streets()[s]->communities_size() + 2 * ((s * 7) % 5));
+    street_weights.push_back(regions.streets()[s]->communities_size() + 2 * ((s * 7) % 5));
   }
 
-  Rng rng(seed);
-  const mv1::DisputeCategory category = Weighted(rng, categories);
-  const mv1::IntakeChannel channel = Weighted(rng, channels);
-  const auto& street = *regions.streets()[Weighted(rng, streets)];
+  demo::Random rng(seed);
+  const mv1::DisputeCategory category = rng.Weighted(categories);
+  const mv1::IntakeChannel channel = rng.Weighted(channels);
+  const int s = rng.WeightedIndex(street_weights);
+  // Mostly in a community, sometimes down to a grid.
+  const demo::Place place =
+      demo::DrawPlace(*regions.streets()[s], s, rng,
+                      {.community_percent = 85, .grid_percent = 40, .busier_first = false});
 
   InventedDispute out;
   mv1::Dispute& d = out.dispute;
   d.set_category(category);
   d.set_channel(channel);
-  d.mutable_region()->set_street_id(street.id());
-  if (street.communities_size() > 0 && Uniform(rng, 0, 99) < 85) {
-    const auto& community = street.communities(Uniform(rng, 0, street.communities_size() - 1));
-    d.mutable_region()->set_community_id(community.id());
-    if (community.grids_size() > 0 && Uniform(rng, 0, 99) < 40) {
-      d.mutable_region()->set_grid_id(community.grids(Uniform(rng, 0, community.grids_size() - 1)));
-    }
-  }
+  *d.mutable_region() = place.region();
   d.set_summary(
       absl::StrCat("演示数据：", CategoryNameZh(EnumKey(category)), "，双方协商未果，申请调解。"));
   mv1::Party* applicant = d.add_parties();
   applicant->set_role(mv1::PARTY_ROLE_APPLICANT);
-  applicant->set_name(absl::StrCat(kSurnames[Uniform(rng, 0, 9)], "某"));
-  applicant->set_phone(absl::StrFormat("000-0000-%04d", Uniform(rng, 0, 9999)));
+  applicant->set_name(demo::FormalName(rng));
+  applicant->set_phone(demo::PlaceholderPhone(rng));
   mv1::Party* respondent = d.add_parties();
   respondent->set_role(mv1::PARTY_ROLE_RESPONDENT);
   respondent->set_name(category == mv1::DISPUTE_CATEGORY_PROPERTY_MANAGEMENT
                            ? std::string("某物业服务公司")
-                           : absl::StrCat(kSurnames[Uniform(rng, 0, 9)], "某"));
-  if (IsMonetary(category)) d.set_amount_fen(int64_t{Uniform(rng, 10, 2000)} * 100 * 100);
+                           : demo::FormalName(rng));
+  if (IsMonetary(category)) d.set_amount_fen(int64_t{rng.Int(10, 2000)} * 100 * 100);
 
   // Drawn even when the day is given, so that the rest of the dispute is the same either way.
-  const absl::CivilDay drawn = cal::LocalDay(now) - Uniform(rng, 0, span_days);
-  out.created = LocalTime(day.value_or(drawn), Uniform(rng, 8, 17), Uniform(rng, 0, 59));
-  if (out.created >= now) out.created = now - absl::Minutes(Uniform(rng, 30, 600));
+  const absl::CivilDay drawn = cal::LocalDay(now) - rng.Int(0, span_days);
+  const int hour = rng.Int(8, 17);
+  const int minute = rng.Int(0, 59);
+  out.created = demo::LocalTime(day.value_or(drawn), hour, minute);
+  if (out.created >= now) out.created = now - absl::Minutes(rng.Int(30, 600));
   return out;
 }
 

@@ -1,7 +1,6 @@
 // The plan's force and asset targets as indicators over the asset registry: counted as of a
 // period's last day, over what is in service by then.
 
-#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,34 +12,29 @@
 namespace gov::policing {
 namespace {
 
-using governance::v1::DIRECTION_HIGHER_IS_BETTER;
-using governance::v1::INDICATOR_UNIT_BASIS_POINTS;
-using governance::v1::TARGET_KIND_RATE;
 using indicators::EvalContext;
 using indicators::Measure;
 using indicators::Value;
 
-using indicators::kFullRate;
-
-// Assets of `kind` in service on the period's last day within the context's region: status
-// IN_SERVICE with an in-service date on or before that day. Retired assets never count, also
-// not for periods they served in: the registry keeps an asset's present state, not its history.
-absl::StatusOr<std::vector<pv1::Asset>> InServiceBy(const EvalContext& ctx, pv1::AssetKind kind) {
-  return registry::InForceBy<pv1::Asset>(
-      ctx, AssetLayout(), AssetKey(kind, pv1::ASSET_STATUS_IN_SERVICE),
+// Assets in service on a period's last day within the context's region: status IN_SERVICE
+// with an in-service date on or before that day. Retired assets never count, also not for
+// periods they served in: the registry keeps an asset's present state, not its history.
+const registry::InForce<pv1::Asset>& InService() {
+  static const auto* in_service = new registry::InForce<pv1::Asset>(
+      AssetLayout(),
       [](const pv1::Asset& asset) -> const std::string& { return asset.in_service_date(); });
+  return *in_service;
 }
 
-Measure CountInService(pv1::AssetKind kind, std::function<bool(const pv1::Asset&)> keep = nullptr) {
-  return [kind, keep = std::move(keep)](const EvalContext& ctx) -> absl::StatusOr<Value> {
-    GOV_ASSIGN_OR_RETURN(const std::vector<pv1::Asset> assets, InServiceBy(ctx, kind));
-    int64_t count = 0;
-    for (const pv1::Asset& asset : assets) count += (!keep || keep(asset)) ? 1 : 0;
-    return Value{count, true};
-  };
+std::string InServiceKey(pv1::AssetKind kind) {
+  return AssetKey(kind, pv1::ASSET_STATUS_IN_SERVICE);
 }
 
-std::function<bool(const pv1::Asset&)> CameraWorkIs(pv1::CameraWork work) {
+Measure CountInService(pv1::AssetKind kind, registry::InForce<pv1::Asset>::Test keep = nullptr) {
+  return InService().Count(InServiceKey(kind), std::move(keep));
+}
+
+registry::InForce<pv1::Asset>::Test CameraWorkIs(pv1::CameraWork work) {
   return [work](const pv1::Asset& asset) { return asset.camera_work() == work; };
 }
 
@@ -48,7 +42,7 @@ std::function<bool(const pv1::Asset&)> CameraWorkIs(pv1::CameraWork work) {
 Measure VolunteerTeamCoverage() {
   return [](const EvalContext& ctx) -> absl::StatusOr<Value> {
     GOV_ASSIGN_OR_RETURN(const std::vector<pv1::Asset> teams,
-                         InServiceBy(ctx, pv1::ASSET_KIND_VOLUNTEER_TEAM));
+                         InService().By(ctx, InServiceKey(pv1::ASSET_KIND_VOLUNTEER_TEAM)));
     absl::flat_hash_set<std::string> covered;
     for (const pv1::Asset& team : teams) covered.insert(team.region().community_id());
     const std::vector<std::string> communities = indicators::CommunitiesOf(ctx);
@@ -58,34 +52,11 @@ Measure VolunteerTeamCoverage() {
   };
 }
 
-bool MeetsFiveUnifications(const pv1::GuardStandards& g) {
-  return g.uniform() && g.training() && g.equipment() && g.management() && g.assessment();
-}
-
 // 楼宇门卫"五统一"达标率: guard units in service meeting all five, over the guard units in
 // service (no data without any).
-Measure FiveUnificationsRate() {
-  return [](const EvalContext& ctx) -> absl::StatusOr<Value> {
-    GOV_ASSIGN_OR_RETURN(const std::vector<pv1::Asset> units,
-                         InServiceBy(ctx, pv1::ASSET_KIND_GUARD_UNIT));
-    int64_t meeting = 0;
-    for (const pv1::Asset& unit : units) {
-      meeting += MeetsFiveUnifications(unit.guard_standards()) ? 1 : 0;
-    }
-    return indicators::Share(meeting, static_cast<int64_t>(units.size()));
-  };
-}
-
-indicators::IndicatorSpec RateSpec(std::string id, std::string name_zh, std::string name_en,
-                                   Measure measure) {
-  return {.id = std::move(id),
-          .name_zh = std::move(name_zh),
-          .name_en = std::move(name_en),
-          .unit = INDICATOR_UNIT_BASIS_POINTS,
-          .direction = DIRECTION_HIGHER_IS_BETTER,
-          .target_kind = TARGET_KIND_RATE,
-          .target = kFullRate,
-          .measure = std::move(measure)};
+bool MeetsFiveUnifications(const pv1::Asset& unit) {
+  const pv1::GuardStandards& g = unit.guard_standards();
+  return g.uniform() && g.training() && g.equipment() && g.management() && g.assessment();
 }
 
 }  // namespace
@@ -98,8 +69,9 @@ std::vector<indicators::IndicatorSpec> AssetIndicators() {
   specs.push_back(indicators::DistrictCount("steward_squads", "平安运河管家队伍数",
                                             "Canal safety steward squads", 95,
                                             CountInService(pv1::ASSET_KIND_STEWARD_SQUAD)));
-  specs.push_back(RateSpec("volunteer_team_coverage", "社区志愿者队伍覆盖率",
-                           "Communities with a volunteer team", VolunteerTeamCoverage()));
+  specs.push_back(indicators::FullRate("volunteer_team_coverage", "社区志愿者队伍覆盖率",
+                                       "Communities with a volunteer team",
+                                       VolunteerTeamCoverage()));
   specs.push_back(indicators::DistrictCount("non_police_stations", "非警务警情处置站数",
                                             "Non-police incident handling stations", 10,
                                             CountInService(pv1::ASSET_KIND_NON_POLICE_STATION)));
@@ -112,9 +84,10 @@ std::vector<indicators::IndicatorSpec> AssetIndicators() {
   specs.push_back(indicators::DistrictCount(
       "upgraded_camera_points", "改造智能监控点位数", "Upgraded smart camera points", 300,
       CountInService(pv1::ASSET_KIND_CAMERA_POINT, CameraWorkIs(pv1::CAMERA_WORK_UPGRADED))));
-  specs.push_back(RateSpec("guard_five_unifications_rate", "楼宇门卫\"五统一\"达标率",
-                           "Building guard units meeting the five unifications",
-                           FiveUnificationsRate()));
+  specs.push_back(indicators::FullRate(
+      "guard_five_unifications_rate", "楼宇门卫\"五统一\"达标率",
+      "Building guard units meeting the five unifications",
+      InService().ShareMeeting(InServiceKey(pv1::ASSET_KIND_GUARD_UNIT), MeetsFiveUnifications)));
   return specs;
 }
 

@@ -14,8 +14,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/cases/calendar.h"
+#include "common/demo/places.h"
+#include "common/demo/random.h"
+#include "common/demo/records.h"
+#include "common/demo/registry_load.h"
 #include "common/log/log.h"
-#include "common/util/digest.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/policing/assets.h"
@@ -42,55 +45,27 @@ constexpr int kDemoCompounds = 120;
 constexpr int kDemoStations = 10;
 constexpr int kDemoGuardUnits = 80;
 
-struct DemoPlace {
-  const governance::config::v1::Street* street;
-  const governance::config::v1::Community* community;
-};
-
-struct DemoItem {
-  std::string request_id;
-  pv1::Asset asset;
-};
-
-std::vector<DemoPlace> DemoCommunities(const regions::RegionRegistry& regions) {
-  std::vector<DemoPlace> out;
-  for (const governance::config::v1::Street* street : regions.streets()) {
-    for (const governance::config::v1::Community* community : regions.CommunitiesOf(street->id())) {
-      out.push_back({street, community});
-    }
-  }
-  return out;
-}
-
 // Item `i` of a kind: in service from a day spread over the last two years (so that past
 // periods show less), or in the given earlier state.
 class DemoBuilder {
  public:
-  explicit DemoBuilder(absl::CivilDay today) : today_(today) {}
+  explicit DemoBuilder(absl::CivilDay today)
+      : load_("asset", today,
+              [](pv1::Asset& a, std::string day) { a.set_in_service_date(std::move(day)); }) {}
 
-  void Add(pv1::AssetKind kind, int i, const DemoPlace& place, bool street_level, std::string name,
-           pv1::AssetStatus status, pv1::Asset extra = {}) {
-    DemoItem item;
-    item.request_id = absl::StrFormat("demo-asset-%s-%04d", EnumKey(kind), i);
-    item.asset = std::move(extra);
-    item.asset.set_kind(kind);
-    item.asset.set_name(std::move(name));
-    item.asset.mutable_region()->set_street_id(place.street->id());
-    if (!street_level) item.asset.mutable_region()->set_community_id(place.community->id());
-    item.asset.set_status(status);
-    if (status == pv1::ASSET_STATUS_IN_SERVICE) {
-      const absl::CivilDay day = today_ - (15 + (static_cast<int64_t>(i) * 37 + kind * 11) % 700);
-      item.asset.set_in_service_date(
-          absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day()));
-    }
-    items_.push_back(std::move(item));
+  void Add(pv1::AssetKind kind, int i, const governance::v1::RegionRef& region, std::string name,
+           pv1::AssetStatus status, pv1::Asset asset = {}) {
+    asset.set_kind(kind);
+    asset.set_name(std::move(name));
+    *asset.mutable_region() = region;
+    asset.set_status(status);
+    load_.Add(kind, i, std::move(asset), status == pv1::ASSET_STATUS_IN_SERVICE);
   }
 
-  std::vector<DemoItem>& items() { return items_; }
+  const demo::RegistryLoad<pv1::Asset>& load() const { return load_; }
 
  private:
-  absl::CivilDay today_;
-  std::vector<DemoItem> items_;
+  demo::RegistryLoad<pv1::Asset> load_;
 };
 
 pv1::AssetStatus InServiceUnless(bool short_of_plan, pv1::AssetStatus otherwise) {
@@ -99,17 +74,17 @@ pv1::AssetStatus InServiceUnless(bool short_of_plan, pv1::AssetStatus otherwise)
 
 // 95 squads, one per community, 88 in service and 7 being formed; a volunteer team in 90 of
 // the 95 communities (the other 5 planned).
-void AddDemoForces(const std::vector<DemoPlace>& places, DemoBuilder& b) {
+void AddDemoForces(const std::vector<demo::Place>& places, DemoBuilder& b) {
   for (int c = 0; c < static_cast<int>(places.size()); ++c) {
     pv1::Asset squad;
     squad.set_members(8 + c % 7);
-    b.Add(pv1::ASSET_KIND_STEWARD_SQUAD, c, places[c], false,
-          absl::StrCat(places[c].community->name(), "平安运河管家队"),
+    b.Add(pv1::ASSET_KIND_STEWARD_SQUAD, c, places[c].community_region(),
+          absl::StrCat(places[c].name, "平安运河管家队"),
           InServiceUnless(c % 13 == 6, pv1::ASSET_STATUS_BUILDING), squad);
     pv1::Asset team;
     team.set_members(20 + (c * 13) % 40);
-    b.Add(pv1::ASSET_KIND_VOLUNTEER_TEAM, c, places[c], false,
-          absl::StrCat(places[c].community->name(), "平安志愿者队伍"),
+    b.Add(pv1::ASSET_KIND_VOLUNTEER_TEAM, c, places[c].community_region(),
+          absl::StrCat(places[c].name, "平安志愿者队伍"),
           InServiceUnless(c % 19 == 7, pv1::ASSET_STATUS_PLANNED), team);
   }
 }
@@ -117,31 +92,31 @@ void AddDemoForces(const std::vector<DemoPlace>& places, DemoBuilder& b) {
 // 10 stations (one per street, the last planned), 120 compounds (112 in service), 567 new
 // camera points (530 in service) and 300 upgraded ones, 80 guard units of which 16 miss a
 // standard.
-void AddDemoFacilities(const std::vector<DemoPlace>& places, const regions::RegionRegistry& regions,
-                       DemoBuilder& b) {
+void AddDemoFacilities(const std::vector<demo::Place>& places,
+                       const regions::RegionRegistry& regions, DemoBuilder& b) {
   const int n = static_cast<int>(places.size());
   for (int s = 0; s < kDemoStations && s < regions.street_count(); ++s) {
-    const DemoPlace place{regions.streets()[s], nullptr};
-    b.Add(pv1::ASSET_KIND_NON_POLICE_STATION, s, place, true,
-          absl::StrCat(place.street->name(), "非警务警情处置站"),
+    const demo::Place place = demo::StreetPlace(*regions.streets()[s], s);
+    b.Add(pv1::ASSET_KIND_NON_POLICE_STATION, s, place.street_region(),
+          absl::StrCat(place.name, "非警务警情处置站"),
           InServiceUnless(s == kDemoStations - 1, pv1::ASSET_STATUS_PLANNED));
   }
   for (int j = 0; j < kDemoCompounds; ++j) {
-    b.Add(pv1::ASSET_KIND_SMART_COMPOUND, j, places[j % n], false,
-          absl::StrCat(places[j % n].community->name(), j < n ? "智安小区" : "智安小区二区"),
+    b.Add(pv1::ASSET_KIND_SMART_COMPOUND, j, places[j % n].community_region(),
+          absl::StrCat(places[j % n].name, j < n ? "智安小区" : "智安小区二区"),
           InServiceUnless(j % 15 == 14, pv1::ASSET_STATUS_BUILDING));
   }
   for (int p = 0; p < kDemoNewCameras + kDemoUpgradedCameras; ++p) {
     const bool is_new = p < kDemoNewCameras;
-    const DemoPlace& place = places[p % n];
+    const demo::Place& place = places[p % n];
     pv1::Asset point;
     point.set_camera_work(is_new ? pv1::CAMERA_WORK_NEW : pv1::CAMERA_WORK_UPGRADED);
+    governance::v1::RegionRef region = place.community_region();
     if (place.community->grids_size() > 0) {
-      point.mutable_region()->set_grid_id(
-          place.community->grids(p % place.community->grids_size()));
+      region.set_grid_id(place.community->grids(p % place.community->grids_size()));
     }
-    b.Add(pv1::ASSET_KIND_CAMERA_POINT, p, place, false,
-          absl::StrFormat("%s智能监控点位%03d", place.community->name(), p / n + 1),
+    b.Add(pv1::ASSET_KIND_CAMERA_POINT, p, region,
+          absl::StrFormat("%s智能监控点位%03d", place.name, p / n + 1),
           InServiceUnless(is_new && p >= kDemoNewCamerasInService, pv1::ASSET_STATUS_BUILDING),
           point);
   }
@@ -153,9 +128,8 @@ void AddDemoFacilities(const std::vector<DemoPlace>& places, const regions::Regi
     s->set_equipment(true);
     s->set_management(true);
     s->set_assessment(g % 10 != 7);
-    b.Add(pv1::ASSET_KIND_GUARD_UNIT, g, places[g % n], false,
-          absl::StrCat(places[g % n].community->name(), "楼宇门卫"), pv1::ASSET_STATUS_IN_SERVICE,
-          unit);
+    b.Add(pv1::ASSET_KIND_GUARD_UNIT, g, places[g % n].community_region(),
+          absl::StrCat(places[g % n].name, "楼宇门卫"), pv1::ASSET_STATUS_IN_SERVICE, unit);
   }
 }
 
@@ -165,18 +139,11 @@ void AddDemoFacilities(const std::vector<DemoPlace>& places, const regions::Regi
 // task to the same place. About 1 in 8 stays DISPATCHED, 1 in 16 SIGNED, 1 in 16 HANDLED; the
 // rest get feedback.
 pv1::LinkageStatus DemoTarget(const std::string& incident_number) {
-  const char c = Sha256Hex(incident_number)[0];
-  switch (c) {
-    case '0':
-    case '1':
-      return pv1::LINKAGE_STATUS_DISPATCHED;
-    case '2':
-      return pv1::LINKAGE_STATUS_SIGNED;
-    case '3':
-      return pv1::LINKAGE_STATUS_HANDLED;
-    default:
-      return pv1::LINKAGE_STATUS_FEEDBACK_GIVEN;
-  }
+  demo::Random rng(demo::StableSeed(incident_number));
+  return rng.Weighted<pv1::LinkageStatus>({{pv1::LINKAGE_STATUS_DISPATCHED, 2},
+                                           {pv1::LINKAGE_STATUS_SIGNED, 1},
+                                           {pv1::LINKAGE_STATUS_HANDLED, 1},
+                                           {pv1::LINKAGE_STATUS_FEEDBACK_GIVEN, 12}});
 }
 
 std::string DemoHandling(pv1::IncidentType type) {
@@ -246,8 +213,7 @@ pv1::RemediationPlan DemoPlan(const std::string& street_name, absl::CivilDay tar
       "联合物业开展电动自行车防盗宣传，每周研判警情变化。");
   plan.set_owner_unit(absl::StrCat(street_name, "综治中心"));
   plan.set_owner_name("综治中心主任");
-  plan.set_target_date(
-      absl::StrFormat("%04d-%02d-%02d", target.year(), target.month(), target.day()));
+  plan.set_target_date(demo::DayText(target));
   return plan;
 }
 
@@ -286,20 +252,15 @@ absl::Status PlanDemoListings(KeyAreas& key_areas, const regions::RegionRegistry
 
 absl::Status LoadAssetDemoData(const registry::Registry& assets,
                                const regions::RegionRegistry& regions) {
-  const std::vector<DemoPlace> places = DemoCommunities(regions);
+  const std::vector<demo::Place> places = demo::AllCommunities(regions);
   if (places.empty()) return absl::OkStatus();
   const absl::CivilDay today = cal::LocalDay(assets.Now());
   DemoBuilder builder(today);
   AddDemoForces(places, builder);
   AddDemoFacilities(places, regions, builder);
-  const std::vector<DemoItem>& items = builder.items();
-
-  std::vector<registry::DemoRow> rows;
-  for (const DemoItem& item : items) {
-    GOV_RETURN_IF_ERROR(ValidateAsset(item.asset, regions, today));
-    rows.push_back({item.request_id, AssetRow(item.asset)});
-  }
-  return assets.LoadDemo(rows, kDemoWorkers);
+  return builder.load().Load(
+      assets, [&](const pv1::Asset& asset) { return ValidateAsset(asset, regions, today); },
+      AssetRow, kDemoWorkers);
 }
 
 // The demo runs at the real "now": the tasks it dispatches are fresh, so every step it takes is

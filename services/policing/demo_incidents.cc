@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -15,8 +14,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "common/cases/calendar.h"
+#include "common/demo/places.h"
+#include "common/demo/random.h"
+#include "common/demo/records.h"
 #include "common/log/log.h"
-#include "common/util/demo_random.h"
 #include "common/util/parallel.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -27,10 +28,7 @@
 namespace gov::policing {
 namespace {
 
-using demo::Mix;
 using demo::UnitInterval;
-
-using Rng = std::mt19937_64;
 
 constexpr char kLoader[] = "demo-loader";
 // Days back from today the demo covers (two years and a day, so that the same period of last
@@ -85,9 +83,10 @@ constexpr int kDayHours[24] = {1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8,
 constexpr int kNightHours[24] = {8, 8, 7, 5, 3, 2, 1, 1, 1, 2, 2, 2,
                                  2, 2, 2, 2, 3, 3, 4, 5, 7, 8, 9, 9};
 
+// The seed of a day (from kEpoch), a street, a type and an item of it.
 uint64_t Seed(int64_t day, int street, int type, int k) {
-  return Mix(Mix(Mix(static_cast<uint64_t>(day)) ^ static_cast<uint64_t>(street)) ^
-             (static_cast<uint64_t>(type) << 16 | static_cast<uint64_t>(k)));
+  return demo::Seed(static_cast<uint64_t>(day), static_cast<uint64_t>(street),
+                    static_cast<uint64_t>(type) << 16 | static_cast<uint64_t>(k));
 }
 
 double Weekday(absl::CivilDay day) {
@@ -103,58 +102,32 @@ double Weekday(absl::CivilDay day) {
   }
 }
 
-int WeightedHour(Rng& rng, const int (&weights)[24]) {
-  int total = 0;
-  for (int w : weights) total += w;
-  int pick = std::uniform_int_distribution<int>(0, total - 1)(rng);
-  for (int h = 0; h < 24; ++h) {
-    if (pick < weights[h]) return h;
-    pick -= weights[h];
-  }
-  return 23;
-}
-
 // The k-th incident of a type in a street on a day.
 pv1::Incident Invent(const governance::config::v1::Street& street, int street_index,
                      const TypeShare& type, absl::CivilDay day, int k) {
-  Rng rng(Seed(day - kEpoch, street_index, static_cast<int>(type.type), k));
-  auto uniform = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  demo::Random rng(Seed(day - kEpoch, street_index, static_cast<int>(type.type), k));
   pv1::Incident incident;
   incident.set_incident_number(absl::StrFormat("DEMO-%04d%02d%02d-%02d%02d-%d", day.year(),
                                                day.month(), day.day(), street_index + 1,
                                                static_cast<int>(type.type), k));
   incident.set_type(type.type);
-  const int hour = WeightedHour(rng, type.night ? kNightHours : kDayHours);
-  *incident.mutable_occur_time() = ToTimestamp(absl::FromCivil(
-      absl::CivilSecond(day.year(), day.month(), day.day(), hour, uniform(0, 59), uniform(0, 59)),
-      cal::DistrictZone()));
-  incident.mutable_region()->set_street_id(street.id());
-  std::string place = street.name();
-  const int communities = street.communities_size();
-  if (communities > 0 && uniform(0, 99) < 92) {
-    // The first communities of a street are the busier ones.
-    const int c = std::min(uniform(0, communities - 1), uniform(0, communities - 1));
-    const auto& community = street.communities(c);
-    incident.mutable_region()->set_community_id(community.id());
-    place = community.name();
-    if (community.grids_size() > 0 && uniform(0, 99) < 65) {
-      incident.mutable_region()->set_grid_id(
-          community.grids(uniform(0, community.grids_size() - 1)));
-    }
-  }
+  const int hour = rng.WeightedIndex(type.night ? kNightHours : kDayHours);
+  const int minute = rng.Int(0, 59);
+  const int second = rng.Int(0, 59);
+  *incident.mutable_occur_time() = ToTimestamp(demo::LocalTime(day, hour, minute, second));
+  // Mostly in a community, the first communities of a street the busier ones; often a grid.
+  const demo::Place place =
+      demo::DrawPlace(street, street_index, rng,
+                      {.community_percent = 92, .grid_percent = 65, .busier_first = true});
+  *incident.mutable_region() = place.region();
   const IncidentTypeInfo* info = FindIncidentType(type.type);
   incident.set_summary(
       absl::StrCat("演示数据：", info != nullptr ? info->name_zh : "", "警情，民警已到场处置。"));
-  incident.set_address(absl::StrCat(place, "演示路", uniform(1, 299), "号附近"));
+  incident.set_address(demo::Address(place.name, rng));
   return incident;
 }
 
-auth::Principal Loader() {
-  auth::Principal p;
-  p.id = kLoader;
-  p.roles.insert(auth::kSystem);
-  return p;
-}
+auth::Principal Loader() { return demo::Actor(kLoader, auth::kSystem); }
 
 // What a load did.
 struct LoadCounts {
@@ -215,9 +188,9 @@ std::vector<pv1::Incident> DemoIncidents(const regions::RegionRegistry& regions,
   if (total_weight <= 0) return out;
   // Each stream starts at its own phase: streams of proportional rates would otherwise pass
   // whole numbers on the same days, and their rounding would add up instead of evening out.
-  std::vector<std::array<double, kTypes>> accumulated(n);
+  std::vector<demo::DailyStream> streams;  // street s, type t at s * kTypes + t
   for (int s = 0; s < n; ++s) {
-    for (int t = 0; t < kTypes; ++t) accumulated[s][t] = UnitInterval(Seed(-1, s, t, 0xffff));
+    for (int t = 0; t < kTypes; ++t) streams.emplace_back(Seed(-1, s, t, 0xffff));
   }
   for (absl::CivilDay day = kEpoch; day <= last; ++day) {
     const double days_from_reference = static_cast<double>(day - kReferenceDay);
@@ -227,11 +200,9 @@ std::vector<pv1::Incident> DemoIncidents(const regions::RegionRegistry& regions,
       const double jitter = 0.8 + 0.4 * UnitInterval(Seed(day - kEpoch, s, 0xffff, 0xffff));
       const double street_rate = calendar * jitter * weight[s] / total_weight;
       for (int t = 0; t < kTypes; ++t) {
-        const double before = accumulated[s][t];
-        accumulated[s][t] +=
-            street_rate * kTypeShares[t].share * std::exp(growth[s][t] * days_from_reference);
+        const int count = streams[s * kTypes + t].Add(street_rate * kTypeShares[t].share *
+                                                      std::exp(growth[s][t] * days_from_reference));
         if (day < first) continue;
-        const int count = static_cast<int>(std::floor(accumulated[s][t]) - std::floor(before));
         for (int k = 0; k < count; ++k) {
           pv1::Incident incident = Invent(*streets[s], s, kTypeShares[t], day, k);
           if (FromTimestamp(incident.occur_time()) < now) out.push_back(std::move(incident));

@@ -163,20 +163,10 @@ absl::Status Linkage::Units(const auth::Principal&, const pv1::ListLinkageUnitsR
                             pv1::ListLinkageUnitsResponse* out) {
   // Every authenticated role: the units are a public directory, paged by id like the
   // registries (the token holds the last id served).
-  GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
-  const std::string binding = cases::PageBinding({"linkage_units"});
-  GOV_ASSIGN_OR_RETURN(const std::string after, cases::DecodeIdCursor(in.page_token(), binding));
-  std::vector<pv1::LinkageUnit> units = rules_->linkage_units();
-  std::sort(units.begin(), units.end(),
-            [](const pv1::LinkageUnit& a, const pv1::LinkageUnit& b) { return a.id() < b.id(); });
-  for (pv1::LinkageUnit& unit : units) {
-    if (!after.empty() && unit.id() <= after) continue;
-    if (out->units_size() == size) {
-      out->set_next_page_token(cases::EncodePageToken(binding, {out->units().rbegin()->id()}));
-      break;
-    }
-    *out->add_units() = std::move(unit);
-  }
+  GOV_ASSIGN_OR_RETURN(
+      *out->mutable_next_page_token(),
+      cases::PageOfDirectory(rules_->linkage_units(), "linkage_units", in.page_size(),
+                             in.page_token(), out->mutable_units()));
   return absl::OkStatus();
 }
 

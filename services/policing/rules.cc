@@ -7,6 +7,7 @@
 #include "common/util/file.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 #include "services/policing/taxonomy.h"
 
 namespace gov::policing {
@@ -56,26 +57,18 @@ absl::Status Check(const cv1::PolicingRules& data) {
       }
     }
   }
-  if (data.hot_areas() < 1 || data.hot_areas() > 50) {
-    return InvalidField("hot_areas", "1 to 50");
-  }
-  if (data.dominant_types() < 1 || data.dominant_types() > 10) {
-    return InvalidField("dominant_types", "1 to 10");
-  }
+  GOV_RETURN_IF_ERROR(ValidateRange(data.hot_areas(), 1, 50, "hot_areas"));
+  GOV_RETURN_IF_ERROR(ValidateRange(data.dominant_types(), 1, 10, "dominant_types"));
   if (!data.has_key_area_rules()) return InvalidField("key_area_rules", "required");
   const cv1::KeyAreaRules& k = data.key_area_rules();
   if (k.period_kind() == cv1::BULLETIN_PERIOD_KIND_UNSPECIFIED) {
     return InvalidField("key_area_rules.period_kind", "required");
   }
-  if (k.list_after_red() < 1 || k.list_after_red() > 12) {
-    return InvalidField("key_area_rules.list_after_red", "1 to 12");
-  }
-  if (k.delist_after_blue() < 1 || k.delist_after_blue() > 12) {
-    return InvalidField("key_area_rules.delist_after_blue", "1 to 12");
-  }
-  if (k.plan_working_days() < 1 || k.plan_working_days() > 60) {
-    return InvalidField("key_area_rules.plan_working_days", "1 to 60");
-  }
+  GOV_RETURN_IF_ERROR(ValidateRange(k.list_after_red(), 1, 12, "key_area_rules.list_after_red"));
+  GOV_RETURN_IF_ERROR(
+      ValidateRange(k.delist_after_blue(), 1, 12, "key_area_rules.delist_after_blue"));
+  GOV_RETURN_IF_ERROR(
+      ValidateRange(k.plan_working_days(), 1, 60, "key_area_rules.plan_working_days"));
 
   return absl::OkStatus();
 }
@@ -115,11 +108,7 @@ Rules::Rules(cv1::PolicingRules data, routing::RoutingTable table)
 
 absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
                                                        const regions::RegionRegistry& regions) {
-  cv1::PolicingRules data;
-  GOV_RETURN_IF_ERROR(LoadJsonFile(path, "policing rules", &data));
-  absl::StatusOr<std::unique_ptr<Rules>> rules = FromProto(std::move(data), regions);
-  if (!rules.ok()) return Annotate(rules.status(), absl::StrCat("policing rules ", path));
-  return rules;
+  return LoadRulesFile<Rules, cv1::PolicingRules>(path, "policing rules", regions);
 }
 
 absl::StatusOr<std::unique_ptr<Rules>> Rules::FromProto(cv1::PolicingRules data,

@@ -33,8 +33,10 @@ namespace {
 namespace gv1 = ::governance::v1;
 using dv1::DisorderService;
 using gov::testing::Describe;
+using gov::testing::ExpectRefusals;
 using gov::testing::Local;
 using gov::testing::Outcome;
+using gov::testing::Refusal;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
@@ -410,13 +412,8 @@ TEST_F(DisorderCampaignsTest, RetriedPlansNeverDuplicate) {
 }
 
 TEST_F(DisorderCampaignsTest, PlanRefusesBadInputNamingTheFieldAndWritesNothing) {
-  struct Bad {
-    std::string what;
-    std::function<void(dv1::PlanCampaignRequest&)> edit;
-    std::string field;
-  };
   std::vector<gv1::RegionRef> too_many(51, Area("GS01"));
-  const std::vector<Bad> bad = {
+  const std::vector<Refusal<dv1::PlanCampaignRequest>> bad = {
       {"no request id", [](auto& r) { r.clear_request_id(); }, "request_id"},
       {"long request id", [](auto& r) { r.set_request_id(Repeat("x", 129)); }, "request_id"},
       {"no month", [](auto& r) { r.mutable_campaign()->clear_month(); }, "campaign.month"},
@@ -502,13 +499,12 @@ TEST_F(DisorderCampaignsTest, PlanRefusesBadInputNamingTheFieldAndWritesNothing)
        },
        "campaign.target_object_ids[1]"},
   };
-  for (const Bad& b : bad) {
-    dv1::PlanCampaignRequest request;
-    request.set_request_id(absl::StrCat("bad-", b.what));
-    *request.mutable_campaign() = NewCampaign("2026-06", kNoise, {Area("GS01")});
-    b.edit(request);
-    ExpectInvalid(TryPlan(kAdmin, request.request_id(), request.campaign()), b.field, b.what);
-  }
+  dv1::PlanCampaignRequest valid;
+  valid.set_request_id("bad-plan");
+  *valid.mutable_campaign() = NewCampaign("2026-06", kNoise, {Area("GS01")});
+  ExpectRefusals<dv1::PlanCampaignRequest>(h_, valid, bad, [&](const auto& request) {
+    return TryPlan(kAdmin, request.request_id(), request.campaign());
+  });
   EXPECT_EQ(StoredCampaigns(), 0);
 
   // The limits themselves are accepted: 2000-01, twelve months ahead, a title of 100 characters,

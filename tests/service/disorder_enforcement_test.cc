@@ -902,7 +902,9 @@ TEST_F(EnforcementTest, DemoDataLoadsOnceWithRatesUpOnLastYear) {
   // Two years back.
   EXPECT_LT(FromTimestamp(all.back().found_time()), Local(2024, 7, 1));
 
-  // This year's rates are up on last year's: January to May.
+  // This year's rates are up on last year's: January to May. The plan is +39% and +26%; a
+  // quarter's few dozen findings of a category, and May's still under investigation, move a
+  // quarter's change by several points either way.
   gv1::Period months;
   months.set_year(2026);
   months.set_quarter(1);
@@ -914,7 +916,7 @@ TEST_F(EnforcementTest, DemoDataLoadsOnceWithRatesUpOnLastYear) {
       SCOPED_TRACE(absl::StrCat(id, " Q", quarter));
       ASSERT_TRUE(indicators[id].has_data());
       EXPECT_GT(indicators[id].actual(), indicators[id].baseline());
-      EXPECT_GT(indicators[id].change(), 1500);
+      EXPECT_GT(indicators[id].change(), 1000);
     }
     EXPECT_GT(indicators["health_supplement_penalise_rate"].actual(), 9000);
   }

@@ -598,6 +598,35 @@ TEST_F(MediationTest, CourtReferralsAndDirectReferral) {
 
 // ---- Bad input ----
 
+// The test kit's "nothing was written" check (TrackHarness::StoreSnapshot) sees every kind of
+// write: a new case, a transition, a registry row and a figure each change it; reads do not.
+TEST_F(MediationTest, TheStoreSnapshotSeesEveryKindOfWrite) {
+  SeedGs01();
+  std::string before = h_.StoreSnapshot();
+  mv1::Dispute d = Create(kAdmin, NewDispute("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_FAMILY));
+  std::string after = h_.StoreSnapshot();
+  EXPECT_NE(after, before) << "a new case";
+  EXPECT_THAT(after, HasSubstr(d.id()));
+
+  before = after;
+  Get(kAdmin, d.id());
+  ListAll();
+  EXPECT_EQ(h_.StoreSnapshot(), before) << "reads";
+
+  ASSERT_TRUE(Triage(kAdmin, d, &d).status.ok());
+  after = h_.StoreSnapshot();
+  EXPECT_NE(after, before) << "a transition";
+
+  before = after;
+  AddBody(mv1::BODY_KIND_STREET_COMMITTEE, "GS02");
+  after = h_.StoreSnapshot();
+  EXPECT_NE(after, before) << "a registry row";
+
+  before = after;
+  ASSERT_TRUE(RecordIntake(2026, 5, "GS01", 12).status.ok());
+  EXPECT_NE(h_.StoreSnapshot(), before) << "a figure";
+}
+
 TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
   const Gs01 b = SeedGs01();
   mv1::Dispute received =
@@ -616,6 +645,7 @@ TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
   const size_t bodies_before = AllBodies().size();
   const size_t mediators_before = AllMediators().size();
   const size_t trainings_before = AllTrainings().size();
+  const std::string store_before = h_.StoreSnapshot();
 
   struct Case {
     std::string name;
@@ -898,6 +928,7 @@ TEST_F(MediationTest, EveryRpcRefusesBadInputNamingTheFieldAndWritesNothing) {
   EXPECT_GE(checks.size(), 50u);
 
   // Nothing was written: no new rows, and the disputes are at the versions they were.
+  EXPECT_EQ(h_.StoreSnapshot(), store_before);
   EXPECT_EQ(ListAll().size(), disputes_before);
   EXPECT_EQ(AllBodies().size(), bodies_before);
   EXPECT_EQ(AllMediators().size(), mediators_before);

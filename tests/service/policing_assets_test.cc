@@ -31,9 +31,11 @@ namespace {
 namespace gv1 = ::governance::v1;
 namespace pv1 = ::governance::policing::v1;
 using gov::testing::Describe;
+using gov::testing::ExpectRefusals;
 using gov::testing::Local;
 using gov::testing::Month;
 using gov::testing::Outcome;
+using gov::testing::Refusal;
 using pv1::PolicingService;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
@@ -275,14 +277,9 @@ TEST_F(PolicingAssetsTest, RetriedRegisterReturnsTheFirstAssetAndConflictsAreRef
   EXPECT_THAT(Ids(ListAll({})), ElementsAre(first.id()));
 }
 
-TEST_F(PolicingAssetsTest, RefusesBadInputNamingTheField) {
-  struct Case {
-    std::string what;
-    std::function<void(pv1::RegisterAssetRequest&)> edit;
-    std::string field;
-  };
+TEST_F(PolicingAssetsTest, RefusesBadInputNamingTheFieldAndWritesNothing) {
   auto asset = [](pv1::RegisterAssetRequest& r) { return r.mutable_asset(); };
-  const std::vector<Case> cases = {
+  const std::vector<Refusal<pv1::RegisterAssetRequest>> cases = {
       {"no request id", [](auto& r) { r.clear_request_id(); }, "request_id"},
       {"long request id", [](auto& r) { r.set_request_id(std::string(129, 'r')); }, "request_id"},
       {"no kind", [&](auto& r) { asset(r)->clear_kind(); }, "asset.kind"},
@@ -349,15 +346,12 @@ TEST_F(PolicingAssetsTest, RefusesBadInputNamingTheField) {
        [&](auto& r) { asset(r)->mutable_guard_standards()->set_uniform(true); },
        "asset.guard_standards"},
   };
-  for (const Case& c : cases) {
-    pv1::RegisterAssetRequest request;
-    request.set_request_id("bad-input");
-    *request.mutable_asset() = NewAsset(pv1::ASSET_KIND_STEWARD_SQUAD, Region("GS01"));
-    c.edit(request);
-    const Outcome o = TryRegister(kAdmin, request.request_id(), request.asset());
-    EXPECT_EQ(o.code(), grpc::StatusCode::INVALID_ARGUMENT) << c.what << ": " << Describe(o);
-    EXPECT_EQ(o.field, c.field) << c.what << ": " << Describe(o);
-  }
+  pv1::RegisterAssetRequest valid;
+  valid.set_request_id("bad-input");
+  *valid.mutable_asset() = NewAsset(pv1::ASSET_KIND_STEWARD_SQUAD, Region("GS01"));
+  ExpectRefusals<pv1::RegisterAssetRequest>(h_, valid, cases, [&](const auto& request) {
+    return TryRegister(kAdmin, request.request_id(), request.asset());
+  });
   EXPECT_TRUE(ListAll({}).empty());
 
   // The edges that are fine: 100 characters, today, 10000 members, a retired asset with or

@@ -91,6 +91,65 @@ governance::v1::Period Month(int year, int month) {
   return p;
 }
 
+void TrackHarness::AddStoreTrack(const std::string& store_track, std::string& out) const {
+  constexpr int kBatch = 500;
+  store::CaseFilter cases;
+  cases.track = store_track;
+  cases.limit = kBatch;
+  while (true) {
+    absl::StatusOr<std::vector<store::CaseRecord>> page = repo_->ListCases(cases);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return;
+    for (const store::CaseRecord& c : *page) {
+      absl::StatusOr<std::vector<store::HistoryRecord>> history =
+          repo_->GetHistory(store_track, c.id);
+      EXPECT_TRUE(history.ok()) << history.status();
+      absl::StrAppend(&out, "case ", store_track, "/", c.id, " v", c.version, " ", c.status,
+                      " events ", history.ok() ? history->size() : 0, "\n");
+    }
+    if (page->size() < static_cast<size_t>(kBatch)) break;
+    cases.after_create_time = page->back().create_time;
+    cases.after_id = page->back().id;
+  }
+  store::EntityFilter rows;
+  rows.track = store_track;
+  rows.limit = kBatch;
+  while (true) {
+    absl::StatusOr<std::vector<store::EntityRecord>> page = repo_->ListEntities(rows);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return;
+    for (const store::EntityRecord& row : *page) {
+      absl::StrAppend(&out, "row ", store_track, "/", row.kind, "/", row.id, " v", row.version,
+                      "\n");
+    }
+    if (page->size() < static_cast<size_t>(kBatch)) break;
+    rows.after_id = page->back().id;
+  }
+  store::FigureFilter figures;
+  figures.track = store_track;
+  figures.limit = kBatch;
+  while (true) {
+    absl::StatusOr<std::vector<store::FigureRecord>> page = repo_->ListFigures(figures);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return;
+    for (const store::FigureRecord& figure : *page) {
+      absl::StrAppend(&out, "figure ", store_track, " seq ", figure.seq, "\n");
+    }
+    if (page->size() < static_cast<size_t>(kBatch)) break;
+    figures.before_seq = page->back().seq;
+  }
+}
+
+std::string TrackHarness::StoreSnapshot() const {
+  std::string out;
+  if (track_ == nullptr || repo_ == nullptr) {
+    ADD_FAILURE() << "StoreSnapshot before Start()";
+    return out;
+  }
+  for (const std::string& store_track : track_->StoreTracks()) AddStoreTrack(store_track, out);
+  return out;
+}
+
 std::map<std::string, governance::v1::Indicator> TrackHarness::Indicators(
     const std::string& token, const governance::v1::Period& period,
     const governance::v1::RegionRef& region) const {

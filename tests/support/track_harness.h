@@ -22,6 +22,7 @@
 #include "common/store/repository.h"
 #include "governance/v1/indicators.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 #include "prometheus/registry.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/store_fixture.h"
@@ -54,6 +55,28 @@ using PageCall = std::function<Outcome(int32_t page_size, const std::string& pag
 // (50: everything on one page when there are no more); a negative page_size and a tampered,
 // foreign or truncated page_token are INVALID_ARGUMENT naming the field. Returns the ids.
 std::vector<std::string> ExpectPagesLikeEveryList(const PageCall& page, size_t expected);
+
+// One row of a refusal table: `edit` spoils a valid request so that the call must be refused
+// with `code`, naming `field`.
+template <typename Request>
+struct Refusal {
+  std::string what;
+  std::function<void(Request&)> edit;
+  std::string field;
+  grpc::StatusCode code = grpc::StatusCode::INVALID_ARGUMENT;
+};
+
+class TrackHarness;
+
+// Calls `call` with `valid` spoiled by each row of `table` (each from a fresh copy) and expects
+// every call refused with the row's code and field, and the track's store (StoreSnapshot) the
+// same after the whole table as before it: a refused request writes nothing. A table whose
+// valid request is refused by itself, too, is a mistake in the test: the valid request is not
+// sent, so the table is best followed by the valid call itself.
+template <typename Request>
+void ExpectRefusals(const TrackHarness& harness, const Request& valid,
+                    const std::vector<Refusal<Request>>& table,
+                    const std::function<Outcome(const Request&)>& call);
 
 // A month as a Period.
 governance::v1::Period Month(int year, int month);
@@ -105,6 +128,11 @@ class TrackHarness {
     return out;
   }
 
+  // Everything the track holds in its store, as text: every case (id, version, status) with
+  // its history length, every registry row (id, version) and every figure revision, under each
+  // of the track's store tracks. Equal snapshots before and after: nothing was written.
+  std::string StoreSnapshot() const;
+
   // The track's indicators (governance.v1.IndicatorsService.ListIndicators) for `period` and
   // `region` as `token` sees them, by id; a failed call fails the test and gives none.
   std::map<std::string, governance::v1::Indicator> Indicators(
@@ -125,6 +153,7 @@ class TrackHarness {
 
  private:
   static void Prepare(grpc::ClientContext* context, const std::string& token);
+  void AddStoreTrack(const std::string& store_track, std::string& out) const;
   static void Collect(const grpc::ClientContext& context, Outcome* out);
 
   const std::string track_name_;
@@ -146,6 +175,20 @@ class TrackHarness {
   std::unique_ptr<server::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };
+
+template <typename Request>
+void ExpectRefusals(const TrackHarness& harness, const Request& valid,
+                    const std::vector<Refusal<Request>>& table,
+                    const std::function<Outcome(const Request&)>& call) {
+  const std::string before = harness.StoreSnapshot();
+  for (const Refusal<Request>& row : table) {
+    SCOPED_TRACE(row.what);
+    Request spoiled = valid;
+    row.edit(spoiled);
+    ExpectRefused(call(spoiled), row.code, row.field);
+  }
+  EXPECT_EQ(harness.StoreSnapshot(), before) << "a refused request wrote to the store";
+}
 
 }  // namespace gov::testing
 

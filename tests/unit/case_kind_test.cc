@@ -177,6 +177,31 @@ TEST_F(CaseKindTest, WrongDeclarationsAreNamed) {
   EXPECT_FALSE(kind_internal::CheckFields(*type_, wrong).ok());
 }
 
+TEST_F(CaseKindTest, WhoSeesPersonalDataIsDeclared) {
+  auth::Principal admin, operator1, viewer;
+  admin.roles.insert(auth::kDistrictAdmin);
+  operator1.roles.insert(auth::kStreetOperator);
+  viewer.roles.insert(auth::kViewer);
+  RecordFields fields = fields_;
+  fields.sees_personal = {auth::kStreetOperator};
+  EXPECT_TRUE(kind_internal::SeesPersonal(fields, admin));
+  EXPECT_TRUE(kind_internal::SeesPersonal(fields, operator1));
+  EXPECT_FALSE(kind_internal::SeesPersonal(fields, viewer));
+  fields.sees_personal = {};
+  EXPECT_TRUE(kind_internal::SeesPersonal(fields, admin));
+  EXPECT_FALSE(kind_internal::SeesPersonal(fields, operator1));
+  fields.sees_personal = {kEveryRole};
+  EXPECT_TRUE(kind_internal::SeesPersonal(fields, viewer));
+  EXPECT_TRUE(kind_internal::SeesPersonal(fields, auth::Principal{}));
+
+  // A role misspelt would hide the data from the role meant: refused at declaration.
+  fields.sees_personal = {"street operator"};
+  EXPECT_THAT(std::string(kind_internal::CheckFields(*type_, fields).message()),
+              HasSubstr("sees_personal names no role: \"street operator\""));
+  fields.sees_personal = {auth::kStreetOperator, kEveryRole, "mediator"};
+  EXPECT_TRUE(kind_internal::CheckFields(*type_, fields).ok());
+}
+
 TEST_F(CaseKindTest, PersonalDataClearedEverywhere) {
   std::unique_ptr<google::protobuf::Message> ticket = NewTicket();
   const auto* refl = ticket->GetReflection();
