@@ -34,7 +34,6 @@ namespace {
 
 namespace object_demo {
 
-
 constexpr int kDemoWorkers = 4;
 // The plan's objects, and how far short of the targets the demo registry stays: 146 restaurants
 // (140 active), 170 construction sites (164 active, a few missing a system), 10 demonstration
