@@ -142,6 +142,16 @@ Period SamePeriodLastYear(const Period& p) {
   return out;
 }
 
+absl::CivilDay SameDayLastYear(absl::CivilDay day) {
+  const int day_of_month = day.month() == 2 && day.day() == 29 ? 28 : day.day();
+  return absl::CivilDay(day.year() - 1, day.month(), day_of_month);
+}
+
+DayRange ToDate(const DayRange& days, absl::CivilDay today) {
+  if (days.Contains(today)) return {days.first, today};
+  return days;
+}
+
 Period YearOf(const Period& p) { return MakePeriod(p.year()); }
 
 std::string PeriodKey(const Period& p) {

@@ -151,6 +151,10 @@ const std::vector<Setting>& Settings() {
                     "the track's rules file (e.g. governance.config.v1.PolicingRules JSON); "
                     "empty = <track>.json beside the regions file; tracks without one ignore it",
                     &ServiceConfig::rules_file, false),
+      StringSetting("targets_file", "PATH",
+                    "the indicators' targets and their sources (governance.config.v1.Targets "
+                    "JSON); empty = targets.json beside the regions file",
+                    &ServiceConfig::targets_file, false),
       IntSetting("workers", "N", "threads running handlers", &ServiceConfig::workers, 1, 1024),
       IntSetting("max_queue", "N", "calls queued for a worker before RESOURCE_EXHAUSTED",
                  &ServiceConfig::max_queue, 1, 1000000),
@@ -318,14 +322,16 @@ absl::StatusOr<ParseResult> Parse(const Defaults& defaults, int argc, char** arg
       return absl::InvalidArgumentError(absl::StrCat(source, ": ", st.message()));
     }
   }
+  // The rules and targets files lie beside the region registry, wherever the data files are
+  // installed (the repository's data/, the image's /usr/share/governance, a mounted ConfigMap).
+  const std::string& regions = result.config.regions_file;
+  const size_t slash = regions.rfind('/');
+  const std::string data_dir = slash == std::string::npos ? "." : regions.substr(0, slash);
   if (result.config.rules_file.empty()) {
-    // Beside the region registry, wherever the data files are installed (the repository's
-    // data/, the image's /usr/share/governance, a mounted ConfigMap).
-    const std::string& regions = result.config.regions_file;
-    const size_t slash = regions.rfind('/');
-    result.config.rules_file =
-        absl::StrCat(slash == std::string::npos ? "." : regions.substr(0, slash), "/",
-                     result.config.track, ".json");
+    result.config.rules_file = absl::StrCat(data_dir, "/", result.config.track, ".json");
+  }
+  if (result.config.targets_file.empty()) {
+    result.config.targets_file = absl::StrCat(data_dir, "/targets.json");
   }
   return result;
 }

@@ -30,6 +30,9 @@ struct ServiceConfig {
   // --rules_file: the track's own rules (e.g. data/policing.json); unset, Parse puts
   // <track>.json beside the regions file. Read only by tracks that have one.
   std::string rules_file;
+  // --targets_file: every indicator's target and its source (governance.config.v1.Targets);
+  // unset, Parse puts targets.json beside the regions file.
+  std::string targets_file;
   int workers = 8;       // --workers: threads running handlers
   int max_queue = 1024;  // --max_queue: queued calls before RESOURCE_EXHAUSTED
   absl::Duration drain_deadline = absl::Seconds(20);        // --drain_seconds

@@ -114,10 +114,23 @@ absl::StatusOr<Value> FigureFor(const EvalContext& ctx, const std::string& figur
       return Value::Missing();
     }
   }
-  // Spans of whole months (a quarter, a year, a year to date) add up their monthly figures.
-  if (ctx.days.first.day() != 1 || (ctx.days.last + 1).day() != 1) return Value::Missing();
+  // Spans of whole months (a quarter, a year, a year to date) add up their monthly figures. A
+  // figure covers its whole month, so a span that ends inside a month (a period to date) counts
+  // that month when its figure is recorded, and ends with the month before otherwise.
+  if (ctx.days.first.day() != 1) return Value::Missing();
+  absl::CivilDay last = ctx.days.last;
+  if ((last + 1).day() != 1) {
+    const absl::CivilMonth m(last);
+    Period month;
+    month.set_year(static_cast<int32_t>(m.year()));
+    month.set_month(m.month());
+    GOV_ASSIGN_OR_RETURN(std::optional<int64_t> current,
+                         FigureForKey(ctx, figure_id, cal::PeriodKey(month)));
+    last = current.has_value() && !ctx.baseline ? absl::CivilDay(m + 1) - 1 : absl::CivilDay(m) - 1;
+  }
+  if (last < ctx.days.first) return Value::Missing();
   std::optional<int64_t> sum;
-  for (absl::CivilMonth m(ctx.days.first); m <= absl::CivilMonth(ctx.days.last); ++m) {
+  for (absl::CivilMonth m(ctx.days.first); m <= absl::CivilMonth(last); ++m) {
     Period month;
     month.set_year(static_cast<int32_t>(m.year()));
     month.set_month(m.month());
@@ -125,7 +138,10 @@ absl::StatusOr<Value> FigureFor(const EvalContext& ctx, const std::string& figur
                          FigureForKey(ctx, figure_id, cal::PeriodKey(month)));
     if (part.has_value()) sum = sum.value_or(0) + *part;
   }
-  return sum.has_value() ? Value{*sum} : Value::Missing();
+  if (!sum.has_value()) return Value::Missing();
+  Value out{*sum};
+  if (last != ctx.days.last) out.days = cal::DayRange{ctx.days.first, last};
+  return out;
 }
 
 store::CountQuery CountsFor(const EvalContext& ctx) {
@@ -174,26 +190,25 @@ Figure FigureOf(const store::FigureRecord& r) {
 }  // namespace
 
 IndicatorSpec DistrictCount(std::string id, std::string name_zh, std::string name_en,
-                            int64_t target, Measure measure) {
+                            Measure measure) {
   return {.id = std::move(id),
           .name_zh = std::move(name_zh),
           .name_en = std::move(name_en),
           .unit = governance::v1::INDICATOR_UNIT_COUNT,
           .direction = governance::v1::DIRECTION_HIGHER_IS_BETTER,
           .target_kind = governance::v1::TARGET_KIND_ABSOLUTE,
-          .target = target,
           .measure = std::move(measure),
           .district_target = true};
 }
 
-IndicatorSpec FullRate(std::string id, std::string name_zh, std::string name_en, Measure measure) {
+IndicatorSpec HigherRate(std::string id, std::string name_zh, std::string name_en,
+                         Measure measure) {
   return {.id = std::move(id),
           .name_zh = std::move(name_zh),
           .name_en = std::move(name_en),
           .unit = governance::v1::INDICATOR_UNIT_BASIS_POINTS,
           .direction = governance::v1::DIRECTION_HIGHER_IS_BETTER,
           .target_kind = governance::v1::TARGET_KIND_RATE,
-          .target = kFullRate,
           .measure = std::move(measure)};
 }
 
@@ -415,7 +430,9 @@ struct IndicatorEngine::Gauges {
                   .Name("governance_indicator_target")
                   .Help(
                       "Target of a governance indicator, in the unit of "
-                      "governance_indicator_value.")
+                      "governance_indicator_value. source=\"plan\": the district's governance "
+                      "plan sets it; source=\"district\": the district's own choice "
+                      "(data/targets.json).")
                   .Register(*shared);
     attainment = &prometheus::BuildGauge()
                       .Name("governance_indicator_attainment")
@@ -472,6 +489,15 @@ EvalContext IndicatorEngine::MakeContext(const Period& period, const std::string
   return ctx;
 }
 
+namespace {
+
+void SetDays(const cal::DayRange& days, governance::v1::DayRange* out) {
+  out->set_first(absl::FormatCivilTime(days.first));
+  out->set_last(absl::FormatCivilTime(days.last));
+}
+
+}  // namespace
+
 absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
                                                     const EvalContext& ctx) const {
   if (!spec.measure) {
@@ -489,15 +515,31 @@ absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
   out.mutable_region()->set_street_id(ctx.street_id);
   out.mutable_region()->set_community_id(ctx.community_id);
 
-  GOV_ASSIGN_OR_RETURN(const Value actual, spec.measure(ctx));
+  const bool change = spec.target_kind == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE;
+  // A change compares like with like: a period not over yet is measured to date and compared
+  // with the same days of last year.
+  EvalContext measured = ctx;
+  if (change) measured.days = cal::ToDate(ctx.days, cal::LocalDay(ctx.now));
+  GOV_ASSIGN_OR_RETURN(const Value actual, spec.measure(measured));
+  SetDays(actual.days.value_or(measured.days), out.mutable_days());
   out.set_actual(actual.value);
   bool has_data = actual.has_data;
   int64_t graded = actual.value;
-  if (spec.target_kind == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE) {
-    EvalContext base = ctx;
+  if (change) {
+    // Last year's period; when this one was measured short of its end (to date, or to its last
+    // whole month), as far into it: to the same day of last year (a week: as many days).
+    const cal::DayRange actual_days = actual.days.value_or(measured.days);
+    EvalContext base = measured;
+    base.baseline = true;
     base.period = cal::SamePeriodLastYear(ctx.period);
     base.days = cal::Resolve(base.period, ctx.now);
+    if (actual_days.last != ctx.days.last) {
+      base.days.last = ctx.period.part_case() == Period::kWeek
+                           ? base.days.first + (actual_days.last - actual_days.first)
+                           : cal::SameDayLastYear(actual_days.last);
+    }
     GOV_ASSIGN_OR_RETURN(const Value baseline, spec.measure(base));
+    SetDays(baseline.days.value_or(base.days), out.mutable_baseline_days());
     out.set_baseline(baseline.value);
     if (!baseline.has_data) {
       has_data = false;
@@ -516,8 +558,11 @@ absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
   if (!TargetApplies(spec, ctx)) {
     out.set_target_kind(governance::v1::TARGET_KIND_UNSPECIFIED);
     out.set_target(0);
-    return out;  // no attainment, no colour
+    return out;  // no attainment, no colour, no source
   }
+  out.set_target_source(spec.target_source);
+  out.set_plan_clause(spec.plan_clause);
+  out.set_target_reason(spec.target_reason);
   const Grade grade = GradeValue(spec, graded, has_data);
   out.set_attainment(grade.attainment);
   out.set_colour(grade.colour);
@@ -562,9 +607,10 @@ absl::StatusOr<governance::v1::ListIndicatorsResponse> IndicatorEngine::List(
   }
   const EvalContext ctx =
       MakeContext(request.period(), scope.street_id, scope.community_id, scope.streets);
-  const std::string key =
-      absl::StrCat("ind:", cal::PeriodKey(ctx.period), ":", scope.street_id, ":",
-                   scope.community_id, ":", absl::StrJoin(scope.streets, ","));
+  // Today is part of the key: a period to date ends today.
+  const std::string key = absl::StrCat(
+      "ind:", cal::PeriodKey(ctx.period), ":", absl::FormatCivilTime(cal::LocalDay(ctx.now)), ":",
+      scope.street_id, ":", scope.community_id, ":", absl::StrJoin(scope.streets, ","));
   governance::v1::ListIndicatorsResponse all;
   GOV_RETURN_IF_ERROR(CachedAggregate(key, &all, [&]() -> absl::Status {
     all.set_track(track_);
@@ -841,7 +887,10 @@ absl::Status IndicatorEngine::RefreshGauges() {
           {"indicator", spec.id},
           {"street", street.empty() ? std::string(kDistrictLabel) : street}};
       if (TargetApplies(spec, ctx)) {
-        gauges_->target->Add(labels).Set(static_cast<double>(spec.target));
+        prometheus::Labels with_source = labels;
+        with_source["source"] =
+            spec.target_source == governance::v1::TARGET_SOURCE_PLAN ? "plan" : "district";
+        gauges_->target->Add(with_source).Set(static_cast<double>(spec.target));
       }
       absl::StatusOr<Indicator> indicator = Evaluate(spec, ctx);
       if (!indicator.ok()) {

@@ -40,12 +40,20 @@ struct EvalContext {
   store::Repository* repo = nullptr;
   const regions::RegionRegistry* regions = nullptr;
   absl::Time now;
+  // A baseline: the days of last year that match what the period measured, to be covered
+  // exactly (a figure recorded for a month counts only when the days cover the whole month).
+  bool baseline = false;
 };
 
 // A measured value; has_data false when inputs are missing (e.g. a figure not recorded).
 struct Value {
+  Value() = default;
+  Value(int64_t v, bool has = true) : value(v), has_data(has) {}  // NOLINT: Value{n} reads well
   int64_t value = 0;
   bool has_data = true;
+  // The days the value covers when fewer than the context's (a figure recorded monthly, asked
+  // for a period to date, covers its whole months); unset: the context's days.
+  std::optional<cal::DayRange> days;
   static Value Missing() { return {0, false}; }
 };
 
@@ -63,8 +71,13 @@ struct IndicatorSpec {
   governance::v1::IndicatorUnit unit = governance::v1::INDICATOR_UNIT_COUNT;
   governance::v1::Direction direction = governance::v1::DIRECTION_HIGHER_IS_BETTER;
   governance::v1::TargetKind target_kind = governance::v1::TARGET_KIND_UNSPECIFIED;
-  int64_t target = 0;
   Measure measure;
+  // The target and where it comes from: filled from the targets file (TargetBook::Apply,
+  // data/targets.json) for every spec with a target kind; never written in code.
+  int64_t target = 0;
+  governance::v1::TargetSource target_source = governance::v1::TARGET_SOURCE_UNSPECIFIED;
+  std::string plan_clause = {};
+  std::string target_reason = {};
   // Attainment at or above this (basis points) is YELLOW rather than RED.
   int64_t at_risk_from = 9000;
   // The target is the district's alone (a count the plan sets for the district, e.g. 150
@@ -75,15 +88,16 @@ struct IndicatorSpec {
 };
 
 // A count the plan sets for the whole district (higher is better, an absolute target, graded
-// for the district only: IndicatorSpec::district_target).
+// for the district only: IndicatorSpec::district_target). Its number is the targets file's.
 IndicatorSpec DistrictCount(std::string id, std::string name_zh, std::string name_en,
-                            int64_t target, Measure measure);
+                            Measure measure);
 
 // 100 % in basis points: the target of the plan's "100 %" rates.
 inline constexpr int64_t kFullRate = 10000;
 
-// A rate the plan sets at 100 % (higher is better, graded the same in every region).
-IndicatorSpec FullRate(std::string id, std::string name_zh, std::string name_en, Measure measure);
+// A rate with a target, higher is better, graded the same in every region (its number, such as
+// the plan's "100 %", is the targets file's).
+IndicatorSpec HigherRate(std::string id, std::string name_zh, std::string name_en, Measure measure);
 
 // numerator * 10000 / denominator (a share in basis points), rounded half away from zero and
 // clamped to the int64 range; 0 when the denominator is 0 (callers treat that as no data).

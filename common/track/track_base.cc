@@ -5,6 +5,7 @@
 
 #include "common/auth/auth.h"
 #include "common/indicators/service.h"
+#include "common/indicators/targets.h"
 
 namespace gov::track {
 namespace {
@@ -79,6 +80,19 @@ indicators::IndicatorEngine* TrackBase::Indicators(std::vector<indicators::Indic
   if (indicators_ != nullptr) {
     Problem(absl::InternalError("indicators declared twice"));
     return indicators_.get();
+  }
+  // The targets are the file's (data/targets.json): a track without indicators with targets
+  // needs none.
+  const bool graded = std::any_of(specs.begin(), specs.end(), [](const auto& spec) {
+    return spec.target_kind != governance::v1::TARGET_KIND_UNSPECIFIED;
+  });
+  if (graded) {
+    const std::string path = deps_.config != nullptr ? deps_.config->targets_file : "";
+    absl::StatusOr<std::unique_ptr<indicators::TargetBook>> book =
+        path.empty() ? absl::FailedPreconditionError("no targets file (--targets_file)")
+                     : indicators::TargetBook::LoadFile(path);
+    absl::Status applied = book.ok() ? (*book)->Apply(name_, specs) : book.status();
+    if (!applied.ok()) Problem(applied);
   }
   indicators_ = std::make_unique<indicators::IndicatorEngine>(
       name_, std::move(specs), std::move(figures), std::move(rankings), deps_.repo, deps_.cache,

@@ -86,6 +86,7 @@ function settings(t) {
     GOV_TOKENS_FILE: `${SECRETS_DIR}/tokens.json`,
     GOV_REGIONS_FILE: `${DATA_DIR}/regions.json`,
     GOV_HOLIDAYS_FILE: `${DATA_DIR}/holidays.json`,
+    GOV_TARGETS_FILE: `${DATA_DIR}/targets.json`,
     ...(t.rules ? { GOV_RULES_FILE: `${DATA_DIR}/${t.name}.json` } : {}),
     GOV_WORKERS: "8",
     GOV_MAX_QUEUE: "1024",

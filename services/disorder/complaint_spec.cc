@@ -156,7 +156,6 @@ std::vector<indicators::IndicatorSpec> ComplaintIndicators() {
        .unit = INDICATOR_UNIT_BASIS_POINTS,
        .direction = DIRECTION_HIGHER_IS_BETTER,
        .target_kind = TARGET_KIND_RATE,
-       .target = 10000,
        .measure = indicators::Ratio(
            indicators::CasesInStatus({kResolved, kClosed}, {health}),
            indicators::CasesInStatus({kDispatched, kHandling, kResolved, kClosed}, {health}))});
@@ -169,7 +168,6 @@ std::vector<indicators::IndicatorSpec> ComplaintIndicators() {
        .unit = INDICATOR_UNIT_BASIS_POINTS,
        .direction = DIRECTION_HIGHER_IS_BETTER,
        .target_kind = TARGET_KIND_RATE,
-       .target = 5000,
        .measure = indicators::Ratio(
            indicators::EventsWithAction(ResolveVerbsFor({dv1::RESOLUTION_OUTCOME_MEDIATED}),
                                         {prepaid}),
@@ -185,7 +183,6 @@ std::vector<indicators::IndicatorSpec> ComplaintIndicators() {
        .unit = INDICATOR_UNIT_BASIS_POINTS,
        .direction = DIRECTION_LOWER_IS_BETTER,
        .target_kind = TARGET_KIND_RATE,
-       .target = 400,
        .measure = indicators::Ratio(indicators::CasesInStatus({kRepeat, kMerged}, {prepaid}),
                                     indicators::CasesOpened({prepaid}))});
   // 投诉按期办结率: resolutions in the period taken within the complaint's clock (the category's
@@ -198,7 +195,6 @@ std::vector<indicators::IndicatorSpec> ComplaintIndicators() {
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_RATE,
-                   .target = 9500,
                    .measure = indicators::Ratio(indicators::EventsWithAction(InTimeResolveVerbs()),
                                                 indicators::EventsWithAction(AllResolveVerbs()))});
   // 重复投诉率: complaints taken in during the period that were repeats or merged duplicates,
@@ -209,7 +205,6 @@ std::vector<indicators::IndicatorSpec> ComplaintIndicators() {
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_LOWER_IS_BETTER,
                    .target_kind = TARGET_KIND_UNSPECIFIED,
-                   .target = 0,
                    .measure = indicators::Ratio(indicators::CasesInStatus({kRepeat, kMerged}),
                                                 indicators::CasesOpened())});
   return specs;

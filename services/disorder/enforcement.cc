@@ -40,11 +40,6 @@ constexpr size_t kMaxDecisionNumber = 64;
 constexpr size_t kMaxNote = 500;
 constexpr int64_t kMaxFineYuan = 10'000'000;
 
-// Rates in basis points.
-using indicators::kFullRate;
-// A change target of +30% on last year's rate (see EnforcementIndicators).
-constexpr int64_t kUpThirtyPercent = 3000;
-
 // Who records and concludes findings: the enforcement platforms (system) and the street
 // operators of the finding's street; district_admin always may (the engine's rule).
 const std::vector<std::string>& WorkRoles() {
@@ -133,7 +128,6 @@ std::vector<indicators::IndicatorSpec> EnforcementIndicators() {
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
-                   .target = kUpThirtyPercent,
                    .measure = PenaliseRate(dv1::COMPLAINT_CATEGORY_MOBILE_STALL)});
   // 无证经营查处率同比: the unlicensed businesses' rate, +30% on the same period last year.
   specs.push_back({.id = "unlicensed_business_penalise_rate_yoy",
@@ -142,7 +136,6 @@ std::vector<indicators::IndicatorSpec> EnforcementIndicators() {
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
-                   .target = kUpThirtyPercent,
                    .measure = PenaliseRate(dv1::COMPLAINT_CATEGORY_UNLICENSED_BUSINESS)});
   // 非法销售保健品查处率: every confirmed illegal health-supplement sale penalised, 100%.
   specs.push_back({.id = "health_supplement_penalise_rate",
@@ -151,7 +144,6 @@ std::vector<indicators::IndicatorSpec> EnforcementIndicators() {
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_RATE,
-                   .target = kFullRate,
                    .measure = PenaliseRate(dv1::COMPLAINT_CATEGORY_HEALTH_SUPPLEMENT)});
   return specs;
 }

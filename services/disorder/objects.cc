@@ -105,25 +105,25 @@ store::EntityRecord ObjectRow(const dv1::MonitoredObject& object) {
 std::vector<indicators::IndicatorSpec> ObjectIndicators() {
   std::vector<indicators::IndicatorSpec> specs;
   specs.push_back(indicators::DistrictCount(
-      "fume_restaurants", "油烟在线监测餐饮单位数", "Restaurants with online fume monitoring", 150,
+      "fume_restaurants", "油烟在线监测餐饮单位数", "Restaurants with online fume monitoring",
       CountActive(dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT)));
   specs.push_back(indicators::DistrictCount(
-      "construction_sites", "在建工地监管数", "Construction sites under supervision", 174,
+      "construction_sites", "在建工地监管数", "Construction sites under supervision",
       CountActive(dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE)));
   specs.push_back(
       indicators::DistrictCount("demonstration_streets", "市容环境众包示范街数",
-                                "Street-appearance crowdsourcing demonstration streets", 10,
+                                "Street-appearance crowdsourcing demonstration streets",
                                 CountActive(dv1::MONITORED_OBJECT_KIND_DEMONSTRATION_STREET)));
   specs.push_back(indicators::DistrictCount("parking_blocks", "非机动车停放重点区块数",
-                                            "Key blocks for non-motor-vehicle parking", 10,
+                                            "Key blocks for non-motor-vehicle parking",
                                             CountActive(dv1::MONITORED_OBJECT_KIND_PARKING_BLOCK)));
   specs.push_back(indicators::DistrictCount(
-      "noise_communities", "噪声治理重点社区数", "Key communities for noise control", 10,
+      "noise_communities", "噪声治理重点社区数", "Key communities for noise control",
       CountActive(dv1::MONITORED_OBJECT_KIND_NOISE_COMMUNITY)));
   specs.push_back(indicators::DistrictCount(
-      "muck_road_sections", "渣土运输重点路段数", "Key road sections for muck-truck transport", 7,
+      "muck_road_sections", "渣土运输重点路段数", "Key road sections for muck-truck transport",
       CountActive(dv1::MONITORED_OBJECT_KIND_MUCK_ROAD_SECTION)));
-  specs.push_back(indicators::FullRate(
+  specs.push_back(indicators::HigherRate(
       "construction_six_systems_rate", "在建工地根治欠薪六项制度落实率",
       "Construction sites with all six wage-arrears systems",
       Active().ShareMeeting(ObjectKey(dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE,

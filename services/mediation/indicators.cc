@@ -27,7 +27,6 @@ using indicators::EvalContext;
 using indicators::Measure;
 using indicators::Value;
 
-using indicators::kFullRate;
 // The plan's staffing floors (TRACKS.md §1).
 constexpr int64_t kStreetCommitteeFullTime = 3;
 constexpr int64_t kCommunityRoomFullTime = 1;
@@ -157,7 +156,6 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
                    .unit = INDICATOR_UNIT_COUNT,
                    .direction = DIRECTION_LOWER_IS_BETTER,
                    .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
-                   .target = 0,
                    .measure = indicators::RecordedFigure("court_intake")});
   // 诉前化解纠纷数: disputes settled by agreement before court, no fewer than last year.
   specs.push_back({.id = "resolved_before_court",
@@ -166,7 +164,6 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
                    .unit = INDICATOR_UNIT_COUNT,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
-                   .target = 0,
                    .measure = indicators::EventsInto({"AGREED"})});
   // 调解成功率: agreements over all ends of mediation (agreed, failed, referred to court) in
   // the period. The plan sets no number; 90% is the district's yardstick (考核"一把尺").
@@ -176,7 +173,6 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_RATE,
-                   .target = 9000,
                    .measure = indicators::Ratio(
                        indicators::EventsInto({"AGREED"}),
                        indicators::EventsInto({"AGREED", "FAILED", "REFERRED_TO_COURT"}))});
@@ -187,7 +183,6 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_RATE,
-                   .target = kFullRate,
                    .measure = MicroCourtCoverage(registries)});
   // Every street committee with at least 3 full-time mediators.
   specs.push_back({.id = "street_committee_mediators",
@@ -196,7 +191,6 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_RATE,
-                   .target = kFullRate,
                    .measure = StreetCommitteeStaffing(registries)});
   // Every community mediation room with at least 1 full-time mediator.
   specs.push_back({.id = "community_room_mediators",
@@ -205,7 +199,6 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_RATE,
-                   .target = kFullRate,
                    .measure = CommunityRoomStaffing(registries)});
   // At least 4 backbone-mediator trainings a year (district and street level).
   specs.push_back({.id = "mediator_trainings",
@@ -214,7 +207,6 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
                    .unit = INDICATOR_UNIT_COUNT,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_ABSOLUTE,
-                   .target = 4,
                    .measure = TrainingsYearToDate(registries)});
   return specs;
 }

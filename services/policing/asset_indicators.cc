@@ -67,24 +67,24 @@ bool MeetsFiveUnifications(const pv1::Asset& unit) {
 std::vector<indicators::IndicatorSpec> AssetIndicators() {
   std::vector<indicators::IndicatorSpec> specs;
   specs.push_back(indicators::DistrictCount("steward_squads", "平安运河管家队伍数",
-                                            "Canal safety steward squads", 95,
+                                            "Canal safety steward squads",
                                             CountInService(pv1::ASSET_KIND_STEWARD_SQUAD)));
-  specs.push_back(indicators::FullRate("volunteer_team_coverage", "社区志愿者队伍覆盖率",
-                                       "Communities with a volunteer team",
-                                       VolunteerTeamCoverage()));
+  specs.push_back(indicators::HigherRate("volunteer_team_coverage", "社区志愿者队伍覆盖率",
+                                         "Communities with a volunteer team",
+                                         VolunteerTeamCoverage()));
   specs.push_back(indicators::DistrictCount("non_police_stations", "非警务警情处置站数",
-                                            "Non-police incident handling stations", 10,
+                                            "Non-police incident handling stations",
                                             CountInService(pv1::ASSET_KIND_NON_POLICE_STATION)));
   specs.push_back(indicators::DistrictCount("smart_compounds", "智安小区数",
-                                            "Smart-security compounds", 120,
+                                            "Smart-security compounds",
                                             CountInService(pv1::ASSET_KIND_SMART_COMPOUND)));
   specs.push_back(indicators::DistrictCount(
-      "new_camera_points", "新建智能监控点位数", "New smart camera points", 567,
+      "new_camera_points", "新建智能监控点位数", "New smart camera points",
       CountInService(pv1::ASSET_KIND_CAMERA_POINT, CameraWorkIs(pv1::CAMERA_WORK_NEW))));
   specs.push_back(indicators::DistrictCount(
-      "upgraded_camera_points", "改造智能监控点位数", "Upgraded smart camera points", 300,
+      "upgraded_camera_points", "改造智能监控点位数", "Upgraded smart camera points",
       CountInService(pv1::ASSET_KIND_CAMERA_POINT, CameraWorkIs(pv1::CAMERA_WORK_UPGRADED))));
-  specs.push_back(indicators::FullRate(
+  specs.push_back(indicators::HigherRate(
       "guard_five_unifications_rate", "楼宇门卫\"五统一\"达标率",
       "Building guard units meeting the five unifications",
       InService().ShareMeeting(InServiceKey(pv1::ASSET_KIND_GUARD_UNIT), MeetsFiveUnifications)));

@@ -37,7 +37,6 @@ constexpr char kSigned[] = "SIGNED";
 constexpr char kHandled[] = "HANDLED";
 constexpr char kFeedbackGiven[] = "FEEDBACK_GIVEN";
 
-using indicators::kFullRate;
 constexpr size_t kMaxText = 2000;  // handling result and feedback, in characters
 
 constexpr LinkageStep kSignStep = {
@@ -112,7 +111,6 @@ indicators::IndicatorSpec WithinTimeSpec(std::string id, std::string name_zh, st
           .unit = INDICATOR_UNIT_BASIS_POINTS,
           .direction = DIRECTION_HIGHER_IS_BETTER,
           .target_kind = TARGET_KIND_RATE,
-          .target = kFullRate,
           .measure = WithinTime(step)};
 }
 

@@ -104,7 +104,7 @@ const LABELS = {
   governance_cases_opened_total: ['track', 'kind', 'street'],
   governance_sla_breaches_total: ['track', 'kind', 'street'],
   governance_indicator_value: ['track', 'indicator', 'street'],
-  governance_indicator_target: ['track', 'indicator', 'street'],
+  governance_indicator_target: ['track', 'indicator', 'street', 'source'],
   governance_indicator_attainment: ['track', 'indicator', 'street'],
   governance_monitoring_readings_total: ['track', 'feed', 'outcome'],
 };

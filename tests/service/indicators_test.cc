@@ -519,8 +519,10 @@ TEST_F(IndicatorsTest, EvaluateRatioWithoutDenominatorHasNoData) {
 TEST_F(IndicatorsTest, DistrictTargetsAreGradedForTheDistrictOnly) {
   OpenMarchCases();  // March: 12 cases, 5 of them in GS01
   prometheus::Registry registry;
-  IndicatorEngine engine(kTrack, {DistrictCount("cases", "案件数", "Cases", 10, CasesOpened())}, {},
-                         RankingSpec{}, repo_.get(), nullptr, regions_.get(), &clock_, &registry);
+  IndicatorSpec cases = DistrictCount("cases", "案件数", "Cases", CasesOpened());
+  cases.target = 10;  // the targets file's part (TargetBook::Apply)
+  IndicatorEngine engine(kTrack, {cases}, {}, RankingSpec{}, repo_.get(), nullptr, regions_.get(),
+                         &clock_, &registry);
   const IndicatorSpec& spec = engine.specs()[0];
   EXPECT_TRUE(spec.district_target);
   EvalContext ctx;
@@ -570,6 +572,152 @@ TEST_F(IndicatorsTest, DistrictTargetsAreGradedForTheDistrictOnly) {
   EXPECT_EQ(gauge("governance_indicator_value", "GS01"), 5);
   EXPECT_EQ(gauge("governance_indicator_target", "GS01"), std::nullopt);
   EXPECT_EQ(gauge("governance_indicator_attainment", "GS01"), std::nullopt);
+}
+
+// "Down 5% on last year" for a period not over yet compares the period to date with the same
+// days of last year, and says which days it compared.
+class ToDateTest : public IndicatorsTest {
+ protected:
+  // An engine of one change indicator over the cases opened: the plan's "down 5%".
+  void SetUp() override {
+    IndicatorsTest::SetUp();
+    IndicatorSpec spec;
+    spec.id = "opened_yoy";
+    spec.direction = kLower;
+    spec.target_kind = governance::v1::TARGET_KIND_CHANGE_VS_BASELINE;
+    spec.measure = CasesOpened();
+    spec.target = -500;
+    spec.target_source = governance::v1::TARGET_SOURCE_PLAN;
+    spec.plan_clause = "下降5%";
+    IndicatorSpec intake;
+    intake.id = "intake_yoy";
+    intake.direction = kLower;
+    intake.target_kind = governance::v1::TARGET_KIND_CHANGE_VS_BASELINE;
+    intake.measure = RecordedFigure("court_intake");
+    engine_ = std::make_unique<IndicatorEngine>(
+        kTrack, std::vector<IndicatorSpec>{spec, intake},
+        std::vector<FigureSpec>{{"court_intake", "court monthly intake", true}}, RankingSpec{},
+        repo_.get(), nullptr, regions_.get(), &clock_, &registry_);
+  }
+
+  // `n` cases opened at `at`.
+  void OpenAt(absl::Time at, int n) {
+    clock_.Set(at);
+    for (int i = 0; i < n; ++i) Open("GS01-C01");
+  }
+
+  Indicator Yoy(governance::v1::Period period, const std::string& id = "opened_yoy") {
+    return District(period)[id];
+  }
+
+  static governance::v1::Period Year(int year) {
+    governance::v1::Period p;
+    p.set_year(year);
+    return p;
+  }
+  static governance::v1::Period Week(int year, int week) {
+    governance::v1::Period p;
+    p.set_year(year);
+    p.set_week(week);
+    return p;
+  }
+};
+
+void ExpectDays(const Indicator& i, const std::string& first, const std::string& last,
+                const std::string& base_first, const std::string& base_last) {
+  EXPECT_EQ(i.days().first(), first);
+  EXPECT_EQ(i.days().last(), last);
+  EXPECT_EQ(i.baseline_days().first(), base_first);
+  EXPECT_EQ(i.baseline_days().last(), base_last);
+}
+
+TEST_F(ToDateTest, AMonthToDateComparesTheSameDaysOfLastYear) {
+  OpenAt(Local(2025, 3, 5, 10), 4);
+  OpenAt(Local(2025, 3, 15, 20), 1);  // the same day last year: counted
+  OpenAt(Local(2025, 3, 16, 9), 6);   // after it: not
+  OpenAt(Local(2026, 3, 2, 10), 3);
+  OpenAt(Local(2026, 3, 15, 12), 1);  // today
+  const Indicator march = Yoy(Month(2026, 3));
+  ASSERT_TRUE(march.has_data());
+  EXPECT_EQ(march.actual(), 4);
+  EXPECT_EQ(march.baseline(), 5);
+  EXPECT_EQ(march.change(), -2000);
+  EXPECT_EQ(march.colour(), kGreen);
+  ExpectDays(march, "2026-03-01", "2026-03-15", "2025-03-01", "2025-03-15");
+  EXPECT_EQ(march.target_source(), governance::v1::TARGET_SOURCE_PLAN);
+  EXPECT_EQ(march.plan_clause(), "下降5%");
+
+  // A month that is over compares whole months.
+  const Indicator feb = Yoy(Month(2026, 2));
+  ExpectDays(feb, "2026-02-01", "2026-02-28", "2025-02-01", "2025-02-28");
+  // The year to date: 1 January to today against 1 January to 15 March 2025.
+  const Indicator year = Yoy(Year(2026));
+  EXPECT_EQ(year.actual(), 4);
+  EXPECT_EQ(year.baseline(), 5);
+  ExpectDays(year, "2026-01-01", "2026-03-15", "2025-01-01", "2025-03-15");
+}
+
+TEST_F(ToDateTest, AcrossTheYearBoundary) {
+  // ISO 2026 has 53 weeks; its week 53 runs 28 December 2026 to 3 January 2027 and compares
+  // with week 52 of 2025 (22 to 28 December 2025), to date as many days into it.
+  OpenAt(Local(2025, 12, 22, 9), 2);
+  OpenAt(Local(2025, 12, 24, 18), 1);
+  OpenAt(Local(2025, 12, 25, 9), 7);  // the fourth day of last year's week: not yet
+  OpenAt(Local(2026, 12, 28, 9), 2);
+  clock_.Set(Local(2026, 12, 30, 12));
+  const Indicator week = Yoy(Week(2026, 53));
+  EXPECT_EQ(week.actual(), 2);
+  EXPECT_EQ(week.baseline(), 3);
+  ExpectDays(week, "2026-12-28", "2026-12-30", "2025-12-22", "2025-12-24");
+
+  // On 3 January 2027 the new year to date has three days, last year's as many.
+  OpenAt(Local(2026, 1, 2, 9), 4);
+  OpenAt(Local(2026, 1, 4, 9), 5);
+  OpenAt(Local(2027, 1, 3, 9), 3);
+  const Indicator year = Yoy(Year(2027));
+  EXPECT_EQ(year.actual(), 3);
+  EXPECT_EQ(year.baseline(), 4);
+  EXPECT_EQ(year.change(), -2500);
+  ExpectDays(year, "2027-01-01", "2027-01-03", "2026-01-01", "2026-01-03");
+  // And 2026, now over, whole against whole.
+  ExpectDays(Yoy(Year(2026)), "2026-01-01", "2026-12-31", "2025-01-01", "2025-12-31");
+}
+
+TEST_F(ToDateTest, TwentyNinthOfFebruaryComparesWithTheTwentyEighth) {
+  OpenAt(Local(2027, 2, 28, 9), 2);
+  OpenAt(Local(2027, 3, 1, 9), 9);
+  OpenAt(Local(2028, 2, 29, 9), 1);
+  const Indicator feb = Yoy(Month(2028, 2));
+  EXPECT_EQ(feb.actual(), 1);
+  EXPECT_EQ(feb.baseline(), 2);
+  ExpectDays(feb, "2028-02-01", "2028-02-29", "2027-02-01", "2027-02-28");
+  ExpectDays(Yoy(Year(2028)), "2028-01-01", "2028-02-29", "2027-01-01", "2027-02-28");
+}
+
+TEST_F(ToDateTest, MonthlyFiguresCompareTheirWholeMonths) {
+  clock_.Set(Local(2026, 3, 15, 12));
+  for (int m : {1, 2, 3}) ASSERT_TRUE(Record("court_intake", Month(2025, m), "", 100).ok());
+  ASSERT_TRUE(Record("court_intake", Month(2026, 1), "", 90).ok());
+  ASSERT_TRUE(Record("court_intake", Month(2026, 2), "", 80).ok());
+  // March is not recorded yet: the year to date is January and February, on both sides.
+  Indicator year = Yoy(Year(2026), "intake_yoy");
+  ASSERT_TRUE(year.has_data());
+  EXPECT_EQ(year.actual(), 170);
+  EXPECT_EQ(year.baseline(), 200);
+  ExpectDays(year, "2026-01-01", "2026-02-28", "2025-01-01", "2025-02-28");
+  // March to date has no figure yet: no data, and last year's March is not counted whole
+  // against it.
+  const Indicator march = Yoy(Month(2026, 3), "intake_yoy");
+  EXPECT_FALSE(march.has_data());
+  ExpectDays(march, "2026-03-01", "2026-03-15", "2025-03-01", "2025-03-15");
+  // Recorded, March counts whole against last year's whole March.
+  ASSERT_TRUE(Record("court_intake", Month(2026, 3), "", 70).ok());
+  year = Yoy(Year(2026), "intake_yoy");
+  EXPECT_EQ(year.actual(), 240);
+  EXPECT_EQ(year.baseline(), 300);
+  ExpectDays(year, "2026-01-01", "2026-03-31", "2025-01-01", "2025-03-31");
+  ExpectDays(Yoy(Month(2026, 3), "intake_yoy"), "2026-03-01", "2026-03-31", "2025-03-01",
+             "2025-03-31");
 }
 
 TEST_F(IndicatorsTest, RankingsShareRanksOnTies) {

@@ -177,6 +177,7 @@ TrackHarness::TrackHarness(std::string track, const Clock* clock, std::vector<Te
     : track_name_(std::move(track)), clock_(clock), tokens_(std::move(tokens)) {
   config_.track = track_name_;
   config_.rules_file = SourcePath(absl::StrCat("data/", track_name_, ".json"));
+  config_.targets_file = SourcePath("data/targets.json");
 }
 
 TrackHarness::~TrackHarness() { Stop(); }

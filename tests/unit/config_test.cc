@@ -72,6 +72,7 @@ TEST(ConfigTest, DefaultsWorkLocally) {
   EXPECT_EQ(c.regions_file, std::string(GOV_SOURCE_DIR) + "/data/regions.json");
   EXPECT_EQ(c.holidays_file, std::string(GOV_SOURCE_DIR) + "/data/holidays.json");
   EXPECT_EQ(c.rules_file, std::string(GOV_SOURCE_DIR) + "/data/mediation.json");
+  EXPECT_EQ(c.targets_file, std::string(GOV_SOURCE_DIR) + "/data/targets.json");
   EXPECT_EQ(c.workers, 8);
   EXPECT_EQ(c.max_queue, 1024);
   EXPECT_EQ(c.drain_deadline, absl::Seconds(20));
@@ -84,12 +85,16 @@ TEST(ConfigTest, RulesFileDefaultsToTheTrackBesideTheRegions) {
       ParseArgs({"--regions_file=/etc/governance/data/regions.json"}, Defaults{"policing", 0, 0});
   ASSERT_TRUE(moved.ok()) << moved.status();
   EXPECT_EQ(moved->config.rules_file, "/etc/governance/data/policing.json");
+  EXPECT_EQ(moved->config.targets_file, "/etc/governance/data/targets.json");
   auto bare = ParseArgs({"--regions_file=regions.json"}, Defaults{"policing", 0, 0});
   ASSERT_TRUE(bare.ok()) << bare.status();
   EXPECT_EQ(bare->config.rules_file, "./policing.json");
   auto given = ParseArgs({"--rules_file=/tmp/p.json"}, Defaults{"policing", 0, 0});
   ASSERT_TRUE(given.ok()) << given.status();
   EXPECT_EQ(given->config.rules_file, "/tmp/p.json");
+  auto targets = ParseArgs({"--targets_file=/tmp/t.json"}, Defaults{"policing", 0, 0});
+  ASSERT_TRUE(targets.ok()) << targets.status();
+  EXPECT_EQ(targets->config.targets_file, "/tmp/t.json");
 }
 
 TEST(ConfigTest, PortsOfAKnownTrackFillMissingDefaults) {
@@ -269,6 +274,7 @@ TEST(ConfigTest, HelpListsEverySettingWithEnvAndDefault) {
                            "regions_file",
                            "holidays_file",
                            "rules_file",
+                           "targets_file",
                            "workers",
                            "max_queue",
                            "drain_seconds",

@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/cases/calendar.h"
+#include "common/indicators/targets.h"
 #include "common/regions/regions.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -78,12 +79,20 @@ TEST(TaxonomyTest, ClassesAndPropertyCrimeFollowThePlan) {
 }
 
 TEST(TaxonomyTest, IndicatorsAreTheThreeMinusFivePercentTargets) {
-  const std::vector<indicators::IndicatorSpec> specs = PolicingIndicators();
+  std::vector<indicators::IndicatorSpec> specs = PolicingIndicators();
   ASSERT_EQ(specs.size(), 3u);
+  // The numbers are the targets file's: the plan's "down 5%", quoted.
+  auto book = indicators::TargetBook::LoadFile(gov::testing::SourcePath("data/targets.json"));
+  ASSERT_TRUE(book.ok()) << book.status();
+  std::vector<indicators::IndicatorSpec> all = AllPolicingIndicators();
+  ASSERT_TRUE((*book)->Apply("policing", all).ok());
+  specs.assign(all.begin(), all.begin() + 3);
   for (const indicators::IndicatorSpec& spec : specs) {
     EXPECT_EQ(spec.target_kind, governance::v1::TARGET_KIND_CHANGE_VS_BASELINE) << spec.id;
     EXPECT_EQ(spec.direction, governance::v1::DIRECTION_LOWER_IS_BETTER) << spec.id;
     EXPECT_EQ(spec.target, -500) << spec.id;
+    EXPECT_EQ(spec.target_source, governance::v1::TARGET_SOURCE_PLAN) << spec.id;
+    EXPECT_NE(spec.plan_clause.find("下降5%"), std::string::npos) << spec.plan_clause;
     EXPECT_FALSE(spec.name_zh.empty());
     EXPECT_FALSE(spec.name_en.empty());
   }

@@ -527,6 +527,15 @@ function cockpit() {
   L.add(indicatorTable('Indicators against targets', `Every track's indicators for the current ` +
     `month, for the street chosen above (all = the whole district). ${units}`,
   ['track', 'indicator'], street), 24, 10);
+  L.add(table('Where the targets come from', 'Each target is the plan\'s (source = plan: the ' +
+    'district\'s governance plan sets it) or the district\'s own choice (source = district: ' +
+    'where the plan sets no number). Both are kept in data/targets.json with the plan\'s clause ' +
+    'or the district\'s reason; `govctl indicators <track>` prints them.',
+  [target(maxBy(['track', 'indicator', 'source'], sel(goal, street)), '',
+    { instant: true, table: true })],
+  [{ id: 'organize',
+    options: { excludeByName: { Time: true }, indexByName: {},
+      renameByName: { Value: 'target' } } }], { sortBy: 'track' }), 24, 8);
 
   for (const track of TRACKS) {
     const m = `track="${track}", ${street}`;

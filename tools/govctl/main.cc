@@ -582,6 +582,17 @@ std::string TargetText(const governance::v1::Indicator& ind) {
   }
 }
 
+const char* SourceName(governance::v1::TargetSource source) {
+  switch (source) {
+    case governance::v1::TARGET_SOURCE_PLAN:
+      return "plan";
+    case governance::v1::TARGET_SOURCE_DISTRICT:
+      return "district";
+    default:
+      return "-";
+  }
+}
+
 const char* ColourName(governance::v1::Colour colour) {
   switch (colour) {
     case governance::v1::COLOUR_RED:
@@ -663,10 +674,12 @@ int CmdIndicators(const Args& args) {
   }
   std::cout << (response.track().empty() ? track : response.track()) << " indicators, "
             << PeriodText(period) << ", " << (region.empty() ? "whole district" : region) << "\n\n";
-  Table table({"id", "name_zh", "actual", "target", "change", "attainment", "colour"});
+  Table table({"id", "name_zh", "actual", "target", "source", "change", "attainment", "colour"});
   table.AlignRight(2);
-  table.AlignRight(4);
   table.AlignRight(5);
+  table.AlignRight(6);
+  // Under the table: where each target comes from, and the days each change compares.
+  std::string notes;
   const bool colour = UseColour();
   for (const governance::v1::Indicator& ind : response.indicators()) {
     const bool change_kind = ind.target_kind() == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE;
@@ -674,18 +687,30 @@ int CmdIndicators(const Args& args) {
         ind.has_data() && ind.target_kind() != governance::v1::TARGET_KIND_UNSPECIFIED;
     table.AddRow({ind.id(), ind.name_zh(),
                   ind.has_data() ? ValueText(ind.unit(), ind.actual()) : "no data", TargetText(ind),
+                  SourceName(ind.target_source()),
                   change_kind && ind.has_data() ? Percent(ind.change(), true) : "-",
                   graded ? Percent(ind.attainment(), false) : "-", ColourName(ind.colour())});
+    if (ind.target_source() == governance::v1::TARGET_SOURCE_PLAN) {
+      absl::StrAppend(&notes, "  ", ind.id(), ": plan 「", ind.plan_clause(), "」\n");
+    } else if (ind.target_source() == governance::v1::TARGET_SOURCE_DISTRICT) {
+      absl::StrAppend(&notes, "  ", ind.id(), ": district's choice — ", ind.target_reason(), "\n");
+    }
+    if (change_kind && ind.has_baseline_days()) {
+      absl::StrAppend(&notes, "  ", ind.id(), ": compares ", ind.days().first(), "..",
+                      ind.days().last(), " with ", ind.baseline_days().first(), "..",
+                      ind.baseline_days().last(), "\n");
+    }
   }
   if (colour) {
     for (int i = 0; i < response.indicators_size(); ++i) {
-      table.SetCellStyle(static_cast<size_t>(i), 6, ColourEscape(response.indicators(i).colour()));
+      table.SetCellStyle(static_cast<size_t>(i), 7, ColourEscape(response.indicators(i).colour()));
     }
   }
   if (response.indicators_size() == 0) {
     std::cout << "(no indicators)\n";
   } else {
     std::cout << table.Render();
+    if (!notes.empty()) std::cout << "\nTargets and comparisons:\n" << notes;
   }
   return kExitOk;
 }
