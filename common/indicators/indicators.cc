@@ -312,6 +312,32 @@ Measure EventsInto(std::vector<std::string> statuses) {
   };
 }
 
+Measure CasesReaching(std::vector<std::string> outcomes, std::vector<std::string> ending_in) {
+  return [outcomes = std::move(outcomes),
+          ending_in = std::move(ending_in)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    store::EventCaseQuery q;
+    q.scope = CountsFor(ctx);
+    q.statuses = outcomes;
+    q.last_into = ending_in;
+    GOV_ASSIGN_OR_RETURN(const int64_t n, ctx.repo->CountCasesWithEvents(q));
+    return Value{n};
+  };
+}
+
+Measure CasesWithAction(std::vector<std::string> actions, std::vector<std::string> categories,
+                        std::vector<std::string> ending_with) {
+  return [actions = std::move(actions), categories = std::move(categories),
+          ending_with = std::move(ending_with)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    store::EventCaseQuery q;
+    q.scope = CountsFor(ctx);
+    q.actions = actions;
+    q.categories = categories;
+    q.last_action = ending_with;
+    GOV_ASSIGN_OR_RETURN(const int64_t n, ctx.repo->CountCasesWithEvents(q));
+    return Value{n};
+  };
+}
+
 Measure EventsWithAction(std::vector<std::string> actions, std::vector<std::string> categories) {
   return [actions = SetOf(actions),
           categories = SetOf(categories)](const EvalContext& ctx) -> absl::StatusOr<Value> {

@@ -125,6 +125,14 @@ Measure CasesOpened(std::vector<std::string> categories = {});
 Measure CasesInStatus(std::vector<std::string> statuses, std::vector<std::string> categories = {});
 // Transitions into any of `statuses` in the period (from the events counts).
 Measure EventsInto(std::vector<std::string> statuses);
+// Outcomes of cases, not of transitions: the cases that moved into any of `outcomes` in the
+// period, each once; with `ending_in`, only those whose last outcome of the period is one of
+// those (a dispute that failed, was reopened and agreed counts once, as agreed).
+Measure CasesReaching(std::vector<std::string> outcomes, std::vector<std::string> ending_in = {});
+// The same over the actions of the transitions (e.g. the verbs that resolve a complaint with a
+// given outcome), optionally only of cases of these categories.
+Measure CasesWithAction(std::vector<std::string> actions, std::vector<std::string> categories = {},
+                        std::vector<std::string> ending_with = {});
 // Transitions with any of these actions in the period, optionally only of cases of these
 // categories.
 Measure EventsWithAction(std::vector<std::string> actions,

@@ -407,6 +407,7 @@ class PgStore final : public Repository {
     OpTimer timer(metrics_.queries, Op::kSumEvents);
     return Sum("event_counts", query);
   }
+  absl::StatusOr<int64_t> CountCasesWithEvents(const EventCaseQuery& query) override;
   absl::StatusOr<EntityRecord> CreateEntity(const EntityRecord& record,
                                             const std::string& request_id,
                                             const std::string& request_hash,
@@ -938,6 +939,19 @@ absl::StatusOr<std::vector<EntityRecord>> PgStore::ListEntities(const EntityFilt
     return absl::OkStatus();
   }));
   return entities;
+}
+
+absl::StatusOr<int64_t> PgStore::CountCasesWithEvents(const EventCaseQuery& query) {
+  OpTimer timer(metrics_.queries, Op::kCountCasesWithEvents);
+  const SqlQuery q = internal::CountCasesWithEventsQuery(Dialect::kPostgres, query);
+  const Params params = ParamsOf(q);
+  int64_t count = 0;
+  GOV_RETURN_IF_ERROR(Run(false, [&](Connection& db) -> absl::Status {
+    GOV_ASSIGN_OR_RETURN(Result rows, db.Exec(q.sql(), params));
+    GOV_ASSIGN_OR_RETURN(count, ScalarInt(rows));
+    return absl::OkStatus();
+  }));
+  return count;
 }
 
 absl::StatusOr<int64_t> PgStore::CountEntities(const EntityFilter& filter) {

@@ -154,6 +154,22 @@ struct FigureFilter {
   int limit = 50;
 };
 
+// Which cases to count once each (CountCasesWithEvents): those with at least one history event
+// on the days of `scope` (district days, first..last) whose action is one of `actions` and whose
+// target status one of `statuses` (either empty: any), of one of `categories` (empty: any),
+// within the scope's region (the case's street and community, `streets`). With `last_into`, only
+// the cases whose last such event of the days went into one of `last_into` (with `last_action`:
+// was one of those actions): the outcome a case ended the period with (agreed, after a failure
+// and a reopening).
+struct EventCaseQuery {
+  CountQuery scope;
+  std::vector<std::string> actions;
+  std::vector<std::string> statuses;
+  std::vector<std::string> categories;
+  std::vector<std::string> last_into;
+  std::vector<std::string> last_action;
+};
+
 // The storage every track's engine runs on. One implementation per backend (SQLite embedded;
 // PostgreSQL shared). Every method is atomic; the counts move in the same transaction as the
 // case. Errors: NOT_FOUND, ABORTED (version mismatch), ALREADY_EXISTS (request_id reused with a
@@ -192,6 +208,9 @@ class Repository {
   // Sums of the "cases" table (kind "cases") or the "events" table (kind "events").
   virtual absl::StatusOr<std::vector<CountRow>> SumCases(const CountQuery& query) = 0;
   virtual absl::StatusOr<std::vector<CountRow>> SumEvents(const CountQuery& query) = 0;
+  // How many cases had a matching event: a case that reached an outcome twice (reopened and
+  // agreed again) counts once.
+  virtual absl::StatusOr<int64_t> CountCasesWithEvents(const EventCaseQuery& query) = 0;
 
   // Registry objects, idempotent by (track, request_id) as for cases.
   virtual absl::StatusOr<EntityRecord> CreateEntity(const EntityRecord& record,

@@ -238,6 +238,7 @@ class SqliteStore final : public Repository {
     OpTimer timer(metrics_.queries, Op::kSumEvents);
     return Sum("event_counts", query);
   }
+  absl::StatusOr<int64_t> CountCasesWithEvents(const EventCaseQuery& query) override;
   absl::StatusOr<EntityRecord> CreateEntity(const EntityRecord& record,
                                             const std::string& request_id,
                                             const std::string& request_hash,
@@ -819,6 +820,14 @@ absl::StatusOr<std::vector<EntityRecord>> SqliteStore::ListEntities(const Entity
     entities.push_back(ReadEntity(stmt));
   }
   return entities;
+}
+
+absl::StatusOr<int64_t> SqliteStore::CountCasesWithEvents(const EventCaseQuery& query) {
+  OpTimer timer(metrics_.queries, Op::kCountCasesWithEvents);
+  const SqlQuery q = internal::CountCasesWithEventsQuery(Dialect::kSqlite, query);
+  auto lease = readers_.Acquire();
+  GOV_ASSIGN_OR_RETURN(Statement stmt, Prepare(*lease, q));
+  return ScalarInt(stmt);
 }
 
 absl::StatusOr<int64_t> SqliteStore::CountEntities(const EntityFilter& filter) {

@@ -23,10 +23,12 @@ namespace {
 
 // Label values of governance_store_query_seconds{op}, indexed by Op.
 constexpr const char* kOpNames[] = {
-    "create_case",    "get_case",      "get_history",   "update_case",
-    "list_cases",     "list_overdue",  "sum_cases",     "sum_events",
-    "create_entity",  "get_entity",    "update_entity", "list_entities",
-    "count_entities", "record_figure", "latest_figure", "list_figures",
+    "create_case",   "get_case",       "get_history",
+    "update_case",   "list_cases",     "list_overdue",
+    "sum_cases",     "sum_events",     "count_cases_with_events",
+    "create_entity", "get_entity",     "update_entity",
+    "list_entities", "count_entities", "record_figure",
+    "latest_figure", "list_figures",
 };
 static_assert(std::size(kOpNames) == kOpCount);
 
@@ -368,6 +370,30 @@ SumQuery BuildSumQuery(Dialect dialect, absl::string_view table, const CountQuer
   q.EqIfSet("community_id", query.community_id);
   if (!columns.empty()) q.Append(absl::StrCat("GROUP BY ", column_list, " ORDER BY ", column_list));
   return SumQuery{std::move(q), std::move(fields)};
+}
+
+SqlQuery CountCasesWithEventsQuery(Dialect dialect, const EventCaseQuery& query) {
+  const CountQuery& scope = query.scope;
+  // Each case's matching events, the last first; the count is of the cases' last ones.
+  SqlQuery q(dialect,
+             "SELECT COUNT(*) FROM (SELECT h.to_status, h.action, ROW_NUMBER() OVER "
+             "(PARTITION BY h.case_id ORDER BY h.sequence DESC) AS rn "
+             "FROM case_history h JOIN cases c ON c.track = h.track AND c.id = h.case_id");
+  q.Eq("h.track", scope.track);
+  // The district's days, as the event counts keep them.
+  q.Where("h.time >= ? AND h.time < ?");
+  q.Param(absl::ToUnixMicros(absl::FromCivil(scope.first, cal::DistrictZone())));
+  q.Param(absl::ToUnixMicros(absl::FromCivil(scope.last + 1, cal::DistrictZone())));
+  q.In("h.action", query.actions);
+  q.In("h.to_status", query.statuses);
+  q.In("c.category", query.categories);
+  q.In("c.street_id", scope.streets);
+  q.EqIfSet("c.street_id", scope.street_id);
+  q.EqIfSet("c.community_id", scope.community_id);
+  q.Append(") last_event WHERE rn = 1");
+  q.In("last_event.to_status", query.last_into);
+  q.In("last_event.action", query.last_action);
+  return q;
 }
 
 }  // namespace gov::store::internal

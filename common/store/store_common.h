@@ -41,6 +41,7 @@ enum class Op {
   kListOverdue,
   kSumCases,
   kSumEvents,
+  kCountCasesWithEvents,
   kCreateEntity,
   kGetEntity,
   kUpdateEntity,
@@ -223,6 +224,8 @@ struct SumQuery {
 };
 // `table` is "case_counts" or "event_counts" (by_action applies to events only).
 SumQuery BuildSumQuery(Dialect dialect, absl::string_view table, const CountQuery& query);
+// The number of cases with a matching history event (EventCaseQuery), each once.
+SqlQuery CountCasesWithEventsQuery(Dialect dialect, const EventCaseQuery& query);
 
 // ---------------------------------------------------------------------------------------------
 // Row mapping, for any row type with IsNull(col), ColumnInt(col), ColumnText(col),

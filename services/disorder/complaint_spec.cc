@@ -145,6 +145,9 @@ cases::TrackSpec ComplaintSpec(const Rules& rules) {
 std::vector<indicators::IndicatorSpec> ComplaintIndicators() {
   const std::string health = CategoryKey(dv1::COMPLAINT_CATEGORY_HEALTH_SUPPLEMENT);
   const std::string prepaid = CategoryKey(dv1::COMPLAINT_CATEGORY_PREPAID_CARD);
+  // The verbs that end a prepaid-card mediation, either way.
+  const std::vector<std::string> mediations =
+      ResolveVerbsFor({dv1::RESOLUTION_OUTCOME_MEDIATED, dv1::RESOLUTION_OUTCOME_MEDIATION_FAILED});
   std::vector<indicators::IndicatorSpec> specs;
   // 保健品市场投诉有效处置率: health-supplement complaints taken in during the period that are
   // resolved or closed, over all of them but repeats and merged duplicates (handled in the
@@ -159,8 +162,9 @@ std::vector<indicators::IndicatorSpec> ComplaintIndicators() {
        .measure = indicators::Ratio(
            indicators::CasesInStatus({kResolved, kClosed}, {health}),
            indicators::CasesInStatus({kDispatched, kHandling, kResolved, kClosed}, {health}))});
-  // 预付卡纠纷调解成功率: prepaid-card resolutions in the period that mediated the dispute, over
-  // those that tried (mediated or failed); at least 50%.
+  // 预付卡纠纷调解成功率: prepaid-card complaints whose mediation ended in the period (mediated
+  // or failed), each once, and of them those whose last resolution of the period mediated the
+  // dispute; at least 50%.
   specs.push_back(
       {.id = "prepaid_mediation_success",
        .name_zh = "预付卡纠纷调解成功率",
@@ -169,11 +173,9 @@ std::vector<indicators::IndicatorSpec> ComplaintIndicators() {
        .direction = DIRECTION_HIGHER_IS_BETTER,
        .target_kind = TARGET_KIND_RATE,
        .measure = indicators::Ratio(
-           indicators::EventsWithAction(ResolveVerbsFor({dv1::RESOLUTION_OUTCOME_MEDIATED}),
-                                        {prepaid}),
-           indicators::EventsWithAction(ResolveVerbsFor({dv1::RESOLUTION_OUTCOME_MEDIATED,
-                                                         dv1::RESOLUTION_OUTCOME_MEDIATION_FAILED}),
-                                        {prepaid}))});
+           indicators::CasesWithAction(mediations, {prepaid},
+                                       ResolveVerbsFor({dv1::RESOLUTION_OUTCOME_MEDIATED})),
+           indicators::CasesWithAction(mediations, {prepaid}))});
   // 预付卡重复投诉率: prepaid-card complaints taken in during the period that were repeats or
   // merged duplicates, over all prepaid-card complaints taken in; at most 4%.
   specs.push_back(

@@ -27,6 +27,8 @@ using indicators::EvalContext;
 using indicators::Measure;
 using indicators::Value;
 
+// The ends of a mediation: the states a dispute's outcome is read from.
+const std::vector<std::string> kOutcomes = {"AGREED", "FAILED", "REFERRED_TO_COURT"};
 // The plan's staffing floors (TRACKS.md §1).
 constexpr int64_t kStreetCommitteeFullTime = 3;
 constexpr int64_t kCommunityRoomFullTime = 1;
@@ -157,25 +159,26 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
                    .direction = DIRECTION_LOWER_IS_BETTER,
                    .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
                    .measure = indicators::RecordedFigure("court_intake")});
-  // 诉前化解纠纷数: disputes settled by agreement before court, no fewer than last year.
+  // 诉前化解纠纷数: disputes whose mediation ended the period in agreement, each once (one
+  // reopened and agreed again is one dispute), no fewer than last year.
   specs.push_back({.id = "resolved_before_court",
                    .name_zh = "诉前化解纠纷数",
                    .name_en = "Disputes resolved before court",
                    .unit = INDICATOR_UNIT_COUNT,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
-                   .measure = indicators::EventsInto({"AGREED"})});
-  // 调解成功率: agreements over all ends of mediation (agreed, failed, referred to court) in
-  // the period. The plan sets no number; 90% is the district's yardstick (考核"一把尺").
+                   .measure = indicators::CasesReaching(kOutcomes, {"AGREED"})});
+  // 调解成功率: the disputes whose mediation ended in the period (agreed, failed, referred to
+  // court), each once, and of them those whose last end of the period was an agreement. The plan
+  // sets no number; 90% is the district's yardstick (考核"一把尺").
   specs.push_back({.id = "mediation_success_rate",
                    .name_zh = "调解成功率",
                    .name_en = "Mediation success rate",
                    .unit = INDICATOR_UNIT_BASIS_POINTS,
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_RATE,
-                   .measure = indicators::Ratio(
-                       indicators::EventsInto({"AGREED"}),
-                       indicators::EventsInto({"AGREED", "FAILED", "REFERRED_TO_COURT"}))});
+                   .measure = indicators::Ratio(indicators::CasesReaching(kOutcomes, {"AGREED"}),
+                                                indicators::CasesReaching(kOutcomes))});
   // 微法庭覆盖率: 100% of the 11 street-level units and the 95 communities.
   specs.push_back({.id = "micro_court_coverage",
                    .name_zh = "微法庭覆盖率",

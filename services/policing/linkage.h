@@ -19,10 +19,11 @@
 
 // 社会应急联动 — non-police incidents handed to the 39 "110" social emergency linkage units
 // (rules file) as tasks, cases of their own store track ("policing_linkage", ids "L-…"):
-// DISPATCHED -> SIGNED -> HANDLED -> FEEDBACK_GIVEN, each step with 24 calendar hours from the
-// end of the one before (the engine's SLA clock and breach scan). Whether a step was done in
-// time is recorded by its verb (in time, late, or after its breach was recorded), so that the
-// three "within 24 hours" indicators count every task once per step.
+// DISPATCHED -> SIGNED -> HANDLED -> FEEDBACK_GIVEN, all three steps within 24 calendar hours of
+// the dispatch (one engine SLA clock, due at dispatch + 24 hours, kept by the steps until the
+// feedback closes the task; the breach scan marks an open task past it). Whether a step was done
+// in time is recorded by its verb (in time, late, or after the task's breach was recorded), so
+// that the three "within 24 hours" indicators count every task once per step.
 //
 // linkage.cc dispatches (by hand, on ingestion, by the upkeep's sweep) and reads; the steps, the
 // state machine and the indicators over them are linkage_steps.cc.
@@ -41,8 +42,8 @@ const cases::TrackSpec& LinkageSpec();
 // district_admin, system (the linkage platform) and street_operator.
 const cases::CaseKind<pv1::LinkageTask>& LinkageTaskKind();
 
-// Sign-off, handling and feedback within 24 hours, each 100% (rates in basis points over the
-// steps due in the period), read from the "policing_linkage" store track.
+// Sign-off, handling and feedback within 24 hours of dispatch, each 100% (rates in basis points
+// over the steps due in the period), read from the "policing_linkage" store track.
 std::vector<indicators::IndicatorSpec> LinkageIndicators();
 
 // One of the three steps of a task (linkage_steps.cc).

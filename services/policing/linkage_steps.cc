@@ -1,6 +1,13 @@
 // The steps of a linkage task: the state machine, how a step is recorded (its verb by its
 // timeliness, its time and text in the task), the three step RPCs and the "within 24 hours"
 // indicators counted from the verbs.
+//
+// The plan's "24小时内联动平台签收率、处置率、反馈率达到100%" counts the 24 hours from the
+// platform's dispatch for all three steps: a task is signed off, handled and given feedback
+// within 24 hours of its dispatch. So a task has one clock, set at dispatch (due at dispatch +
+// 24 hours, the end included) and kept by the sign-off and handling; the feedback closes the task
+// and ends it. The breach flag and the overdue list show the open tasks past dispatch + 24 hours,
+// and a step is in time when it was done by then.
 
 #include <string>
 #include <vector>
@@ -14,15 +21,16 @@
 
 namespace gov::policing {
 
-// The three steps of a task, each with one verb per timeliness (see VerbOf).
+// The three steps of a task, each with one verb per timeliness (see VerbOf). The due time is
+// the task's, dispatch + 24 hours, for every step.
 struct LinkageStep {
   enum class Kind { kSign, kHandle, kFeedback };
   Kind kind;
   const char* from;          // the state the step ends
   const char* to;            // the state it leads to
-  const char* in_time;       // done by its due time
-  const char* late;          // done after its due time, before the breach scan marked it
-  const char* after_breach;  // done after the breach was recorded
+  const char* in_time;       // done by the due time
+  const char* late;          // done after the due time, before the breach scan marked the task
+  const char* after_breach;  // done after the task's breach was recorded
 };
 
 namespace {
@@ -54,11 +62,27 @@ const std::vector<std::string>& WorkRoles() {
   return *roles;
 }
 
+// The states in which `step` is still to be done: its own `from` and those before it. A breach
+// recorded in one of them is the step's (it missed dispatch + 24 hours).
+std::vector<std::string> StatesBefore(const LinkageStep& step) {
+  switch (step.kind) {
+    case LinkageStep::Kind::kSign:
+      return {kDispatched};
+    case LinkageStep::Kind::kHandle:
+      return {kDispatched, kSigned};
+    case LinkageStep::Kind::kFeedback:
+      return {kDispatched, kSigned, kHandled};
+  }
+  return {};
+}
+
 // Which verb a step is recorded under, decided by the service when the step is taken (the
-// same record version the caller's etag names, and one `now`):
-//  - after the breach scan marked the current state: "...AfterBreach";
+// same record version the caller's etag names, and one `now`), against the task's due time,
+// dispatch + 24 hours:
+//  - after the breach scan marked the task: "...AfterBreach";
 //  - else past the due time: "...Late" (the scan has not come round yet);
-//  - else in time.
+//  - else in time (at the due time exactly is still in time, as for the scan, which marks a
+//    task only once its due time is behind it).
 const char* VerbOf(const LinkageStep& step, const store::CaseRecord& record, absl::Time now) {
   if (record.sla_breached) return step.after_breach;
   if (now > record.due_time) return step.late;
@@ -86,21 +110,25 @@ void RecordStep(const LinkageStep& step, absl::Time now, bool in_time, const std
   }
 }
 
-// Steps of one kind done in time over the steps of that kind that came due in the period.
+// Steps of one kind done within 24 hours of dispatch over the steps of that kind that came due
+// in the period.
 //
-// Every task counts exactly once per step: the step ends in time (the in-time verb), late but
-// before the breach scan reached it (the late verb), or the scan marks it breached first (one
-// "SlaBreach" event with the step's state as target — the engine marks a state once, and only
-// a transition, which restarts the clock, clears the mark). A step done after its breach (the
-// "...AfterBreach" verb) is not counted again: its breach was. So the denominator is in time +
-// late + breaches in the step's state, each counted in the period it happened in.
+// Every task counts exactly once per step. The task's one clock runs from dispatch until the
+// feedback closes it, and the scan marks it at most once (one "SlaBreach" event, in the state
+// the task was in; the mark stays until the feedback, which ends the clock, and every step after
+// it is an "...AfterBreach" one). So a step ends in time (the in-time verb), late but before the
+// scan reached the task (the late verb: the scan then marks the task in a later state, which
+// counts for the later steps only), or the scan marks the task while the step is still to be
+// done (in the step's state or one before it, StatesBefore). A step done after the breach (the
+// "...AfterBreach" verb) is not counted again: the breach was. So the denominator is in time +
+// late + breaches in the states before the step, each counted in the period it happened in.
 Measure WithinTime(const LinkageStep& step) {
   return indicators::OnTrack(
       kLinkageTrack,
-      indicators::Ratio(
-          indicators::EventsWithAction({step.in_time}),
-          indicators::Sum(indicators::EventsWithAction({step.in_time, step.late}),
-                          indicators::EventsWithActionInto({cases::kBreachAction}, {step.from}))));
+      indicators::Ratio(indicators::EventsWithAction({step.in_time}),
+                        indicators::Sum(indicators::EventsWithAction({step.in_time, step.late}),
+                                        indicators::EventsWithActionInto({cases::kBreachAction},
+                                                                         StatesBefore(step)))));
 }
 
 indicators::IndicatorSpec WithinTimeSpec(std::string id, std::string name_zh, std::string name_en,
@@ -124,14 +152,22 @@ const cases::TrackSpec& LinkageSpec() {
     s->initial_state = kDispatched;
     s->aggregate_track = kTrack;
     s->case_kind = "linkage_task";
+    // One clock from dispatch for the three steps: DISPATCHED's 24 hours, due at dispatch + 24
+    // hours. The sign-off and the handling keep it (no restart: the due time, and the breach
+    // flag once the scan set it, go on into SIGNED and HANDLED, which have no clock of their
+    // own); the feedback restarts it into FEEDBACK_GIVEN, which has none, so a closed task has
+    // no due time and is not overdue (whether each step was in time stays in the task and the
+    // history).
     s->states = {{kDispatched, cases::StateClass::kOpen, cal::Sla::Hours(24)},
-                 {kSigned, cases::StateClass::kOpen, cal::Sla::Hours(24)},
-                 {kHandled, cases::StateClass::kOpen, cal::Sla::Hours(24)},
+                 {kSigned, cases::StateClass::kOpen, cal::Sla::None()},
+                 {kHandled, cases::StateClass::kOpen, cal::Sla::None()},
                  {kFeedbackGiven, cases::StateClass::kClosed, cal::Sla::None()}};
     s->create_roles = WorkRoles();
     for (const LinkageStep& step : {kSignStep, kHandleStep, kFeedbackStep}) {
+      const bool ends_clock = step.kind == LinkageStep::Kind::kFeedback;
       for (const char* verb : {step.in_time, step.late, step.after_breach}) {
-        s->transitions.push_back({verb, {step.from}, step.to, WorkRoles(), /*restart_sla=*/true});
+        s->transitions.push_back(
+            {verb, {step.from}, step.to, WorkRoles(), /*restart_sla=*/ends_clock});
       }
     }
     return s;
@@ -161,10 +197,10 @@ std::vector<indicators::IndicatorSpec> LinkageIndicators() {
       // 联动单位24小时签收率: tasks signed off within 24 hours of dispatch, 100%.
       WithinTimeSpec("linkage_sign_within_24h", "联动单位24小时签收率",
                      "Linkage tasks signed off within 24 hours", kSignStep),
-      // 联动单位24小时处置率: tasks handled within 24 hours of sign-off, 100%.
+      // 联动单位24小时处置率: tasks handled within 24 hours of dispatch, 100%.
       WithinTimeSpec("linkage_handling_within_24h", "联动单位24小时处置率",
                      "Linkage tasks handled within 24 hours", kHandleStep),
-      // 联动单位24小时反馈率: feedback given within 24 hours of handling, 100%.
+      // 联动单位24小时反馈率: feedback given within 24 hours of dispatch, 100%.
       WithinTimeSpec("linkage_feedback_within_24h", "联动单位24小时反馈率",
                      "Linkage tasks with feedback within 24 hours", kFeedbackStep),
   };

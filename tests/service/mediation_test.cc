@@ -2065,6 +2065,35 @@ TEST_F(MediationTest, IndicatorsMatchHandComputedValues) {
   EXPECT_EQ(Indicators(kAdmin, "", 2026, 3).at("street_committee_mediators").actual(), 1818);
 }
 
+// Outcomes count disputes, not transitions: a dispute agreed twice (reopened because the first
+// agreement was not performed) is one dispute resolved before court; one agreed and then, after
+// a reopening, failed ends the period failed.
+TEST_F(MediationTest, OutcomesCountDisputesNotTransitions) {
+  SeedGs01();
+  clock_.Set(Local(2026, 3, 2, 10));
+  mv1::Dispute twice =
+      Mediate("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, mv1::OUTCOME_AGREED);
+  mv1::Dispute undone =
+      Mediate("GS01", "GS01-C01", mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD, mv1::OUTCOME_AGREED);
+  clock_.Set(Local(2026, 3, 9, 10));
+  for (mv1::Dispute* d : {&twice, &undone}) {
+    ASSERT_TRUE(Close(kAdmin, *d, d).status.ok());
+    ASSERT_TRUE(Reopen(kAdmin, *d, "协议未履行", d).status.ok());
+  }
+  clock_.Set(Local(2026, 3, 12, 10));
+  ASSERT_TRUE(Outcome_(kAdmin, twice, mv1::OUTCOME_AGREED, "重新达成协议", &twice).status.ok());
+  ASSERT_TRUE(Outcome_(kAdmin, undone, mv1::OUTCOME_FAILED, "调解不成", &undone).status.ok());
+  clock_.Set(Local(2026, 3, 31, 18));
+
+  const auto march = Indicators(kAdmin, "", 2026, 3);
+  // Three agreements were recorded; one dispute ended March agreed.
+  EXPECT_EQ(march.at("resolved_before_court").actual(), 1);
+  // Two disputes ended a mediation in March, one of them agreed.
+  EXPECT_EQ(march.at("mediation_success_rate").actual(), 5000);
+  EXPECT_EQ(march.at("mediation_success_rate").target_source(), gv1::TARGET_SOURCE_DISTRICT);
+  EXPECT_FALSE(march.at("mediation_success_rate").target_reason().empty());
+}
+
 // ---- Redis down ----
 
 // Sum of the samples of `name` with label result=`result` in `registry`.

@@ -1,8 +1,9 @@
 // Social emergency linkage (社会应急联动) end to end: the real policing track behind the real
 // server over gRPC on loopback, on a SQLite file and a real redis-server, with a fake clock
 // starting at Monday 15 June 2026 10:00 in the district's time zone. Non-police incidents are
-// dispatched to the units of data/policing.json; the three 24-hour clocks run on the fake clock
-// and the breach scan is run by hand.
+// dispatched to the units of data/policing.json; a task's one clock (sign-off, handling and
+// feedback all within 24 hours of the dispatch, the end included) runs on the fake clock and the
+// breach scan is run by hand.
 
 #include <algorithm>
 #include <map>
@@ -483,26 +484,29 @@ TEST_F(LinkageTest, HappyPathSignHandleFeedbackInTime) {
   const std::string id = TaskOf(incident.id()).id();
   const absl::Time t0 = clock_.Now();
 
+  // Every step is due at dispatch + 24 hours: the steps keep the dispatch's due time.
   clock_.Advance(absl::Hours(2));
   const pv1::LinkageTask signed_task = Sign(id, kOperator3);
   EXPECT_EQ(signed_task.status(), pv1::LINKAGE_STATUS_SIGNED);
   EXPECT_EQ(FromTimestamp(signed_task.sign_time()), t0 + absl::Hours(2));
   EXPECT_TRUE(signed_task.signed_in_time());
-  EXPECT_EQ(FromTimestamp(signed_task.due_time()), t0 + absl::Hours(26));
+  EXPECT_EQ(FromTimestamp(signed_task.due_time()), t0 + absl::Hours(24));
   EXPECT_EQ(signed_task.etag(), "v2");
   EXPECT_EQ(signed_task.history_size(), 0);  // only GetLinkageTask carries the history
 
-  clock_.Advance(absl::Hours(23));
+  clock_.Advance(absl::Hours(13));
   const pv1::LinkageTask handled = Handle(id);
   EXPECT_EQ(handled.status(), pv1::LINKAGE_STATUS_HANDLED);
   EXPECT_TRUE(handled.handled_in_time());
   EXPECT_EQ(handled.handling_result(), "已到场处置");
-  EXPECT_EQ(FromTimestamp(handled.handle_time()), t0 + absl::Hours(25));
-  EXPECT_EQ(FromTimestamp(handled.due_time()), t0 + absl::Hours(49));
+  EXPECT_EQ(FromTimestamp(handled.handle_time()), t0 + absl::Hours(15));
+  EXPECT_EQ(FromTimestamp(handled.due_time()), t0 + absl::Hours(24));
 
-  // Exactly at the due time is still in time.
-  clock_.Advance(absl::Hours(24));
+  // Exactly at the due time, dispatch + 24 hours, is still in time.
+  clock_.Advance(absl::Hours(9));
+  EXPECT_EQ(ScanBreaches(), 0);
   const pv1::LinkageTask done = Feedback(id, kAdmin);
+  EXPECT_EQ(FromTimestamp(done.feedback_time()), t0 + absl::Hours(24));
   EXPECT_EQ(done.status(), pv1::LINKAGE_STATUS_FEEDBACK_GIVEN);
   EXPECT_TRUE(done.feedback_in_time());
   EXPECT_EQ(done.feedback(), "已反馈指挥中心");
@@ -549,29 +553,33 @@ TEST_F(LinkageTest, SignOffLateAfterBreachAndNeverCountOncePerTask) {
   Handle(ids[0]);
   Feedback(ids[0]);
 
+  const absl::Time t0 = clock_.Now();
   clock_.Advance(absl::Hours(25));
   // B: signed late, before the breach scan came round.
   const pv1::LinkageTask late = Sign(ids[1]);
   EXPECT_FALSE(late.signed_in_time());
   EXPECT_FALSE(late.sla_breached());
-  // The scan marks C and D (B is signed, A done).
-  EXPECT_EQ(ScanBreaches(), 2);
-  EXPECT_EQ(ScanBreaches(), 0);  // once per state
-  EXPECT_EQ(Breaches(), 2);
+  // The scan marks C and D (not signed) and B (signed, but open past dispatch + 24 hours); A is
+  // done.
+  EXPECT_EQ(ScanBreaches(), 3);
+  EXPECT_EQ(ScanBreaches(), 0);  // once per task
+  EXPECT_EQ(Breaches(), 3);
   EXPECT_TRUE(Get(ids[2]).sla_breached());
+  EXPECT_TRUE(Get(ids[1]).sla_breached());
   pv1::ListLinkageTasksRequest breached;
   breached.set_breached_only(true);
-  EXPECT_THAT(Ids(ListAll(breached)), ElementsAre(ids[3], ids[2]));
+  EXPECT_THAT(Ids(ListAll(breached)), ElementsAre(ids[3], ids[2], ids[1]));
 
-  // C: signed after its breach; its new clock is not breached.
+  // C: signed after its breach; the task's clock is still the dispatch's, and still breached.
   const pv1::LinkageTask after = Sign(ids[2]);
   EXPECT_FALSE(after.signed_in_time());
-  EXPECT_FALSE(after.sla_breached());
-  EXPECT_EQ(FromTimestamp(after.due_time()), clock_.Now() + absl::Hours(24));
+  EXPECT_TRUE(after.sla_breached());
+  EXPECT_EQ(FromTimestamp(after.due_time()), t0 + absl::Hours(24));
+  EXPECT_EQ(ScanBreaches(), 0);
   EXPECT_THAT(Actions(Get(ids[2])), ElementsAre("Create", "SlaBreach", "SignAfterBreach"));
-  EXPECT_THAT(Actions(Get(ids[1])), ElementsAre("Create", "SignLate"));
-  // D stays breached.
-  EXPECT_THAT(Ids(ListAll(breached)), ElementsAre(ids[3]));
+  EXPECT_THAT(Actions(Get(ids[1])), ElementsAre("Create", "SignLate", "SlaBreach"));
+  // B, C and D stay overdue until their feedback.
+  EXPECT_THAT(Ids(ListAll(breached)), ElementsAre(ids[3], ids[2], ids[1]));
   const pv1::LinkageTask never = Get(ids[3]);
   EXPECT_TRUE(never.sla_breached());
   EXPECT_EQ(never.status(), pv1::LINKAGE_STATUS_DISPATCHED);
@@ -586,12 +594,13 @@ TEST_F(LinkageTest, SignOffLateAfterBreachAndNeverCountOncePerTask) {
         << status;
   }
 
-  // Sign-off: A in time; B late, C and D breached: 1 / 4. Handling and feedback: A only.
+  // Sign-off: A in time; B late, C and D breached before it: 1 / 4. Handling and feedback: A in
+  // time; B, C and D breached before them (B in SIGNED, C and D in DISPATCHED), each once: 1 / 4.
   std::map<std::string, gv1::Indicator> indicators = Indicators();
   EXPECT_EQ(indicators[kSignRate].actual(), 2500);
   EXPECT_EQ(indicators[kSignRate].colour(), gv1::COLOUR_RED);
-  EXPECT_EQ(indicators[kHandlingRate].actual(), 10000);
-  EXPECT_EQ(indicators[kFeedbackRate].actual(), 10000);
+  EXPECT_EQ(indicators[kHandlingRate].actual(), 2500);
+  EXPECT_EQ(indicators[kFeedbackRate].actual(), 2500);
 }
 
 TEST_F(LinkageTest, HandlingAndFeedbackLateAndAfterBreach) {
@@ -605,27 +614,37 @@ TEST_F(LinkageTest, HandlingAndFeedbackLateAndAfterBreach) {
   Handle(ids[0]);
   Feedback(ids[0]);
 
+  const absl::Time t0 = clock_.Now();
   clock_.Advance(absl::Hours(25));
-  // B handled late; the scan then marks C (in SIGNED); C handled after its breach.
+  // B handled and given feedback late, before the scan came round: closed, never marked.
   EXPECT_FALSE(Handle(ids[1]).handled_in_time());
+  const pv1::LinkageTask b_done = Feedback(ids[1]);
+  EXPECT_FALSE(b_done.feedback_in_time());
+  EXPECT_FALSE(b_done.has_due_time());
+  // The scan then marks C (in SIGNED); C handled after its breach stays breached, due at
+  // dispatch + 24 hours.
   EXPECT_EQ(ScanBreaches(), 1);
   const pv1::LinkageTask c_handled = Handle(ids[2]);
   EXPECT_FALSE(c_handled.handled_in_time());
-  EXPECT_FALSE(c_handled.sla_breached());
+  EXPECT_TRUE(c_handled.sla_breached());
+  EXPECT_EQ(FromTimestamp(c_handled.due_time()), t0 + absl::Hours(24));
 
   clock_.Advance(absl::Hours(25));
-  // B's feedback late; the scan marks C (in HANDLED); C's feedback after its breach.
-  EXPECT_FALSE(Feedback(ids[1]).feedback_in_time());
-  EXPECT_EQ(ScanBreaches(), 1);
-  EXPECT_FALSE(Feedback(ids[2]).feedback_in_time());
-  EXPECT_EQ(Breaches(), 2);
+  // No second mark: the task has one clock. C's feedback after its breach closes it.
+  EXPECT_EQ(ScanBreaches(), 0);
+  const pv1::LinkageTask c_done = Feedback(ids[2]);
+  EXPECT_FALSE(c_done.feedback_in_time());
+  EXPECT_FALSE(c_done.sla_breached());
+  EXPECT_FALSE(c_done.has_due_time());
+  EXPECT_EQ(Breaches(), 1);
   EXPECT_THAT(Actions(Get(ids[1])), ElementsAre("Create", "Sign", "HandleLate", "FeedbackLate"));
   EXPECT_THAT(Actions(Get(ids[2])), ElementsAre("Create", "Sign", "SlaBreach", "HandleAfterBreach",
-                                                "SlaBreach", "FeedbackAfterBreach"));
+                                                "FeedbackAfterBreach"));
   const pv1::LinkageTask a = Get(ids[0]);
   EXPECT_TRUE(a.signed_in_time() && a.handled_in_time() && a.feedback_in_time());
 
-  // Sign-off 3 / 3; handling and feedback each A of A, B, C: 1 / 3 = 3333 basis points.
+  // Sign-off 3 / 3; handling and feedback each A of A, B (late), C (breached in SIGNED, before
+  // either): 1 / 3 = 3333 basis points.
   std::map<std::string, gv1::Indicator> indicators = Indicators();
   EXPECT_EQ(indicators[kSignRate].actual(), 10000);
   EXPECT_EQ(indicators[kHandlingRate].actual(), 3333);
@@ -637,6 +656,146 @@ TEST_F(LinkageTest, HandlingAndFeedbackLateAndAfterBreach) {
                 return r;
               }())
                   .empty());
+}
+
+TEST_F(LinkageTest, EveryStepCountsFromDispatchNotFromTheStepBefore) {
+  // Each step within 24 hours of the one before, but only the sign-off within 24 hours of the
+  // dispatch: signed at 20 hours, handled at 40, feedback at 60. No scan comes round meanwhile.
+  const std::string id = TaskOf(IngestRecent("110-D24-1").id()).id();
+  const absl::Time t0 = clock_.Now();
+
+  clock_.Advance(absl::Hours(20));
+  const pv1::LinkageTask signed_task = Sign(id);
+  EXPECT_TRUE(signed_task.signed_in_time());
+  EXPECT_EQ(FromTimestamp(signed_task.due_time()), t0 + absl::Hours(24));
+
+  clock_.Advance(absl::Hours(20));
+  const pv1::LinkageTask handled = Handle(id);
+  EXPECT_EQ(FromTimestamp(handled.handle_time()), t0 + absl::Hours(40));
+  EXPECT_FALSE(handled.handled_in_time());
+  EXPECT_EQ(FromTimestamp(handled.due_time()), t0 + absl::Hours(24));
+
+  clock_.Advance(absl::Hours(20));
+  const pv1::LinkageTask done = Feedback(id);
+  EXPECT_EQ(FromTimestamp(done.feedback_time()), t0 + absl::Hours(60));
+  EXPECT_FALSE(done.feedback_in_time());
+  EXPECT_EQ(done.status(), pv1::LINKAGE_STATUS_FEEDBACK_GIVEN);
+  EXPECT_FALSE(done.has_due_time());
+  EXPECT_FALSE(done.sla_breached());
+  EXPECT_EQ(ScanBreaches(), 0);  // closed: nothing overdue
+  EXPECT_THAT(Actions(Get(id)), ElementsAre("Create", "Sign", "HandleLate", "FeedbackLate"));
+
+  // Sign-off 1 / 1; handling 0 / 1; feedback 0 / 1.
+  std::map<std::string, gv1::Indicator> indicators = Indicators();
+  EXPECT_EQ(indicators[kSignRate].actual(), 10000);
+  EXPECT_TRUE(indicators[kHandlingRate].has_data());
+  EXPECT_EQ(indicators[kHandlingRate].actual(), 0);
+  EXPECT_EQ(indicators[kHandlingRate].colour(), gv1::COLOUR_RED);
+  EXPECT_TRUE(indicators[kFeedbackRate].has_data());
+  EXPECT_EQ(indicators[kFeedbackRate].actual(), 0);
+}
+
+TEST_F(LinkageTest, HandlingPastDispatchPlus24HoursIsBreachedUntilTheFeedback) {
+  // Signed at 20 hours; the handling runs past dispatch + 24 hours.
+  const std::string id = TaskOf(IngestRecent("110-D24-2").id()).id();
+  const absl::Time t0 = clock_.Now();
+  pv1::ListLinkageTasksRequest breached;
+  breached.set_breached_only(true);
+
+  clock_.Advance(absl::Hours(20));
+  EXPECT_TRUE(Sign(id).signed_in_time());
+  // At dispatch + 24 hours exactly the task is not overdue yet; a second later it is, in SIGNED.
+  clock_.Advance(absl::Hours(4));
+  EXPECT_EQ(ScanBreaches(), 0);
+  EXPECT_FALSE(Get(id).sla_breached());
+  EXPECT_TRUE(ListAll(breached).empty());
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(ScanBreaches(), 1);
+  pv1::LinkageTask task = Get(id);
+  EXPECT_EQ(task.status(), pv1::LINKAGE_STATUS_SIGNED);
+  EXPECT_TRUE(task.sla_breached());
+  EXPECT_EQ(FromTimestamp(task.due_time()), t0 + absl::Hours(24));
+  EXPECT_THAT(Ids(ListAll(breached)), ElementsAre(id));
+  EXPECT_EQ(Breaches(), 1);
+
+  // Handled at 40 hours (20 after the sign-off): late, and the task stays overdue with the
+  // dispatch's due time; the scan does not mark it again.
+  clock_.Advance(absl::Hours(16) - absl::Seconds(1));
+  task = Handle(id);
+  EXPECT_EQ(task.status(), pv1::LINKAGE_STATUS_HANDLED);
+  EXPECT_FALSE(task.handled_in_time());
+  EXPECT_TRUE(task.sla_breached());
+  EXPECT_EQ(FromTimestamp(task.due_time()), t0 + absl::Hours(24));
+  EXPECT_EQ(ScanBreaches(), 0);
+  EXPECT_THAT(Ids(ListAll(breached)), ElementsAre(id));
+
+  // Feedback at 60 hours: late; the task is closed, with no due time and off the overdue list.
+  clock_.Advance(absl::Hours(20));
+  task = Feedback(id);
+  EXPECT_FALSE(task.feedback_in_time());
+  EXPECT_FALSE(task.sla_breached());
+  EXPECT_FALSE(task.has_due_time());
+  EXPECT_TRUE(ListAll(breached).empty());
+  EXPECT_EQ(ScanBreaches(), 0);
+  EXPECT_EQ(Breaches(), 1);
+  task = Get(id);
+  EXPECT_THAT(Actions(task), ElementsAre("Create", "Sign", "SlaBreach", "HandleAfterBreach",
+                                         "FeedbackAfterBreach"));
+  EXPECT_EQ(task.history(2).from_status(), "SIGNED");
+  EXPECT_TRUE(task.signed_in_time());
+  EXPECT_FALSE(task.handled_in_time() || task.feedback_in_time());
+
+  // Sign-off 1 / 1; handling and feedback: the breach in SIGNED, once each: 0 / 1.
+  std::map<std::string, gv1::Indicator> indicators = Indicators();
+  EXPECT_EQ(indicators[kSignRate].actual(), 10000);
+  EXPECT_TRUE(indicators[kHandlingRate].has_data());
+  EXPECT_EQ(indicators[kHandlingRate].actual(), 0);
+  EXPECT_TRUE(indicators[kFeedbackRate].has_data());
+  EXPECT_EQ(indicators[kFeedbackRate].actual(), 0);
+}
+
+TEST_F(LinkageTest, ExactlyTwentyFourHoursAfterDispatchIsInTime) {
+  // Three tasks dispatched together. At dispatch + 24 hours exactly: P signed, Q handled, R given
+  // feedback, each in time (the end is included, as the scan marks a task only once its due time
+  // is behind it).
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(TaskOf(IngestRecent(absl::StrCat("110-E-", i)).id()).id());
+  }
+  const std::string& p = ids[0];
+  const std::string& q = ids[1];
+  const std::string& r = ids[2];
+  const absl::Time t0 = clock_.Now();
+  clock_.Advance(absl::Hours(1));
+  Sign(q);
+  Sign(r);
+  Handle(r);
+
+  clock_.Advance(absl::Hours(23));
+  ASSERT_EQ(clock_.Now(), t0 + absl::Hours(24));
+  EXPECT_TRUE(Sign(p).signed_in_time());
+  EXPECT_TRUE(Handle(q).handled_in_time());
+  EXPECT_TRUE(Feedback(r).feedback_in_time());
+  EXPECT_EQ(ScanBreaches(), 0);
+
+  // A second later: P's handling and Q's feedback are late; the scan then marks P (in HANDLED),
+  // whose feedback comes after the breach.
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_FALSE(Handle(p).handled_in_time());
+  EXPECT_FALSE(Feedback(q).feedback_in_time());
+  EXPECT_EQ(ScanBreaches(), 1);
+  EXPECT_FALSE(Feedback(p).feedback_in_time());
+  EXPECT_THAT(Actions(Get(p)),
+              ElementsAre("Create", "Sign", "HandleLate", "SlaBreach", "FeedbackAfterBreach"));
+  EXPECT_THAT(Actions(Get(q)), ElementsAre("Create", "Sign", "Handle", "FeedbackLate"));
+  EXPECT_THAT(Actions(Get(r)), ElementsAre("Create", "Sign", "Handle", "Feedback"));
+
+  // Sign-off 3 / 3; handling Q and R of P (late), Q, R: 2 / 3; feedback R of P (breached in
+  // HANDLED), Q (late), R: 1 / 3.
+  std::map<std::string, gv1::Indicator> indicators = Indicators();
+  EXPECT_EQ(indicators[kSignRate].actual(), 10000);
+  EXPECT_EQ(indicators[kHandlingRate].actual(), 6667);
+  EXPECT_EQ(indicators[kFeedbackRate].actual(), 3333);
 }
 
 TEST_F(LinkageTest, StepsRefuseBadInput) {

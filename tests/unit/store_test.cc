@@ -572,6 +572,87 @@ TEST_P(StoreTest, EventCountsByDayActionAndTargetStatus) {
   EXPECT_THAT(*none, IsEmpty());
 }
 
+// Outcomes count cases, not transitions: a case that reaches an outcome twice counts once, and
+// by the outcome it ended the days with.
+TEST_P(StoreTest, CasesWithEventsCountEachCaseOnceByItsLastOutcome) {
+  auto repo = Open();
+  ASSERT_NE(repo, nullptr);
+  const auto at = [](int month, int day, int hour) {
+    return absl::FromCivil(absl::CivilSecond(2026, month, day, hour, 0, 0), cal::DistrictZone());
+  };
+  // Moves a case through `steps` (action, target status, time), from its current state.
+  const auto walk = [&](CaseRecord c,
+                        std::vector<std::tuple<std::string, std::string, absl::Time>> steps) {
+    for (const auto& [action, to, time] : steps) {
+      CaseRecord next = c;
+      next.status = to;
+      auto moved = repo->UpdateCase(next, c.version, Event(time, action, c.status, to));
+      ASSERT_TRUE(moved.ok()) << moved.status();
+      c = *moved;
+    }
+  };
+  // A: agreed, reopened, agreed again (both in March): one case agreed.
+  walk(Create(*repo, MakeCase(at(3, 1, 9), "S01")), {{"Agree", "AGREED", at(3, 2, 9)},
+                                                     {"Reopen", "MEDIATING", at(3, 5, 9)},
+                                                     {"Agree", "AGREED", at(3, 9, 9)}});
+  // B: failed, reopened, agreed: agreed at the end of March.
+  walk(Create(*repo, MakeCase(at(3, 1, 9), "S02", "S02-C01")),
+       {{"Fail", "FAILED", at(3, 3, 9)},
+        {"Reopen", "MEDIATING", at(3, 4, 9)},
+        {"Agree", "AGREED", at(3, 20, 9)}});
+  // C: agreed in March, reopened and failed in April.
+  walk(Create(*repo, MakeCase(at(3, 1, 9), "S01", "S01-C01", "debt")),
+       {{"Agree", "AGREED", at(3, 10, 9)},
+        {"Reopen", "MEDIATING", at(4, 1, 9)},
+        {"Fail", "FAILED", at(4, 2, 9)}});
+  // D: never reaches an outcome.
+  Create(*repo, MakeCase(at(3, 1, 9), "S01"));
+
+  const std::vector<std::string> outcomes = {"AGREED", "FAILED"};
+  const auto count = [&](absl::CivilDay first, absl::CivilDay last, std::vector<std::string> into,
+                         std::string street = "") {
+    EventCaseQuery q;
+    q.scope.track = kTrack;
+    q.scope.first = first;
+    q.scope.last = last;
+    q.scope.street_id = std::move(street);
+    q.statuses = outcomes;
+    q.last_into = std::move(into);
+    absl::StatusOr<int64_t> n = repo->CountCasesWithEvents(q);
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.ok() ? *n : -1;
+  };
+  const absl::CivilDay mar1(2026, 3, 1), mar31(2026, 3, 31), apr30(2026, 4, 30);
+  // The event counts see four agreements and one failure in March ...
+  CountQuery events{.track = kTrack, .first = mar1, .last = mar31, .by_status = true};
+  auto rows = repo->SumEvents(events);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  int64_t agreements = 0;
+  for (const CountRow& r : *rows) agreements += r.status == "AGREED" ? r.count : 0;
+  EXPECT_EQ(agreements, 4);
+  // ... the cases: three reached an outcome in March, all three ended it agreed.
+  EXPECT_EQ(count(mar1, mar31, {}), 3);
+  EXPECT_EQ(count(mar1, mar31, {"AGREED"}), 3);
+  EXPECT_EQ(count(mar1, mar31, {"FAILED"}), 0);
+  // Over March and April, C ended failed.
+  EXPECT_EQ(count(mar1, apr30, {"AGREED"}), 2);
+  EXPECT_EQ(count(mar1, apr30, {"FAILED"}), 1);
+  // The days are district days: B's failure on 3 March alone.
+  EXPECT_EQ(count(absl::CivilDay(2026, 3, 3), absl::CivilDay(2026, 3, 3), {"FAILED"}), 1);
+  // Region and category.
+  EXPECT_EQ(count(mar1, mar31, {"AGREED"}, "S02"), 1);
+  EventCaseQuery debt;
+  debt.scope.track = kTrack;
+  debt.scope.first = mar1;
+  debt.scope.last = apr30;
+  debt.actions = {"Agree", "Fail"};
+  debt.categories = {"debt"};
+  debt.last_action = {"Fail"};
+  auto n = repo->CountCasesWithEvents(debt);
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+}
+
 TEST_P(StoreTest, PaginationHasNoGapsOrRepeatsWhileCasesAreAdded) {
   auto repo = Open();
   ASSERT_NE(repo, nullptr);
