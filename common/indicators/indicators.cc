@@ -410,6 +410,13 @@ std::vector<std::string> CommunitiesOf(const EvalContext& ctx) {
   return out;
 }
 
+Value StreetsCovered(const EvalContext& ctx, const absl::flat_hash_set<std::string>& covered) {
+  const std::vector<std::string> streets = StreetsOf(ctx);
+  int64_t count = 0;
+  for (const std::string& street : streets) count += covered.contains(street) ? 1 : 0;
+  return Share(count, static_cast<int64_t>(streets.size()));
+}
+
 Value Share(int64_t covered, int64_t units) {
   if (units <= 0) return Value::Missing();
   return Value{RatioBasisPoints(covered, units)};

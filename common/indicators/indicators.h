@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "common/auth/auth.h"
 #include "common/cache/cache.h"
@@ -157,6 +158,10 @@ Measure Sum(Measure a, Measure b);
 std::vector<std::string> StreetsOf(const EvalContext& ctx);
 std::vector<std::string> CommunitiesOf(const EvalContext& ctx);
 Value Share(int64_t covered, int64_t units);
+// The share of the context's streets (StreetsOf) among `covered`: a floor the plan sets for every
+// street ("at least one in every street"), graded on each street's row (0 or 100 %) and as the
+// share of streets meeting it above.
+Value StreetsCovered(const EvalContext& ctx, const absl::flat_hash_set<std::string>& covered);
 // Evaluates `inner` over the whole year containing the period, up to its end (year to date):
 // the days run from 1 January of the year of the period's last day.
 Measure YearToDate(Measure inner);

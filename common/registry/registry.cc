@@ -160,11 +160,12 @@ absl::StatusOr<Page> ListPage(store::Repository& repo, const auth::Principal& wh
 
 absl::StatusOr<std::vector<store::EntityRecord>> RowsInContext(const indicators::EvalContext& ctx,
                                                                const Layout& layout,
-                                                               std::string key) {
+                                                               std::string key,
+                                                               bool key_is_prefix) {
   store::EntityFilter filter;
   filter.track = layout.track;
   filter.kind = layout.kind;
-  filter.key = std::move(key);
+  (key_is_prefix ? filter.key_prefix : filter.key) = std::move(key);
   filter.street_id = ctx.street_id;
   filter.community_id = ctx.community_id;
   if (ctx.street_id.empty()) filter.streets = ctx.streets;

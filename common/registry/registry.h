@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -150,9 +151,11 @@ std::string Payload(const Msg& msg) {
 // ---- Indicators ----
 
 // Every row of `key` within the context's region (its street and community, or its streets).
+// With `key_is_prefix`, every row whose key starts with `key` (KindPrefix: a kind of any status).
 absl::StatusOr<std::vector<store::EntityRecord>> RowsInContext(const indicators::EvalContext& ctx,
                                                                const Layout& layout,
-                                                               std::string key);
+                                                               std::string key,
+                                                               bool key_is_prefix = false);
 
 // Items of `key` in force on the context's last day: those whose date (`since`, YYYY-MM-DD) is
 // on or before it. Registries keep an item's present state, not its history: an item that left
@@ -198,6 +201,20 @@ class InForce {
       int64_t count = 0;
       for (const Msg& item : items) count += (!keep || keep(item)) ? 1 : 0;
       return indicators::Value{count, true};
+    };
+  }
+
+  // The share of the context's streets with at least one of them (a community's context: its
+  // street), street-level items included.
+  indicators::Measure StreetCoverage(std::string key) const {
+    return [self = *this, key = std::move(key)](
+               const indicators::EvalContext& ctx) -> absl::StatusOr<indicators::Value> {
+      indicators::EvalContext streets = ctx;
+      streets.community_id.clear();
+      GOV_ASSIGN_OR_RETURN(const std::vector<Msg> items, self.By(streets, key));
+      absl::flat_hash_set<std::string> covered;
+      for (const Msg& item : items) covered.insert(item.region().street_id());
+      return indicators::StreetsCovered(ctx, covered);
     };
   }
 
@@ -256,8 +273,9 @@ class Registry {
   absl::Status LoadDemo(const std::vector<DemoRow>& rows, int workers) const;
   // Every row of `key` in an indicator's context; the items in force by its last day.
   absl::StatusOr<std::vector<store::EntityRecord>> RowsIn(const indicators::EvalContext& ctx,
-                                                          std::string key) const {
-    return RowsInContext(ctx, layout_, std::move(key));
+                                                          std::string key,
+                                                          bool key_is_prefix = false) const {
+    return RowsInContext(ctx, layout_, std::move(key), key_is_prefix);
   }
 
   template <typename Msg>

@@ -147,6 +147,37 @@ Measure TrainingsYearToDate(const Registries* registries) {
   };
 }
 
+// Bodies of a kind, of any industry, registered by the end of the period in the context: a
+// count the plan sets for the district (11 gold-medal teams, 11 red teams, 11 industry
+// committees).
+Measure BodiesRegistered(const Registries* registries, mv1::BodyKind kind) {
+  return [registries, kind](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> bodies,
+                         registries->bodies.RowsIn(ctx, BodyKindPrefix(kind), true));
+    int64_t count = 0;
+    for (const store::EntityRecord& body : bodies) count += ExistedBy(body, ctx) ? 1 : 0;
+    return Value{count, true};
+  };
+}
+
+// 培育1个以上的社会调解组织: the streets of the context with at least one social mediation
+// organisation registered by the end of the period (a community's context: its street's).
+Measure SocialOrganisationCoverage(const Registries* registries) {
+  return [registries](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    EvalContext streets_ctx = ctx;
+    streets_ctx.community_id.clear();
+    GOV_ASSIGN_OR_RETURN(
+        const std::vector<store::EntityRecord> organisations,
+        registries->bodies.RowsIn(streets_ctx, BodyKindPrefix(mv1::BODY_KIND_SOCIAL_ORGANISATION),
+                                  true));
+    absl::flat_hash_set<std::string> covered;
+    for (const store::EntityRecord& o : organisations) {
+      if (ExistedBy(o, ctx)) covered.insert(o.street_id);
+    }
+    return indicators::StreetsCovered(ctx, covered);
+  };
+}
+
 }  // namespace
 
 std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* registries) {
@@ -211,6 +242,22 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_ABSOLUTE,
                    .measure = TrainingsYearToDate(registries)});
+  // 11支金牌调解员队伍 (street level), 11支红色调解员队伍 (industry level), and the industry
+  // committees: the eight there were and the three new ones (finance, intellectual property,
+  // commerce).
+  specs.push_back(indicators::DistrictCount(
+      "gold_medal_teams", "金牌调解员队伍数", "Street gold-medal mediator teams",
+      BodiesRegistered(registries, mv1::BODY_KIND_GOLD_MEDAL_TEAM)));
+  specs.push_back(indicators::DistrictCount("red_teams", "红色调解员队伍数",
+                                            "Industry red mediator teams",
+                                            BodiesRegistered(registries, mv1::BODY_KIND_RED_TEAM)));
+  specs.push_back(indicators::DistrictCount(
+      "industry_committees", "行业调委会数", "Industry mediation committees",
+      BodiesRegistered(registries, mv1::BODY_KIND_INDUSTRY_COMMITTEE)));
+  // At least one social mediation organisation in every street, graded on each street's row.
+  specs.push_back(indicators::HigherRate("social_organisation_coverage", "社会调解组织街道覆盖率",
+                                         "Streets with a social mediation organisation",
+                                         SocialOrganisationCoverage(registries)));
   return specs;
 }
 

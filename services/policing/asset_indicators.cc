@@ -75,6 +75,12 @@ std::vector<indicators::IndicatorSpec> AssetIndicators() {
   specs.push_back(indicators::DistrictCount("non_police_stations", "非警务警情处置站数",
                                             "Non-police incident handling stations",
                                             CountInService(pv1::ASSET_KIND_NON_POLICE_STATION)));
+  // 各街道在重点区域探索建设1个以上: at least one station in every street, graded on each
+  // street's row beside the district's 10.
+  specs.push_back(indicators::HigherRate(
+      "non_police_station_coverage", "非警务警情处调站点街道覆盖率",
+      "Streets with a non-police incident handling station",
+      InService().StreetCoverage(InServiceKey(pv1::ASSET_KIND_NON_POLICE_STATION))));
   specs.push_back(indicators::DistrictCount("smart_compounds", "智安小区数",
                                             "Smart-security compounds",
                                             CountInService(pv1::ASSET_KIND_SMART_COMPOUND)));

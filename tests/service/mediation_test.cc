@@ -1976,7 +1976,7 @@ TEST_F(MediationTest, IndicatorsMatchHandComputedValues) {
   using gv1::COLOUR_RED;
 
   const auto district = Indicators(kAdmin, "", 2026, 3);
-  EXPECT_EQ(district.size(), 7u);
+  EXPECT_EQ(district.size(), 11u);
   // 90 against 100: -10%, better than zero growth by 1000 bp.
   check(district, "court_intake_yoy", {90, 0, 11000, COLOUR_GREEN, 100, -1000});
   // 3 agreements against 2: +50%.
@@ -2009,7 +2009,7 @@ TEST_F(MediationTest, IndicatorsMatchHandComputedValues) {
   // An operator of GS01 and GS02 asking for "everything": both streets taken together, and
   // not the district's answer cached just before.
   const auto both = Indicators(kOperator12, "", 2026, 3);
-  EXPECT_EQ(both.size(), 7u);
+  EXPECT_EQ(both.size(), 11u);
   // Only GS01 recorded intake: 12 against 10 (the district's rows are not the two streets').
   check(both, "court_intake_yoy", {12, 0, 8000, COLOUR_RED, 10, 2000});
   check(both, "resolved_before_court", {3, 0, 15000, COLOUR_GREEN, 2, 5000});
@@ -2068,6 +2068,48 @@ TEST_F(MediationTest, IndicatorsMatchHandComputedValues) {
 // Outcomes count disputes, not transitions: a dispute agreed twice (reopened because the first
 // agreement was not performed) is one dispute resolved before court; one agreed and then, after
 // a reopening, failed ends the period failed.
+// The plan's bodies: 11 gold-medal teams and 11 red teams, the industry committees 8 -> 11 (a
+// district count each: a street's row shows its own, ungraded), and at least one social
+// mediation organisation in every street (graded on each street's row).
+TEST_F(MediationTest, BodyTargetsOfThePlanAreGraded) {
+  clock_.Set(Local(2026, 3, 1, 9));
+  AddBody(mv1::BODY_KIND_GOLD_MEDAL_TEAM, "GS01");
+  AddBody(mv1::BODY_KIND_GOLD_MEDAL_TEAM, "GS02");
+  AddBody(mv1::BODY_KIND_RED_TEAM, "", "", mv1::INDUSTRY_FINANCE);
+  AddBody(mv1::BODY_KIND_INDUSTRY_COMMITTEE, "", "", mv1::INDUSTRY_FINANCE);
+  AddBody(mv1::BODY_KIND_INDUSTRY_COMMITTEE, "", "", mv1::INDUSTRY_COMMERCE);
+  AddBody(mv1::BODY_KIND_INDUSTRY_COMMITTEE, "", "", mv1::INDUSTRY_LABOUR);
+  AddBody(mv1::BODY_KIND_SOCIAL_ORGANISATION, "GS01");
+  clock_.Set(Local(2026, 4, 2, 9));
+  AddBody(mv1::BODY_KIND_SOCIAL_ORGANISATION, "GS03");  // registered in April
+  clock_.Set(Local(2026, 4, 20, 9));
+
+  const auto march = Indicators(kAdmin, "", 2026, 3);
+  EXPECT_EQ(march.at("gold_medal_teams").actual(), 2);
+  EXPECT_EQ(march.at("gold_medal_teams").target(), 11);
+  EXPECT_EQ(march.at("gold_medal_teams").attainment(), 1818);
+  EXPECT_EQ(march.at("red_teams").actual(), 1);
+  EXPECT_EQ(march.at("industry_committees").actual(), 3);
+  EXPECT_EQ(march.at("industry_committees").target(), 11);
+  EXPECT_EQ(march.at("industry_committees").target_source(), gv1::TARGET_SOURCE_PLAN);
+  EXPECT_NE(march.at("industry_committees").plan_clause().find("新建金融、知识产权、商事"),
+            std::string::npos);
+  // 1 of 11 streets in March, 2 of 11 in April.
+  EXPECT_EQ(march.at("social_organisation_coverage").actual(), 909);
+  EXPECT_EQ(march.at("social_organisation_coverage").colour(), gv1::COLOUR_RED);
+  EXPECT_EQ(Indicators(kAdmin, "", 2026, 4).at("social_organisation_coverage").actual(), 1818);
+
+  const auto gs01 = Indicators(kAdmin, "GS01", 2026, 3);
+  EXPECT_EQ(gs01.at("gold_medal_teams").actual(), 1);
+  EXPECT_EQ(gs01.at("gold_medal_teams").target_kind(), gv1::TARGET_KIND_UNSPECIFIED);
+  EXPECT_EQ(gs01.at("social_organisation_coverage").actual(), 10000);
+  EXPECT_EQ(gs01.at("social_organisation_coverage").colour(), gv1::COLOUR_GREEN);
+  const auto gs03 = Indicators(kAdmin, "GS03", 2026, 3);
+  EXPECT_EQ(gs03.at("social_organisation_coverage").actual(), 0);
+  EXPECT_EQ(gs03.at("social_organisation_coverage").colour(), gv1::COLOUR_RED);
+  EXPECT_EQ(Indicators(kAdmin, "GS03", 2026, 4).at("social_organisation_coverage").actual(), 10000);
+}
+
 TEST_F(MediationTest, OutcomesCountDisputesNotTransitions) {
   SeedGs01();
   clock_.Set(Local(2026, 3, 2, 10));

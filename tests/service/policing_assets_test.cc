@@ -722,6 +722,27 @@ TEST_F(PolicingAssetsTest, IndicatorsCountWhatIsInServiceByThePeriodsEnd) {
       Indicators(Month(2026, 6), Region("GS01", "GS01-C01"));
   EXPECT_EQ(community[kTeams].colour(), gv1::COLOUR_GREEN);
   EXPECT_EQ(community[kFiveUnifications].colour(), gv1::COLOUR_GREEN);
+
+  // At least one station in every street: graded on each street's row beside the district's
+  // 10. GS01's station (since April) covers 1 of the 11 streets; its community's row reads its
+  // street's.
+  constexpr char kStationStreets[] = "non_police_station_coverage";
+  EXPECT_EQ(june[kStationStreets].actual(), 909);
+  EXPECT_EQ(june[kStationStreets].target(), 10000);
+  EXPECT_EQ(june[kStationStreets].colour(), gv1::COLOUR_RED);
+  EXPECT_EQ(june[kStationStreets].target_source(), gv1::TARGET_SOURCE_PLAN);
+  EXPECT_EQ(june[kStations].target_source(), gv1::TARGET_SOURCE_PLAN);
+  std::map<std::string, gv1::Indicator> gs01 = Indicators(Month(2026, 6), Region("GS01"));
+  EXPECT_EQ(gs01[kStationStreets].actual(), 10000);
+  EXPECT_EQ(gs01[kStationStreets].colour(), gv1::COLOUR_GREEN);
+  EXPECT_EQ(gs01[kStations].target_kind(), gv1::TARGET_KIND_UNSPECIFIED)
+      << "the 10 are the district's";
+  EXPECT_EQ(Indicators(Month(2026, 6), Region("GS02"))[kStationStreets].actual(), 0);
+  EXPECT_EQ(Indicators(Month(2026, 6), Region("GS02"))[kStationStreets].colour(), gv1::COLOUR_RED);
+  EXPECT_EQ(community[kStationStreets].actual(), 10000);
+  EXPECT_EQ(Indicators(Month(2026, 3), Region("GS01"))[kStationStreets].actual(), 0)
+      << "not in service before April";
+  EXPECT_EQ(Indicators(Month(2026, 6), {}, kOperator12)[kStationStreets].actual(), 5000);
 }
 
 TEST_F(PolicingAssetsTest, IndicatorsRefreshAfterEveryWrite) {
