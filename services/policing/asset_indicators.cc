@@ -59,6 +59,13 @@ bool MeetsFiveUnifications(const pv1::Asset& unit) {
   return g.uniform() && g.training() && g.equipment() && g.management() && g.assessment();
 }
 
+// 一格三员配备率: grids' staff in service with all three members in post, over the grids' staff
+// in service (no data without any).
+bool HasThreeMembers(const pv1::Asset& staff) {
+  const pv1::GridStaffing& s = staff.grid_staffing();
+  return s.grid_member() && s.community_police() && s.patrol_officer();
+}
+
 }  // namespace
 
 // The targets are the plan's, for the district. The counts' targets are the district's alone:
@@ -94,6 +101,10 @@ std::vector<indicators::IndicatorSpec> AssetIndicators() {
       "guard_five_unifications_rate", "楼宇门卫\"五统一\"达标率",
       "Building guard units meeting the five unifications",
       InService().ShareMeeting(InServiceKey(pv1::ASSET_KIND_GUARD_UNIT), MeetsFiveUnifications)));
+  // 各街道配强"一格三员"专职基础力量: every grid with its three full-time members.
+  specs.push_back(indicators::HigherRate(
+      "grid_three_members_rate", "一格三员配备率", "Grids with their three full-time members",
+      InService().ShareMeeting(InServiceKey(pv1::ASSET_KIND_GRID_STAFF), HasThreeMembers)));
   return specs;
 }
 

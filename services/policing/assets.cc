@@ -20,6 +20,7 @@ constexpr pv1::AssetKind kKinds[] = {
     pv1::ASSET_KIND_STEWARD_SQUAD,      pv1::ASSET_KIND_VOLUNTEER_TEAM,
     pv1::ASSET_KIND_NON_POLICE_STATION, pv1::ASSET_KIND_SMART_COMPOUND,
     pv1::ASSET_KIND_CAMERA_POINT,       pv1::ASSET_KIND_GUARD_UNIT,
+    pv1::ASSET_KIND_GRID_STAFF,
 };
 
 // The kinds' keys, for lists of a status across kinds.

@@ -13,9 +13,9 @@
 
 // 力量与设施 — the forces and assets of the plan as a registry (entities of the track, kind
 // "asset", ids "A-…"): steward squads, volunteer teams, non-police handling stations,
-// smart-security compounds, camera points (new / upgraded) and building guard units with the
-// five unifications (assets.cc); and the plan's targets as indicators over what is in service
-// (asset_indicators.cc).
+// smart-security compounds, camera points (new / upgraded), building guard units with the five
+// unifications and the grids' full-time staff with its three members (assets.cc); and the plan's
+// targets as indicators over what is in service (asset_indicators.cc).
 //
 // How the registry lies in the store's generic entity rows (track "policing"):
 //
@@ -43,8 +43,9 @@ store::EntityRecord AssetRow(const pv1::Asset& asset);
 
 // The plan's force and asset targets: 95 steward squads, a volunteer team in every community
 // (100%), 10 non-police handling stations, 120 smart-security compounds, 567 new and 300
-// upgraded camera points, guard units meeting the five unifications (100%). Counted as of the
-// period's last day (in service by then, not retired).
+// upgraded camera points, guard units meeting the five unifications (100%), grids' staff with
+// all three members (100%). Counted as of the period's last day (in service by then, not
+// retired).
 std::vector<indicators::IndicatorSpec> AssetIndicators();
 
 class Assets {

@@ -22,6 +22,9 @@ bool NeedsCommunity(pv1::AssetKind kind) {
   return kind == pv1::ASSET_KIND_VOLUNTEER_TEAM || kind == pv1::ASSET_KIND_SMART_COMPOUND;
 }
 
+// A grid's staff stands in its grid; the other kinds may name one (a camera point's grid) or not.
+bool NeedsGrid(pv1::AssetKind kind) { return kind == pv1::ASSET_KIND_GRID_STAFF; }
+
 bool HasMembers(pv1::AssetKind kind) {
   return kind == pv1::ASSET_KIND_STEWARD_SQUAD || kind == pv1::ASSET_KIND_VOLUNTEER_TEAM;
 }
@@ -30,6 +33,10 @@ absl::Status ValidateRegion(const pv1::Asset& asset, const regions::RegionRegist
   GOV_RETURN_IF_ERROR(regions.Validate(asset.region(), "asset.region"));
   if (NeedsCommunity(asset.kind()) && asset.region().community_id().empty()) {
     return InvalidField("asset.region.community_id",
+                        absl::StrCat("required for a ", EnumKey(asset.kind())));
+  }
+  if (NeedsGrid(asset.kind()) && asset.region().grid_id().empty()) {
+    return InvalidField("asset.region.grid_id",
                         absl::StrCat("required for a ", EnumKey(asset.kind())));
   }
   return absl::OkStatus();
@@ -78,6 +85,9 @@ absl::Status ValidateKindFields(const pv1::Asset& asset) {
   }
   if (asset.has_guard_standards() && asset.kind() != pv1::ASSET_KIND_GUARD_UNIT) {
     return InvalidField("asset.guard_standards", "only for guard units");
+  }
+  if (asset.has_grid_staffing() && asset.kind() != pv1::ASSET_KIND_GRID_STAFF) {
+    return InvalidField("asset.grid_staffing", "only for grids' staff");
   }
   return absl::OkStatus();
 }

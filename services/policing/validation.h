@@ -66,9 +66,9 @@ inline constexpr size_t kMaxAssetName = 100;
 inline constexpr int32_t kMaxMembers = 10000;
 
 // An asset as registered or replaced (fields named "asset.<name>"; output fields — id, etag,
-// times — are not looked at): kind, name, region (a community where the kind needs one),
-// status, the in-service day (required in service, optional once retired, refused before; not
-// after `today`), and the fields of its kind.
+// times — are not looked at): kind, name, region (a community where the kind needs one, a grid
+// for a grid's staff), status, the in-service day (required in service, optional once retired,
+// refused before; not after `today`), and the fields of its kind.
 absl::Status ValidateAsset(const pv1::Asset& asset, const regions::RegionRegistry& regions,
                            absl::CivilDay today);
 // ListAssets' filters: a known kind and status, a street or community.

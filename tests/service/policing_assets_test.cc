@@ -56,6 +56,7 @@ constexpr char kCompounds[] = "smart_compounds";
 constexpr char kNewCameras[] = "new_camera_points";
 constexpr char kUpgradedCameras[] = "upgraded_camera_points";
 constexpr char kFiveUnifications[] = "guard_five_unifications_rate";
+constexpr char kThreeMembers[] = "grid_three_members_rate";
 
 gv1::RegionRef Region(const std::string& street, const std::string& community = "",
                       const std::string& grid = "") {
@@ -95,6 +96,17 @@ pv1::Asset Guard(bool all_five, const gv1::RegionRef& region, pv1::AssetStatus s
   s->set_equipment(true);
   s->set_management(true);
   s->set_assessment(all_five);
+  return a;
+}
+
+// A grid's staff with all three members, or without its patrol officer.
+pv1::Asset GridStaff(bool all_three, const gv1::RegionRef& region, pv1::AssetStatus status,
+                     const std::string& date = "") {
+  pv1::Asset a = NewAsset(pv1::ASSET_KIND_GRID_STAFF, region, status, date);
+  pv1::GridStaffing* s = a.mutable_grid_staffing();
+  s->set_grid_member(true);
+  s->set_community_police(true);
+  s->set_patrol_officer(all_three);
   return a;
 }
 
@@ -204,7 +216,8 @@ class PolicingAssetsTest : public ::testing::Test {
     std::map<std::string, std::string> out;
     for (const auto& [id, indicator] : Indicators(period, region, token)) {
       if (id != kSquads && id != kTeams && id != kStations && id != kCompounds &&
-          id != kNewCameras && id != kUpgradedCameras && id != kFiveUnifications) {
+          id != kNewCameras && id != kUpgradedCameras && id != kFiveUnifications &&
+          id != kThreeMembers) {
         continue;
       }
       out[id] = indicator.has_data() ? absl::StrCat(indicator.actual()) : "-";
@@ -232,6 +245,8 @@ TEST_F(PolicingAssetsTest, RegistersEveryKind) {
       Camera(pv1::CAMERA_WORK_UPGRADED, Region("GS01", "GS01-C01", "GS01-C01-G02"),
              pv1::ASSET_STATUS_IN_SERVICE, "2026-06-15"),
       Guard(true, Region("GS02", "GS02-C01"), pv1::ASSET_STATUS_IN_SERVICE, "2025-12-31"),
+      GridStaff(false, Region("GS02", "GS02-C01", "GS02-C01-G03"), pv1::ASSET_STATUS_IN_SERVICE,
+                "2026-05-20"),
   };
   sent[0].set_members(12);
   sent[1].set_members(40);
@@ -345,6 +360,23 @@ TEST_F(PolicingAssetsTest, RefusesBadInputNamingTheFieldAndWritesNothing) {
       {"standards of a squad",
        [&](auto& r) { asset(r)->mutable_guard_standards()->set_uniform(true); },
        "asset.guard_standards"},
+      {"grid staff without a grid",
+       [&](auto& r) {
+         asset(r)->set_kind(pv1::ASSET_KIND_GRID_STAFF);
+         *asset(r)->mutable_region() = Region("GS01", "GS01-C01");
+       },
+       "asset.region.grid_id"},
+      {"grid staff of a street", [&](auto& r) { asset(r)->set_kind(pv1::ASSET_KIND_GRID_STAFF); },
+       "asset.region.grid_id"},
+      {"staffing of a squad",
+       [&](auto& r) { asset(r)->mutable_grid_staffing()->set_grid_member(true); },
+       "asset.grid_staffing"},
+      {"staffing of a guard unit",
+       [&](auto& r) {
+         asset(r)->set_kind(pv1::ASSET_KIND_GUARD_UNIT);
+         asset(r)->mutable_grid_staffing()->set_patrol_officer(true);
+       },
+       "asset.grid_staffing"},
   };
   pv1::RegisterAssetRequest valid;
   valid.set_request_id("bad-input");
@@ -518,26 +550,29 @@ TEST_F(PolicingAssetsTest, ListFiltersAndPages) {
   const std::string guard =
       Register(Guard(true, Region("GS01", "GS01-C01"), pv1::ASSET_STATUS_IN_SERVICE, "2026-02-01"))
           .id();
+  const std::string staff = Register(GridStaff(true, Region("GS01", "GS01-C01", "GS01-C01-G03"),
+                                               pv1::ASSET_STATUS_IN_SERVICE, "2026-02-01"))
+                                .id();
 
   pv1::ListAssetsRequest by_kind;
   by_kind.set_kind(pv1::ASSET_KIND_CAMERA_POINT);
   EXPECT_THAT(Ids(ListAll(by_kind)), ElementsAre(building_camera, camera));
   pv1::ListAssetsRequest in_service;
   in_service.set_status(pv1::ASSET_STATUS_IN_SERVICE);
-  EXPECT_THAT(Ids(ListAll(in_service)), ElementsAre(squad, team, camera, guard));
+  EXPECT_THAT(Ids(ListAll(in_service)), ElementsAre(squad, team, camera, guard, staff));
   // Across kinds, one at a time: the pages follow the ids.
-  EXPECT_THAT(Ids(ListAll(in_service, 1)), ElementsAre(squad, team, camera, guard));
+  EXPECT_THAT(Ids(ListAll(in_service, 1)), ElementsAre(squad, team, camera, guard, staff));
   pv1::ListAssetsRequest both = by_kind;
   both.set_status(pv1::ASSET_STATUS_IN_SERVICE);
   EXPECT_THAT(Ids(ListAll(both)), ElementsAre(camera));
   pv1::ListAssetsRequest street;
   *street.mutable_region() = Region("GS01");
-  EXPECT_THAT(Ids(ListAll(street)), ElementsAre(squad, team, building_camera, guard));
+  EXPECT_THAT(Ids(ListAll(street)), ElementsAre(squad, team, building_camera, guard, staff));
   pv1::ListAssetsRequest community;
   *community.mutable_region() = Region("GS01", "GS01-C01");
-  EXPECT_THAT(Ids(ListAll(community)), ElementsAre(team, guard));
+  EXPECT_THAT(Ids(ListAll(community)), ElementsAre(team, guard, staff));
   EXPECT_THAT(Ids(ListAll({}, 4)),
-              ElementsAre(squad, team, building_camera, camera, station, guard));
+              ElementsAre(squad, team, building_camera, camera, station, guard, staff));
 
   // A token belongs to its filter.
   pv1::ListAssetsResponse first;
@@ -580,7 +615,7 @@ TEST_F(PolicingAssetsTest, ListFiltersAndPages) {
   large.set_page_size(100000);
   pv1::ListAssetsResponse all;
   ASSERT_TRUE(TryList(kAdmin, large, &all).status.ok());
-  EXPECT_EQ(all.assets_size(), 6);
+  EXPECT_EQ(all.assets_size(), 7);
 }
 
 // ---- Indicators ----
@@ -640,40 +675,62 @@ TEST_F(PolicingAssetsTest, IndicatorsCountWhatIsInServiceByThePeriodsEnd) {
   Register(Guard(true, Region("GS02", "GS02-C01"), ASSET_STATUS_IN_SERVICE, "2026-06-05"));
   Register(Guard(true, Region("GS01", "GS01-C01"), ASSET_STATUS_BUILDING));
   Register(Guard(false, Region("GS02", "GS02-C01"), ASSET_STATUS_RETIRED));
+  // Grids' staff: GS01-C01-G01 with all three and GS01-C01-G02 without its patrol officer (both
+  // since January), GS01-C02-G01 with all three since 3 June, GS02-C01-G01 with all three since
+  // February, GS02-C01-G02 without its patrol officer since 10 June; one being staffed and one
+  // retired do not count.
+  Register(GridStaff(true, Region("GS01", "GS01-C01", "GS01-C01-G01"), ASSET_STATUS_IN_SERVICE,
+                     "2026-01-01"));
+  Register(GridStaff(false, Region("GS01", "GS01-C01", "GS01-C01-G02"), ASSET_STATUS_IN_SERVICE,
+                     "2026-01-01"));
+  Register(GridStaff(true, Region("GS01", "GS01-C02", "GS01-C02-G01"), ASSET_STATUS_IN_SERVICE,
+                     "2026-06-03"));
+  Register(GridStaff(true, Region("GS02", "GS02-C01", "GS02-C01-G01"), ASSET_STATUS_IN_SERVICE,
+                     "2026-02-01"));
+  Register(GridStaff(false, Region("GS02", "GS02-C01", "GS02-C01-G02"), ASSET_STATUS_IN_SERVICE,
+                     "2026-06-10"));
+  Register(GridStaff(true, Region("GS01", "GS01-C03", "GS01-C03-G01"), ASSET_STATUS_BUILDING));
+  Register(GridStaff(true, Region("GS02", "GS02-C01", "GS02-C01-G03"), ASSET_STATUS_RETIRED));
 
   using Values = std::map<std::string, std::string>;
   // District, June: 3 of 95 communities have a team (30000 / 95 = 315.8), 2 of 3 guard units
-  // meet all five.
+  // meet all five, 3 of 5 grids' staff have all three members.
   EXPECT_EQ(Actuals(Month(2026, 6)), (Values{{kSquads, "3"},
                                              {kTeams, "316"},
                                              {kStations, "1"},
                                              {kCompounds, "1"},
                                              {kNewCameras, "2"},
                                              {kUpgradedCameras, "1"},
-                                             {kFiveUnifications, "6667"}}));
-  // District, May: what entered service in June is not counted yet; 31 May is.
+                                             {kFiveUnifications, "6667"},
+                                             {kThreeMembers, "6000"}}));
+  // District, May: what entered service in June is not counted yet; 31 May is. Grids' staff:
+  // 2 of 3.
   EXPECT_EQ(Actuals(Month(2026, 5)), (Values{{kSquads, "2"},
                                              {kTeams, "211"},
                                              {kStations, "1"},
                                              {kCompounds, "1"},
                                              {kNewCameras, "1"},
                                              {kUpgradedCameras, "1"},
-                                             {kFiveUnifications, "5000"}}));
-  // GS01 (10 communities), June and May.
+                                             {kFiveUnifications, "5000"},
+                                             {kThreeMembers, "6667"}}));
+  // GS01 (10 communities), June and May: grids' staff 2 of 3, then 1 of 2 before GS01-C02-G01's
+  // came into service.
   EXPECT_EQ(Actuals(Month(2026, 6), Region("GS01")), (Values{{kSquads, "2"},
                                                              {kTeams, "2000"},
                                                              {kStations, "1"},
                                                              {kCompounds, "1"},
                                                              {kNewCameras, "1"},
                                                              {kUpgradedCameras, "1"},
-                                                             {kFiveUnifications, "5000"}}));
+                                                             {kFiveUnifications, "5000"},
+                                                             {kThreeMembers, "6667"}}));
   EXPECT_EQ(Actuals(Month(2026, 5), Region("GS01")), (Values{{kSquads, "1"},
                                                              {kTeams, "1000"},
                                                              {kStations, "1"},
                                                              {kCompounds, "1"},
                                                              {kNewCameras, "0"},
                                                              {kUpgradedCameras, "1"},
-                                                             {kFiveUnifications, "5000"}}));
+                                                             {kFiveUnifications, "5000"},
+                                                             {kThreeMembers, "5000"}}));
   // GS01 and GS02 together (a caller of both streets): 19 communities, 3 with a team.
   EXPECT_EQ(Actuals(Month(2026, 6), {}, kOperator12), (Values{{kSquads, "3"},
                                                               {kTeams, "1579"},
@@ -681,11 +738,13 @@ TEST_F(PolicingAssetsTest, IndicatorsCountWhatIsInServiceByThePeriodsEnd) {
                                                               {kCompounds, "1"},
                                                               {kNewCameras, "2"},
                                                               {kUpgradedCameras, "1"},
-                                                              {kFiveUnifications, "6667"}}));
+                                                              {kFiveUnifications, "6667"},
+                                                              {kThreeMembers, "6000"}}));
   // March and April: the station and the compound were not there yet.
   EXPECT_EQ(Actuals(Month(2026, 3), Region("GS01"))[kStations], "0");
   EXPECT_EQ(Actuals(Month(2026, 4), Region("GS01"))[kCompounds], "0");
-  // Community GS01-C01, June; GS01-C03 has a planned team and no guard unit.
+  // Community GS01-C01, June (grids' staff 1 of 2); GS01-C03 has a planned team, no guard unit
+  // and only grid staff being formed.
   EXPECT_EQ(Actuals(Month(2026, 6), Region("GS01", "GS01-C01")),
             (Values{{kSquads, "1"},
                     {kTeams, "10000"},
@@ -693,15 +752,16 @@ TEST_F(PolicingAssetsTest, IndicatorsCountWhatIsInServiceByThePeriodsEnd) {
                     {kCompounds, "1"},
                     {kNewCameras, "1"},
                     {kUpgradedCameras, "0"},
-                    {kFiveUnifications, "10000"}}));
-  EXPECT_EQ(Actuals(Month(2026, 6), Region("GS01", "GS01-C03")),
-            (Values{{kSquads, "0"},
-                    {kTeams, "0"},
-                    {kStations, "0"},
-                    {kCompounds, "0"},
-                    {kNewCameras, "0"},
-                    {kUpgradedCameras, "0"},
-                    {kFiveUnifications, "-"}}));
+                    {kFiveUnifications, "10000"},
+                    {kThreeMembers, "5000"}}));
+  EXPECT_EQ(Actuals(Month(2026, 6), Region("GS01", "GS01-C03")), (Values{{kSquads, "0"},
+                                                                         {kTeams, "0"},
+                                                                         {kStations, "0"},
+                                                                         {kCompounds, "0"},
+                                                                         {kNewCameras, "0"},
+                                                                         {kUpgradedCameras, "0"},
+                                                                         {kFiveUnifications, "-"},
+                                                                         {kThreeMembers, "-"}}));
 
   // Targets, units and colours.
   std::map<std::string, gv1::Indicator> june = Indicators(Month(2026, 6));
@@ -717,11 +777,22 @@ TEST_F(PolicingAssetsTest, IndicatorsCountWhatIsInServiceByThePeriodsEnd) {
   EXPECT_EQ(june[kTeams].target_kind(), gv1::TARGET_KIND_RATE);
   EXPECT_EQ(june[kTeams].unit(), gv1::INDICATOR_UNIT_BASIS_POINTS);
   EXPECT_EQ(june[kFiveUnifications].target(), 10000);
+  EXPECT_EQ(june[kThreeMembers].target(), 10000);
+  EXPECT_EQ(june[kThreeMembers].target_kind(), gv1::TARGET_KIND_RATE);
+  EXPECT_EQ(june[kThreeMembers].unit(), gv1::INDICATOR_UNIT_BASIS_POINTS);
+  EXPECT_EQ(june[kThreeMembers].target_source(), gv1::TARGET_SOURCE_PLAN);
+  EXPECT_EQ(june[kThreeMembers].colour(), gv1::COLOUR_RED);
+  EXPECT_EQ(june[kThreeMembers].name_zh(), "一格三员配备率");
   EXPECT_EQ(june[kSquads].name_zh(), "平安运河管家队伍数");
   std::map<std::string, gv1::Indicator> community =
       Indicators(Month(2026, 6), Region("GS01", "GS01-C01"));
   EXPECT_EQ(community[kTeams].colour(), gv1::COLOUR_GREEN);
   EXPECT_EQ(community[kFiveUnifications].colour(), gv1::COLOUR_GREEN);
+  // GS02-C01's grids' staff in May: only G01's, with all three.
+  std::map<std::string, gv1::Indicator> gs02_c01 =
+      Indicators(Month(2026, 5), Region("GS02", "GS02-C01"));
+  EXPECT_EQ(gs02_c01[kThreeMembers].actual(), 10000);
+  EXPECT_EQ(gs02_c01[kThreeMembers].colour(), gv1::COLOUR_GREEN);
 
   // At least one station in every street: graded on each street's row beside the district's
   // 10. GS01's station (since April) covers 1 of the 11 streets; its community's row reads its
@@ -767,16 +838,18 @@ TEST_F(PolicingAssetsTest, DemoDataShowsProgressAndLoadsOnce) {
   all.kind = "asset";
   absl::StatusOr<int64_t> loaded = h_.repo().CountEntities(all);
   ASSERT_TRUE(loaded.ok());
-  // 95 squads, 95 teams, 10 stations, 120 compounds, 867 camera points, 80 guard units.
-  EXPECT_EQ(*loaded, 1267);
+  // 95 squads, 95 teams, 10 stations, 120 compounds, 867 camera points, 80 guard units, the
+  // staff of 424 grids.
+  EXPECT_EQ(*loaded, 1691);
   ASSERT_TRUE(LoadAssetDemoData(assets, h_.regions()).ok());
-  EXPECT_EQ(*h_.repo().CountEntities(all), 1267);
+  EXPECT_EQ(*h_.repo().CountEntities(all), 1691);
   // A day later the in-service days of the items differ; what is there stays, nothing is added.
   clock_.Advance(absl::Hours(24));
   ASSERT_TRUE(LoadAssetDemoData(assets, h_.regions()).ok());
-  EXPECT_EQ(*h_.repo().CountEntities(all), 1267);
+  EXPECT_EQ(*h_.repo().CountEntities(all), 1691);
 
-  // 90 of 95 communities with a team: 9473.7 basis points; 64 of 80 guard units meet all five.
+  // 90 of 95 communities with a team: 9473.7 basis points; 64 of 80 guard units meet all five;
+  // 348 of 424 grids' staff have all three members (8207.5).
   EXPECT_EQ(Actuals(Month(2026, 6)),
             (std::map<std::string, std::string>{{kSquads, "88"},
                                                 {kTeams, "9474"},
@@ -784,7 +857,8 @@ TEST_F(PolicingAssetsTest, DemoDataShowsProgressAndLoadsOnce) {
                                                 {kCompounds, "112"},
                                                 {kNewCameras, "530"},
                                                 {kUpgradedCameras, "300"},
-                                                {kFiveUnifications, "8000"}}));
+                                                {kFiveUnifications, "8000"},
+                                                {kThreeMembers, "8208"}}));
   pv1::ListAssetsRequest stations;
   stations.set_kind(pv1::ASSET_KIND_NON_POLICE_STATION);
   EXPECT_EQ(ListAll(stations).size(), 10u);
