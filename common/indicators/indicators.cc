@@ -548,7 +548,8 @@ absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
   out.mutable_region()->set_street_id(ctx.street_id);
   out.mutable_region()->set_community_id(ctx.community_id);
 
-  const bool change = spec.target_kind == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE;
+  const bool change =
+      spec.target_kind == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE || spec.against_last_year;
   // A change compares like with like: a period not over yet is measured to date and compared
   // with the same days of last year.
   EvalContext measured = ctx;
@@ -931,7 +932,8 @@ absl::Status IndicatorEngine::RefreshGauges() {
         continue;
       }
       if (indicator->has_data()) {
-        const bool change = spec.target_kind == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE;
+        const bool change = spec.target_kind == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE ||
+                            spec.against_last_year;
         gauges_->value->Add(labels).Set(
             static_cast<double>(change ? indicator->change() : indicator->actual()));
       } else if (gauges_->value->Has(labels)) {

@@ -86,6 +86,9 @@ struct IndicatorSpec {
   // principal — the indicator shows its count without a target (target_kind UNSPECIFIED, no
   // attainment, no colour), since no part of the district has a share of it set.
   bool district_target = false;
+  // Watched against last year without a target (target_kind UNSPECIFIED): the baseline and the
+  // change are computed as for a change target, to date like them, and nothing is graded.
+  bool against_last_year = false;
 };
 
 // A count the plan sets for the whole district (higher is better, an absolute target, graded

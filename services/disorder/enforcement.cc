@@ -129,14 +129,18 @@ std::vector<indicators::IndicatorSpec> EnforcementIndicators() {
                    .direction = DIRECTION_HIGHER_IS_BETTER,
                    .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
                    .measure = PenaliseRate(dv1::COMPLAINT_CATEGORY_MOBILE_STALL)});
-  // 无证经营查处率同比: the unlicensed businesses' rate, +30% on the same period last year.
-  specs.push_back({.id = "unlicensed_business_penalise_rate_yoy",
-                   .name_zh = "无证经营查处率同比",
-                   .name_en = "Unlicensed businesses investigated and penalised, year on year",
-                   .unit = INDICATOR_UNIT_BASIS_POINTS,
-                   .direction = DIRECTION_HIGHER_IS_BETTER,
-                   .target_kind = TARGET_KIND_CHANGE_VS_BASELINE,
-                   .measure = PenaliseRate(dv1::COMPLAINT_CATEGORY_UNLICENSED_BUSINESS)});
+  // 无证经营查处率同比: the unlicensed businesses' rate against the same period last year. The
+  // plan runs a district-wide remediation of unlicensed businesses without a number (its +30% is
+  // the mobile stalls'): the rate and its change are shown, ungraded.
+  indicators::IndicatorSpec business{
+      .id = "unlicensed_business_penalise_rate_yoy",
+      .name_zh = "无证经营查处率同比",
+      .name_en = "Unlicensed businesses investigated and penalised, year on year",
+      .unit = INDICATOR_UNIT_BASIS_POINTS,
+      .direction = DIRECTION_HIGHER_IS_BETTER,
+      .measure = PenaliseRate(dv1::COMPLAINT_CATEGORY_UNLICENSED_BUSINESS)};
+  business.against_last_year = true;
+  specs.push_back(std::move(business));
   // 非法销售保健品查处率: every confirmed illegal health-supplement sale penalised, 100%.
   specs.push_back({.id = "health_supplement_penalise_rate",
                    .name_zh = "非法销售保健品查处率",

@@ -825,13 +825,18 @@ TEST_F(EnforcementTest, PenaliseRatesAgainstHandComputedData) {
   EXPECT_EQ(stalls.change(), 6000);
   EXPECT_EQ(stalls.attainment(), 13000);
   EXPECT_EQ(stalls.colour(), gv1::COLOUR_GREEN);
-  // Businesses: 6000 on 5000 is +20%, 10 points short: attainment 9000, at risk.
+  // Businesses: 6000 on 5000 is +20%, shown without a target (the plan sets none; its +30% is
+  // the stalls'): no grade, no source.
   const gv1::Indicator& business = may["unlicensed_business_penalise_rate_yoy"];
   EXPECT_EQ(business.actual(), 6000);
   EXPECT_EQ(business.baseline(), 5000);
   EXPECT_EQ(business.change(), 2000);
-  EXPECT_EQ(business.attainment(), 9000);
-  EXPECT_EQ(business.colour(), gv1::COLOUR_YELLOW);
+  EXPECT_EQ(business.target_kind(), gv1::TARGET_KIND_UNSPECIFIED);
+  EXPECT_EQ(business.attainment(), 0);
+  EXPECT_EQ(business.colour(), gv1::COLOUR_UNSPECIFIED);
+  EXPECT_EQ(business.target_source(), gv1::TARGET_SOURCE_UNSPECIFIED);
+  EXPECT_EQ(business.baseline_days().first(), "2025-05-01");
+  EXPECT_EQ(stalls.target_source(), gv1::TARGET_SOURCE_PLAN);
   // Health supplements: 2 of 3 confirmed, against 100%.
   const gv1::Indicator& health = may["health_supplement_penalise_rate"];
   EXPECT_EQ(health.target_kind(), gv1::TARGET_KIND_RATE);

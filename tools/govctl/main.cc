@@ -682,7 +682,9 @@ int CmdIndicators(const Args& args) {
   std::string notes;
   const bool colour = UseColour();
   for (const governance::v1::Indicator& ind : response.indicators()) {
-    const bool change_kind = ind.target_kind() == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE;
+    // A change target, or an indicator watched against last year (it has baseline days).
+    const bool change_kind = ind.target_kind() == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE ||
+                             ind.has_baseline_days();
     const bool graded =
         ind.has_data() && ind.target_kind() != governance::v1::TARGET_KIND_UNSPECIFIED;
     table.AddRow({ind.id(), ind.name_zh(),
