@@ -254,7 +254,7 @@ class Loader {
     // A request id seen before (a rerun over the same numbers) returns the first case, which
     // has been moved on already.
     if (created.record.version != 1) return absl::OkStatus();
-    return mediation::LiveDisputeLife(&engine, &clock, router_, *mediators_, actor_, now_,
+    return mediation::LiveDisputeLife(&engine, &clock, router_, *mediators_, nullptr, actor_, now_,
                                       {created.record.id, created.etag(), invented.created, seed});
   }
 

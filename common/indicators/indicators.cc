@@ -312,13 +312,15 @@ Measure EventsInto(std::vector<std::string> statuses) {
   };
 }
 
-Measure CasesReaching(std::vector<std::string> outcomes, std::vector<std::string> ending_in) {
-  return [outcomes = std::move(outcomes),
-          ending_in = std::move(ending_in)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+Measure CasesReaching(std::vector<std::string> outcomes, std::vector<std::string> ending_in,
+                      std::vector<std::string> via) {
+  return [outcomes = std::move(outcomes), ending_in = std::move(ending_in),
+          via = std::move(via)](const EvalContext& ctx) -> absl::StatusOr<Value> {
     store::EventCaseQuery q;
     q.scope = CountsFor(ctx);
     q.statuses = outcomes;
     q.last_into = ending_in;
+    q.ever_action = via;
     GOV_ASSIGN_OR_RETURN(const int64_t n, ctx.repo->CountCasesWithEvents(q));
     return Value{n};
   };

@@ -131,8 +131,11 @@ Measure CasesInStatus(std::vector<std::string> statuses, std::vector<std::string
 Measure EventsInto(std::vector<std::string> statuses);
 // Outcomes of cases, not of transitions: the cases that moved into any of `outcomes` in the
 // period, each once; with `ending_in`, only those whose last outcome of the period is one of
-// those (a dispute that failed, was reopened and agreed counts once, as agreed).
-Measure CasesReaching(std::vector<std::string> outcomes, std::vector<std::string> ending_in = {});
+// those (a dispute that failed, was reopened and agreed counts once, as agreed). With `via`,
+// only the cases that took one of those actions at some time (the disputes referred to a
+// purchased-service provider).
+Measure CasesReaching(std::vector<std::string> outcomes, std::vector<std::string> ending_in = {},
+                      std::vector<std::string> via = {});
 // The same over the actions of the transitions (e.g. the verbs that resolve a complaint with a
 // given outcome), optionally only of cases of these categories.
 Measure CasesWithAction(std::vector<std::string> actions, std::vector<std::string> categories = {},
@@ -230,6 +233,11 @@ class IndicatorEngine {
                                                      const EvalContext& ctx) const;
 
   const std::vector<IndicatorSpec>& specs() const { return specs_; }
+  // The dimensions the track ranks by, in declaration order.
+  const std::vector<governance::v1::RankingDimension>& ranking_dimensions() const {
+    return rankings_.dimensions;
+  }
+  const std::string& track() const { return track_; }
 
   // Cache scope of the track's aggregates ("<track>:agg"); the case engine bumps it on writes.
   std::string AggregateScope() const { return cache::AggregateScope(track_); }

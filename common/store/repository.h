@@ -168,6 +168,9 @@ struct EventCaseQuery {
   std::vector<std::string> categories;
   std::vector<std::string> last_into;
   std::vector<std::string> last_action;
+  // Only cases that took any of these actions at some time (not only in the window), e.g. the
+  // disputes ever referred to a purchased-service provider; empty means any case.
+  std::vector<std::string> ever_action;
 };
 
 // The storage every track's engine runs on. One implementation per backend (SQLite embedded;

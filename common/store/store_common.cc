@@ -248,6 +248,20 @@ void SqlQuery::In(absl::string_view column, const std::vector<std::string>& valu
   for (const std::string& v : values) params_.emplace_back(v);
 }
 
+void SqlQuery::ExistsIn(absl::string_view subquery, absl::string_view column,
+                        const std::vector<std::string>& values) {
+  if (values.empty()) return;
+  if (dialect_ == Dialect::kPostgres) {
+    Where(absl::StrCat("EXISTS (", subquery, " AND ", column, " = ANY(?))"));
+    params_.emplace_back(values);
+    return;
+  }
+  std::vector<absl::string_view> marks(values.size(), "?");
+  Where(absl::StrCat("EXISTS (", subquery, " AND ", column, " IN (", absl::StrJoin(marks, ", "),
+                     "))"));
+  for (const std::string& v : values) params_.emplace_back(v);
+}
+
 void SqlQuery::Append(absl::string_view text) { absl::StrAppend(&sql_, " ", Number(text)); }
 
 SqlQuery ListCasesQuery(Dialect dialect, const CaseFilter& filter) {
@@ -390,6 +404,8 @@ SqlQuery CountCasesWithEventsQuery(Dialect dialect, const EventCaseQuery& query)
   q.In("c.street_id", scope.streets);
   q.EqIfSet("c.street_id", scope.street_id);
   q.EqIfSet("c.community_id", scope.community_id);
+  q.ExistsIn("SELECT 1 FROM case_history e WHERE e.track = h.track AND e.case_id = h.case_id",
+             "e.action", query.ever_action);
   q.Append(") last_event WHERE rn = 1");
   q.In("last_event.to_status", query.last_into);
   q.In("last_event.action", query.last_action);

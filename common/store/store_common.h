@@ -177,6 +177,10 @@ class SqlQuery {
   void EqIfSet(absl::string_view column, const std::string& value);
   // Any of `values`; nothing when empty.
   void In(absl::string_view column, const std::vector<std::string>& values);
+  // "EXISTS (<subquery> AND <column> IN any of `values`)": `subquery` is a SELECT with its own
+  // WHERE and no placeholders. Nothing when `values` is empty.
+  void ExistsIn(absl::string_view subquery, absl::string_view column,
+                const std::vector<std::string>& values);
   void Param(std::string value) { params_.emplace_back(std::move(value)); }
   void Param(int64_t value) { params_.emplace_back(value); }
   void Append(absl::string_view text);

@@ -35,8 +35,11 @@ TrackBase::~TrackBase() {
   // The services hold pointers into the parts, the parts into the engines: tear down in that
   // order whatever the members' order.
   indicators_service_.reset();
+  meetings_service_.reset();
   rpc_.reset();
   while (!parts_.empty()) parts_.pop_back();
+  meetings_.reset();
+  rankings_.reset();
   indicators_.reset();
   engines_.clear();
 }
@@ -97,9 +100,30 @@ indicators::IndicatorEngine* TrackBase::Indicators(std::vector<indicators::Indic
   indicators_ = std::make_unique<indicators::IndicatorEngine>(
       name_, std::move(specs), std::move(figures), std::move(rankings), deps_.repo, deps_.cache,
       deps_.regions, deps_.clock, deps_.registry);
+  rankings_registry_ = std::make_unique<registry::Registry>(indicators::RankingsLayout(name_),
+                                                            deps_.repo, deps_.cache, deps_.clock);
+  rankings_ = std::make_unique<indicators::RankingsPublisher>(
+      indicators_.get(), rankings_registry_.get(), deps_.clock);
   indicators_service_ =
-      indicators::MakeIndicatorsService(indicators_.get(), deps_.handlers, roles_);
+      indicators::MakeIndicatorsService(indicators_.get(), rankings_.get(), deps_.handlers, roles_);
+  if (!indicators_->ranking_dimensions().empty()) {
+    Sweep("rankings due", [this] { return rankings_->PublishDue().status(); });
+  }
   return indicators_.get();
+}
+
+meetings::Meetings* TrackBase::Meetings(std::vector<meetings::Kind> kinds) {
+  if (meetings_ != nullptr) {
+    Problem(absl::InternalError("meetings declared twice"));
+    return meetings_.get();
+  }
+  if (kinds.empty()) Problem(absl::InternalError("meetings declared without a kind"));
+  meetings_registry_ = std::make_unique<registry::Registry>(meetings::MeetingsLayout(name_),
+                                                            deps_.repo, deps_.cache, deps_.clock);
+  meetings_ = std::make_unique<meetings::Meetings>(meetings_registry_.get(), std::move(kinds),
+                                                   deps_.regions, deps_.clock);
+  meetings_service_ = indicators::MakeMeetingsService(meetings_.get(), deps_.handlers, roles_);
+  return meetings_.get();
 }
 
 void TrackBase::Demo(std::string what, std::function<absl::Status()> load) {
@@ -113,6 +137,7 @@ void TrackBase::Sweep(std::string what, std::function<absl::Status()> run) {
 std::vector<server::RpcService*> TrackBase::Services() {
   std::vector<server::RpcService*> services = {rpc_.get()};
   if (indicators_service_ != nullptr) services.push_back(indicators_service_.get());
+  if (meetings_service_ != nullptr) services.push_back(meetings_service_.get());
   return services;
 }
 
@@ -120,6 +145,12 @@ absl::Status TrackBase::LoadDemoData() {
   for (const Job& demo : demos_) {
     absl::Status loaded = demo.run();
     if (!loaded.ok()) return Annotate(loaded, absl::StrCat("demo ", demo.what));
+  }
+  if (rankings_ != nullptr) {
+    // The demo's months published as the district would have published them.
+    const absl::CivilDay today = cal::LocalDay(deps_.clock->Now());
+    absl::StatusOr<int> published = rankings_->PublishSince(absl::CivilDay(today.year() - 1, 1, 1));
+    if (!published.ok()) return Annotate(published.status(), "demo published rankings");
   }
   return absl::OkStatus();
 }

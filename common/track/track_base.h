@@ -15,6 +15,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/cases/engine.h"
 #include "common/indicators/indicators.h"
+#include "common/indicators/published.h"
+#include "common/meetings/meetings.h"
+#include "common/registry/registry.h"
 #include "common/server/rpc_service.h"
 #include "common/server/track_main.h"
 #include "common/util/status.h"
@@ -86,10 +89,18 @@ class TrackBase : public server::Track {
   // metrics. An invalid spec makes status() an error (the engine then refuses every call).
   cases::CaseEngine* CaseKind(const cases::TrackSpec& spec);
 
-  // Declares the track's indicators, outside figures and ranking dimensions (once).
+  // Declares the track's indicators, outside figures and ranking dimensions (once). A track
+  // that ranks publishes each finished month's rankings (indicators::RankingsPublisher): a
+  // sweep publishes the last month, the demo load the months since January of last year.
   indicators::IndicatorEngine* Indicators(std::vector<indicators::IndicatorSpec> specs,
                                           std::vector<indicators::FigureSpec> figures,
                                           indicators::RankingSpec rankings);
+
+  // Declares the kinds of meetings the track holds (once): governance.v1.MeetingsService is
+  // then served beside the track's own, on the track's rows (meetings::MeetingsLayout). The
+  // returned part gives the indicators their measures (Meetings::HeldEveryMonth), so declare
+  // the meetings before the indicators.
+  meetings::Meetings* Meetings(std::vector<meetings::Kind> kinds);
 
   // Builds a part owned by the track; parts are destroyed in the reverse order, before the
   // engines they were built on.
@@ -120,6 +131,11 @@ class TrackBase : public server::Track {
   std::vector<std::string> roles_;
   std::vector<std::unique_ptr<cases::CaseEngine>> engines_;
   std::unique_ptr<indicators::IndicatorEngine> indicators_;
+  std::unique_ptr<registry::Registry> rankings_registry_;
+  std::unique_ptr<indicators::RankingsPublisher> rankings_;
+  std::unique_ptr<registry::Registry> meetings_registry_;
+  std::unique_ptr<meetings::Meetings> meetings_;
+  std::unique_ptr<server::RpcService> meetings_service_;
   std::vector<std::shared_ptr<void>> parts_;
   std::vector<Job> demos_;
   std::vector<Job> sweeps_;

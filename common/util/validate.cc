@@ -146,8 +146,7 @@ absl::Status ValidatePhone(std::string_view phone, std::string_view field) {
   return absl::OkStatus();
 }
 
-absl::Status ValidatePastTime(const google::protobuf::Timestamp& time, std::string_view field,
-                              absl::Time now) {
+absl::Status ValidateTime(const google::protobuf::Timestamp& time, std::string_view field) {
   // 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z.
   constexpr int64_t kMinSeconds = 946684800;
   constexpr int64_t kMaxSeconds = 4102444800;
@@ -156,6 +155,12 @@ absl::Status ValidatePastTime(const google::protobuf::Timestamp& time, std::stri
       time.nanos() > 999999999) {
     return InvalidField(field, "not a time between 2000 and 2100");
   }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePastTime(const google::protobuf::Timestamp& time, std::string_view field,
+                              absl::Time now) {
+  GOV_RETURN_IF_ERROR(ValidateTime(time, field));
   const absl::Time t = absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
   if (t > now + kMaxClockSkew) return InvalidField(field, "in the future");
   return absl::OkStatus();

@@ -66,8 +66,11 @@ absl::Status ValidatePhone(std::string_view phone, std::string_view field);
 // police platform, a patrol's handset): the one allowance for "when it happened" times.
 inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
 
-// When something happened: set, a valid Timestamp between 2000-01-01 and 2100-01-01, and not
-// after now + kMaxClockSkew ("in the future").
+// A time given in a request (a due time, a planned day): set, and a valid Timestamp between
+// 2000-01-01 and 2100-01-01.
+absl::Status ValidateTime(const google::protobuf::Timestamp& time, std::string_view field);
+
+// When something happened: ValidateTime, and not after now + kMaxClockSkew ("in the future").
 absl::Status ValidatePastTime(const google::protobuf::Timestamp& time, std::string_view field,
                               absl::Time now);
 

@@ -247,6 +247,8 @@ absl::Status LoadMediationDemo(const server::TrackDeps& deps,
   GOV_RETURN_IF_ERROR(registries.mediators.LoadDemo(mediator_rows, 1));
   GOV_ASSIGN_OR_RETURN(const MediatorsByBody mediators, AllMediatorsByBody(registries.mediators));
   GOV_RETURN_IF_ERROR(registries.trainings.LoadDemo(PlanTrainings(*deps.regions, now), 1));
+  GOV_ASSIGN_OR_RETURN(const PurchasedDemo purchased,
+                       LoadPurchasedDemo(registries, today - kRegistryAgeDays));
 
   // Disputes: created in order of intake (ids follow time), then moved on in parallel.
   std::vector<DisputePlan> disputes = PlanDisputes(*deps.regions, now);
@@ -267,16 +269,23 @@ absl::Status LoadMediationDemo(const server::TrackDeps& deps,
   const Router router(&registries.bodies);
   std::vector<std::unique_ptr<FakeClock>> clocks;
   std::vector<std::unique_ptr<cases::CaseEngine>> engines;
+  std::vector<std::unique_ptr<PurchasedServices>> services;
+  std::vector<Referrals> referrals(kWorkers);
   for (int w = 0; w < kWorkers; ++w) {
     clocks.push_back(std::make_unique<FakeClock>(now));
     engines.push_back(std::make_unique<cases::CaseEngine>(
         MediationSpec(), deps.repo, deps.cache, deps.calendar, clocks.back().get(), nullptr));
+    services.push_back(std::make_unique<PurchasedServices>(&registries, clocks.back().get()));
+    referrals[w].refer = [service = services.back().get(),
+                          contract = purchased.any_category_contract] {
+      return service->ReferUnder(contract);
+    };
   }
   const auth::Principal loader = Loader();
   GOV_RETURN_IF_ERROR(ParallelFor(static_cast<int>(disputes.size()), kWorkers, [&](int w, int i) {
     const DisputePlan& plan = disputes[i];
-    return LiveDisputeLife(engines[w].get(), clocks[w].get(), &router, mediators, loader, now,
-                           {plan.id, plan.etag, plan.created, plan.seed});
+    return LiveDisputeLife(engines[w].get(), clocks[w].get(), &router, mediators, &referrals[w],
+                           loader, now, {plan.id, plan.etag, plan.created, plan.seed});
   }));
 
   // The court's intake: every month of last year, and this year's months that are over.
@@ -291,6 +300,8 @@ absl::Status LoadMediationDemo(const server::TrackDeps& deps,
     const int64_t value = m == 2 ? base * 102 / 100 : base * (99 - (m % 4)) / 100;
     GOV_RETURN_IF_ERROR(RecordIntake(indicators, year, m, value));
   }
+
+  GOV_RETURN_IF_ERROR(LoadConsultationDemo(deps, now));
 
   log::Info("demo data loaded", {{"track", kTrack},
                                  {"bodies", absl::StrCat(body_plans.size())},

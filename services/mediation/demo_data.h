@@ -2,11 +2,13 @@
 #define GOV_SERVICES_MEDIATION_DEMO_DATA_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
@@ -17,6 +19,8 @@
 #include "common/server/track_main.h"
 #include "governance/mediation/v1/mediation.pb.h"
 #include "services/mediation/mediators.h"
+#include "services/mediation/purchased.h"
+#include "services/mediation/registry.h"
 #include "services/mediation/routing.h"
 
 // All of the mediation track's demo data (the track declares it: track.cc), and the pieces of it
@@ -34,6 +38,22 @@ namespace gov::mediation {
 // of their own (clocks set to each step's moment), the court's intake through `indicators`.
 absl::Status LoadMediationDemo(const server::TrackDeps& deps,
                                indicators::IndicatorEngine& indicators);
+
+// ---- Purchased services and consultations (demo_meetings.cc) ----
+
+// The providers of purchased mediation services (an association taking every category, two law
+// offices with specialities) with a contract each in force from `first_day` to the end of the
+// year two years later, registered through `registries`.
+struct PurchasedDemo {
+  std::string any_category_contract;  // the association's contract id
+};
+absl::StatusOr<PurchasedDemo> LoadPurchasedDemo(const Registries& registries,
+                                                absl::CivilDay first_day);
+
+// The monthly consultation meetings (会商研判) from January of last year to `now`: held on the
+// 10th, but one month of last year missed; two follow-ups each, done a fortnight later (some
+// late, the recent ones open).
+absl::Status LoadConsultationDemo(const server::TrackDeps& deps, absl::Time now);
 
 // ---- The pieces of the demo loader that other loaders reuse (bench/bulk_load.cc) ----
 // (demo_disputes.cc)
@@ -62,12 +82,20 @@ struct CreatedDispute {
 
 // Moves a created dispute through a plausible life on `engine`, acting as `actor`, with
 // `clock` (the engine's) set to the moment of each step: triage by the routing table, a
-// mediator of the body, sessions, then agreement (most often), failure or referral to court,
+// mediator of the body (or, with `referrals`, sometimes a provider of purchased services),
+// sessions, then agreement (most often), failure or referral to court,
 // sometimes a reopening, and closing; a few are left untriaged or stuck in mediation so that
 // SLA breaches exist. Stops where `now` would be passed, so recent disputes are still open.
+// Referrals to purchased mediation services: the mutation referring a dispute under a contract
+// that covers it (unset: no referrals).
+struct Referrals {
+  std::function<cases::Mutation()> refer;
+};
+
 absl::Status LiveDisputeLife(cases::CaseEngine* engine, FakeClock* clock, const Router* router,
-                             const MediatorsByBody& mediators, const auth::Principal& actor,
-                             absl::Time now, const CreatedDispute& dispute);
+                             const MediatorsByBody& mediators, const Referrals* referrals,
+                             const auth::Principal& actor, absl::Time now,
+                             const CreatedDispute& dispute);
 
 }  // namespace gov::mediation
 

@@ -39,12 +39,13 @@ bool IsMonetary(mv1::DisputeCategory c) {
 class DisputeLife {
  public:
   DisputeLife(cases::CaseEngine* engine, FakeClock* clock, const Router* router,
-              const MediatorsByBody* mediators, const auth::Principal* actor, absl::Time now,
-              const CreatedDispute& dispute)
+              const MediatorsByBody* mediators, const Referrals* referrals,
+              const auth::Principal* actor, absl::Time now, const CreatedDispute& dispute)
       : engine_(engine),
         clock_(clock),
         router_(router),
         mediators_(mediators),
+        referrals_(referrals),
         actor_(actor),
         now_(now),
         id_(dispute.id),
@@ -63,10 +64,15 @@ class DisputeLife {
       return MaybeClose(100);
     }
     if (!After(absl::Hours(rng_.Int(2, 30)))) return absl::OkStatus();
-    auto found = mediators_->find(unit_);
-    if (found == mediators_->end() || found->second.empty()) return absl::OkStatus();
-    const mv1::Mediator& mediator = rng_.Pick(found->second);
-    GOV_RETURN_IF_ERROR(Move(kAssignMediator, "", AssignTo(mediator)));
+    // About one in eight goes to a provider of purchased mediation services.
+    if (referrals_ != nullptr && referrals_->refer && rng_.Percent(12)) {
+      GOV_RETURN_IF_ERROR(Move(kReferToProvider, "转政府购买调解服务", referrals_->refer()));
+    } else {
+      auto found = mediators_->find(unit_);
+      if (found == mediators_->end() || found->second.empty()) return absl::OkStatus();
+      const mv1::Mediator& mediator = rng_.Pick(found->second);
+      GOV_RETURN_IF_ERROR(Move(kAssignMediator, "", AssignTo(mediator)));
+    }
 
     const int sessions = rng_.Int(1, 3);
     for (int s = 0; s < sessions; ++s) {
@@ -131,6 +137,7 @@ class DisputeLife {
   FakeClock* clock_;
   const Router* router_;
   const MediatorsByBody* mediators_;
+  const Referrals* referrals_;
   const auth::Principal* actor_;
   const absl::Time now_;
   const std::string id_;
@@ -209,9 +216,10 @@ InventedDispute InventDispute(const regions::RegionRegistry& regions, absl::Time
 }
 
 absl::Status LiveDisputeLife(cases::CaseEngine* engine, FakeClock* clock, const Router* router,
-                             const MediatorsByBody& mediators, const auth::Principal& actor,
-                             absl::Time now, const CreatedDispute& dispute) {
-  return DisputeLife(engine, clock, router, &mediators, &actor, now, dispute).Run();
+                             const MediatorsByBody& mediators, const Referrals* referrals,
+                             const auth::Principal& actor, absl::Time now,
+                             const CreatedDispute& dispute) {
+  return DisputeLife(engine, clock, router, &mediators, referrals, &actor, now, dispute).Run();
 }
 
 }  // namespace gov::mediation

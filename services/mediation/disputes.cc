@@ -96,9 +96,10 @@ cases::Mutation SetOutcome(std::string note) {
 
 cases::Mutation ResumeMediation() {
   return DisputeKind().Edit([](mv1::Dispute& dispute) -> absl::Status {
-    if (dispute.mediator_id().empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "dispute ", dispute.id(), " never had a mediator, so mediation cannot resume"));
+    if (dispute.mediator_id().empty() && dispute.purchased_service().provider_id().empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("dispute ", dispute.id(),
+                       " never had a mediator nor a provider, so mediation cannot resume"));
     }
     dispute.clear_outcome_note();
     return absl::OkStatus();
@@ -106,8 +107,14 @@ cases::Mutation ResumeMediation() {
 }
 
 Disputes::Disputes(cases::CaseEngine* engine, const Registries* registries, const Router* router,
-                   const regions::RegionRegistry* regions, const Clock* clock)
-    : engine_(engine), registries_(registries), router_(router), regions_(regions), clock_(clock) {}
+                   const PurchasedServices* purchased, const regions::RegionRegistry* regions,
+                   const Clock* clock)
+    : engine_(engine),
+      registries_(registries),
+      router_(router),
+      purchased_(purchased),
+      regions_(regions),
+      clock_(clock) {}
 
 absl::Status Disputes::Move(const auth::Principal& who, const char* verb, const std::string& id,
                             const std::string& etag, const std::string& note,
@@ -139,6 +146,7 @@ absl::Status Disputes::Create(const auth::Principal& who, const mv1::CreateDispu
   // the case record owns is the engine's: DisputeKind().Payload leaves it out).
   mv1::Dispute given = in.dispute();
   given.clear_mediator_id();
+  given.clear_purchased_service();
   given.clear_sessions();
   given.clear_outcome_note();
   const cases::NewCase input = NewDisputeCase(given);
@@ -222,6 +230,17 @@ absl::Status Disputes::AssignMediator(const auth::Principal& who,
     return AssignTo(std::move(mediator))(record);
   };
   return Move(who, kAssignMediator, in.id(), in.etag(), in.note(), assign, out->mutable_dispute());
+}
+
+absl::Status Disputes::ReferToProvider(const auth::Principal& who,
+                                       const mv1::ReferToProviderRequest& in,
+                                       mv1::ReferToProviderResponse* out) {
+  GOV_RETURN_IF_ERROR(ValidateMove(in.id(), in.etag()));
+  GOV_RETURN_IF_ERROR(ValidateId(in.contract_id(), "contract_id"));
+  GOV_RETURN_IF_ERROR(ValidateText(in.note(), "note", kMaxNote, false));
+  // The contract is looked up after the engine's checks, as the body in Triage.
+  return Move(who, kReferToProvider, in.id(), in.etag(), in.note(),
+              purchased_->ReferUnder(in.contract_id()), out->mutable_dispute());
 }
 
 absl::Status Disputes::RecordSession(const auth::Principal& who,

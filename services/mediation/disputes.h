@@ -10,6 +10,7 @@
 #include "common/clock/clock.h"
 #include "common/regions/regions.h"
 #include "governance/mediation/v1/mediation.pb.h"
+#include "services/mediation/purchased.h"
 #include "services/mediation/registry.h"
 #include "services/mediation/routing.h"
 
@@ -28,7 +29,8 @@ class Disputes {
  public:
   // Nothing is owned; everything must outlive the part.
   Disputes(cases::CaseEngine* engine, const Registries* registries, const Router* router,
-           const regions::RegionRegistry* regions, const Clock* clock);
+           const PurchasedServices* purchased, const regions::RegionRegistry* regions,
+           const Clock* clock);
 
   absl::Status Create(const auth::Principal& who, const mv1::CreateDisputeRequest& in,
                       mv1::CreateDisputeResponse* out);
@@ -40,6 +42,9 @@ class Disputes {
                       mv1::TriageDisputeResponse* out);
   absl::Status AssignMediator(const auth::Principal& who, const mv1::AssignMediatorRequest& in,
                               mv1::AssignMediatorResponse* out);
+  // To a purchased-service provider under a contract (PurchasedServices::ReferUnder).
+  absl::Status ReferToProvider(const auth::Principal& who, const mv1::ReferToProviderRequest& in,
+                               mv1::ReferToProviderResponse* out);
   absl::Status RecordSession(const auth::Principal& who, const mv1::RecordSessionRequest& in,
                              mv1::RecordSessionResponse* out);
   absl::Status RecordOutcome(const auth::Principal& who, const mv1::RecordOutcomeRequest& in,
@@ -64,6 +69,7 @@ class Disputes {
   cases::CaseEngine* const engine_;
   const Registries* const registries_;
   const Router* const router_;
+  const PurchasedServices* const purchased_;
   const regions::RegionRegistry* const regions_;
   const Clock* const clock_;
 };

@@ -180,7 +180,8 @@ Measure SocialOrganisationCoverage(const Registries* registries) {
 
 }  // namespace
 
-std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* registries) {
+std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* registries,
+                                                           const meetings::Meetings* meetings) {
   std::vector<indicators::IndicatorSpec> specs;
   // 法院收案数同比: the court's intake must show zero growth (and decline) on last year.
   specs.push_back({.id = "court_intake_yoy",
@@ -258,6 +259,29 @@ std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* reg
   specs.push_back(indicators::HigherRate("social_organisation_coverage", "社会调解组织街道覆盖率",
                                          "Streets with a social mediation organisation",
                                          SocialOrganisationCoverage(registries)));
+  // 每月召开1次矛盾纠纷会商研判: the months so far with a consultation (the district's; a street's
+  // row also counts its own).
+  specs.push_back(indicators::HigherRate("consultation_every_month", "矛盾纠纷会商研判按月召开率",
+                                         "Months with a dispute consultation meeting",
+                                         meetings->HeldEveryMonth(kConsultation)));
+  // 政府购买调解服务: the disputes resolved by the providers of purchased services (referred to
+  // one at some time, ending the period agreed), and the share of those whose mediation ended
+  // that ended agreed. The plan sets no number: watched, without a target.
+  const std::vector<std::string> referred = {kReferToProvider};
+  specs.push_back({.id = "purchased_service_resolved",
+                   .name_zh = "政府购买服务化解纠纷数",
+                   .name_en = "Disputes resolved through purchased mediation services",
+                   .unit = INDICATOR_UNIT_COUNT,
+                   .direction = DIRECTION_HIGHER_IS_BETTER,
+                   .measure = indicators::CasesReaching(kOutcomes, {"AGREED"}, referred)});
+  specs.push_back(
+      {.id = "purchased_service_success_rate",
+       .name_zh = "政府购买服务调解成功率",
+       .name_en = "Success rate of purchased mediation services",
+       .unit = INDICATOR_UNIT_BASIS_POINTS,
+       .direction = DIRECTION_HIGHER_IS_BETTER,
+       .measure = indicators::Ratio(indicators::CasesReaching(kOutcomes, {"AGREED"}, referred),
+                                    indicators::CasesReaching(kOutcomes, {}, referred))});
   return specs;
 }
 

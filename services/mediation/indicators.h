@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/indicators/indicators.h"
+#include "common/meetings/meetings.h"
 #include "services/mediation/bodies.h"
 #include "services/mediation/registry.h"
 
@@ -12,8 +13,10 @@
 namespace gov::mediation {
 
 // The plan's targets as indicators, in the order they are listed; the registry's indicators
-// count the rows of `registries` (not owned; must outlive the indicators).
-std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* registries);
+// count the rows of `registries`, the consultation's read `meetings` (neither owned; both must
+// outlive the indicators).
+std::vector<indicators::IndicatorSpec> MediationIndicators(const Registries* registries,
+                                                           const meetings::Meetings* meetings);
 // Figures recorded from outside the system (the court's monthly intake).
 std::vector<indicators::FigureSpec> MediationFigures();
 // Ranking dimensions and display names (bodies' names from `bodies`, not owned).

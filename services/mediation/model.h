@@ -21,6 +21,7 @@ inline constexpr char kMediator[] = "mediator";
 // Verbs of the state machine (recorded as history actions).
 inline constexpr char kTriage[] = "Triage";
 inline constexpr char kAssignMediator[] = "AssignMediator";
+inline constexpr char kReferToProvider[] = "ReferToProvider";
 inline constexpr char kRecordSession[] = "RecordSession";
 inline constexpr char kRecordAgreement[] = "RecordAgreement";
 inline constexpr char kRecordFailure[] = "RecordFailure";
@@ -31,6 +32,10 @@ inline constexpr char kReopen[] = "Reopen";
 // Enums are stored under their keys (gov::EnumKey / gov::EnumFromKey in common/util/proto.h:
 // "FAMILY" for DISPUTE_CATEGORY_FAMILY), so the store, the counts and the metrics stay readable
 // and do not depend on the enum numbers.
+
+// The kind of meeting the track holds (common/meetings): the monthly consultation on disputes.
+inline constexpr char kConsultation[] = "consultation";
+inline constexpr char kConsultationNameZh[] = "矛盾纠纷会商研判";
 
 // Chinese display name of a category key ("FAMILY" -> "婚姻家庭"); the key itself when unknown.
 std::string CategoryNameZh(const std::string& key);

@@ -18,7 +18,9 @@ registry::Layout LayoutOf(const char* kind, const char* id_prefix) {
 Registries::Registries(store::Repository* repo, cache::Cache* cache, const Clock* clock)
     : bodies(LayoutOf(kBodyEntity, "B"), repo, cache, clock),
       mediators(LayoutOf(kMediatorEntity, "M"), repo, cache, clock),
-      trainings(LayoutOf(kTrainingEntity, "T"), repo, cache, clock) {}
+      trainings(LayoutOf(kTrainingEntity, "T"), repo, cache, clock),
+      providers(LayoutOf(kProviderEntity, "SP"), repo, cache, clock),
+      contracts(LayoutOf(kContractEntity, "SC"), repo, cache, clock) {}
 
 std::string BodyKey(mv1::BodyKind kind, mv1::Industry industry) {
   return absl::StrCat(EnumKey(kind), ":",

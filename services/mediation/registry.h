@@ -30,6 +30,8 @@ namespace gov::mediation {
 // | "body"     | B-... | the body's place ("" = district)  | ""        | "<KIND>:<INDUSTRY>"     |
 // | "mediator" | M-... | copied from the mediator's body   | body id   | "full_time"/"part_time" |
 // | "training" | T-... | organising street ("" = district) | ""        | local hold day          |
+// | "provider" | SP-...| "" (district)                     | ""        | provider kind key       |
+// | "contract" | SC-...| "" (district)                     | provider  | first day in force      |
 // clang-format on
 //
 // A body's key starts with its kind, so "MICRO_COURT:" lists micro-courts and
@@ -39,6 +41,8 @@ namespace gov::mediation {
 inline constexpr char kBodyEntity[] = "body";
 inline constexpr char kMediatorEntity[] = "mediator";
 inline constexpr char kTrainingEntity[] = "training";
+inline constexpr char kProviderEntity[] = "provider";
+inline constexpr char kContractEntity[] = "contract";
 inline constexpr char kFullTimeKey[] = "full_time";
 inline constexpr char kPartTimeKey[] = "part_time";
 
@@ -46,7 +50,7 @@ inline constexpr char kPartTimeKey[] = "part_time";
 std::string BodyKey(mv1::BodyKind kind, mv1::Industry industry);
 std::string BodyKindPrefix(mv1::BodyKind kind);
 
-// The track's three registries. Every write through them makes the track's cached aggregates
+// The track's registries. Every write through them makes the track's cached aggregates
 // (indicators, rankings) stale. Input is validated by the parts (validation.h) before.
 struct Registries {
   // Nothing is owned; everything must outlive the registries. `clock` stamps the rows.
@@ -55,6 +59,9 @@ struct Registries {
   registry::Registry bodies;
   registry::Registry mediators;
   registry::Registry trainings;
+  // The purchased mediation services' providers and contracts (purchased.h).
+  registry::Registry providers;
+  registry::Registry contracts;
 };
 
 // Who reads which rows. District-level rows (street_id "": industry committees, the court

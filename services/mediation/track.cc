@@ -11,6 +11,7 @@
 #include "services/mediation/disputes.h"
 #include "services/mediation/indicators.h"
 #include "services/mediation/mediators.h"
+#include "services/mediation/purchased.h"
 #include "services/mediation/trainings.h"
 
 namespace gov::mediation {
@@ -28,6 +29,7 @@ using cases::StateClass;
 // |-----------------|-----------------------------------|----------------------|--------------|
 // | Triage          | RECEIVED                          | TRIAGED (2 wd)       | op           |
 // | AssignMediator  | TRIAGED                           | IN_MEDIATION (15 wd) | op           |
+// | ReferToProvider | TRIAGED                           | IN_MEDIATION (15 wd) | op           |
 // | RecordSession   | IN_MEDIATION                      | (stays, clock on)    | mediator, op |
 // | RecordAgreement | IN_MEDIATION                      | AGREED               | mediator, op |
 // | RecordFailure   | IN_MEDIATION                      | FAILED               | mediator, op |
@@ -59,6 +61,7 @@ const cases::TrackSpec& MediationSpec() {
     s->transitions = {
         {kTriage, {"RECEIVED"}, "TRIAGED", {op}},
         {kAssignMediator, {"TRIAGED"}, "IN_MEDIATION", {op}},
+        {kReferToProvider, {"TRIAGED"}, "IN_MEDIATION", {op}},
         {kRecordSession, {"IN_MEDIATION"}, "", {mediator, op}, /*restart_sla=*/false},
         {kRecordAgreement, {"IN_MEDIATION"}, "AGREED", {mediator, op}},
         {kRecordFailure, {"IN_MEDIATION"}, "FAILED", {mediator, op}},
@@ -102,12 +105,16 @@ MediationTrack::MediationTrack(const server::TrackDeps& deps)
   cases::CaseEngine* engine = CaseKind(MediationSpec());
   registries_ = Part<Registries>(deps.repo, deps.cache, deps.clock);
   router_ = Part<Router>(&registries_->bodies);
-  Disputes* disputes = Part<Disputes>(engine, registries_, router_, deps.regions, deps.clock);
+  PurchasedServices* purchased = Part<PurchasedServices>(registries_, deps.clock);
+  Disputes* disputes =
+      Part<Disputes>(engine, registries_, router_, purchased, deps.regions, deps.clock);
   Bodies* bodies = Part<Bodies>(registries_, deps.regions);
   Mediators* mediators = Part<Mediators>(registries_);
   Trainings* trainings = Part<Trainings>(registries_, deps.regions, deps.clock);
-  indicators::IndicatorEngine* figures =
-      Indicators(MediationIndicators(registries_), MediationFigures(), MediationRankings(bodies));
+  const meetings::Meetings* consultations =
+      Meetings({{.id = kConsultation, .name_zh = kConsultationNameZh}});
+  indicators::IndicatorEngine* figures = Indicators(MediationIndicators(registries_, consultations),
+                                                    MediationFigures(), MediationRankings(bodies));
   Demo("district", [this, figures] { return LoadMediationDemo(this->deps(), *figures); });
 
   // Who may call each method is declared on it in mediation.proto.
@@ -117,6 +124,7 @@ MediationTrack::MediationTrack(const server::TrackDeps& deps)
       .Bind("ListDisputes", disputes, &Disputes::List)
       .Bind("TriageDispute", disputes, &Disputes::Triage)
       .Bind("AssignMediator", disputes, &Disputes::AssignMediator)
+      .Bind("ReferToProvider", disputes, &Disputes::ReferToProvider)
       .Bind("RecordSession", disputes, &Disputes::RecordSession)
       .Bind("RecordOutcome", disputes, &Disputes::RecordOutcome)
       .Bind("ReferToCourt", disputes, &Disputes::ReferToCourt)
@@ -128,7 +136,11 @@ MediationTrack::MediationTrack(const server::TrackDeps& deps)
       .Bind("CreateMediator", mediators, &Mediators::Create)
       .Bind("ListMediators", mediators, &Mediators::List)
       .Bind("CreateTrainingSession", trainings, &Trainings::Create)
-      .Bind("ListTrainingSessions", trainings, &Trainings::List);
+      .Bind("ListTrainingSessions", trainings, &Trainings::List)
+      .Bind("CreateServiceProvider", purchased, &PurchasedServices::CreateProvider)
+      .Bind("ListServiceProviders", purchased, &PurchasedServices::ListProviders)
+      .Bind("CreateServiceContract", purchased, &PurchasedServices::CreateContract)
+      .Bind("ListServiceContracts", purchased, &PurchasedServices::ListContracts);
 }
 
 }  // namespace gov::mediation

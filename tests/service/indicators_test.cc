@@ -14,8 +14,10 @@
 #include "common/cache/cache.h"
 #include "common/cases/calendar.h"
 #include "common/cases/engine.h"
+#include "common/indicators/published.h"
 #include "common/indicators/service.h"
 #include "common/regions/regions.h"
+#include "common/registry/registry.h"
 #include "common/server/handler.h"
 #include "common/server/server.h"
 #include "common/util/status.h"
@@ -256,6 +258,9 @@ class IndicatorsTest : public ::testing::Test {
         std::vector<FigureSpec>{{"court_intake", "court monthly intake", true},
                                 {"trainings", "trainings held", false}},
         rankings, repo_.get(), cache_.get(), regions_.get(), &clock_, &registry_);
+    rankings_ = std::make_unique<registry::Registry>(RankingsLayout(kTrack), repo_.get(),
+                                                     cache_.get(), &clock_);
+    publisher_ = std::make_unique<RankingsPublisher>(engine_.get(), rankings_.get(), &clock_);
   }
 
   cases::Case Open(const std::string& community, const std::string& category = "noise") {
@@ -356,6 +361,8 @@ class IndicatorsTest : public ::testing::Test {
   std::unique_ptr<cache::Cache> cache_;
   std::unique_ptr<cases::CaseEngine> cases_;
   std::unique_ptr<IndicatorEngine> engine_;
+  std::unique_ptr<registry::Registry> rankings_;
+  std::unique_ptr<RankingsPublisher> publisher_;
   int seq_ = 0;
 };
 
@@ -797,6 +804,157 @@ TEST_F(IndicatorsTest, RankingRequestsAreValidated) {
   EXPECT_EQ(engine_->Rankings(op1_, foreign).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
+// "1 GS01 5"-style rows of a published table.
+std::vector<std::string> TableRows(const governance::v1::RankingTable& table) {
+  std::vector<std::string> rows;
+  for (const auto& e : table.entries()) {
+    rows.push_back(absl::StrCat(e.rank(), " ", e.key(), " ", e.count()));
+  }
+  return rows;
+}
+
+TEST_F(IndicatorsTest, AFinishedMonthsRankingsArePublishedOnceAndStayAsPublished) {
+  OpenMarchCases();
+  governance::v1::PublishRankingsRequest march;
+  *march.mutable_period() = Month(2026, 3);
+  // Not over yet.
+  EXPECT_EQ(publisher_->Publish(admin_, march).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  clock_.Set(Local(2026, 4, 2, 9));
+  auto published = publisher_->Publish(admin_, march);
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_FALSE(published->already_published());
+  const governance::v1::PublishedRankings& first = published->rankings();
+  EXPECT_THAT(first.id(), ::testing::StartsWith("RK-"));
+  EXPECT_EQ(first.track(), kTrack);
+  EXPECT_EQ(first.published_by(), "admin");
+  // Every declared dimension, in order, with the district's whole ranking of March.
+  ASSERT_EQ(first.tables_size(), 3);
+  EXPECT_EQ(first.tables(0).dimension(), governance::v1::RANKING_DIMENSION_STREET);
+  EXPECT_EQ(first.tables(0).total(), 12);
+  EXPECT_THAT(TableRows(first.tables(0)),
+              ElementsAre("1 GS01 5", "2 GS02 3", "2 GS03 3", "4 GS04 1"));
+  EXPECT_EQ(first.tables(0).entries(0).name(), regions_->NameOf("GS01"));
+  EXPECT_EQ(first.tables(1).dimension(), governance::v1::RANKING_DIMENSION_COMMUNITY);
+  EXPECT_EQ(first.tables(2).dimension(), governance::v1::RANKING_DIMENSION_CATEGORY);
+  EXPECT_THAT(TableRows(first.tables(2)), ElementsAre("1 noise 7", "2 debt 5"));
+  EXPECT_EQ(first.tables(2).entries(0).name(), "噪声");
+
+  // A case of March recorded late changes the live ranking, not the published one.
+  clock_.Set(Local(2026, 3, 31, 18));
+  Open("GS04-C01");
+  clock_.Set(Local(2026, 4, 2, 10));
+  ListRankingsRequest live;
+  live.set_dimension(governance::v1::RANKING_DIMENSION_STREET);
+  *live.mutable_period() = Month(2026, 3);
+  auto now_live = engine_->Rankings(admin_, live);
+  ASSERT_TRUE(now_live.ok());
+  EXPECT_EQ(now_live->total(), 13);
+  auto again = publisher_->Publish(court_, march);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->already_published());
+  EXPECT_EQ(again->rankings().SerializeAsString(), first.SerializeAsString());
+  // The server's upkeep finds March published.
+  auto due = publisher_->PublishDue();
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_FALSE(*due);
+
+  // Read by month and by id, by every role.
+  governance::v1::GetPublishedRankingsRequest by_month;
+  *by_month.mutable_period() = Month(2026, 3);
+  auto got = publisher_->Get(viewer_, by_month);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->rankings().SerializeAsString(), first.SerializeAsString());
+  governance::v1::GetPublishedRankingsRequest by_id;
+  by_id.set_id(first.id());
+  auto got_id = publisher_->Get(op1_, by_id);
+  ASSERT_TRUE(got_id.ok()) << got_id.status();
+  EXPECT_EQ(got_id->rankings().SerializeAsString(), first.SerializeAsString());
+  governance::v1::GetPublishedRankingsRequest january;
+  *january.mutable_period() = Month(2026, 1);
+  EXPECT_EQ(publisher_->Get(viewer_, january).status().code(), absl::StatusCode::kNotFound);
+
+  // A month later the upkeep publishes April, once; the demo's way publishes what is missing.
+  clock_.Set(Local(2026, 5, 1, 0, 5));
+  due = publisher_->PublishDue();
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_TRUE(*due);
+  due = publisher_->PublishDue();
+  ASSERT_TRUE(due.ok());
+  EXPECT_FALSE(*due);
+  auto since = publisher_->PublishSince(absl::CivilDay(2026, 1, 20));
+  ASSERT_TRUE(since.ok()) << since.status();
+  EXPECT_EQ(*since, 2);  // January and February; March and April were there
+  auto april = publisher_->Get(viewer_, [] {
+    governance::v1::GetPublishedRankingsRequest r;
+    *r.mutable_period() = Month(2026, 4);
+    return r;
+  }());
+  ASSERT_TRUE(april.ok()) << april.status();
+  EXPECT_EQ(april->rankings().published_by(), "rankings-publisher");
+  EXPECT_EQ(april->rankings().tables(0).total(), 0);
+
+  // Listed newest month first, page by page.
+  std::vector<std::string> months;
+  governance::v1::ListPublishedRankingsRequest list;
+  list.set_page_size(3);
+  for (int pages = 0; pages < 5; ++pages) {
+    auto page = publisher_->List(viewer_, list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& r : page->rankings()) {
+      months.push_back(absl::StrCat(r.period().year(), "-", r.period().month()));
+    }
+    if (page->next_page_token().empty()) break;
+    list.set_page_token(page->next_page_token());
+  }
+  EXPECT_THAT(months, ElementsAre("2026-4", "2026-3", "2026-2", "2026-1"));
+  governance::v1::ListPublishedRankingsRequest last_year;
+  last_year.set_year(2025);
+  auto none = publisher_->List(viewer_, last_year);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->rankings_size(), 0);
+}
+
+TEST_F(IndicatorsTest, PublishingAndReadingRankingsRefuseWhatIsNotAFinishedMonth) {
+  clock_.Set(Local(2026, 5, 1, 9));
+  auto publish = [&](governance::v1::Period period) {
+    governance::v1::PublishRankingsRequest request;
+    *request.mutable_period() = period;
+    return publisher_->Publish(admin_, request).status();
+  };
+  EXPECT_EQ(FieldOf(publish({})), "period");
+  governance::v1::Period year;
+  year.set_year(2026);
+  EXPECT_EQ(FieldOf(publish(year)), "period");
+  governance::v1::Period week = year;
+  week.set_week(3);
+  EXPECT_EQ(FieldOf(publish(week)), "period");
+  EXPECT_EQ(FieldOf(publish(Month(2026, 13))), "period.month");
+  EXPECT_EQ(publish(Month(2026, 5)).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(publish(Month(2026, 6)).code(), absl::StatusCode::kFailedPrecondition);
+
+  governance::v1::GetPublishedRankingsRequest neither;
+  EXPECT_EQ(FieldOf(publisher_->Get(viewer_, neither).status()), "key");
+  governance::v1::GetPublishedRankingsRequest unknown;
+  unknown.set_id("RK-999999");
+  EXPECT_EQ(publisher_->Get(viewer_, unknown).status().code(), absl::StatusCode::kNotFound);
+
+  governance::v1::ListPublishedRankingsRequest list;
+  list.set_page_size(-1);
+  EXPECT_EQ(FieldOf(publisher_->List(viewer_, list).status()), "page_size");
+  list.set_page_size(0);
+  list.set_year(1999);
+  EXPECT_EQ(FieldOf(publisher_->List(viewer_, list).status()), "year");
+  list.set_year(0);
+  list.set_page_token("not-a-token");
+  EXPECT_EQ(FieldOf(publisher_->List(viewer_, list).status()), "page_token");
+  // Nothing was stored by any of it.
+  auto all = publisher_->List(viewer_, {});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->rankings_size(), 0);
+}
+
 TEST_F(IndicatorsTest, ListRequestsAreScopedAndValidated) {
   OpenMarchCases();
   // A street operator asking for "everything" gets its street.
@@ -1162,8 +1320,9 @@ TEST_F(IndicatorsTest, ServedOverGrpcBehindTheSharedHandler) {
   ASSERT_TRUE(authenticator.ok()) << authenticator.status();
   server::WorkerPool pool(2, 16);
   server::Handlers handlers(authenticator->get(), &pool);
-  std::unique_ptr<server::RpcService> service = MakeIndicatorsService(
-      engine_.get(), &handlers, {auth::kStreetOperator, auth::kViewer, auth::kSystem});
+  std::unique_ptr<server::RpcService> service =
+      MakeIndicatorsService(engine_.get(), publisher_.get(), &handlers,
+                            {auth::kStreetOperator, auth::kViewer, auth::kSystem});
   ASSERT_TRUE(service->Check().ok()) << service->Check();
   server::ServerOptions options;
   options.services = {service.get()};

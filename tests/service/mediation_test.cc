@@ -1463,7 +1463,7 @@ TEST_F(MediationTest, DeclaredRolesOfDisputeWritesAreTheSpecsRoles) {
       {"TriageDispute", {kTriage}},        {"AssignMediator", {kAssignMediator}},
       {"RecordSession", {kRecordSession}}, {"RecordOutcome", {kRecordAgreement, kRecordFailure}},
       {"ReferToCourt", {kReferToCourt}},   {"CloseDispute", {kClose}},
-      {"ReopenDispute", {kReopen}},
+      {"ReopenDispute", {kReopen}},        {"ReferToProvider", {kReferToProvider}},
   };
   const server::RpcService* rpc = MediationRpc(h_.track());
   ASSERT_NE(rpc, nullptr);
@@ -1976,7 +1976,7 @@ TEST_F(MediationTest, IndicatorsMatchHandComputedValues) {
   using gv1::COLOUR_RED;
 
   const auto district = Indicators(kAdmin, "", 2026, 3);
-  EXPECT_EQ(district.size(), 11u);
+  EXPECT_EQ(district.size(), 14u);
   // 90 against 100: -10%, better than zero growth by 1000 bp.
   check(district, "court_intake_yoy", {90, 0, 11000, COLOUR_GREEN, 100, -1000});
   // 3 agreements against 2: +50%.
@@ -2009,7 +2009,7 @@ TEST_F(MediationTest, IndicatorsMatchHandComputedValues) {
   // An operator of GS01 and GS02 asking for "everything": both streets taken together, and
   // not the district's answer cached just before.
   const auto both = Indicators(kOperator12, "", 2026, 3);
-  EXPECT_EQ(both.size(), 11u);
+  EXPECT_EQ(both.size(), 14u);
   // Only GS01 recorded intake: 12 against 10 (the district's rows are not the two streets').
   check(both, "court_intake_yoy", {12, 0, 8000, COLOUR_RED, 10, 2000});
   check(both, "resolved_before_court", {3, 0, 15000, COLOUR_GREEN, 2, 5000});
@@ -2220,6 +2220,32 @@ TEST_F(MediationTest, DemoDataLoadsOnceAndIsNotAllGreen) {
   int green = 0;
   for (const auto& [id, indicator] : district) green += indicator.colour() == gv1::COLOUR_GREEN;
   EXPECT_LT(green, 7);
+
+  // Every indicator has a value in the demo for the year so far (last year's changes have no
+  // baseline: the demo's disputes go back 14 months).
+  gv1::Period this_year;
+  this_year.set_year(2026);
+  for (const auto& [id, indicator] : h_.Indicators(kAdmin, this_year)) {
+    EXPECT_TRUE(indicator.has_data()) << id << " has no value this year";
+  }
+  gv1::Period last_year;
+  last_year.set_year(2025);
+  const auto year_2025 = h_.Indicators(kAdmin, last_year);
+  // The consultation missed one month of twelve last year.
+  EXPECT_EQ(year_2025.at("consultation_every_month").actual(), 9167);
+  EXPECT_GT(year_2025.at("purchased_service_resolved").actual(), 0);
+  // Every finished month since January of last year is published.
+  gv1::ListPublishedRankingsRequest published;
+  published.set_page_size(100);
+  gv1::ListPublishedRankingsResponse months;
+  Outcome o = Rpc(kViewer, [&](grpc::ClientContext* c) {
+    return indicators_->ListPublishedRankings(c, published, &months);
+  });
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  ASSERT_EQ(months.rankings_size(), 14);  // 2025-01 .. 2026-02
+  EXPECT_EQ(months.rankings(0).period().month(), 2);
+  ASSERT_EQ(months.rankings(0).tables_size(), 4);  // street, community, unit, category
+  EXPECT_GT(months.rankings(0).tables(0).total(), 0);
   std::cerr << "demo data loaded in " << absl::FormatDuration(took) << "\n";
 }
 

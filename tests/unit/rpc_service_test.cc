@@ -41,6 +41,18 @@ struct FakeIndicators {
                                                   const v1::ListFiguresRequest&) const {
     return v1::ListFiguresResponse();
   }
+  absl::StatusOr<v1::PublishRankingsResponse> Publish(const auth::Principal&,
+                                                      const v1::PublishRankingsRequest&) {
+    return v1::PublishRankingsResponse();
+  }
+  absl::StatusOr<v1::GetPublishedRankingsResponse> Published(
+      const auth::Principal&, const v1::GetPublishedRankingsRequest&) const {
+    return v1::GetPublishedRankingsResponse();
+  }
+  absl::StatusOr<v1::ListPublishedRankingsResponse> AllPublished(
+      const auth::Principal&, const v1::ListPublishedRankingsRequest&) const {
+    return v1::ListPublishedRankingsResponse();
+  }
 };
 
 const std::vector<std::string> kRoles = {auth::kStreetOperator, auth::kViewer, auth::kSystem};
@@ -58,11 +70,14 @@ TEST(RpcServiceTest, CompletenessRules) {
     service.Bind("ListIndicators", &part, &FakeIndicators::List)
         .Bind("ListRankings", &part, &FakeIndicators::Rankings)
         .Bind("RecordFigure", &part, &FakeIndicators::Record)
-        .Bind("ListFigures", &part, &FakeIndicators::Figures);
+        .Bind("ListFigures", &part, &FakeIndicators::Figures)
+        .Bind("PublishRankings", &part, &FakeIndicators::Publish)
+        .Bind("GetPublishedRankings", &part, &FakeIndicators::Published)
+        .Bind("ListPublishedRankings", &part, &FakeIndicators::AllPublished);
     EXPECT_TRUE(service.Check().ok()) << service.Check();
     EXPECT_EQ(service.full_name(), "governance.v1.IndicatorsService");
     const std::vector<MethodAccessRow> table = service.AccessTable();
-    ASSERT_EQ(table.size(), 4u);
+    ASSERT_EQ(table.size(), 7u);
     EXPECT_EQ(table[2].method, "RecordFigure");
     EXPECT_EQ(table[2].access.roles, std::vector<std::string>{auth::kSystem});
     EXPECT_FALSE(table[2].access.all_roles);

@@ -204,14 +204,23 @@ absl::StatusOr<const ServiceDescriptor*> TrackService(absl::string_view track) {
   return absl::NotFoundError(absl::StrCat("no service in package ", package, " in the schema"));
 }
 
+std::vector<const ServiceDescriptor*> KitServices() {
+  std::vector<const ServiceDescriptor*> kit;
+  for (const ServiceDescriptor* service : AllServices()) {
+    if (service->file()->package() == kKitPackage) kit.push_back(service);
+  }
+  std::stable_partition(kit.begin(), kit.end(), [](const ServiceDescriptor* s) {
+    return s->full_name() == kIndicatorsService;
+  });
+  return kit;
+}
+
 absl::StatusOr<const MethodDescriptor*> FindTrackMethod(absl::string_view track,
                                                         absl::string_view name) {
   std::vector<const ServiceDescriptor*> services;
   absl::StatusOr<const ServiceDescriptor*> own = TrackService(track);
   if (own.ok()) services.push_back(*own);
-  const ServiceDescriptor* indicators =
-      DescriptorPool::generated_pool()->FindServiceByName(kIndicatorsService);
-  if (indicators != nullptr) services.push_back(indicators);
+  for (const ServiceDescriptor* kit : KitServices()) services.push_back(kit);
 
   // Method names are unique within a track's port, so the first service holding it wins.
   for (const ServiceDescriptor* service : services) {
@@ -232,6 +241,8 @@ std::string ServicesText() {
     absl::StrAppend(&out, service->full_name());
     if (service->full_name() == kIndicatorsService) {
       absl::StrAppend(&out, "  (served by every track)");
+    } else if (service->file()->package() == kKitPackage) {
+      absl::StrAppend(&out, "  (served by the tracks that declare it)");
     }
     absl::StrAppend(&out, "\n");
     for (int i = 0; i < service->method_count(); ++i) {
@@ -246,8 +257,8 @@ std::string ServicesText() {
 
 absl::StatusOr<std::string> AccessText(absl::string_view track, bool json) {
   GOV_ASSIGN_OR_RETURN(const ServiceDescriptor* own, TrackService(track));
-  const ServiceDescriptor* indicators =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(kIndicatorsService);
+  std::vector<const ServiceDescriptor*> services = {own};
+  for (const ServiceDescriptor* kit : KitServices()) services.push_back(kit);
   struct Row {
     std::string method;
     server::MethodAccess access;
@@ -255,8 +266,7 @@ absl::StatusOr<std::string> AccessText(absl::string_view track, bool json) {
   std::vector<Row> rows;
   std::vector<std::string> roles = {auth::kDistrictAdmin, auth::kStreetOperator, auth::kViewer,
                                     auth::kSystem};
-  for (const ServiceDescriptor* service : {own, indicators}) {
-    if (service == nullptr) continue;
+  for (const ServiceDescriptor* service : services) {
     for (int i = 0; i < service->method_count(); ++i) {
       GOV_ASSIGN_OR_RETURN(server::MethodAccess access,
                            server::DeclaredAccess(*service->method(i)));

@@ -12,6 +12,12 @@ namespace gov::govctl {
 
 // Full name of the service every track serves beside its own.
 inline constexpr char kIndicatorsService[] = "governance.v1.IndicatorsService";
+// The package of the kit's services, served on a track's port beside its own: IndicatorsService
+// by every track, the others (MeetingsService) by the tracks that declare them.
+inline constexpr char kKitPackage[] = "governance.v1";
+
+// The kit's services, IndicatorsService first.
+std::vector<const google::protobuf::ServiceDescriptor*> KitServices();
 
 // Every service of the shared schema compiled into this binary, ordered by full name. The list
 // of schema files is taken from protos/ at configure time, so a new track's proto shows up
@@ -24,8 +30,8 @@ absl::StatusOr<const google::protobuf::ServiceDescriptor*> TrackService(absl::st
 
 // A method callable on a track's port: `name` is a method name ("GetDispute"), a qualified one
 // ("MediationService.GetDispute") or a full one ("governance.mediation.v1.MediationService.
-// GetDispute"). The track's own service is searched first, then IndicatorsService.
-// NOT_FOUND when neither has it.
+// GetDispute"). The track's own service is searched first, then the kit's (KitServices).
+// NOT_FOUND when none has it.
 absl::StatusOr<const google::protobuf::MethodDescriptor*> FindTrackMethod(absl::string_view track,
                                                                           absl::string_view name);
 
@@ -33,7 +39,7 @@ absl::StatusOr<const google::protobuf::MethodDescriptor*> FindTrackMethod(absl::
 std::string ServicesText();
 
 // Text of `govctl access <track>`: who may call each method the track serves (its own service,
-// then IndicatorsService), from the methods' (governance.v1.access) options: one row a method,
+// then the kit's), from the methods' (governance.v1.access) options: one row a method,
 // one column a role (the shared ones, then those the track's methods name), "yes" where the
 // role may call, and the scope ("streets": callers of some streets too, limited to them;
 // "district": district-wide callers only). NOT_FOUND for a track without a service; INTERNAL
