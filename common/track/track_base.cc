@@ -38,9 +38,10 @@ TrackBase::~TrackBase() {
   meetings_service_.reset();
   rpc_.reset();
   while (!parts_.empty()) parts_.pop_back();
-  meetings_.reset();
+  // The publisher reads the indicator engine, whose measures may read the meetings.
   rankings_.reset();
   indicators_.reset();
+  meetings_.reset();
   engines_.clear();
 }
 

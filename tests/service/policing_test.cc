@@ -1398,5 +1398,31 @@ TEST_F(PolicingTest, DownFivePercentIndicatorsMatchHandComputedCounts) {
   EXPECT_EQ(quiet.at(kTotalIncidents).baseline(), 0);
 }
 
+// ---- Demo data ----
+
+TEST_F(PolicingTest, TheDemoGivesEveryIndicatorAValueAndPublishesTheMonthsRankings) {
+  const absl::Status loaded = h_.track().LoadDemoData();
+  ASSERT_TRUE(loaded.ok()) << loaded;
+  gv1::Period this_year;
+  this_year.set_year(2026);
+  const auto indicators = h_.Indicators(kAdmin, this_year);
+  EXPECT_FALSE(indicators.empty());
+  for (const auto& [id, indicator] : indicators) {
+    EXPECT_TRUE(indicator.has_data()) << id << " has no value this year";
+  }
+  // Every finished month since January of last year: 2025-01 .. 2026-05.
+  gv1::ListPublishedRankingsRequest request;
+  request.set_page_size(100);
+  gv1::ListPublishedRankingsResponse published;
+  const Outcome o = Rpc(kViewer, [&](grpc::ClientContext* c) {
+    return indicators_->ListPublishedRankings(c, request, &published);
+  });
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  ASSERT_EQ(published.rankings_size(), 17);
+  EXPECT_EQ(published.rankings(0).period().month(), 5);
+  EXPECT_EQ(published.rankings(16).period().year(), 2025);
+  EXPECT_EQ(published.rankings(16).period().month(), 1);
+}
+
 }  // namespace
 }  // namespace gov::policing

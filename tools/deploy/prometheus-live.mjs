@@ -21,11 +21,15 @@
 //   targets --url URL --expect DIR/expect.json [--timeout S]
 //       Waits until exactly the expected targets are active and up, with exactly the expected
 //       labels, and every decoy is dropped.
-//   queries --url URL --expect DIR/expect.json --tracks T,... [--timeout S]
+//   queries --url URL --expect DIR/expect.json --tracks T,... [--indicators DIR] [--timeout S]
 //       Waits until every query returns data, then exits 0; prints every query that does not
 //       (with its source) and exits 1 at the timeout. The queries:
 //       - the traffic: for each suite and track, OK, NOT_FOUND, INVALID_ARGUMENT and
 //         UNAUTHENTICATED calls were counted;
+//       - with --indicators, every indicator of each track (DIR/indicators-<track>.json: the
+//         track's ListIndicators for the district this month, as `govctl indicators --json`
+//         prints it): its district value when the API has one, its district target when the
+//         API grades it;
 //       - every recording and alert rule of deploy/prometheus/rules, its threshold comparisons
 //         removed, each alternative of a top-level `or` on its own (prometheus-promql.mjs);
 //       - every target expression of every panel of deploy/grafana/*.json, each alternative of a
@@ -504,6 +508,38 @@ function trafficQueries(expect, tracks) {
   return out;
 }
 
+// The district's series of every indicator the tracks' APIs report (see the usage above).
+function indicatorQueries(dir, tracks, problems) {
+  const out = [];
+  if (!dir) return out;
+  for (const track of tracks) {
+    const file = path.join(dir, `indicators-${track}.json`);
+    let listed;
+    try {
+      listed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      problems.push({ source: `indicators of ${track}`, query: '', error: `${file}: ${e.message}` });
+      continue;
+    }
+    const indicators = listed.indicators ?? [];
+    if (indicators.length === 0) {
+      problems.push({ source: `indicators of ${track}`, query: '', error: `${file}: none` });
+    }
+    for (const i of indicators) {
+      const selector = `{job="${JOB}", track="${track}", indicator="${i.id}", street="all"}`;
+      if (i.has_data) {
+        out.push({ source: `indicator ${track}/${i.id}: value`,
+          query: `governance_indicator_value${selector}` });
+      }
+      if (i.target_kind && i.target_kind !== 'TARGET_KIND_UNSPECIFIED') {
+        out.push({ source: `indicator ${track}/${i.id}: target`,
+          query: `governance_indicator_target${selector}` });
+      }
+    }
+  }
+  return out;
+}
+
 async function queries(opts) {
   const url = opts.url ?? die('--url is required');
   const expect = JSON.parse(fs.readFileSync(opts.expect ?? die('--expect is required'), 'utf8'));
@@ -513,9 +549,10 @@ async function queries(opts) {
   const problems = [];
   const skipped = new Map();
   const traffic = trafficQueries(expect, tracks);
+  const indicators = indicatorQueries(opts.indicators, tracks, problems);
   const rules = ruleQueries();
   const dashboards = await dashboardQueriesAll(url, tracks, problems, skipped);
-  const all = [...traffic, ...rules, ...dashboards];
+  const all = [...traffic, ...indicators, ...rules, ...dashboards];
   if (rules.length === 0) problems.push({ source: 'rules', query: '', error: 'no rule found' });
 
   // Poll until every query has data; the rules need a few evaluations after the scrapes.
@@ -578,6 +615,7 @@ async function queries(opts) {
 
   const skippedText = [...skipped].map(([t, n]) => `${n} about ${t}`).join(', ');
   console.log(`prometheus-live: ${all.length} queries: ${traffic.length} about the traffic, ` +
+    `${indicators.length} about the indicators, ` +
     `${rules.length} from the rules, ${dashboards.length} from the dashboards` +
     (skippedText ? `; skipped, tracks not running: ${skippedText}` : ''));
   if (problems.length) {
