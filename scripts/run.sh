@@ -142,7 +142,10 @@ fi
 # The demo stores' format: raised when a release stores what the demo loads differently (2: the
 # track kit's case payloads, e.g. policing's key areas). State of another format is moved aside,
 # whole, to $run_dir/previous-<time>/ (nothing is deleted) and the demo is loaded afresh.
-state_format=3  # 3: the demo kit's draws (common/demo): the same request ids, other content
+# 3: the demo kit's draws (common/demo): the same request ids, other content. 4: the plan's
+# targets in full (purchased mediation services, consultations, published rankings, disorder's
+# control points, joint units and campaign start times).
+state_format=4
 mkdir -p "$run_dir"
 have_format="$(cat "$run_dir/state-format" 2>/dev/null || true)"
 if [ "$have_format" != "$state_format" ]; then

@@ -419,6 +419,26 @@ Value StreetsCovered(const EvalContext& ctx, const absl::flat_hash_set<std::stri
   return Share(count, static_cast<int64_t>(streets.size()));
 }
 
+std::vector<absl::CivilMonth> MonthsJudged(const EvalContext& ctx,
+                                           const std::function<bool(absl::CivilMonth)>& met) {
+  std::vector<absl::CivilMonth> judged;
+  const absl::CivilDay today = cal::LocalDay(ctx.now);
+  if (ctx.days.first > today) return judged;
+  const absl::CivilMonth last(std::min(ctx.days.last, today));
+  for (absl::CivilMonth month(ctx.days.first); month <= last; ++month) {
+    const bool over = absl::CivilDay(month + 1) - 1 < today;
+    if (over || met(month)) judged.push_back(month);
+  }
+  return judged;
+}
+
+Value ShareOfMonthsMet(const EvalContext& ctx, const std::function<bool(absl::CivilMonth)>& met) {
+  const std::vector<absl::CivilMonth> judged = MonthsJudged(ctx, met);
+  int64_t met_count = 0;
+  for (absl::CivilMonth month : judged) met_count += met(month) ? 1 : 0;
+  return Share(met_count, static_cast<int64_t>(judged.size()));
+}
+
 Value Share(int64_t covered, int64_t units) {
   if (units <= 0) return Value::Missing();
   return Value{RatioBasisPoints(covered, units)};

@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "common/auth/auth.h"
 #include "common/cache/cache.h"
 #include "common/cases/calendar.h"
@@ -168,6 +169,14 @@ Value Share(int64_t covered, int64_t units);
 // street ("at least one in every street"), graded on each street's row (0 or 100 %) and as the
 // share of streets meeting it above.
 Value StreetsCovered(const EvalContext& ctx, const absl::flat_hash_set<std::string>& covered);
+
+// "Every month" (每月): the months of the context's period that an every-month indicator judges
+// as of today — each month of the period that is over, and the month in progress once `met`
+// accepts it (a month is not failed before its end) — in order. None before the period began.
+std::vector<absl::CivilMonth> MonthsJudged(const EvalContext& ctx,
+                                           const std::function<bool(absl::CivilMonth)>& met);
+// The share of the months judged that `met` accepts (no data when none is judged).
+Value ShareOfMonthsMet(const EvalContext& ctx, const std::function<bool(absl::CivilMonth)>& met);
 // Evaluates `inner` over the whole year containing the period, up to its end (year to date):
 // the days run from 1 January of the year of the period's last day.
 Measure YearToDate(Measure inner);

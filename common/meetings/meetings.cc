@@ -334,24 +334,14 @@ indicators::Measure Meetings::HeldEveryMonth(std::string kind) const {
     // principal of several streets, for theirs). The district's row counts district meetings.
     absl::flat_hash_set<std::string> streets(ctx.streets.begin(), ctx.streets.end());
     if (!ctx.street_id.empty()) streets.insert(ctx.street_id);
-    // Months as year * 12 + month - 1.
-    auto index = [](absl::CivilMonth m) { return m.year() * 12 + m.month() - 1; };
-    absl::flat_hash_set<int64_t> with_meeting;
+    absl::flat_hash_set<absl::CivilMonth> with_meeting;
     for (const gv1::Meeting& meeting : held) {
       const std::string& street = meeting.region().street_id();
       if (!street.empty() && !streets.contains(street)) continue;
-      with_meeting.insert(
-          index(absl::CivilMonth(cal::LocalDay(FromTimestamp(meeting.hold_time())))));
+      with_meeting.insert(absl::CivilMonth(cal::LocalDay(FromTimestamp(meeting.hold_time()))));
     }
-    int64_t months = 0;
-    int64_t met = 0;
-    for (absl::CivilMonth month(ctx.days.first); month <= absl::CivilMonth(last); ++month) {
-      const bool over = absl::CivilDay(month + 1) - 1 < today;
-      const bool had = with_meeting.contains(index(month));
-      if (over || had) ++months;
-      if (had) ++met;
-    }
-    return indicators::Share(met, months);
+    return indicators::ShareOfMonthsMet(
+        ctx, [&](absl::CivilMonth month) { return with_meeting.contains(month); });
   };
 }
 

@@ -262,20 +262,35 @@ absl::Status Campaigns::Plan(const auth::Principal& who, const dv1::PlanCampaign
   return absl::OkStatus();
 }
 
+// The start time is the campaign's (Campaign.start_time): now, or the time a start recorded
+// after the fact gives, which lies in the campaign's month or after it (district time).
 absl::Status Campaigns::Start(const auth::Principal& who, const dv1::StartCampaignRequest& in,
                               dv1::StartCampaignResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   if (in.etag().empty()) return InvalidField("etag", "required");
-  const absl::CivilDay today = cal::LocalDay(deps_.clock->Now());
+  const absl::Time now = deps_.clock->Now();
+  absl::Time started = now;
+  if (in.has_start_time()) {
+    GOV_RETURN_IF_ERROR(ValidatePastTime(in.start_time(), "start_time", now));
+    started = FromTimestamp(in.start_time());
+  }
+  const absl::CivilDay today = cal::LocalDay(now);
   return Move(
       who, kStart, in.id(), in.etag(), "",
-      [today](dv1::Campaign& c) -> absl::Status {
+      [today, started](dv1::Campaign& c) -> absl::Status {
         GOV_ASSIGN_OR_RETURN(const absl::CivilMonth month, StoredMonth(c));
         if (today < absl::CivilDay(month)) {
           return absl::FailedPreconditionError(
               absl::StrCat("campaign ", c.id(), " is for ", c.month(), "; it can be started from ",
                            MonthText(month), "-01 (district time)"));
         }
+        if (cal::LocalDay(started) < absl::CivilDay(month)) {
+          return InvalidField(
+              "start_time",
+              absl::StrCat("before ", MonthText(month),
+                           "-01 (district time), the first day of campaign ", c.id(), "'s month"));
+        }
+        *c.mutable_start_time() = ToTimestamp(started);
         return absl::OkStatus();
       },
       out->mutable_campaign());

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -11,20 +12,37 @@
 #include "common/auth/auth.h"
 #include "common/cases/calendar.h"
 #include "common/cases/engine.h"
+#include "common/indicators/indicators.h"
 #include "common/registry/registry.h"
 #include "common/server/track_main.h"
 #include "governance/disorder/v1/disorder.pb.h"
+#include "services/disorder/rules.h"
 
 // 月度专项整治 — monthly remediation campaigns per category, as cases of their own store track
-// ("disorder_campaign", ids "R-…", aggregated under "disorder"): PLANNED -> UNDER_WAY ->
-// COMPLETED with results, or CANCELLED, every step in the history; target areas (streets or
-// communities) and monitored objects; the effect read from the complaints' counts.
+// ("disorder_campaign", ids "R-…", aggregated under "disorder"): PLANNED -> UNDER_WAY (with its
+// start time) -> COMPLETED with results, or CANCELLED, every step in the history; target areas
+// (streets or communities) and monitored objects; the effect read from the complaints' counts;
+// the routine of a campaign in every month as an indicator.
 namespace gov::disorder {
 
 namespace dv1 = ::governance::disorder::v1;
 
 // The campaigns' case spec: no clock in any state.
 cases::TrackSpec CampaignSpec();
+
+// 每月专项整治常态化率 (campaign_routine.cc): of the categories the rules put under routine
+// monthly remediation, the share that had a campaign running or held in every month of the
+// period so far — the months the kit judges (indicators::MonthsJudged: those over, and the
+// month in progress once every routine category has its campaign in it, so a month is not
+// failed before its end; no data while none is judged): a campaign of the category and that
+// month, UNDER_WAY or COMPLETED (never
+// CANCELLED, nor PLANNED), started by the month's last day in district time (a start recorded
+// after its month was over does not make it run in its month). No data for a period that has
+// not begun. A district target (the plan's 100 %); a street's or a community's row counts the
+// campaigns with a target area in it, ungraded. `campaigns` is the campaigns' engine; both
+// outlive the measure.
+std::vector<indicators::IndicatorSpec> CampaignIndicators(const Rules& rules,
+                                                          cases::CaseEngine* campaigns);
 
 class Campaigns {
  public:

@@ -51,6 +51,7 @@ absl::Status Complaints::Merge(const auth::Principal& who, const dv1::MergeCompl
   const std::string& into_id = in.into_id();
   const cases::Mutation mutation =
       ComplaintKind().Edit([&who, engine, &into_id](dv1::Complaint& complaint) -> absl::Status {
+        GOV_RETURN_IF_ERROR(CheckJointStepsDone(complaint, "merged"));
         absl::StatusOr<cases::Case> into = engine->Get(who, into_id, /*with_history=*/false);
         if (absl::IsNotFound(into.status())) {
           return InvalidField("into_id", absl::StrCat("unknown complaint \"", into_id, "\""));

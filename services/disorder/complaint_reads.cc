@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cases/list_request.h"
 #include "common/cases/page_token.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
@@ -23,26 +24,17 @@ absl::Status Complaints::Get(const auth::Principal& who, const dv1::GetComplaint
 
 absl::Status Complaints::List(const auth::Principal& who, const dv1::ListComplaintsRequest& in,
                               dv1::ListComplaintsResponse* out) {
-  GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
-  GOV_RETURN_IF_ERROR(deps_.regions->Validate(in.region(), "region", /*require_street=*/false));
-  cases::ListRequest request;
-  store::CaseFilter& filter = request.filter;
-  GOV_ASSIGN_OR_RETURN(filter.categories,
-                       EnumFilterKeys<dv1::ComplaintCategory>(in.categories(), "categories",
-                                                              "a complaint category"));
-  GOV_ASSIGN_OR_RETURN(filter.statuses, EnumFilterKeys<dv1::ComplaintStatus>(
-                                            in.statuses(), "statuses", "a complaint status"));
+  GOV_ASSIGN_OR_RETURN(cases::ListRequest request,
+                       cases::ReadListRequest(in,
+                                              {.statuses = "statuses",
+                                               .categories = "categories",
+                                               .unit = "unit_id",
+                                               .breached_only = "breached_only",
+                                               .period = "period"},
+                                              *deps_.regions, deps_.clock->Now()));
   if (!in.unit_id().empty() && rules_->FindUnit(in.unit_id()) == nullptr) {
     return InvalidField("unit_id", "not a unit of the rules file (see ListUnits)");
   }
-  GOV_RETURN_IF_ERROR(cases::FilterByPeriod(in.period(), deps_.clock->Now(), filter));
-  filter.street_id = in.region().street_id();
-  filter.community_id = in.region().community_id();
-  filter.grid_id = in.region().grid_id();
-  filter.unit_id = in.unit_id();
-  filter.sla_breached_only = in.breached_only();
-  request.page_size = size;
-  request.page_token = in.page_token();
   GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine_->List(who, std::move(request)));
   for (const cases::Case& c : page.cases) {
     GOV_ASSIGN_OR_RETURN(*out->add_complaints(), Summary(c));

@@ -79,6 +79,11 @@ const std::vector<std::string>& OpenStatuses() {
   return *statuses;
 }
 
+const std::vector<std::string>& JointStatuses() {
+  static const auto* statuses = new std::vector<std::string>{kDispatched, kHandling};
+  return *statuses;
+}
+
 std::string CategoryKey(dv1::ComplaintCategory category) { return EnumKey(category); }
 
 // The complaint state machine. The category's SLA (working days) runs from intake through
@@ -99,9 +104,12 @@ std::string CategoryKey(dv1::ComplaintCategory category) { return EnumKey(catego
 // | Reopen               | RESOLVED                      | HANDLING (rework)        | new       |
 // | Merge                | DISPATCHED, HANDLING, RESOLVED| MERGED                   | none      |
 // | RecordRepeat         | DISPATCHED, HANDLING, RESOLVED| (stays)                  | keeps     |
+// | AddJointUnit         | DISPATCHED, HANDLING          | (stays)                  | keeps     |
+// | CompleteJointStep    | DISPATCHED, HANDLING          | (stays)                  | keeps     |
 // clang-format on
 //
-// Every verb is for op and sys; the engine adds district_admin.
+// Every verb is for op and sys; the engine adds district_admin. A resolution or a merge is
+// refused by the part while an added unit's step is open (complaint_joint.cc).
 cases::TrackSpec ComplaintSpec(const Rules& rules) {
   cases::TrackSpec spec;
   spec.track = kTrack;
@@ -138,6 +146,8 @@ cases::TrackSpec ComplaintSpec(const Rules& rules) {
   spec.transitions.push_back({kReopen, {kResolved}, kHandling, roles, true});
   spec.transitions.push_back({kMerge, OpenStatuses(), kMerged, roles, true});
   spec.transitions.push_back({kRecordRepeat, OpenStatuses(), "", roles, false});
+  spec.transitions.push_back({kAddJointUnit, JointStatuses(), "", roles, false});
+  spec.transitions.push_back({kCompleteJointStep, JointStatuses(), "", roles, false});
   spec.create_roles = roles;
   return spec;
 }

@@ -30,6 +30,10 @@ inline constexpr char kCloseSatisfied[] = "CloseSatisfied";
 inline constexpr char kReopen[] = "Reopen";
 inline constexpr char kMerge[] = "Merge";
 inline constexpr char kRecordRepeat[] = "RecordRepeat";
+// Joint enforcement: a unit added to the complaint, and an added unit's step done (both stay in
+// the state the complaint is in).
+inline constexpr char kAddJointUnit[] = "AddJointUnit";
+inline constexpr char kCompleteJointStep[] = "CompleteJointStep";
 
 // A resolution is recorded under a verb of its outcome and timing, so that the indicators count
 // mediations, failures and resolutions in and out of time from the event counts: in time when
@@ -47,6 +51,9 @@ bool IsMediationOutcome(dv1::ResolutionOutcome outcome);
 
 // The states a complaint is open in (repeats are found among them; Merge takes them).
 const std::vector<std::string>& OpenStatuses();
+// The states a complaint takes added units and their steps in: the work is under way
+// (DISPATCHED, HANDLING).
+const std::vector<std::string>& JointStatuses();
 
 // The record's category: the category's enum key.
 std::string CategoryKey(dv1::ComplaintCategory category);

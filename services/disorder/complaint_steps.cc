@@ -64,7 +64,7 @@ absl::Status Complaints::Accept(const auth::Principal& who, const dv1::AcceptCom
 // says: the verb is chosen from a read (the engine's, in the caller's scope), and the mutation
 // refuses to go on when the complaint it is given tells otherwise (ABORTED: it changed meanwhile,
 // read it again). From another state than HANDLING the engine refuses the in-time verb
-// (FAILED_PRECONDITION).
+// (FAILED_PRECONDITION); so does the mutation while an added unit's step is open.
 absl::Status Complaints::Resolve(const auth::Principal& who, const dv1::ResolveComplaintRequest& in,
                                  dv1::ResolveComplaintResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
@@ -81,6 +81,7 @@ absl::Status Complaints::Resolve(const auth::Principal& who, const dv1::ResolveC
   const std::string& resolution = in.resolution();
   const cases::Mutation mutation =
       ComplaintKind().Edit([&, late](dv1::Complaint& complaint) -> absl::Status {
+        GOV_RETURN_IF_ERROR(CheckJointStepsDone(complaint, "resolved"));
         if (Late(complaint, now) != late) {
           return absl::AbortedError(
               absl::StrCat("complaint ", complaint.id(), " changed meanwhile; read it again"));

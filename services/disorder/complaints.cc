@@ -40,10 +40,16 @@ dv1::Complaint Submitted(const dv1::Complaint& in) {
   return out;
 }
 
-// The unit's name as the rules have it now (the stored one is the name when it was routed).
+// The units' names as the rules have them now (the stored ones are the names when the
+// complaint was routed, or the unit added).
 void NameUnit(const Rules& rules, dv1::Complaint& complaint) {
   if (const dv1::Unit* unit = rules.FindUnit(complaint.unit_id()); unit != nullptr) {
     complaint.set_unit_name(unit->name());
+  }
+  for (dv1::JointUnit& joint : *complaint.mutable_joint_units()) {
+    if (const dv1::Unit* unit = rules.FindUnit(joint.unit_id()); unit != nullptr) {
+      joint.set_unit_name(unit->name());
+    }
   }
 }
 

@@ -16,8 +16,9 @@
 // Complaints as cases of the "disorder" track (ids "C-…"): intake with routing and repeat
 // detection (complaints.cc), the steps of the lifecycle DISPATCHED -> HANDLING -> RESOLVED
 // (complaint_steps.cc), callbacks closing or reopening them and merges of duplicates
-// (complaint_callbacks.cc), and the reads (complaint_reads.cc). The state machine and the
-// indicators are complaint_spec.h's; the reporter's privacy is the kind's (kinds.h).
+// (complaint_callbacks.cc), the units added for joint enforcement (complaint_joint.cc), and the
+// reads (complaint_reads.cc). The state machine and the indicators are complaint_spec.h's; the
+// reporter's privacy is the kind's (kinds.h).
 namespace gov::disorder {
 
 namespace dv1 = ::governance::disorder::v1;
@@ -47,6 +48,11 @@ class Complaints {
                      dv1::MergeComplaintResponse* out);
   absl::Status Units(const auth::Principal& who, const dv1::ListUnitsRequest& in,
                      dv1::ListUnitsResponse* out);
+  absl::Status AddJointUnit(const auth::Principal& who, const dv1::AddJointUnitRequest& in,
+                            dv1::AddJointUnitResponse* out);
+  absl::Status CompleteJointStep(const auth::Principal& who,
+                                 const dv1::CompleteJointStepRequest& in,
+                                 dv1::CompleteJointStepResponse* out);
 
   // Takes a complaint in (Submit; the demo loader with a past intake time, `occurred_at`):
   // validation, routing, repeat detection, the idempotent create, and the repeat's mark on its
@@ -70,6 +76,9 @@ class Complaints {
                                       const std::string& id, const std::string& etag,
                                       const std::string& note,
                                       const cases::Mutation& mutation) const;
+  // FAILED_PRECONDITION naming "id" when a unit added to the complaint has its step open:
+  // `what` ("resolved", "merged") cannot happen to it yet.
+  static absl::Status CheckJointStepsDone(const dv1::Complaint& complaint, const char* what);
   // Marks the original with a "RecordRepeat" event naming the repeat (best effort).
   void RecordRepeatOn(const std::string& original_id, const std::string& repeat_id) const;
 

@@ -115,6 +115,10 @@ struct DemoComplaint {
   // A duplicate the detection misses (no grid, no coordinates): the request id of the
   // complaint it is merged into.
   std::string merge_into;
+  // Joint enforcement: the units added to it once it is being handled, and whether their steps
+  // are done (always before a resolution).
+  std::vector<std::string> joint_units;
+  bool joint_done = false;
 };
 
 // Reports placed by coordinates lie within about 65 m of where their place lies.
@@ -187,6 +191,25 @@ void PlanLifecycle(DemoComplaint& c, int age_days) {
   } else {
     closed(0);
   }
+}
+
+// Which units a complaint of the joint enforcement team gets (from its own draws, apart from
+// the lifecycle's): of those taken on and not merged, about a third one unit, one in seven two,
+// done before the resolution (half of those still in work are done already).
+void PlanJoint(DemoComplaint& c, const Rules& rules) {
+  const auto& units = rules.data().joint_enforcement().unit_ids();
+  if (!rules.IsJointCategory(c.request.complaint().category()) || !c.accept ||
+      !c.merge_into.empty() || units.empty()) {
+    return;
+  }
+  demo::Random rng(demo::StableSeed(c.request.request_id() + "/joint"));
+  const int roll = rng.Int(0, 99);
+  const int count = roll < 35 ? 1 : roll < 50 ? 2 : 0;
+  const int first = rng.Int(0, units.size() - 1);
+  for (int k = 0; k < count && k < units.size(); ++k) {
+    c.joint_units.push_back(units[(first + k * 3) % units.size()]);
+  }
+  c.joint_done = c.resolutions > 0 || rng.Percent(50);
 }
 
 // The complaints of one street, oldest first.
@@ -321,6 +344,38 @@ absl::StatusOr<bool> DemoNext(Complaints& complaints, const auth::Principal& act
     *next = std::move(*response.mutable_complaint());
     return true;
   }
+  if (now.status() == dv1::COMPLAINT_STATUS_HANDLING) {
+    for (size_t k = 0; k < plan.joint_units.size(); ++k) {
+      const std::string& unit = plan.joint_units[k];
+      if (unit == now.unit_id()) continue;  // routed to it (by an older routing table)
+      const auto joint =
+          std::find_if(now.joint_units().begin(), now.joint_units().end(),
+                       [&unit](const dv1::JointUnit& j) { return j.unit_id() == unit; });
+      if (joint == now.joint_units().end()) {
+        dv1::AddJointUnitRequest request;
+        request.set_id(now.id());
+        request.set_etag(now.etag());
+        request.set_request_id(absl::StrCat("demo-joint/", plan.request.request_id(), "/", k));
+        request.set_unit_id(unit);
+        request.set_note("渣土车联合执法，加派协同处置（演示数据）");
+        dv1::AddJointUnitResponse response;
+        GOV_RETURN_IF_ERROR(complaints.AddJointUnit(actor, request, &response));
+        *next = std::move(*response.mutable_complaint());
+        return true;
+      }
+      if (joint->status() == dv1::JOINT_STEP_STATUS_ASSIGNED && plan.joint_done) {
+        dv1::CompleteJointStepRequest request;
+        request.set_id(now.id());
+        request.set_etag(now.etag());
+        request.set_unit_id(unit);
+        request.set_note("已配合完成现场查处（演示数据）");
+        dv1::CompleteJointStepResponse response;
+        GOV_RETURN_IF_ERROR(complaints.CompleteJointStep(actor, request, &response));
+        *next = std::move(*response.mutable_complaint());
+        return true;
+      }
+    }
+  }
   if (now.status() == dv1::COMPLAINT_STATUS_HANDLING && reopened < plan.resolutions) {
     dv1::ResolveComplaintRequest request;
     request.set_id(now.id());
@@ -367,8 +422,9 @@ absl::Status LoadComplaintDemo(Complaints& complaints, const server::TrackDeps& 
 
   const absl::Status status =
       ParallelFor(static_cast<int>(streets.size()), kDemoWorkers, [&](int, int s) -> absl::Status {
-        const std::vector<DemoComplaint> plans =
+        std::vector<DemoComplaint> plans =
             PlanStreet(*streets[s], s, kDemoPerDay * shares[s], first, today, now);
+        for (DemoComplaint& plan : plans) PlanJoint(plan, complaints.rules());
         counts.planned += static_cast<int64_t>(plans.size());
         // Intake, oldest first.
         std::vector<std::optional<dv1::Complaint>> taken(plans.size());

@@ -2,6 +2,7 @@
 // and the findings' are demo_complaints.cc's and demo_enforcement.cc's).
 #include "services/disorder/demo_data.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -84,7 +85,9 @@ constexpr const char* kCuisines[] = {"面馆", "川菜馆", "烧烤店", "火锅
                                      "酒家", "快餐店", "湘菜馆", "大排档", "家常菜馆"};
 
 // Restaurants spread over the grids (a stride through them), 4 suspended for refitting and 2
-// removed; every 25th with a stricter limit of its own.
+// removed; every 25th with a stricter limit of its own; some under special control: every 23rd
+// a provincial inspection point, every 11th a municipal one, every 9th a repeat-complaint point
+// (35 in all, one of them suspended).
 void AddRestaurants(const std::vector<demo::Place>& grids, DemoBuilder& b) {
   const int n = static_cast<int>(grids.size());
   for (int i = 0; i < kDemoRestaurants; ++i) {
@@ -99,6 +102,9 @@ void AddRestaurants(const std::vector<demo::Place>& grids, DemoBuilder& b) {
     o.set_address(absl::StrCat(g.name, "美食街", 1 + (i * 7) % 180, "号"));
     o.mutable_fume_monitor()->set_device_id(absl::StrFormat("YY-%s-%04d", g.street->id(), i + 1));
     if (i % 25 == 7) o.mutable_fume_monitor()->set_limit_mg_m3(1.5);
+    if (i % 23 == 4) o.mutable_control_point()->set_provincial_inspection(true);
+    if (i % 11 == 2) o.mutable_control_point()->set_municipal_inspection(true);
+    if (i % 9 == 5) o.mutable_control_point()->set_repeat_complaint(true);
   }
 }
 
@@ -207,6 +213,10 @@ constexpr int kMinYear = 2000;
 constexpr char kDemoActor[] = "campaign-demo-loader";
 constexpr int kDemoMonthsBack = 12;
 constexpr int kCategoriesPerMonth = 2;
+// The categories the demo runs a campaign for every month besides the month's pair.
+constexpr dv1::ComplaintCategory kDemoRoutine[] = {dv1::COMPLAINT_CATEGORY_COOKING_FUMES,
+                                                   dv1::COMPLAINT_CATEGORY_MOBILE_STALL,
+                                                   dv1::COMPLAINT_CATEGORY_NOISE};
 
 struct DemoCampaign {
   std::string request_id;
@@ -215,17 +225,30 @@ struct DemoCampaign {
   int seed = 0;
 };
 
-// Everything about a demo campaign follows from its month and its place in the month's pair, not
-// from the day of the load: a later load asks for the same campaigns and only moves them on.
-//  - categories: the month's pair of the ten, in turn (every category every five months);
-//  - target areas by seed: a whole street, two communities of a street, or three streets.
-DemoCampaign MakeDemoCampaign(absl::CivilMonth month, int slot,
-                              const regions::RegionRegistry& regions) {
-  const int month_index = static_cast<int>((month.year() - kMinYear) * 12 + month.month() - 1);
+int MonthIndex(absl::CivilMonth month) {
+  return static_cast<int>((month.year() - kMinYear) * 12 + month.month() - 1);
+}
+
+// The month's pair of the ten categories, in turn (every category every five months).
+std::vector<dv1::ComplaintCategory> MonthPair(absl::CivilMonth month) {
   const int pairs = static_cast<int>(AllCategories().size()) / kCategoriesPerMonth;
-  const dv1::ComplaintCategory category =
-      AllCategories()[(month_index % pairs) * kCategoriesPerMonth + slot];
-  const int seed = month_index * kCategoriesPerMonth + slot;
+  std::vector<dv1::ComplaintCategory> out;
+  for (int slot = 0; slot < kCategoriesPerMonth; ++slot) {
+    out.push_back(AllCategories()[(MonthIndex(month) % pairs) * kCategoriesPerMonth + slot]);
+  }
+  return out;
+}
+
+// Everything about a demo campaign follows from its month and its category, not from the day
+// of the load: a later load asks for the same campaigns and only moves them on.
+//  - categories: the month's pair (slots 0 and 1), then each routine category not in the pair
+//    (slots 2 and up);
+//  - target areas by seed: a whole street, two communities of a street, or three streets;
+//  - started on one of the month's first five days (the start recorded after the fact).
+DemoCampaign MakeDemoCampaign(absl::CivilMonth month, int slot, dv1::ComplaintCategory category,
+                              const regions::RegionRegistry& regions) {
+  const int seed = MonthIndex(month) * kCategoriesPerMonth + slot +
+                   (slot < kCategoriesPerMonth ? 0 : 1000 * slot);
   const auto& streets = regions.streets();
   const int n = static_cast<int>(streets.size());
   const governance::config::v1::Street* street = streets[seed % n];
@@ -359,11 +382,11 @@ absl::Status LoadFumeDemo(FumeFeed& feed, const registry::Registry& objects,
   return absl::OkStatus();
 }
 
-// Over the last 12 months, one campaign a month for each category of the month's pair,
-// completed with results; this month's under way, next month's planned. Each is planned through
-// Plan (idempotent by its request id) and moved on as far as its month allows; one that a user
-// cancelled or completed stays as it is, and one whose plan was changed since (ALREADY_EXISTS)
-// is kept.
+// Over the last 12 months, one campaign a month for each category of the month's pair and for
+// each routine category of the demo, completed with results; this month's under way, next
+// month's planned; each started early in its month. Each is planned through Plan (idempotent by
+// its request id) and moved on as far as its month allows; one that a user cancelled or
+// completed stays as it is, and one whose plan was changed since (ALREADY_EXISTS) is kept.
 absl::Status LoadCampaignDemo(Campaigns& campaigns, const server::TrackDeps& deps) {
   using namespace campaign_demo;  // NOLINT(build/namespaces): the load's own helpers
   if (deps.regions->streets().empty()) return absl::OkStatus();
@@ -373,8 +396,15 @@ absl::Status LoadCampaignDemo(Campaigns& campaigns, const server::TrackDeps& dep
   int moved = 0;
   int kept = 0;
   for (int offset = -kDemoMonthsBack; offset <= 1; ++offset) {
-    for (int slot = 0; slot < kCategoriesPerMonth; ++slot) {
-      DemoCampaign d = MakeDemoCampaign(current + offset, slot, *deps.regions);
+    const absl::CivilMonth month = current + offset;
+    std::vector<dv1::ComplaintCategory> categories = MonthPair(month);
+    for (const dv1::ComplaintCategory routine : kDemoRoutine) {
+      if (std::find(categories.begin(), categories.end(), routine) == categories.end()) {
+        categories.push_back(routine);
+      }
+    }
+    for (int slot = 0; slot < static_cast<int>(categories.size()); ++slot) {
+      DemoCampaign d = MakeDemoCampaign(month, slot, categories[slot], *deps.regions);
       d.target = offset < 0    ? dv1::CAMPAIGN_STATUS_COMPLETED
                  : offset == 0 ? dv1::CAMPAIGN_STATUS_UNDER_WAY
                                : dv1::CAMPAIGN_STATUS_PLANNED;
@@ -394,6 +424,8 @@ absl::Status LoadCampaignDemo(Campaigns& campaigns, const server::TrackDeps& dep
         dv1::StartCampaignRequest start;
         start.set_id(c.id());
         start.set_etag(c.etag());
+        const absl::Time start_time = demo::LocalTime(absl::CivilDay(month) + d.seed % 5, 9, 0);
+        if (start_time < deps.clock->Now()) *start.mutable_start_time() = ToTimestamp(start_time);
         dv1::StartCampaignResponse started;
         GOV_RETURN_IF_ERROR(campaigns.Start(actor, start, &started));
         c = std::move(*started.mutable_campaign());

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/cases/case_kind.h"
+#include "common/cases/list_request.h"
 #include "common/cases/page_token.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -234,21 +235,11 @@ absl::Status Enforcements::Get(const auth::Principal& who, const dv1::GetEnforce
 
 absl::Status Enforcements::List(const auth::Principal& who, const dv1::ListEnforcementsRequest& in,
                                 dv1::ListEnforcementsResponse* out) {
-  GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
-  GOV_RETURN_IF_ERROR(deps_.regions->Validate(in.region(), "region", /*require_street=*/false));
-  cases::ListRequest request;
-  store::CaseFilter& filter = request.filter;
-  GOV_ASSIGN_OR_RETURN(filter.categories,
-                       EnumFilterKeys<dv1::ComplaintCategory>(in.categories(), "categories",
-                                                              "a complaint category"));
-  GOV_ASSIGN_OR_RETURN(filter.statuses, EnumFilterKeys<dv1::EnforcementStatus>(
-                                            in.statuses(), "statuses", "an enforcement status"));
-  GOV_RETURN_IF_ERROR(cases::FilterByPeriod(in.period(), deps_.clock->Now(), filter));
-  filter.street_id = in.region().street_id();
-  filter.community_id = in.region().community_id();
-  filter.grid_id = in.region().grid_id();
-  request.page_size = size;
-  request.page_token = in.page_token();
+  GOV_ASSIGN_OR_RETURN(
+      cases::ListRequest request,
+      cases::ReadListRequest(
+          in, {.statuses = "statuses", .categories = "categories", .period = "period"},
+          *deps_.regions, deps_.clock->Now()));
   GOV_ASSIGN_OR_RETURN(cases::ListResult page, findings_->List(who, std::move(request)));
   GOV_ASSIGN_OR_RETURN(const std::vector<dv1::Enforcement> findings,
                        FindingKind().FromCases(page.cases, who));

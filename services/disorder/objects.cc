@@ -1,10 +1,12 @@
 #include "services/disorder/objects.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/cases/calendar.h"
 #include "common/cases/page_token.h"
 #include "common/util/proto.h"
@@ -57,7 +59,23 @@ dv1::MonitoredObject Submitted(dv1::MonitoredObject object) {
   object.clear_create_time();
   object.clear_update_time();
   object.clear_fume_state();
+  // No flag set is no control point: stored alike, so that a retry matches either way.
+  if (!AnyControlFlag(object.control_point())) object.clear_control_point();
   return object;
+}
+
+// Whether the restaurant has one of the flags `wanted` sets.
+bool HasWantedFlag(const dv1::MonitoredObject& o, const dv1::ControlPoint& wanted) {
+  const dv1::ControlPoint& p = o.control_point();
+  return (wanted.provincial_inspection() && p.provincial_inspection()) ||
+         (wanted.municipal_inspection() && p.municipal_inspection()) ||
+         (wanted.repeat_complaint() && p.repeat_complaint());
+}
+
+// The flags of a filter as text, for a page token's binding.
+std::string FlagText(const dv1::ControlPoint& p) {
+  return absl::StrCat(p.provincial_inspection() ? "P" : "", p.municipal_inspection() ? "M" : "",
+                      p.repeat_complaint() ? "R" : "");
 }
 
 // ---- Indicators ----
@@ -251,6 +269,7 @@ absl::Status MonitoredObjects::List(const auth::Principal& who,
   if (!in.region().street_id().empty()) {
     GOV_RETURN_IF_ERROR(registry::CheckStreet(who, in.region().street_id()));
   }
+  if (AnyControlFlag(in.control_point())) return ListControlPoints(who, in, size, out);
   const std::string kind =
       in.kind() == dv1::MONITORED_OBJECT_KIND_UNSPECIFIED ? "" : EnumKey(in.kind());
   const std::string status =
@@ -271,6 +290,52 @@ absl::Status MonitoredObjects::List(const auth::Principal& who,
   }
   out->set_next_page_token(std::move(page.next_page_token));
   return absl::OkStatus();
+}
+
+// The flags live in the payload, not in the index key: the restaurants of the caller's scope
+// (and the filters' region and status) are read by id in batches and kept when they have a flag
+// asked for, until the page is full and one more is found. The token holds the last id served
+// and is bound to the filters and the caller's streets, as the registry binds its pages.
+absl::Status MonitoredObjects::ListControlPoints(const auth::Principal& who,
+                                                 const dv1::ListMonitoredObjectsRequest& in,
+                                                 int size,
+                                                 dv1::ListMonitoredObjectsResponse* out) const {
+  constexpr int kBatch = 500;
+  const std::string kind = EnumKey(dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT);
+  const std::string status =
+      in.status() == dv1::MONITORED_OBJECT_STATUS_UNSPECIFIED ? "" : EnumKey(in.status());
+  std::vector<std::string> streets(who.streets.begin(), who.streets.end());
+  std::sort(streets.begin(), streets.end());
+  const std::string binding = cases::PageBinding(
+      {"objects/control_points", status, in.region().street_id(), in.region().community_id(),
+       FlagText(in.control_point()), absl::StrJoin(streets, ",")});
+  GOV_ASSIGN_OR_RETURN(std::string after, cases::DecodeIdCursor(in.page_token(), binding));
+  store::EntityFilter filter;
+  filter.streets = std::move(streets);  // empty (everything) for a district-wide principal
+  filter.street_id = in.region().street_id();
+  filter.community_id = in.region().community_id();
+  if (status.empty()) {
+    filter.key_prefix = registry::KindPrefix(kind);
+  } else {
+    filter.key = registry::KindStatusKey(kind, status);
+  }
+  filter.limit = kBatch;
+  for (;;) {
+    filter.after_id = after;
+    GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> rows, objects_->Rows(filter));
+    for (const store::EntityRecord& row : rows) {
+      after = row.id;
+      GOV_ASSIGN_OR_RETURN(dv1::MonitoredObject object,
+                           objects_->Decode<dv1::MonitoredObject>(row));
+      if (!HasWantedFlag(object, in.control_point())) continue;
+      if (out->objects_size() == size) {
+        out->set_next_page_token(cases::EncodePageToken(binding, {out->objects().rbegin()->id()}));
+        return absl::OkStatus();
+      }
+      *out->add_objects() = std::move(object);
+    }
+    if (static_cast<int>(rows.size()) < kBatch) return absl::OkStatus();
+  }
 }
 
 }  // namespace gov::disorder

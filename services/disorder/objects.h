@@ -14,9 +14,10 @@
 #include "governance/disorder/v1/disorder.pb.h"
 
 // 监管对象 — the plan's monitored objects as a registry (entities of the track "disorder", kind
-// "object", ids "M-…", index key "<KIND>/<STATUS>"): the 150 fume-monitored restaurants, the
-// 174 construction sites with the six wage-arrears systems, the 10 demonstration streets, 10
-// parking blocks, 10 noise communities and the 7 muck-truck road sections.
+// "object", ids "M-…", index key "<KIND>/<STATUS>"): the 150 fume-monitored restaurants (some
+// under special control: inspection and repeat-complaint points, control_points.h), the 174
+// construction sites with the six wage-arrears systems, the 10 demonstration streets, 10 parking
+// blocks, 10 noise communities and the 7 muck-truck road sections.
 namespace gov::disorder {
 
 namespace dv1 = ::governance::disorder::v1;
@@ -60,6 +61,10 @@ class MonitoredObjects {
 
  private:
   absl::CivilDay Today() const;
+  // List with a control point filter (see objects.cc), after the shared checks.
+  absl::Status ListControlPoints(const auth::Principal& who,
+                                 const dv1::ListMonitoredObjectsRequest& in, int size,
+                                 dv1::ListMonitoredObjectsResponse* out) const;
   // A restaurant's device is fitted at one restaurant at a time (see objects.cc).
   absl::Status CheckDeviceUnique(const dv1::MonitoredObject& object, const std::string& self,
                                  bool retry) const;

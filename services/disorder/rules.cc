@@ -19,6 +19,53 @@ bool KnownCategory(int category) {
          dv1::ComplaintCategory_IsValid(category);
 }
 
+bool KnownUnit(const cv1::DisorderRules& data, const std::string& id) {
+  return std::any_of(data.units().begin(), data.units().end(),
+                     [&id](const cv1::DisorderUnit& u) { return u.id() == id; });
+}
+
+// The joint enforcement team, its categories and the units added to its complaints.
+absl::Status CheckJoint(const cv1::DisorderRules& data) {
+  if (!data.has_joint_enforcement()) return absl::OkStatus();
+  const cv1::JointEnforcement& joint = data.joint_enforcement();
+  const std::string& team = joint.team_unit_id();
+  if (team.empty()) return InvalidField("joint_enforcement.team_unit_id", "required");
+  if (!KnownUnit(data, team)) {
+    return InvalidField("joint_enforcement.team_unit_id", "not a unit of `units`");
+  }
+  if (joint.categories().empty()) {
+    return InvalidField("joint_enforcement.categories", "at least one category");
+  }
+  absl::flat_hash_set<int> categories;
+  for (int i = 0; i < joint.categories_size(); ++i) {
+    const int category = joint.categories(i);
+    const std::string field = absl::StrCat("joint_enforcement.categories[", i, "]");
+    if (!KnownCategory(category)) return InvalidField(field, "a complaint category");
+    if (!categories.insert(category).second) return InvalidField(field, "a second time");
+  }
+  // The routes are where a complaint goes: those of the team's categories go to the team.
+  for (int i = 0; i < data.routes_size(); ++i) {
+    const cv1::DisorderRoute& route = data.routes(i);
+    if (categories.contains(route.category()) && route.unit_id() != team) {
+      return InvalidField(
+          absl::StrCat("routes[", i, "].unit_id"),
+          absl::StrCat(EnumKey(route.category()), " goes to the joint enforcement team ", team));
+    }
+  }
+  if (joint.unit_ids().empty()) {
+    return InvalidField("joint_enforcement.unit_ids", "at least one unit");
+  }
+  absl::flat_hash_set<std::string> units;
+  for (int i = 0; i < joint.unit_ids_size(); ++i) {
+    const std::string& id = joint.unit_ids(i);
+    const std::string field = absl::StrCat("joint_enforcement.unit_ids[", i, "]");
+    if (!KnownUnit(data, id)) return InvalidField(field, "not a unit of `units`");
+    if (id == team) return InvalidField(field, "the team itself");
+    if (!units.insert(id).second) return InvalidField(field, "a second time");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Check(const cv1::DisorderRules& data) {
   if (data.version().empty()) return InvalidField("version", "required");
 
@@ -57,6 +104,18 @@ absl::Status Check(const cv1::DisorderRules& data) {
   GOV_RETURN_IF_ERROR(ValidateRange(fume.quiet_minutes(), 5, 1440, "fume_rule.quiet_minutes"));
   GOV_RETURN_IF_ERROR(
       ValidateRange(data.enforcement_working_days(), 1, 90, "enforcement_working_days"));
+  GOV_RETURN_IF_ERROR(CheckJoint(data));
+  absl::flat_hash_set<int> monthly;
+  for (int i = 0; i < data.monthly_remediation_categories_size(); ++i) {
+    const int category = data.monthly_remediation_categories(i);
+    const std::string field = absl::StrCat("monthly_remediation_categories[", i, "]");
+    if (!KnownCategory(category)) return InvalidField(field, "a complaint category");
+    if (!monthly.insert(category).second) {
+      return InvalidField(
+          field,
+          absl::StrCat(EnumKey(static_cast<dv1::ComplaintCategory>(category)), " a second time"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -132,6 +191,11 @@ Rules::Rules(cv1::DisorderRules data, routing::RoutingTable table)
   }
   std::sort(units_.begin(), units_.end(),
             [](const dv1::Unit& a, const dv1::Unit& b) { return a.id() < b.id(); });
+  for (const int category : data_.monthly_remediation_categories()) {
+    monthly_.push_back(static_cast<dv1::ComplaintCategory>(category));
+  }
+  if (monthly_.empty()) monthly_ = AllCategories();
+  std::sort(monthly_.begin(), monthly_.end());
 }
 
 absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
@@ -177,6 +241,17 @@ absl::Duration Rules::FumeQuiet() const { return absl::Minutes(data_.fume_rule()
 
 cal::Sla Rules::EnforcementSla() const {
   return cal::Sla::WorkingDays(data_.enforcement_working_days());
+}
+
+bool Rules::IsJointCategory(dv1::ComplaintCategory category) const {
+  const auto& categories = data_.joint_enforcement().categories();
+  return std::find(categories.begin(), categories.end(), category) != categories.end();
+}
+
+const dv1::Unit* Rules::JointUnit(std::string_view id) const {
+  const auto& ids = data_.joint_enforcement().unit_ids();
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) return nullptr;
+  return FindUnit(id);
 }
 
 cases::RepeatRule Rules::Repeats(std::vector<std::string> open_statuses) const {

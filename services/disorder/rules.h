@@ -39,8 +39,10 @@ class Rules {
   // routed on every street; every category's SLA given once, 1..60 working days;
   // rework_working_days 1..60; callback_working_days 1..30; repeat_rule window_days 1..365,
   // radius_meters 1..5000; fume_rule limit_mg_m3 0.1..20, quiet_minutes 5..1440;
-  // enforcement_working_days 1..90. Errors are INVALID_ARGUMENT naming the entry, e.g.
-  // "routes[4].unit_id".
+  // enforcement_working_days 1..90; joint_enforcement, when given: the team a known unit, at
+  // least one category (known, each once; every route of each names the team), at least one
+  // unit to add (known, each once, not the team); monthly_remediation_categories known, each
+  // once. Errors are INVALID_ARGUMENT naming the entry, e.g. "routes[4].unit_id".
   static absl::StatusOr<std::unique_ptr<Rules>> LoadFile(const std::string& path,
                                                          const regions::RegionRegistry& regions);
   static absl::StatusOr<std::unique_ptr<Rules>> FromProto(cv1::DisorderRules data,
@@ -69,12 +71,23 @@ class Rules {
   // The repeat rule with the given open states.
   cases::RepeatRule Repeats(std::vector<std::string> open_statuses) const;
 
+  // Joint enforcement: whether complaints of the category go to the joint enforcement team and
+  // take added units; the unit `id` when it is one that may be added (nullptr otherwise).
+  bool IsJointCategory(dv1::ComplaintCategory category) const;
+  const dv1::Unit* JointUnit(std::string_view id) const;
+  // The categories under routine monthly remediation, in number order (every category when the
+  // file names none).
+  const std::vector<dv1::ComplaintCategory>& MonthlyRemediationCategories() const {
+    return monthly_;
+  }
+
  private:
   Rules(cv1::DisorderRules data, routing::RoutingTable table);
 
   cv1::DisorderRules data_;
   routing::RoutingTable table_;
   std::vector<dv1::Unit> units_;
+  std::vector<dv1::ComplaintCategory> monthly_;
 };
 
 }  // namespace gov::disorder

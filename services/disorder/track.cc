@@ -9,6 +9,7 @@
 #include "common/log/log.h"
 #include "governance/disorder/v1/disorder.grpc.pb.h"
 #include "services/disorder/complaint_spec.h"
+#include "services/disorder/control_points.h"
 #include "services/disorder/demo_data.h"
 
 namespace gov::disorder {
@@ -18,11 +19,15 @@ namespace {
 // every track share); the other roles are the shared ones.
 constexpr char kMediator[] = "mediator";
 
-// Every indicator of the track: complaints, monitored objects, enforcement.
-std::vector<indicators::IndicatorSpec> AllIndicators() {
+// Every indicator of the track: complaints, monitored objects and their control points,
+// enforcement, campaigns.
+std::vector<indicators::IndicatorSpec> AllIndicators(const Rules& rules,
+                                                     cases::CaseEngine* complaints,
+                                                     cases::CaseEngine* campaigns) {
   std::vector<indicators::IndicatorSpec> all = ComplaintIndicators();
   for (std::vector<indicators::IndicatorSpec> part :
-       {ObjectIndicators(), EnforcementIndicators()}) {
+       {ObjectIndicators(), ControlPointIndicators(rules, complaints), EnforcementIndicators(),
+        CampaignIndicators(rules, campaigns)}) {
     for (indicators::IndicatorSpec& spec : part) all.push_back(std::move(spec));
   }
   return all;
@@ -104,12 +109,15 @@ DisorderTrack::DisorderTrack(const server::TrackDeps& deps, std::unique_ptr<Rule
   enforcements_ = Part<Enforcements>(deps, finding_engine, complaint_engine);
   campaigns_ = Part<Campaigns>(deps, campaign_engine, object_registry_);
 
-  Indicators(AllIndicators(), {}, ComplaintRankings(r));
+  Indicators(AllIndicators(r, complaint_engine, campaign_engine), {}, ComplaintRankings(r));
 
   // The registry first (the feed reads it), then the complaints (the feed's episodes may repeat
-  // theirs), the feed, the findings and the campaigns.
+  // theirs) and those at the control points (they read the registry), the feed, the findings
+  // and the campaigns.
   Demo("monitored objects", [this] { return LoadObjectDemo(*object_registry_, this->deps()); });
   Demo("complaints", [this] { return LoadComplaintDemo(*complaints_, this->deps()); });
+  Demo("control point complaints",
+       [this] { return LoadControlPointDemo(*complaints_, *object_registry_, this->deps()); });
   Demo("fume readings",
        [this] { return LoadFumeDemo(*fume_feed_, *object_registry_, this->deps()); });
   Demo("findings", [this] { return LoadEnforcementDemo(*enforcements_, this->deps()); });
@@ -129,6 +137,8 @@ DisorderTrack::DisorderTrack(const server::TrackDeps& deps, std::unique_ptr<Rule
       .Bind("ResolveComplaint", complaints_, &Complaints::Resolve)
       .Bind("RecordCallback", complaints_, &Complaints::Callback)
       .Bind("MergeComplaint", complaints_, &Complaints::Merge)
+      .Bind("AddJointUnit", complaints_, &Complaints::AddJointUnit)
+      .Bind("CompleteJointStep", complaints_, &Complaints::CompleteJointStep)
       .Bind("ListUnits", complaints_, &Complaints::Units)
       .Bind("RegisterMonitoredObject", objects_, &MonitoredObjects::Register)
       .Bind("UpdateMonitoredObject", objects_, &MonitoredObjects::Update)

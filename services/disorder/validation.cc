@@ -113,6 +113,18 @@ absl::Status ValidateKindFields(const dv1::MonitoredObject& object) {
   if (object.has_wage_systems() && object.kind() != dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE) {
     return InvalidField("object.wage_systems", "only for a CONSTRUCTION_SITE");
   }
+  // The special control of cooking fumes is a restaurant's: a flag on another kind is named.
+  if (object.kind() != dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT) {
+    const dv1::ControlPoint& p = object.control_point();
+    const char* flag = p.provincial_inspection()  ? "provincial_inspection"
+                       : p.municipal_inspection() ? "municipal_inspection"
+                       : p.repeat_complaint()     ? "repeat_complaint"
+                                                  : nullptr;
+    if (flag != nullptr) {
+      return InvalidField(absl::StrCat("object.control_point.", flag),
+                          "only for a FUME_RESTAURANT (special control of cooking fumes)");
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -251,6 +263,11 @@ absl::Status ValidateObjectList(const dv1::ListMonitoredObjectsRequest& in,
   }
   if (!in.region().grid_id().empty()) {
     return InvalidField("region.grid_id", "monitored objects are listed by street or community");
+  }
+  if (AnyControlFlag(in.control_point()) && in.kind() != dv1::MONITORED_OBJECT_KIND_UNSPECIFIED &&
+      in.kind() != dv1::MONITORED_OBJECT_KIND_FUME_RESTAURANT) {
+    return InvalidField("control_point",
+                        "control points are fume restaurants; the kind asked for is another");
   }
   return regions.Validate(in.region(), "region", /*require_street=*/false);
 }

@@ -39,10 +39,16 @@ absl::Status ValidateNewFinding(const dv1::Enforcement& e, const regions::Region
 // community for parking blocks and noise communities, none for a demonstration street),
 // coordinates, address (200), status, since_date (required when ACTIVE, from 2000, not after
 // `today`), the fume monitor for a restaurant only (and required there), the wage systems for a
-// construction site only.
+// construction site only, the control point's flags for a restaurant only (the first flag set on
+// another kind is named, e.g. "object.control_point.repeat_complaint").
 absl::Status ValidateObject(const dv1::MonitoredObject& object,
                             const regions::RegionRegistry& regions, absl::CivilDay today);
-// The filters of ListMonitoredObjects (page size and token apart).
+// Whether any flag of a control point is set.
+inline bool AnyControlFlag(const dv1::ControlPoint& p) {
+  return p.provincial_inspection() || p.municipal_inspection() || p.repeat_complaint();
+}
+// The filters of ListMonitoredObjects (page size and token apart): a control point filter with
+// a kind other than FUME_RESTAURANT is refused naming "control_point".
 absl::Status ValidateObjectList(const dv1::ListMonitoredObjectsRequest& in,
                                 const regions::RegionRegistry& regions);
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/cases/list_request.h"
 #include "common/log/log.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
@@ -165,30 +166,13 @@ absl::Status Disputes::Get(const auth::Principal& who, const mv1::GetDisputeRequ
 
 absl::Status Disputes::List(const auth::Principal& who, const mv1::ListDisputesRequest& in,
                             mv1::ListDisputesResponse* out) {
-  GOV_RETURN_IF_ERROR(regions_->Validate(in.region(), "region", /*require_street=*/false));
-  cases::ListRequest request;
-  for (int i = 0; i < in.states_size(); ++i) {
-    const mv1::DisputeState state = in.states(i);
-    if (state == mv1::DISPUTE_STATE_UNSPECIFIED || !mv1::DisputeState_IsValid(state)) {
-      return InvalidField(absl::StrCat("states[", i, "]"), "not a dispute state");
-    }
-    request.filter.statuses.push_back(EnumKey(state));
-  }
-  if (!mv1::DisputeCategory_IsValid(in.category())) {
-    return InvalidField("category", "not a dispute category");
-  }
-  if (in.category() != mv1::DISPUTE_CATEGORY_UNSPECIFIED) {
-    request.filter.categories = {EnumKey(in.category())};
-  }
-  if (!in.body_id().empty()) GOV_RETURN_IF_ERROR(ValidateId(in.body_id(), "body_id"));
-  request.filter.street_id = in.region().street_id();
-  request.filter.community_id = in.region().community_id();
-  request.filter.grid_id = in.region().grid_id();
-  request.filter.unit_id = in.body_id();
-  request.filter.sla_breached_only = in.sla_breached_only();
-  request.page_size = in.page_size();
-  request.page_token = in.page_token();
-
+  GOV_ASSIGN_OR_RETURN(cases::ListRequest request,
+                       cases::ReadListRequest(in,
+                                              {.statuses = "states",
+                                               .categories = "category",
+                                               .unit = "body_id",
+                                               .breached_only = "sla_breached_only"},
+                                              *regions_, clock_->Now()));
   GOV_ASSIGN_OR_RETURN(cases::ListResult result, engine_->List(who, std::move(request)));
   for (const cases::Case& c : result.cases) {
     GOV_RETURN_IF_ERROR(Present(who, c, out->add_disputes()));

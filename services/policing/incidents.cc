@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/cases/calendar.h"
+#include "common/cases/list_request.h"
 #include "common/cases/page_token.h"
 #include "common/log/log.h"
 #include "common/util/proto.h"
@@ -192,18 +193,9 @@ absl::Status Incidents::Get(const auth::Principal& who, const pv1::GetIncidentRe
 
 absl::Status Incidents::List(const auth::Principal& who, const pv1::ListIncidentsRequest& in,
                              pv1::ListIncidentsResponse* out) {
-  GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
-  GOV_RETURN_IF_ERROR(regions_->Validate(in.region(), "region", /*require_street=*/false));
-  cases::ListRequest request;
-  store::CaseFilter& filter = request.filter;
-  filter.street_id = in.region().street_id();
-  filter.community_id = in.region().community_id();
-  filter.grid_id = in.region().grid_id();
-  GOV_RETURN_IF_ERROR(cases::FilterByPeriod(in.period(), clock_->Now(), filter));
-  GOV_ASSIGN_OR_RETURN(filter.categories,
-                       EnumFilterKeys<pv1::IncidentType>(in.types(), "types", "an incident type"));
-  request.page_size = size;
-  request.page_token = in.page_token();
+  GOV_ASSIGN_OR_RETURN(cases::ListRequest request,
+                       cases::ReadListRequest(in, {.categories = "types", .period = "period"},
+                                              *regions_, clock_->Now()));
   GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine_->List(who, request));
   for (const cases::Case& c : page.cases) {
     GOV_ASSIGN_OR_RETURN(*out->add_incidents(), Present(c, who));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/cases/list_request.h"
 #include "common/cases/page_token.h"
 #include "common/log/log.h"
 #include "common/util/proto.h"
@@ -133,24 +134,16 @@ absl::Status Linkage::Get(const auth::Principal& who, const pv1::GetLinkageTaskR
 
 absl::Status Linkage::List(const auth::Principal& who, const pv1::ListLinkageTasksRequest& in,
                            pv1::ListLinkageTasksResponse* out) {
-  GOV_ASSIGN_OR_RETURN(const int size, cases::PageSize(in.page_size()));
-  GOV_RETURN_IF_ERROR(regions_->Validate(in.region(), "region", /*require_street=*/false));
-  if (!in.region().grid_id().empty()) {
-    return InvalidField("region.grid_id", "tasks are kept per street and community");
-  }
+  GOV_ASSIGN_OR_RETURN(cases::ListRequest request,
+                       cases::ReadListRequest(in,
+                                              {.statuses = "statuses",
+                                               .unit = "unit_id",
+                                               .breached_only = "breached_only",
+                                               .grids = false},
+                                              *regions_, clock_->Now()));
   if (!in.unit_id().empty() && rules_->FindUnit(in.unit_id()) == nullptr) {
     return InvalidField("unit_id", "not a linkage unit");
   }
-  cases::ListRequest request;
-  store::CaseFilter& filter = request.filter;
-  GOV_ASSIGN_OR_RETURN(filter.statuses, EnumFilterKeys<pv1::LinkageStatus>(
-                                            in.statuses(), "statuses", "a linkage status"));
-  filter.street_id = in.region().street_id();
-  filter.community_id = in.region().community_id();
-  filter.unit_id = in.unit_id();
-  filter.sla_breached_only = in.breached_only();
-  request.page_size = size;
-  request.page_token = in.page_token();
   GOV_ASSIGN_OR_RETURN(cases::ListResult page, tasks_->List(who, std::move(request)));
   GOV_ASSIGN_OR_RETURN(std::vector<pv1::LinkageTask> tasks,
                        LinkageTaskKind().FromCases(page.cases, who));

@@ -37,6 +37,7 @@ using gov::testing::ExpectRefusals;
 using gov::testing::Local;
 using gov::testing::Outcome;
 using gov::testing::Refusal;
+using gov::testing::Region;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
@@ -57,15 +58,6 @@ constexpr dv1::CampaignStatus kPlanned = dv1::CAMPAIGN_STATUS_PLANNED;
 constexpr dv1::CampaignStatus kUnderWay = dv1::CAMPAIGN_STATUS_UNDER_WAY;
 constexpr dv1::CampaignStatus kCompleted = dv1::CAMPAIGN_STATUS_COMPLETED;
 constexpr dv1::CampaignStatus kCancelled = dv1::CAMPAIGN_STATUS_CANCELLED;
-
-gv1::RegionRef Area(const std::string& street, const std::string& community = "",
-                    const std::string& grid = "") {
-  gv1::RegionRef r;
-  r.set_street_id(street);
-  r.set_community_id(community);
-  r.set_grid_id(grid);
-  return r;
-}
 
 dv1::Campaign NewCampaign(const std::string& month, dv1::ComplaintCategory category,
                           const std::vector<gv1::RegionRef>& areas) {
@@ -305,7 +297,7 @@ class DisorderCampaignsTest : public ::testing::Test {
 
 TEST_F(DisorderCampaignsTest, PlansACampaignThatEveryRoleReads) {
   const int64_t generation = Generation();
-  dv1::Campaign sent = NewCampaign("2026-06", kNoise, {Area("GS01"), Area("GS02", "GS02-C01")});
+  dv1::Campaign sent = NewCampaign("2026-06", kNoise, {Region("GS01"), Region("GS02", "GS02-C01")});
   // Output-only fields are ignored.
   dv1::Campaign with_output = sent;
   with_output.set_id("R-424242");
@@ -356,13 +348,13 @@ TEST_F(DisorderCampaignsTest, PlansACampaignThatEveryRoleReads) {
   }
 
   // One street: the row is the street's. A system plans too.
-  const dv1::Campaign one_street =
-      Plan(NewCampaign("2026-07", kStalls, {Area("GS03", "GS03-C01"), Area("GS03", "GS03-C02")}),
-           kSystem);
+  const dv1::Campaign one_street = Plan(
+      NewCampaign("2026-07", kStalls, {Region("GS03", "GS03-C01"), Region("GS03", "GS03-C02")}),
+      kSystem);
   EXPECT_EQ(Row(one_street.id()).street_id, "GS03");
   EXPECT_EQ(Row(one_street.id()).category, "MOBILE_STALL");
   EXPECT_EQ(Row(one_street.id()).status, "PLANNED");
-  const dv1::Campaign gs02_campaign = Plan(NewCampaign("2026-07", kFumes, {Area("GS02")}));
+  const dv1::Campaign gs02_campaign = Plan(NewCampaign("2026-07", kFumes, {Region("GS02")}));
   dv1::Campaign got;
   ASSERT_TRUE(TryGet(kOperator1, gs02_campaign.id(), &got).status.ok());
   EXPECT_EQ(got.month(), "2026-07");
@@ -374,7 +366,7 @@ TEST_F(DisorderCampaignsTest, PlansACampaignThatEveryRoleReads) {
 }
 
 TEST_F(DisorderCampaignsTest, RetriedPlansNeverDuplicate) {
-  const dv1::Campaign campaign = NewCampaign("2026-06", kNoise, {Area("GS01")});
+  const dv1::Campaign campaign = NewCampaign("2026-06", kNoise, {Region("GS01")});
   dv1::Campaign first;
   ASSERT_TRUE(TryPlan(kAdmin, "retry-1", campaign, &first).status.ok());
   clock_.Advance(absl::Minutes(5));
@@ -404,7 +396,7 @@ TEST_F(DisorderCampaignsTest, RetriedPlansNeverDuplicate) {
   o = TryPlan(kAdmin, "retry-1", other);
   EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
   other = campaign;
-  *other.add_target_areas() = Area("GS02");
+  *other.add_target_areas() = Region("GS02");
   o = TryPlan(kAdmin, "retry-1", other);
   EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
   EXPECT_EQ(StoredCampaigns(), 1);
@@ -412,7 +404,7 @@ TEST_F(DisorderCampaignsTest, RetriedPlansNeverDuplicate) {
 }
 
 TEST_F(DisorderCampaignsTest, PlanRefusesBadInputNamingTheFieldAndWritesNothing) {
-  std::vector<gv1::RegionRef> too_many(51, Area("GS01"));
+  std::vector<gv1::RegionRef> too_many(51, Region("GS01"));
   const std::vector<Refusal<dv1::PlanCampaignRequest>> bad = {
       {"no request id", [](auto& r) { r.clear_request_id(); }, "request_id"},
       {"long request id", [](auto& r) { r.set_request_id(Repeat("x", 129)); }, "request_id"},
@@ -447,37 +439,38 @@ TEST_F(DisorderCampaignsTest, PlanRefusesBadInputNamingTheFieldAndWritesNothing)
        "campaign.target_areas"},
       {"a grid",
        [](auto& r) {
-         *r.mutable_campaign()->add_target_areas() = Area("GS02", "GS02-C01", "GS02-C01-G01");
+         *r.mutable_campaign()->add_target_areas() = Region("GS02", "GS02-C01", "GS02-C01-G01");
        },
        "campaign.target_areas[1].grid_id"},
       {"unknown street",
-       [](auto& r) { *r.mutable_campaign()->mutable_target_areas(0) = Area("GS99"); },
+       [](auto& r) { *r.mutable_campaign()->mutable_target_areas(0) = Region("GS99"); },
        "campaign.target_areas[0].street_id"},
       {"community without street",
-       [](auto& r) { *r.mutable_campaign()->mutable_target_areas(0) = Area("", "GS01-C01"); },
+       [](auto& r) { *r.mutable_campaign()->mutable_target_areas(0) = Region("", "GS01-C01"); },
        "campaign.target_areas[0].street_id"},
       {"community of another street",
-       [](auto& r) { *r.mutable_campaign()->mutable_target_areas(0) = Area("GS01", "GS02-C01"); },
+       [](auto& r) { *r.mutable_campaign()->mutable_target_areas(0) = Region("GS01", "GS02-C01"); },
        "campaign.target_areas[0].community_id"},
       {"unknown community",
-       [](auto& r) { *r.mutable_campaign()->mutable_target_areas(0) = Area("GS01", "GS01-C99"); },
+       [](auto& r) { *r.mutable_campaign()->mutable_target_areas(0) = Region("GS01", "GS01-C99"); },
        "campaign.target_areas[0].community_id"},
-      {"a street twice", [](auto& r) { *r.mutable_campaign()->add_target_areas() = Area("GS01"); },
+      {"a street twice",
+       [](auto& r) { *r.mutable_campaign()->add_target_areas() = Region("GS01"); },
        "campaign.target_areas[1]"},
       {"a community twice",
        [](auto& r) {
          r.mutable_campaign()->clear_target_areas();
-         *r.mutable_campaign()->add_target_areas() = Area("GS02", "GS02-C01");
-         *r.mutable_campaign()->add_target_areas() = Area("GS02", "GS02-C02");
-         *r.mutable_campaign()->add_target_areas() = Area("GS02", "GS02-C01");
+         *r.mutable_campaign()->add_target_areas() = Region("GS02", "GS02-C01");
+         *r.mutable_campaign()->add_target_areas() = Region("GS02", "GS02-C02");
+         *r.mutable_campaign()->add_target_areas() = Region("GS02", "GS02-C01");
        },
        "campaign.target_areas[2]"},
       {"a community inside a target street",
        [](auto& r) {
          r.mutable_campaign()->clear_target_areas();
-         *r.mutable_campaign()->add_target_areas() = Area("GS02", "GS02-C01");
-         *r.mutable_campaign()->add_target_areas() = Area("GS01");
-         *r.mutable_campaign()->add_target_areas() = Area("GS02");
+         *r.mutable_campaign()->add_target_areas() = Region("GS02", "GS02-C01");
+         *r.mutable_campaign()->add_target_areas() = Region("GS01");
+         *r.mutable_campaign()->add_target_areas() = Region("GS02");
        },
        "campaign.target_areas[0]"},
       {"201 objects",
@@ -501,7 +494,7 @@ TEST_F(DisorderCampaignsTest, PlanRefusesBadInputNamingTheFieldAndWritesNothing)
   };
   dv1::PlanCampaignRequest valid;
   valid.set_request_id("bad-plan");
-  *valid.mutable_campaign() = NewCampaign("2026-06", kNoise, {Area("GS01")});
+  *valid.mutable_campaign() = NewCampaign("2026-06", kNoise, {Region("GS01")});
   ExpectRefusals<dv1::PlanCampaignRequest>(h_, valid, bad, [&](const auto& request) {
     return TryPlan(kAdmin, request.request_id(), request.campaign());
   });
@@ -509,15 +502,15 @@ TEST_F(DisorderCampaignsTest, PlanRefusesBadInputNamingTheFieldAndWritesNothing)
 
   // The limits themselves are accepted: 2000-01, twelve months ahead, a title of 100 characters,
   // a plan of 2000, 50 target areas.
-  EXPECT_EQ(Plan(NewCampaign("2000-01", kNoise, {Area("GS01")})).month(), "2000-01");
-  EXPECT_EQ(Plan(NewCampaign("2027-06", kNoise, {Area("GS01")})).month(), "2027-06");
+  EXPECT_EQ(Plan(NewCampaign("2000-01", kNoise, {Region("GS01")})).month(), "2000-01");
+  EXPECT_EQ(Plan(NewCampaign("2027-06", kNoise, {Region("GS01")})).month(), "2027-06");
   dv1::Campaign longest = NewCampaign("2026-06", kNoise, {});
   longest.set_title(Repeat("整", 100));
   longest.set_plan(Repeat("划", 2000));
   for (const auto* street : h_.regions().streets()) {
     for (const auto* community : h_.regions().CommunitiesOf(street->id())) {
       if (longest.target_areas_size() < 50) {
-        *longest.add_target_areas() = Area(street->id(), community->id());
+        *longest.add_target_areas() = Region(street->id(), community->id());
       }
     }
   }
@@ -537,7 +530,7 @@ TEST_F(DisorderCampaignsTest, TargetObjectsExistAndLieInTheTargetStreets) {
     dv1::MonitoredObject* object = request.mutable_object();
     object->set_kind(dv1::MONITORED_OBJECT_KIND_CONSTRUCTION_SITE);
     object->set_name(absl::StrCat(community, " 在建工地"));
-    *object->mutable_region() = Area(street, community);
+    *object->mutable_region() = Region(street, community);
     object->set_address("工地路 1 号");
     object->set_status(status);
     object->set_since_date("2026-01-05");
@@ -556,7 +549,7 @@ TEST_F(DisorderCampaignsTest, TargetObjectsExistAndLieInTheTargetStreets) {
 
   // Within the target areas' streets (a community's street counts as a whole).
   dv1::Campaign campaign = NewCampaign("2026-06", dv1::COMPLAINT_CATEGORY_CONSTRUCTION_SITE,
-                                       {Area("GS01"), Area("GS02", "GS02-C01")});
+                                       {Region("GS01"), Region("GS02", "GS02-C01")});
   campaign.add_target_object_ids(gs01_site);
   campaign.add_target_object_ids(gs02_site);
   const dv1::Campaign stored = Plan(campaign);
@@ -585,7 +578,7 @@ TEST_F(DisorderCampaignsTest, TargetObjectsExistAndLieInTheTargetStreets) {
 // ---- Lifecycle ----
 
 TEST_F(DisorderCampaignsTest, RunsThroughItsLifecycle) {
-  const dv1::Campaign planned = Plan(NewCampaign("2026-06", kStalls, {Area("GS01")}));
+  const dv1::Campaign planned = Plan(NewCampaign("2026-06", kStalls, {Region("GS01")}));
   int64_t generation = Generation();
   clock_.Advance(absl::Hours(1));
   dv1::Campaign started;
@@ -635,7 +628,7 @@ TEST_F(DisorderCampaignsTest, RunsThroughItsLifecycle) {
 
 TEST_F(DisorderCampaignsTest, CancelsWhatHasNotCompletedAndRefusesIllegalSteps) {
   // PLANNED -> CANCELLED.
-  const dv1::Campaign a = Plan(NewCampaign("2026-06", kNoise, {Area("GS01")}));
+  const dv1::Campaign a = Plan(NewCampaign("2026-06", kNoise, {Region("GS01")}));
   const dv1::CampaignResults results = Results(10, 2, 2, 0);
   Outcome o = TryComplete(kAdmin, a.id(), a.etag(), &results);
   EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(o);
@@ -664,7 +657,7 @@ TEST_F(DisorderCampaignsTest, CancelsWhatHasNotCompletedAndRefusesIllegalSteps) 
   }
 
   // UNDER_WAY -> CANCELLED; started twice is refused.
-  const dv1::Campaign b = Plan(NewCampaign("2026-06", kFumes, {Area("GS02")}));
+  const dv1::Campaign b = Plan(NewCampaign("2026-06", kFumes, {Region("GS02")}));
   const dv1::Campaign started = Start(b.id());
   o = TryStart(kAdmin, b.id(), started.etag());
   EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(o);
@@ -673,7 +666,7 @@ TEST_F(DisorderCampaignsTest, CancelsWhatHasNotCompletedAndRefusesIllegalSteps) 
 }
 
 TEST_F(DisorderCampaignsTest, StaleEtagsAreAborted) {
-  const dv1::Campaign planned = Plan(NewCampaign("2026-06", kNoise, {Area("GS01")}));
+  const dv1::Campaign planned = Plan(NewCampaign("2026-06", kNoise, {Region("GS01")}));
   const dv1::Campaign started = Start(planned.id());
   const dv1::CampaignResults results = Results(10, 2, 2, 0);
   // The etag read before the start is stale: whatever the step, ABORTED and nothing changes.
@@ -690,7 +683,7 @@ TEST_F(DisorderCampaignsTest, StaleEtagsAreAborted) {
 }
 
 TEST_F(DisorderCampaignsTest, StartsFromTheFirstDayOfItsMonth) {
-  const dv1::Campaign july = Plan(NewCampaign("2026-07", kNoise, {Area("GS01")}));
+  const dv1::Campaign july = Plan(NewCampaign("2026-07", kNoise, {Region("GS01")}));
   Outcome o = TryStart(kAdmin, july.id(), july.etag());
   EXPECT_EQ(o.code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(o);
   EXPECT_THAT(o.status.error_message(), HasSubstr("2026-07-01"));
@@ -705,12 +698,12 @@ TEST_F(DisorderCampaignsTest, StartsFromTheFirstDayOfItsMonth) {
   ASSERT_TRUE(o.status.ok()) << Describe(o);
   EXPECT_EQ(started.status(), kUnderWay);
   // A past month's campaign starts (late) too.
-  const dv1::Campaign may = Plan(NewCampaign("2026-05", kNoise, {Area("GS01")}));
+  const dv1::Campaign may = Plan(NewCampaign("2026-05", kNoise, {Region("GS01")}));
   EXPECT_EQ(Start(may.id()).status(), kUnderWay);
 }
 
 TEST_F(DisorderCampaignsTest, StepsRefuseBadInputNamingTheField) {
-  const dv1::Campaign c = Plan(NewCampaign("2026-06", kNoise, {Area("GS01")}));
+  const dv1::Campaign c = Plan(NewCampaign("2026-06", kNoise, {Region("GS01")}));
   const dv1::Campaign started = Start(c.id());
   const std::string etag = started.etag();
 
@@ -769,7 +762,7 @@ TEST_F(DisorderCampaignsTest, StepsRefuseBadInputNamingTheField) {
   o = TryComplete(kAdmin, c.id(), etag, &limits, &completed);
   ASSERT_TRUE(o.status.ok()) << Describe(o);
   EXPECT_EQ(completed.results().penalised(), 100000);
-  const dv1::Campaign other = Plan(NewCampaign("2026-06", kStalls, {Area("GS01")}));
+  const dv1::Campaign other = Plan(NewCampaign("2026-06", kStalls, {Region("GS01")}));
   o = TryCancel(kAdmin, other.id(), other.etag(), Repeat("因", 500));
   EXPECT_TRUE(o.status.ok()) << Describe(o);
 }
@@ -778,22 +771,23 @@ TEST_F(DisorderCampaignsTest, StepsRefuseBadInputNamingTheField) {
 
 TEST_F(DisorderCampaignsTest, StreetOperatorsRunCampaignsWithinTheirStreets) {
   // Within its streets: a street, communities of it; two streets for an operator of both.
-  const dv1::Campaign own = Plan(NewCampaign("2026-06", kNoise, {Area("GS01")}), kOperator1);
-  const dv1::Campaign own_communities =
-      Plan(NewCampaign("2026-06", kStalls, {Area("GS01", "GS01-C01"), Area("GS01", "GS01-C02")}),
-           kOperator1);
-  const dv1::Campaign both =
-      Plan(NewCampaign("2026-06", kFumes, {Area("GS01"), Area("GS02", "GS02-C01")}), kOperator12);
+  const dv1::Campaign own = Plan(NewCampaign("2026-06", kNoise, {Region("GS01")}), kOperator1);
+  const dv1::Campaign own_communities = Plan(
+      NewCampaign("2026-06", kStalls, {Region("GS01", "GS01-C01"), Region("GS01", "GS01-C02")}),
+      kOperator1);
+  const dv1::Campaign both = Plan(
+      NewCampaign("2026-06", kFumes, {Region("GS01"), Region("GS02", "GS02-C01")}), kOperator12);
   EXPECT_FALSE(own.id().empty());
   EXPECT_FALSE(own_communities.id().empty());
   ASSERT_FALSE(both.id().empty());
 
   // Outside: refused, naming the street, nothing stored.
   Outcome o = TryPlan(kOperator1, "outside-1",
-                      NewCampaign("2026-06", kNoise, {Area("GS01"), Area("GS02")}));
+                      NewCampaign("2026-06", kNoise, {Region("GS01"), Region("GS02")}));
   EXPECT_EQ(o.code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(o);
   EXPECT_THAT(o.status.error_message(), HasSubstr("GS02"));
-  o = TryPlan(kOperator1, "outside-2", NewCampaign("2026-06", kNoise, {Area("GS03", "GS03-C01")}));
+  o = TryPlan(kOperator1, "outside-2",
+              NewCampaign("2026-06", kNoise, {Region("GS03", "GS03-C01")}));
   EXPECT_EQ(o.code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(o);
   EXPECT_EQ(StoredCampaigns(), 3);
 
@@ -811,10 +805,10 @@ TEST_F(DisorderCampaignsTest, StreetOperatorsRunCampaignsWithinTheirStreets) {
   EXPECT_EQ(Cancel(own_communities.id(), kOperator1).status(), kCancelled);
 
   // Viewers and mediators read but never write.
-  const dv1::Campaign gs01 = Plan(NewCampaign("2026-06", kNoise, {Area("GS01", "GS01-C03")}));
+  const dv1::Campaign gs01 = Plan(NewCampaign("2026-06", kNoise, {Region("GS01", "GS01-C03")}));
   for (const char* token : {kViewer, kMediator1}) {
     o = TryPlan(token, absl::StrCat("reader-", token),
-                NewCampaign("2026-06", kNoise, {Area("GS01")}));
+                NewCampaign("2026-06", kNoise, {Region("GS01")}));
     EXPECT_EQ(o.code(), grpc::StatusCode::PERMISSION_DENIED) << token << " " << Describe(o);
     o = TryStart(token, gs01.id(), gs01.etag());
     EXPECT_EQ(o.code(), grpc::StatusCode::PERMISSION_DENIED) << token << " " << Describe(o);
@@ -842,14 +836,14 @@ TEST_F(DisorderCampaignsTest, StreetOperatorsRunCampaignsWithinTheirStreets) {
 
 TEST_F(DisorderCampaignsTest, ListFiltersAndPages) {
   // Month, category, status, areas.
-  const std::string may_noise_gs01 = Plan(NewCampaign("2026-05", kNoise, {Area("GS01")})).id();
+  const std::string may_noise_gs01 = Plan(NewCampaign("2026-05", kNoise, {Region("GS01")})).id();
   const std::string june_noise_wide =
-      Plan(NewCampaign("2026-06", kNoise, {Area("GS02"), Area("GS01", "GS01-C02")})).id();
+      Plan(NewCampaign("2026-06", kNoise, {Region("GS02"), Region("GS01", "GS01-C02")})).id();
   const std::string june_stalls_gs03 =
-      Plan(NewCampaign("2026-06", kStalls, {Area("GS03", "GS03-C01")})).id();
-  const std::string june_noise_gs02 = Plan(NewCampaign("2026-06", kNoise, {Area("GS02")})).id();
-  const std::string july_fumes_gs01 = Plan(NewCampaign("2026-07", kFumes, {Area("GS01")})).id();
-  const std::string june_fumes_gs04 = Plan(NewCampaign("2026-06", kFumes, {Area("GS04")})).id();
+      Plan(NewCampaign("2026-06", kStalls, {Region("GS03", "GS03-C01")})).id();
+  const std::string june_noise_gs02 = Plan(NewCampaign("2026-06", kNoise, {Region("GS02")})).id();
+  const std::string july_fumes_gs01 = Plan(NewCampaign("2026-07", kFumes, {Region("GS01")})).id();
+  const std::string june_fumes_gs04 = Plan(NewCampaign("2026-06", kFumes, {Region("GS04")})).id();
   Start(may_noise_gs01);
   Complete(may_noise_gs01, Results(10, 3, 3, 1));
   Start(june_noise_wide);
@@ -996,7 +990,7 @@ TEST_F(DisorderCampaignsTest, SparseFiltersPageAcrossManyCampaigns) {
   for (int i = 0; i < 230; ++i) {
     const std::string& street = streets[i % streets.size()];
     const dv1::ComplaintCategory category = categories[(i / 7) % 3];
-    const dv1::Campaign c = Plan(NewCampaign("2026-06", category, {Area(street)}));
+    const dv1::Campaign c = Plan(NewCampaign("2026-06", category, {Region(street)}));
     ASSERT_FALSE(c.id().empty());
     if (street == "GS05") in_gs05.push_back(c.id());
     if (category == kFumes) fumes.push_back(c.id());
@@ -1021,49 +1015,49 @@ TEST_F(DisorderCampaignsTest, SparseFiltersPageAcrossManyCampaigns) {
 TEST_F(DisorderCampaignsTest, EffectCountsTheCategorysComplaintsInTheAreas) {
   // April: not counted (two months before).
   clock_.Set(Local(2026, 4, 20, 9, 0));
-  Complain(kNoise, Area("GS01"));
+  Complain(kNoise, Region("GS01"));
   // May (the month before): 3 in the areas; a community of GS02 outside, another category and
   // another street do not count.
   clock_.Set(Local(2026, 5, 1, 0, 5));
-  Complain(kNoise, Area("GS01", "GS01-C01"));
+  Complain(kNoise, Region("GS01", "GS01-C01"));
   clock_.Set(Local(2026, 5, 12, 14, 0));
-  Complain(kNoise, Area("GS02", "GS02-C01"));
-  Complain(kNoise, Area("GS02", "GS02-C02"));
-  Complain(kStalls, Area("GS01"));
-  Complain(kNoise, Area("GS03"));
+  Complain(kNoise, Region("GS02", "GS02-C01"));
+  Complain(kNoise, Region("GS02", "GS02-C02"));
+  Complain(kStalls, Region("GS01"));
+  Complain(kNoise, Region("GS03"));
   clock_.Set(Local(2026, 5, 31, 23, 50));
-  Complain(kNoise, Area("GS02", "GS02-C01", "GS02-C01-G01"));
+  Complain(kNoise, Region("GS02", "GS02-C01", "GS02-C01-G01"));
   // June (the month): 4 in the areas, one of them a repeat (the same grid), which counts.
   clock_.Set(Local(2026, 6, 1, 0, 10));
-  Complain(kNoise, Area("GS01"));
+  Complain(kNoise, Region("GS01"));
   clock_.Set(Local(2026, 6, 10, 8, 0));
-  Complain(kNoise, Area("GS01", "GS01-C03", "GS01-C03-G01"));
-  Complain(kNoise, Area("GS01", "GS01-C03", "GS01-C03-G01"));
-  Complain(kNoise, Area("GS02", "GS02-C01"));
-  Complain(kNoise, Area("GS02", "GS02-C03"));
-  Complain(kFumes, Area("GS02", "GS02-C01"));
-  Complain(kNoise, Area("GS04", "GS04-C01"));
+  Complain(kNoise, Region("GS01", "GS01-C03", "GS01-C03-G01"));
+  Complain(kNoise, Region("GS01", "GS01-C03", "GS01-C03-G01"));
+  Complain(kNoise, Region("GS02", "GS02-C01"));
+  Complain(kNoise, Region("GS02", "GS02-C03"));
+  Complain(kFumes, Region("GS02", "GS02-C01"));
+  Complain(kNoise, Region("GS04", "GS04-C01"));
   // July: not counted.
   clock_.Set(Local(2026, 7, 1, 9, 0));
-  Complain(kNoise, Area("GS01"));
+  Complain(kNoise, Region("GS01"));
 
   const dv1::Campaign june =
-      Plan(NewCampaign("2026-06", kNoise, {Area("GS01"), Area("GS02", "GS02-C01")}));
+      Plan(NewCampaign("2026-06", kNoise, {Region("GS01"), Region("GS02", "GS02-C01")}));
   dv1::Campaign got = Get(june.id(), kViewer);
   EXPECT_EQ(got.effect().complaints_in_month(), 4);
   EXPECT_EQ(got.effect().complaints_previous_month(), 3);
 
   // Communities only; a street only; another category.
-  const dv1::Campaign communities =
-      Plan(NewCampaign("2026-06", kNoise, {Area("GS02", "GS02-C01"), Area("GS01", "GS01-C03")}));
+  const dv1::Campaign communities = Plan(
+      NewCampaign("2026-06", kNoise, {Region("GS02", "GS02-C01"), Region("GS01", "GS01-C03")}));
   got = Get(communities.id());
   EXPECT_EQ(got.effect().complaints_in_month(), 3);
   EXPECT_EQ(got.effect().complaints_previous_month(), 2);
-  const dv1::Campaign may = Plan(NewCampaign("2026-05", kNoise, {Area("GS01")}));
+  const dv1::Campaign may = Plan(NewCampaign("2026-05", kNoise, {Region("GS01")}));
   got = Get(may.id());
   EXPECT_EQ(got.effect().complaints_in_month(), 1);
   EXPECT_EQ(got.effect().complaints_previous_month(), 1);
-  const dv1::Campaign stalls = Plan(NewCampaign("2026-06", kStalls, {Area("GS01")}));
+  const dv1::Campaign stalls = Plan(NewCampaign("2026-06", kStalls, {Region("GS01")}));
   got = Get(stalls.id());
   EXPECT_EQ(got.effect().complaints_in_month(), 0);
   EXPECT_EQ(got.effect().complaints_previous_month(), 1);
@@ -1074,7 +1068,7 @@ TEST_F(DisorderCampaignsTest, EffectCountsTheCategorysComplaintsInTheAreas) {
   EXPECT_EQ(got.effect().complaints_in_month(), 4);
   EXPECT_EQ(got.effect().complaints_previous_month(), 3);
   // A January campaign looks back into December.
-  const dv1::Campaign january = Plan(NewCampaign("2026-01", kNoise, {Area("GS01")}));
+  const dv1::Campaign january = Plan(NewCampaign("2026-01", kNoise, {Region("GS01")}));
   got = Get(january.id());
   EXPECT_TRUE(got.has_effect());
   EXPECT_EQ(got.effect().complaints_in_month(), 0);
@@ -1087,28 +1081,50 @@ TEST_F(DisorderCampaignsTest, DemoDataCoversAYearAndMovesOnWithTheMonths) {
   absl::Status loaded = LoadCampaignDemo(track().campaigns(), track().deps());
   ASSERT_TRUE(loaded.ok()) << loaded;
   std::vector<dv1::Campaign> all = ListAll({});
-  // Two a month over June 2025 .. July 2026.
-  ASSERT_EQ(all.size(), 28u);
+  // Over June 2025 .. July 2026, the month's pair of categories in turn and the demo's routine
+  // categories (cooking fumes, mobile stalls, noise): four a month, five when the pair holds
+  // none of the three.
+  ASSERT_EQ(all.size(), 61u);
   std::map<std::string, int> months;
   std::map<int, int> statuses;
   std::set<int> categories;
+  std::map<std::string, std::set<int>> routine;  // month -> the routine categories in it
   for (const dv1::Campaign& c : all) {
     months[c.month()]++;
     statuses[c.status()]++;
     categories.insert(c.category());
+    if (c.category() == kFumes || c.category() == kStalls || c.category() == kNoise) {
+      EXPECT_TRUE(routine[c.month()].insert(c.category()).second) << c.id();
+    }
     if (c.status() == kCompleted) {
       EXPECT_LE(c.month(), "2026-05") << c.id();
       EXPECT_LE(c.results().problems_fixed(), c.results().problems_found()) << c.id();
       EXPECT_FALSE(c.results().summary().empty()) << c.id();
     }
+    // Started in the first five days of its month, district time (the start recorded after
+    // the fact); next month's not yet.
+    if (c.status() == kPlanned) {
+      EXPECT_FALSE(c.has_start_time()) << c.id();
+    } else {
+      ASSERT_TRUE(c.has_start_time()) << c.id();
+      const absl::CivilDay started = cal::LocalDay(FromTimestamp(c.start_time()));
+      EXPECT_EQ(absl::FormatCivilTime(absl::CivilMonth(started)), c.month()) << c.id();
+      EXPECT_LE(started.day(), 5) << c.id();
+    }
   }
   EXPECT_EQ(months.size(), 14u);
   EXPECT_EQ(months.begin()->first, "2025-06");
   EXPECT_EQ(months.rbegin()->first, "2026-07");
-  for (const auto& [month, n] : months) EXPECT_EQ(n, 2) << month;
-  EXPECT_EQ(statuses[kCompleted], 24);
-  EXPECT_EQ(statuses[kUnderWay], 2);
-  EXPECT_EQ(statuses[kPlanned], 2);
+  const std::map<std::string, int> per_month = {
+      {"2025-06", 4}, {"2025-07", 5}, {"2025-08", 4}, {"2025-09", 4}, {"2025-10", 5},
+      {"2025-11", 4}, {"2025-12", 5}, {"2026-01", 4}, {"2026-02", 4}, {"2026-03", 5},
+      {"2026-04", 4}, {"2026-05", 5}, {"2026-06", 4}, {"2026-07", 4}};
+  EXPECT_EQ(months, per_month);
+  for (const auto& [month, in_it] : routine) EXPECT_EQ(in_it.size(), 3u) << month;
+  EXPECT_EQ(routine.size(), 14u);
+  EXPECT_EQ(statuses[kCompleted], 53);
+  EXPECT_EQ(statuses[kUnderWay], 4);
+  EXPECT_EQ(statuses[kPlanned], 4);
   EXPECT_EQ(categories.size(), 10u);
   dv1::ListCampaignsRequest june;
   june.set_month("2026-06");
@@ -1128,16 +1144,16 @@ TEST_F(DisorderCampaignsTest, DemoDataCoversAYearAndMovesOnWithTheMonths) {
   loaded = LoadCampaignDemo(track().campaigns(), track().deps());
   ASSERT_TRUE(loaded.ok()) << loaded;
   again = ListAll({});
-  ASSERT_EQ(again.size(), 30u);
+  ASSERT_EQ(again.size(), 66u);
   statuses.clear();
   for (const dv1::Campaign& c : again) statuses[c.status()]++;
-  EXPECT_EQ(statuses[kCompleted], 26);
-  EXPECT_EQ(statuses[kUnderWay], 2);
-  EXPECT_EQ(statuses[kPlanned], 2);
+  EXPECT_EQ(statuses[kCompleted], 57);
+  EXPECT_EQ(statuses[kUnderWay], 4);
+  EXPECT_EQ(statuses[kPlanned], 5);
   dv1::ListCampaignsRequest august;
   august.set_month("2026-08");
   august.set_status(kPlanned);
-  EXPECT_EQ(ListAll(august).size(), 2u);
+  EXPECT_EQ(ListAll(august).size(), 5u);
 }
 
 }  // namespace

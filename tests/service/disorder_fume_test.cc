@@ -42,6 +42,7 @@ using gov::testing::Describe;
 using gov::testing::Local;
 using gov::testing::MetricValue;
 using gov::testing::Outcome;
+using gov::testing::Region;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -71,15 +72,6 @@ dv1::FumeReading Reading(const std::string& object, absl::Time t, double concent
   r.set_object_id(object);
   *r.mutable_read_time() = ToTimestamp(t);
   r.set_concentration_mg_m3(concentration);
-  return r;
-}
-
-gv1::RegionRef Region(const std::string& street, const std::string& community = "",
-                      const std::string& grid = "") {
-  gv1::RegionRef r;
-  r.set_street_id(street);
-  r.set_community_id(community);
-  r.set_grid_id(grid);
   return r;
 }
 

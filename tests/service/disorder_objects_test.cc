@@ -37,6 +37,7 @@ using gov::testing::Describe;
 using gov::testing::Local;
 using gov::testing::Month;
 using gov::testing::Outcome;
+using gov::testing::Region;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::StartsWith;
@@ -66,15 +67,6 @@ constexpr dv1::MonitoredObjectKind kRoad = dv1::MONITORED_OBJECT_KIND_MUCK_ROAD_
 constexpr dv1::MonitoredObjectStatus kActive = dv1::MONITORED_OBJECT_STATUS_ACTIVE;
 constexpr dv1::MonitoredObjectStatus kSuspended = dv1::MONITORED_OBJECT_STATUS_SUSPENDED;
 constexpr dv1::MonitoredObjectStatus kRemoved = dv1::MONITORED_OBJECT_STATUS_REMOVED;
-
-gv1::RegionRef Region(const std::string& street, const std::string& community = "",
-                      const std::string& grid = "") {
-  gv1::RegionRef r;
-  r.set_street_id(street);
-  r.set_community_id(community);
-  r.set_grid_id(grid);
-  return r;
-}
 
 // A valid object of the kind: restaurants get a monitor (device `device`), sites all six
 // systems unless `six` is false.

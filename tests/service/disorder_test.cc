@@ -24,6 +24,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/disorder/complaint_spec.h"
+#include "services/disorder/control_points.h"
 #include "services/disorder/track.h"
 #include "tests/support/metrics.h"
 #include "tests/support/test_support.h"
@@ -369,12 +370,12 @@ TEST_F(DisorderTest, EveryCategoryIsRoutedOnTwoStreets) {
     std::string gs01;
     std::string gs11;
   };
-  // data/disorder.json: muck trucks to the traffic police, prepaid cards to the consumer
+  // data/disorder.json: muck trucks to the joint enforcement team, prepaid cards to the consumer
   // protection office and construction sites to labour inspection everywhere; the street
   // enforcement teams or market supervision offices otherwise; noise on GS11 (the industrial
   // park) to the environment bureau.
   const std::vector<Route> routes = {
-      {dv1::COMPLAINT_CATEGORY_MUCK_TRUCK, "D-JJ", "D-JJ"},
+      {dv1::COMPLAINT_CATEGORY_MUCK_TRUCK, "D-ZT", "D-ZT"},
       {dv1::COMPLAINT_CATEGORY_COOKING_FUMES, "GS01-ZF", "GS11-ZF"},
       {dv1::COMPLAINT_CATEGORY_HEALTH_SUPPLEMENT, "GS01-SJ", "GS11-SJ"},
       {dv1::COMPLAINT_CATEGORY_UNLICENSED_BUSINESS, "GS01-SJ", "GS11-SJ"},
@@ -1153,11 +1154,13 @@ TEST_F(DisorderTest, IndicatorsAgainstHandComputedCounts) {
   // Resolutions: two health, five prepaid, one of them late: 6 / 7. Repeats and merged over
   // everything taken in: 3 / 12.
   std::map<std::string, gv1::Indicator> indicators = Indicators();
-  // The track's indicators: the complaints' five here, then the monitored objects' and the
-  // findings' (their own tests).
+  // The track's indicators: the complaints' five here, then the monitored objects' with their
+  // control points', the findings' and the campaigns' (their own tests).
   ASSERT_EQ(ComplaintIndicators().size(), 5u);
   ASSERT_EQ(indicators.size(), ComplaintIndicators().size() + ObjectIndicators().size() +
-                                   EnforcementIndicators().size());
+                                   ControlPointIndicators(rules(), nullptr).size() +
+                                   EnforcementIndicators().size() +
+                                   CampaignIndicators(rules(), nullptr).size());
   struct Expected {
     std::string id;
     int64_t actual;

@@ -34,6 +34,7 @@ using gov::testing::ExpectRefused;
 using gov::testing::Local;
 using gov::testing::Outcome;
 using gov::testing::Refusal;
+using gov::testing::Year;
 using ::testing::ElementsAre;
 
 constexpr char kAdmin[] = "tok-admin";
@@ -314,12 +315,6 @@ class MediationPlatformTest : public ::testing::Test {
     auto it = all.find(id);
     EXPECT_NE(it, all.end()) << id;
     return it == all.end() ? gv1::Indicator() : it->second;
-  }
-
-  static gv1::Period Year(int year) {
-    gv1::Period p;
-    p.set_year(year);
-    return p;
   }
 
   FakeClock clock_;

@@ -36,6 +36,7 @@ using gov::testing::Local;
 using gov::testing::Month;
 using gov::testing::Outcome;
 using gov::testing::Refusal;
+using gov::testing::Region;
 using pv1::PolicingService;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
@@ -57,15 +58,6 @@ constexpr char kNewCameras[] = "new_camera_points";
 constexpr char kUpgradedCameras[] = "upgraded_camera_points";
 constexpr char kFiveUnifications[] = "guard_five_unifications_rate";
 constexpr char kThreeMembers[] = "grid_three_members_rate";
-
-gv1::RegionRef Region(const std::string& street, const std::string& community = "",
-                      const std::string& grid = "") {
-  gv1::RegionRef r;
-  r.set_street_id(street);
-  r.set_community_id(community);
-  r.set_grid_id(grid);
-  return r;
-}
 
 pv1::Asset NewAsset(pv1::AssetKind kind, const gv1::RegionRef& region,
                     pv1::AssetStatus status = pv1::ASSET_STATUS_IN_SERVICE,

@@ -36,6 +36,7 @@ using gov::testing::Describe;
 using gov::testing::Local;
 using gov::testing::Month;
 using gov::testing::Outcome;
+using gov::testing::Region;
 using pv1::PolicingService;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -60,15 +61,6 @@ gv1::Period Quarter(int year, int quarter) {
   p.set_year(year);
   p.set_quarter(quarter);
   return p;
-}
-
-gv1::RegionRef Region(const std::string& street, const std::string& community = "",
-                      const std::string& grid = "") {
-  gv1::RegionRef r;
-  r.set_street_id(street);
-  r.set_community_id(community);
-  r.set_grid_id(grid);
-  return r;
 }
 
 gv1::ColourCondition AtLeast(const char* metric, int64_t value) {

@@ -78,23 +78,10 @@ gv1::Period Quarter(int year, int quarter) {
   p.set_quarter(quarter);
   return p;
 }
-gv1::Period Year(int year) {
-  gv1::Period p;
-  p.set_year(year);
-  return p;
-}
-
-gv1::RegionRef Region(const std::string& street, const std::string& community = "",
-                      const std::string& grid = "") {
-  gv1::RegionRef r;
-  r.set_street_id(street);
-  r.set_community_id(community);
-  r.set_grid_id(grid);
-  return r;
-}
-
 using gov::testing::Describe;
 using gov::testing::Outcome;
+using gov::testing::Region;
+using gov::testing::Year;
 
 pv1::Incident NewIncident(const std::string& number, pv1::IncidentType type, absl::Time when,
                           const std::string& street, const std::string& community = "",

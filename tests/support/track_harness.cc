@@ -91,6 +91,21 @@ governance::v1::Period Month(int year, int month) {
   return p;
 }
 
+governance::v1::Period Year(int year) {
+  governance::v1::Period p;
+  p.set_year(year);
+  return p;
+}
+
+governance::v1::RegionRef Region(const std::string& street, const std::string& community,
+                                 const std::string& grid) {
+  governance::v1::RegionRef r;
+  r.set_street_id(street);
+  r.set_community_id(community);
+  r.set_grid_id(grid);
+  return r;
+}
+
 void TrackHarness::AddStoreTrack(const std::string& store_track, std::string& out) const {
   constexpr int kBatch = 500;
   store::CaseFilter cases;

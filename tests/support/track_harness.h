@@ -78,8 +78,12 @@ void ExpectRefusals(const TrackHarness& harness, const Request& valid,
                     const std::vector<Refusal<Request>>& table,
                     const std::function<Outcome(const Request&)>& call);
 
-// A month as a Period.
+// A month and a year as a Period.
 governance::v1::Period Month(int year, int month);
+governance::v1::Period Year(int year);
+// A region reference (a street; with a community; with a grid).
+governance::v1::RegionRef Region(const std::string& street, const std::string& community = "",
+                                 const std::string& grid = "");
 
 // A token of the harness's token file.
 struct TestToken {

@@ -47,9 +47,9 @@ TEST_F(DisorderRulesTest, ShippedFileHasTheUnitsSortedById) {
   auto rules = Rules::FromProto(shipped_, *regions_);
   ASSERT_TRUE(rules.ok()) << rules.status();
   EXPECT_EQ((*rules)->version(), "2026.1");
-  // Two units per street-level unit, five district ones.
+  // Two units per street-level unit, seven district ones.
   const auto& units = (*rules)->units();
-  ASSERT_EQ(units.size(), 11u * 2 + 5);
+  ASSERT_EQ(units.size(), 11u * 2 + 7);
   for (size_t i = 1; i < units.size(); ++i) {
     EXPECT_LT(units[i - 1].id(), units[i].id());
   }
@@ -58,6 +58,7 @@ TEST_F(DisorderRulesTest, ShippedFileHasTheUnitsSortedById) {
   EXPECT_EQ((*rules)->FindUnit("GS01-ZF")->name(), "运河街道综合行政执法队");
   EXPECT_EQ((*rules)->FindUnit("GS11-SJ")->name(), "智造产业园区市场监管所");
   EXPECT_EQ((*rules)->FindUnit("D-XB")->name(), "区市场监管局消费者权益保护科");
+  EXPECT_EQ((*rules)->FindUnit("D-ZT")->name(), "区渣土运输联合执法队");
   EXPECT_EQ((*rules)->FindUnit("GS12-ZF"), nullptr);
   EXPECT_EQ((*rules)->FindUnit(""), nullptr);
 }
@@ -76,7 +77,7 @@ TEST_F(DisorderRulesTest, ShippedFileRoutesEveryCategoryOnEveryStreet) {
     }
   }
   // District-wide units.
-  EXPECT_EQ(r.Route(dv1::COMPLAINT_CATEGORY_MUCK_TRUCK, "GS04")->id(), "D-JJ");
+  EXPECT_EQ(r.Route(dv1::COMPLAINT_CATEGORY_MUCK_TRUCK, "GS04")->id(), "D-ZT");
   EXPECT_EQ(r.Route(dv1::COMPLAINT_CATEGORY_PREPAID_CARD, "GS09")->id(), "D-XB");
   EXPECT_EQ(r.Route(dv1::COMPLAINT_CATEGORY_CONSTRUCTION_SITE, "GS11")->id(), "D-LD");
   // The street's own units.
@@ -150,6 +151,48 @@ TEST_F(DisorderRulesTest, SlasAndRepeatRule) {
   EXPECT_EQ(r.EnforcementSla().amount, 10);
 }
 
+// The joint enforcement team takes the muck trucks; the units it may add are the district's
+// traffic police, transport, construction and environment bureaus and the street enforcement
+// teams, not itself nor the market supervision offices.
+TEST_F(DisorderRulesTest, ShippedJointEnforcementAndRoutineCategories) {
+  auto rules = Rules::FromProto(shipped_, *regions_);
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  const Rules& r = **rules;
+  for (dv1::ComplaintCategory c : AllCategories()) {
+    EXPECT_EQ(r.IsJointCategory(c), c == dv1::COMPLAINT_CATEGORY_MUCK_TRUCK) << EnumKey(c);
+  }
+  EXPECT_FALSE(r.IsJointCategory(dv1::COMPLAINT_CATEGORY_UNSPECIFIED));
+  for (const char* id : {"D-JJ", "D-JT", "D-ZJ", "D-HB", "GS01-ZF", "GS11-ZF"}) {
+    ASSERT_NE(r.JointUnit(id), nullptr) << id;
+    EXPECT_EQ(r.JointUnit(id)->name(), r.FindUnit(id)->name()) << id;
+  }
+  for (const char* id : {"D-ZT", "D-XB", "GS01-SJ", "GS12-ZF", ""}) {
+    EXPECT_EQ(r.JointUnit(id), nullptr) << id;
+  }
+  EXPECT_EQ(r.JointUnit("D-JT")->name(), "区交通运输局运输管理所");
+  // Every category is routine monthly remediation in the shipped file.
+  EXPECT_EQ(r.MonthlyRemediationCategories(), AllCategories());
+
+  // A file naming some, in any order: those, in number order; naming none: every category.
+  cv1::DisorderRules some = shipped_;
+  some.clear_monthly_remediation_categories();
+  some.add_monthly_remediation_categories(dv1::COMPLAINT_CATEGORY_NOISE);
+  some.add_monthly_remediation_categories(dv1::COMPLAINT_CATEGORY_MUCK_TRUCK);
+  auto with_some = Rules::FromProto(some, *regions_);
+  ASSERT_TRUE(with_some.ok()) << with_some.status();
+  EXPECT_EQ((*with_some)->MonthlyRemediationCategories(),
+            (std::vector<dv1::ComplaintCategory>{dv1::COMPLAINT_CATEGORY_MUCK_TRUCK,
+                                                 dv1::COMPLAINT_CATEGORY_NOISE}));
+  some.clear_monthly_remediation_categories();
+  // Without joint enforcement no category takes added units.
+  some.clear_joint_enforcement();
+  auto without = Rules::FromProto(some, *regions_);
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ((*without)->MonthlyRemediationCategories(), AllCategories());
+  EXPECT_FALSE((*without)->IsJointCategory(dv1::COMPLAINT_CATEGORY_MUCK_TRUCK));
+  EXPECT_EQ((*without)->JointUnit("D-JJ"), nullptr);
+}
+
 TEST(DisorderCategoriesTest, EveryCategoryOnceInOrderWithItsName) {
   const std::vector<dv1::ComplaintCategory>& all = AllCategories();
   ASSERT_EQ(all.size(), 10u);
@@ -164,6 +207,17 @@ TEST(DisorderCategoriesTest, EveryCategoryOnceInOrderWithItsName) {
   }
   EXPECT_EQ(names.size(), all.size());
   EXPECT_EQ(CategoryNameZh(dv1::COMPLAINT_CATEGORY_PREPAID_CARD), "预付卡");
+}
+
+// The index of the first route of `category` in the shipped file.
+int FirstRouteOf(dv1::ComplaintCategory category) {
+  auto regions = regions::RegionRegistry::LoadFile(SourcePath("data/regions.json"));
+  auto rules = Rules::LoadFile(SourcePath("data/disorder.json"), **regions);
+  const auto& routes = (*rules)->data().routes();
+  for (int i = 0; i < routes.size(); ++i) {
+    if (routes[i].category() == category) return i;
+  }
+  return -1;
 }
 
 TEST_F(DisorderRulesTest, BrokenRulesNameTheEntry) {
@@ -269,6 +323,61 @@ TEST_F(DisorderRulesTest, BrokenRulesNameTheEntry) {
       {"enforcement days too many",
        [](cv1::DisorderRules& d) { d.set_enforcement_working_days(91); },
        "enforcement_working_days"},
+      {"a joint team without id",
+       [](cv1::DisorderRules& d) { d.mutable_joint_enforcement()->clear_team_unit_id(); },
+       "joint_enforcement.team_unit_id"},
+      {"an unknown joint team",
+       [](cv1::DisorderRules& d) { d.mutable_joint_enforcement()->set_team_unit_id("D-XX"); },
+       "joint_enforcement.team_unit_id"},
+      {"a joint team without categories",
+       [](cv1::DisorderRules& d) { d.mutable_joint_enforcement()->clear_categories(); },
+       "joint_enforcement.categories"},
+      {"a joint category unspecified",
+       [](cv1::DisorderRules& d) {
+         d.mutable_joint_enforcement()->add_categories(dv1::COMPLAINT_CATEGORY_UNSPECIFIED);
+       },
+       "joint_enforcement.categories[1]"},
+      {"a joint category twice",
+       [](cv1::DisorderRules& d) {
+         d.mutable_joint_enforcement()->add_categories(dv1::COMPLAINT_CATEGORY_MUCK_TRUCK);
+       },
+       "joint_enforcement.categories[1]"},
+      {"a joint category routed elsewhere",
+       [](cv1::DisorderRules& d) {
+         // Noise is routed to the streets' teams (and the park's to D-HB): its first route.
+         d.mutable_joint_enforcement()->add_categories(dv1::COMPLAINT_CATEGORY_NOISE);
+       },
+       "routes[" + std::to_string(FirstRouteOf(dv1::COMPLAINT_CATEGORY_NOISE)) + "].unit_id"},
+      {"the team's category routed elsewhere",
+       [](cv1::DisorderRules& d) { d.mutable_routes(0)->set_unit_id("D-JJ"); },
+       "routes[0].unit_id"},
+      {"no units to add",
+       [](cv1::DisorderRules& d) { d.mutable_joint_enforcement()->clear_unit_ids(); },
+       "joint_enforcement.unit_ids"},
+      {"an unknown unit to add",
+       [](cv1::DisorderRules& d) { d.mutable_joint_enforcement()->set_unit_ids(2, "D-XX"); },
+       "joint_enforcement.unit_ids[2]"},
+      {"the team as a unit to add",
+       [](cv1::DisorderRules& d) { d.mutable_joint_enforcement()->set_unit_ids(3, "D-ZT"); },
+       "joint_enforcement.unit_ids[3]"},
+      {"a unit to add twice",
+       [](cv1::DisorderRules& d) { d.mutable_joint_enforcement()->add_unit_ids("D-JJ"); },
+       "joint_enforcement.unit_ids[15]"},
+      {"a routine category unspecified",
+       [](cv1::DisorderRules& d) {
+         d.set_monthly_remediation_categories(4, dv1::COMPLAINT_CATEGORY_UNSPECIFIED);
+       },
+       "monthly_remediation_categories[4]"},
+      {"a routine category unknown",
+       [](cv1::DisorderRules& d) {
+         d.set_monthly_remediation_categories(0, static_cast<dv1::ComplaintCategory>(99));
+       },
+       "monthly_remediation_categories[0]"},
+      {"a routine category twice",
+       [](cv1::DisorderRules& d) {
+         d.add_monthly_remediation_categories(dv1::COMPLAINT_CATEGORY_NOISE);
+       },
+       "monthly_remediation_categories[10]"},
   };
   for (const Case& c : cases) {
     const absl::Status st = LoadEdited(c.edit);
