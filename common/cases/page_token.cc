@@ -7,6 +7,7 @@
 #include <array>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/cases/codec.h"
 #include "common/util/digest.h"
@@ -100,6 +101,18 @@ absl::StatusOr<std::string> DecodeIdCursor(std::string_view token, std::string_v
     return InvalidField("page_token", "invalid or from another query");
   }
   return cursor[0];
+}
+
+absl::StatusOr<std::optional<RankKey>> DecodeRankCursor(std::string_view token,
+                                                        std::string_view binding) {
+  if (token.empty()) return std::optional<RankKey>();
+  GOV_ASSIGN_OR_RETURN(std::vector<std::string> cursor, DecodePageToken(token, binding));
+  RankKey key;
+  if (cursor.size() != 2 || !absl::SimpleAtoi(cursor[0], &key.rank) || cursor[1].empty()) {
+    return InvalidField("page_token", "invalid or from another query");
+  }
+  key.id = std::move(cursor[1]);
+  return std::optional<RankKey>(std::move(key));
 }
 
 }  // namespace gov::cases

@@ -2,13 +2,16 @@
 #define GOV_COMMON_CASES_PAGE_TOKEN_H_
 
 #include <algorithm>
+#include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 
 namespace gov::cases {
 
@@ -64,6 +67,41 @@ absl::StatusOr<std::string> PageOfDirectory(std::vector<Item> items, const std::
     if (!after->empty() && item.id() <= *after) continue;
     if (served == *size) return EncodePageToken(binding, {page->rbegin()->id()});
     *page->Add() = std::move(item);
+    ++served;
+  }
+  return std::string();
+}
+
+// For lists read whole and ordered here by a rank and then the id (a few rows: meetings,
+// trainings), e.g. a time in nanoseconds, negated for newest first.
+struct RankKey {
+  int64_t rank = 0;
+  std::string id;
+  bool operator<(const RankKey& o) const { return rank != o.rank ? rank < o.rank : id < o.id; }
+};
+
+// The (rank, id) after which the page starts; nullopt for an empty token (the first page);
+// INVALID_ARGUMENT "page_token" for a token that is not one of this query's.
+absl::StatusOr<std::optional<RankKey>> DecodeRankCursor(std::string_view token,
+                                                        std::string_view binding);
+
+// The page of `items` after `after` (DecodeRankCursor) in (rank, id) order, at most `size`;
+// appends them to `page` (the response's repeated field) and returns the next page's token ("" on
+// the last page), bound to `binding`. Keyset paging: rows added meanwhile are neither served
+// twice nor skipped.
+template <typename Item, typename Page>
+std::string PageOfRanked(std::vector<std::pair<RankKey, Item>> items,
+                         const std::optional<RankKey>& after, std::string_view binding, int size,
+                         Page* page) {
+  std::sort(items.begin(), items.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  const RankKey* last = nullptr;
+  int served = 0;
+  for (auto& [key, item] : items) {
+    if (after.has_value() && !(*after < key)) continue;
+    if (served == size) return EncodePageToken(binding, {absl::StrCat(last->rank), last->id});
+    *page->Add() = std::move(item);
+    last = &key;
     ++served;
   }
   return std::string();

@@ -8,7 +8,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -221,16 +220,8 @@ absl::Status Meetings::List(const auth::Principal& who, const gv1::ListMeetingsR
   const std::string binding = cases::PageBinding(
       {"meetings", meetings_->layout().track, in.kind(), absl::StrCat(in.year()), in.street_id(),
        in.open_follow_ups_only() ? "open" : "", absl::StrJoin(streets, ",")});
-  std::optional<std::pair<int64_t, std::string>> after;
-  if (!in.page_token().empty()) {
-    GOV_ASSIGN_OR_RETURN(const std::vector<std::string> cursor,
-                         cases::DecodePageToken(in.page_token(), binding));
-    int64_t nanos = 0;
-    if (cursor.size() != 2 || !absl::SimpleAtoi(cursor[0], &nanos) || cursor[1].empty()) {
-      return InvalidField("page_token", "invalid or from another query");
-    }
-    after.emplace(nanos, cursor[1]);
-  }
+  GOV_ASSIGN_OR_RETURN(const std::optional<cases::RankKey> after,
+                       cases::DecodeRankCursor(in.page_token(), binding));
 
   store::EntityFilter filter;
   filter.streets = std::move(streets);
@@ -241,9 +232,8 @@ absl::Status Meetings::List(const auth::Principal& who, const gv1::ListMeetingsR
   }
   GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> rows,
                        meetings_->AllRows(std::move(filter)));
-  // Newest first: the sort key is (-hold time, id), so "after the cursor" is "greater".
-  using SortKey = std::pair<int64_t, std::string>;
-  std::vector<std::pair<SortKey, gv1::Meeting>> sorted;
+  // Newest first: ranked by the hold time negated.
+  std::vector<std::pair<cases::RankKey, gv1::Meeting>> ranked;
   for (const store::EntityRecord& row : rows) {
     if (in.year() != 0) {
       const std::optional<absl::CivilDay> day = KeyDay(row.key);
@@ -251,19 +241,11 @@ absl::Status Meetings::List(const auth::Principal& who, const gv1::ListMeetingsR
     }
     GOV_ASSIGN_OR_RETURN(gv1::Meeting meeting, Decode(row));
     if (in.open_follow_ups_only() && meeting.open_follow_ups() == 0) continue;
-    SortKey key{-absl::ToUnixNanos(FromTimestamp(meeting.hold_time())), meeting.id()};
-    if (after.has_value() && !(key > *after)) continue;
-    sorted.emplace_back(std::move(key), std::move(meeting));
+    cases::RankKey key{-absl::ToUnixNanos(FromTimestamp(meeting.hold_time())), meeting.id()};
+    ranked.emplace_back(std::move(key), std::move(meeting));
   }
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  if (static_cast<int>(sorted.size()) > size) {
-    sorted.resize(static_cast<size_t>(size));
-    const SortKey& last = sorted.back().first;
-    out->set_next_page_token(
-        cases::EncodePageToken(binding, {absl::StrCat(last.first), last.second}));
-  }
-  for (auto& [key, meeting] : sorted) *out->add_meetings() = std::move(meeting);
+  out->set_next_page_token(
+      cases::PageOfRanked(std::move(ranked), after, binding, size, out->mutable_meetings()));
   return absl::OkStatus();
 }
 

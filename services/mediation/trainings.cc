@@ -6,7 +6,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -96,16 +95,8 @@ absl::Status Trainings::List(const auth::Principal& who, const mv1::ListTraining
   const std::string binding =
       cases::PageBinding({"trainings", trainings.layout().track, absl::StrCat(in.year()),
                           in.street_id(), absl::StrJoin(streets, ",")});
-  std::optional<std::pair<int64_t, std::string>> after;
-  if (!in.page_token().empty()) {
-    GOV_ASSIGN_OR_RETURN(std::vector<std::string> cursor,
-                         cases::DecodePageToken(in.page_token(), binding));
-    int64_t nanos = 0;
-    if (cursor.size() != 2 || !absl::SimpleAtoi(cursor[0], &nanos) || cursor[1].empty()) {
-      return InvalidField("page_token", "invalid or from another query");
-    }
-    after.emplace(nanos, cursor[1]);
-  }
+  GOV_ASSIGN_OR_RETURN(const std::optional<cases::RankKey> after,
+                       cases::DecodeRankCursor(in.page_token(), binding));
 
   store::EntityFilter filter;
   filter.streets = std::move(streets);
@@ -113,25 +104,16 @@ absl::Status Trainings::List(const auth::Principal& who, const mv1::ListTraining
   if (in.year() != 0) filter.key_prefix = absl::StrCat(in.year(), "-");
   GOV_ASSIGN_OR_RETURN(const std::vector<store::EntityRecord> rows,
                        AllRows(trainings, std::move(filter)));
-  using SortKey = std::pair<int64_t, std::string>;
-  std::vector<std::pair<SortKey, mv1::TrainingSession>> sorted;
-  sorted.reserve(rows.size());
+  std::vector<std::pair<cases::RankKey, mv1::TrainingSession>> ranked;
+  ranked.reserve(rows.size());
   for (const store::EntityRecord& row : rows) {
     GOV_ASSIGN_OR_RETURN(mv1::TrainingSession training,
                          DecodeItem<mv1::TrainingSession>(trainings, row));
-    SortKey key{absl::ToUnixNanos(FromTimestamp(training.hold_time())), training.id()};
-    if (after.has_value() && !(key > *after)) continue;
-    sorted.emplace_back(std::move(key), std::move(training));
+    cases::RankKey key{absl::ToUnixNanos(FromTimestamp(training.hold_time())), training.id()};
+    ranked.emplace_back(std::move(key), std::move(training));
   }
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  if (static_cast<int>(sorted.size()) > size) {
-    sorted.resize(size);
-    const SortKey& last = sorted.back().first;
-    out->set_next_page_token(
-        cases::EncodePageToken(binding, {absl::StrCat(last.first), last.second}));
-  }
-  for (auto& [key, training] : sorted) *out->add_trainings() = std::move(training);
+  out->set_next_page_token(
+      cases::PageOfRanked(std::move(ranked), after, binding, size, out->mutable_trainings()));
   return absl::OkStatus();
 }
 
