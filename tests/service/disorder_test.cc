@@ -1283,6 +1283,13 @@ TEST_F(DisorderTest, DemoDataCoversEverythingAndLoadsOnce) {
   for (const dv1::Complaint& c : all) reopened += c.reopen_count() > 0 ? 1 : 0;
   EXPECT_GT(reopened, 0);
 
+  // Every indicator has a value for the year so far.
+  const auto indicators = h_.Indicators(kAdmin, gov::testing::Year(2026));
+  EXPECT_FALSE(indicators.empty());
+  for (const auto& [id, indicator] : indicators) {
+    EXPECT_TRUE(indicator.has_data()) << id << " has no value this year";
+  }
+
   // Again: nothing new, nothing moved.
   loaded = track().LoadDemoData();
   ASSERT_TRUE(loaded.ok()) << loaded;
