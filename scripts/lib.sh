@@ -62,6 +62,25 @@ gov_make_tokens() {
   )
 }
 
+# gov_peer_token_file PLAIN_TOKENS PRINCIPAL FILE
+# Writes the token of PRINCIPAL in PLAIN_TOKENS (as gov_make_tokens writes it) as the one line of
+# FILE: the bearer token the services present when they call each other (--peer_token_file).
+# Readable by its owner only and replaced atomically; fails when PLAIN_TOKENS has no token of
+# PRINCIPAL.
+gov_peer_token_file() {
+  local plain="$1" principal="$2" file="$3" token
+  token="$(awk -F'\t' -v p="$principal" '$1 == p { print $4; exit }' "$plain")" || return 1
+  if [ -z "$token" ]; then
+    echo "gov_peer_token_file: $plain holds no token of $principal" >&2
+    return 1
+  fi
+  (
+    umask 077
+    printf '%s\n' "$token" >"$file.tmp"
+    mv "$file.tmp" "$file"
+  )
+}
+
 # --- a local PostgreSQL cluster (run.sh --store=postgres, bench.sh) ------------------------------
 # PostgreSQL refuses to run as root: as root, its programs run as the system user `postgres`
 # (created by Debian's package) through setpriv, which execs in place, so $! is the server.

@@ -11,7 +11,9 @@
 # Fixed local ports (gRPC / metrics): each track's own, from data/tracks.json (mediation
 # 7101/9101, policing 7102/9102, ...; the README's table); redis 6399.
 # State lives in .run/ (gitignored): redis/, <track>.db, logs/<track>.log, tokens.json (hashes
-# only) and dev-tokens.txt ("principal<TAB>roles<TAB>streets<TAB>token"; made once, valid a year).
+# only), dev-tokens.txt ("principal<TAB>roles<TAB>streets<TAB>token"; made once, valid a year) and
+# peer-token.txt (the token of principal peer-caller, which the tracks present when they call
+# each other: --peer_token_file; they reach each other at their ports, shifted like them).
 #
 # Environment (all optional; meant for tests and for running two copies side by side):
 #   GOV_RUN_DIR          state directory (default <repo>/.run)
@@ -170,7 +172,7 @@ tokens_valid() {
   [ -s "$tokens_json" ] && [ -s "$dev_tokens" ] || return 1
   # Every principal of make_tokens is there (a newer script may add one).
   local p
-  for p in admin op-gs01 mediator-gs01 viewer court-system police-platform; do
+  for p in admin op-gs01 mediator-gs01 viewer court-system police-platform peer-caller; do
     grep -q "^$p"$'\t' "$dev_tokens" || return 1
   done
   local expires
@@ -189,10 +191,25 @@ make_tokens() {
     "mediator-gs01 mediator GS01" \
     "viewer viewer *" \
     "court-system system *" \
-    "police-platform system *"
+    "police-platform system *" \
+    "peer-caller system *"
   say "new dev tokens written to $dev_tokens"
 }
 tokens_valid || make_tokens
+# The token the tracks present when they call each other (peer calls): peer-caller's.
+peer_token="$run_dir/peer-token.txt"
+gov_peer_token_file "$dev_tokens" peer-caller "$peer_token" || die "could not write $peer_token"
+
+# Where the tracks reach each other: by default at their fixed local ports; with the ports
+# shifted, every track of the list at its shifted port (the first replica of each).
+peer_args=()
+if ((offset != 0)); then
+  peer_list=""
+  for t in "${tracks[@]}"; do
+    peer_list+="${peer_list:+,}$t=127.0.0.1:$((base_grpc[$t] + offset))"
+  done
+  peer_args=(--peers="$peer_list")
+fi
 
 # --- children and stopping ----------------------------------------------------------------------
 declare -A pids  # name -> pid
@@ -286,6 +303,7 @@ start_instance() {
   env "${env_args[@]}" "$build_dir/services/$t/$t" \
     --listen="127.0.0.1:${grpc_port[$name]}" --metrics_port="${metrics_port[$name]}" \
     "${store_args[@]}" --redis="127.0.0.1:$redis_port" --tokens_file="$tokens_json" \
+    --peer_token_file="$peer_token" "${peer_args[@]}" \
     "${demo[@]}" --drain_seconds="$drain_seconds" </dev/null >>"$run_dir/logs/$name.log" 2>&1 &
   pids[$name]=$!
 }
@@ -345,6 +363,7 @@ printf '  %-14s %-16s %-8s %s\n' principal roles streets token
 grep -v '^#' "$dev_tokens" | while IFS=$'\t' read -r principal roles streets token; do
   printf '  %-14s %-16s %-8s %s\n' "$principal" "$roles" "$streets" "$token"
 done
+echo "The tracks call each other with the token of peer-caller ($peer_token)."
 echo
 echo "Try:"
 echo "  export GOV_TOKEN_FILE=$dev_tokens"

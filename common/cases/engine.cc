@@ -320,6 +320,24 @@ absl::StatusOr<Case> CaseEngine::Get(const auth::Principal& who, const std::stri
   return out;
 }
 
+absl::StatusOr<Case> CaseEngine::TransitionWithHistory(
+    const auth::Principal& who, const std::string& verb, const std::string& id,
+    const std::string& etag, const std::string& note, const Mutation& mutation) {
+  GOV_ASSIGN_OR_RETURN(Case moved, Transition(who, verb, id, etag, note, mutation));
+  absl::StatusOr<Case> current = Get(who, id, /*with_history=*/true);
+  if (current.ok()) {
+    for (store::HistoryRecord& event : current->history) {
+      if (event.sequence <= moved.record.version) moved.history.push_back(std::move(event));
+    }
+  } else {
+    log::Warn("history unavailable after a write", {{"track", spec_.track},
+                                                    {"id", id},
+                                                    {"verb", verb},
+                                                    {"error", current.status().ToString()}});
+  }
+  return moved;
+}
+
 absl::StatusOr<Case> CaseEngine::Transition(const auth::Principal& who, const std::string& verb,
                                             const std::string& id, const std::string& etag,
                                             const std::string& note, const Mutation& mutation) {

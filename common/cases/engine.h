@@ -182,6 +182,15 @@ class CaseEngine {
   absl::StatusOr<Case> Transition(const auth::Principal& who, const std::string& verb,
                                   const std::string& id, const std::string& etag,
                                   const std::string& note, const Mutation& mutation = nullptr);
+  // Transition, answered with the case as this write left it and its history up to this write
+  // (each write adds one entry, so the entries up to the new version are exactly this write's
+  // view, even when another write landed since). When the history cannot be read after the
+  // write, the case without it and a warning in the log: the write stands, and failing the call
+  // would make the caller retry with a stale etag.
+  absl::StatusOr<Case> TransitionWithHistory(const auth::Principal& who, const std::string& verb,
+                                             const std::string& id, const std::string& etag,
+                                             const std::string& note,
+                                             const Mutation& mutation = nullptr);
 
   // Lists cases in the principal's scope, newest first, with opaque page tokens bound to the
   // filter (a token used with another filter, or tampered with, is INVALID_ARGUMENT).

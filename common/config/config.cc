@@ -14,6 +14,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/log/log.h"
 #include "common/util/redact.h"
@@ -66,6 +68,17 @@ absl::Status ParseSeconds(absl::string_view text, bool allow_zero, absl::Duratio
 }
 
 std::string ShowSeconds(absl::Duration d) { return absl::StrCat(absl::ToDoubleSeconds(d)); }
+
+// The peers as --peers writes them, in the order of KnownTracks().
+std::string ShowPeers(const std::map<std::string, std::string>& peers) {
+  std::vector<std::string> entries;
+  for (const TrackPorts& t : KnownTracks()) {
+    if (auto it = peers.find(t.track); it != peers.end()) {
+      entries.push_back(absl::StrCat(t.track, "=", it->second));
+    }
+  }
+  return absl::StrJoin(entries, ",");
+}
 
 using Field = std::string ServiceConfig::*;
 
@@ -188,6 +201,19 @@ const std::vector<Setting>& Settings() {
                 c->log_level = absl::AsciiStrToLower(text);
                 return absl::OkStatus();
               }},
+      Setting{"peers", "TRACK=HOST:PORT,...",
+              "gRPC addresses of the other tracks for peer calls; each entry replaces the "
+              "default of the track it names (every track at 127.0.0.1:<its gRPC port>)",
+              false, [](const ServiceConfig& c) { return ShowPeers(c.peers); },
+              [](absl::string_view text, ServiceConfig* c) {
+                return ParsePeers(std::string_view(text.data(), text.size()), &c->peers);
+              }},
+      StringSetting("peer_token_file", "PATH",
+                    "file whose first line is the bearer token presented to the other tracks; "
+                    "empty: no peer calls (they answer UNAVAILABLE)",
+                    &ServiceConfig::peer_token_file, true),
+      IntSetting("peer_timeout_ms", "MS", "deadline of one call to another track",
+                 &ServiceConfig::peer_timeout_ms, 100, 60000),
   };
   return *settings;
 }
@@ -218,6 +244,9 @@ ServiceConfig DefaultConfig(const Defaults& given) {
   c.tokens_file = "./var/tokens.json";
   c.regions_file = GOV_SOURCE_DIR "/data/regions.json";
   c.holidays_file = GOV_SOURCE_DIR "/data/holidays.json";
+  for (const TrackPorts& t : KnownTracks()) {
+    c.peers[t.track] = absl::StrCat("127.0.0.1:", t.grpc_port);
+  }
   return c;
 }
 
@@ -250,6 +279,81 @@ const TrackPorts* FindTrack(std::string_view track) {
     if (track == t.track) return &t;
   }
   return nullptr;
+}
+
+absl::Status CheckPeerAddress(std::string_view address) {
+  const absl::string_view text(address.data(), address.size());
+  const size_t colon = text.rfind(':');
+  if (colon == absl::string_view::npos) {
+    return absl::InvalidArgumentError("is not HOST:PORT (no port)");
+  }
+  const absl::string_view host = text.substr(0, colon);
+  const absl::string_view port_text = text.substr(colon + 1);
+  int port = 0;
+  if (!absl::SimpleAtoi(port_text, &port) || port < 1 || port > 65535 ||
+      !absl::ascii_isdigit(port_text.front())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("port \"", port_text, "\" is not a number from 1 to 65535"));
+  }
+  if (host.empty()) return absl::InvalidArgumentError("is not HOST:PORT (no host)");
+  if (host.front() == '[') {
+    // An IPv6 address, bracketed.
+    if (host.size() < 3 || host.back() != ']') {
+      return absl::InvalidArgumentError("an IPv6 host must be written [address]");
+    }
+    for (char ch : host.substr(1, host.size() - 2)) {
+      if (!absl::ascii_isxdigit(ch) && ch != ':' && ch != '.') {
+        return absl::InvalidArgumentError(
+            absl::StrCat("host ", host, " is not a bracketed IPv6 address"));
+      }
+    }
+    return absl::OkStatus();
+  }
+  for (char ch : host) {
+    if (!absl::ascii_isalnum(ch) && ch != '.' && ch != '-' && ch != '_') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("host \"", host,
+                       "\" is not a DNS name or IPv4 address (an IPv6 address goes in brackets)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParsePeers(std::string_view text, std::map<std::string, std::string>* peers) {
+  const absl::string_view all(text.data(), text.size());
+  if (absl::StripAsciiWhitespace(all).empty()) return absl::OkStatus();
+  std::map<std::string, std::string> given;
+  for (absl::string_view raw : absl::StrSplit(all, ',')) {
+    const absl::string_view entry = absl::StripAsciiWhitespace(raw);
+    if (entry.empty()) {
+      return absl::InvalidArgumentError(
+          "has an empty entry (entries are TRACK=HOST:PORT separated by commas)");
+    }
+    const size_t eq = entry.find('=');
+    if (eq == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("entry \"", entry, "\" is not TRACK=HOST:PORT"));
+    }
+    const std::string track(absl::StripAsciiWhitespace(entry.substr(0, eq)));
+    const absl::string_view address = absl::StripAsciiWhitespace(entry.substr(eq + 1));
+    if (FindTrack(track) == nullptr) {
+      std::vector<std::string> known;
+      for (const TrackPorts& t : KnownTracks()) known.push_back(t.track);
+      return absl::InvalidArgumentError(absl::StrCat("entry \"", entry, "\": \"", track,
+                                                     "\" is not a track of data/tracks.json (",
+                                                     absl::StrJoin(known, ", "), ")"));
+    }
+    if (given.contains(track)) {
+      return absl::InvalidArgumentError(absl::StrCat("names the track ", track, " twice"));
+    }
+    if (absl::Status ok = CheckPeerAddress(std::string_view(address.data(), address.size()));
+        !ok.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("entry \"", entry, "\": ", ok.message()));
+    }
+    given[track] = std::string(address);
+  }
+  for (auto& [track, address] : given) (*peers)[track] = std::move(address);
+  return absl::OkStatus();
 }
 
 Defaults DefaultsFor(std::string_view track) {

@@ -1,10 +1,12 @@
 #ifndef GOV_COMMON_CONFIG_CONFIG_H_
 #define GOV_COMMON_CONFIG_CONFIG_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
@@ -41,6 +43,15 @@ struct ServiceConfig {
   absl::Duration gauge_interval = absl::Seconds(30);        // --gauge_seconds
   bool demo_data = false;          // --demo_data: load demo data when the store is empty
   std::string log_level = "info";  // --log_level: debug|info|warn|error
+  // Calls to the other tracks of the suite (common/peers). --peers: the gRPC address of each
+  // track, track -> "host:port"; Parse puts every track of KnownTracks() at 127.0.0.1:<its gRPC
+  // port>, and "--peers=mediation=mediation:7101,policing=10.0.0.5:7102" replaces the entries of
+  // the tracks it names (ParsePeers).
+  std::map<std::string, std::string> peers = {};
+  // --peer_token_file: a file whose first line is the bearer token this service presents to
+  // the other tracks; "" = no peer calls (they answer UNAVAILABLE).
+  std::string peer_token_file = {};
+  int peer_timeout_ms = 2000;  // --peer_timeout_ms: deadline of one peer call, 100..60000
 };
 
 struct Defaults {
@@ -74,6 +85,15 @@ const std::vector<TrackPorts>& KnownTracks();
 
 // The track of that name, or nullptr when data/tracks.json does not list it.
 const TrackPorts* FindTrack(std::string_view track);
+
+// Reads a --peers value into `peers`: comma-separated "track=host:port" entries, each naming a
+// track of KnownTracks() at most once; an entry replaces that track's address, the others are
+// kept. Empty text changes nothing. INVALID_ARGUMENT naming the entry and what is wrong with it.
+absl::Status ParsePeers(std::string_view text, std::map<std::string, std::string>* peers);
+
+// Checks one peer address: "host:port" with a DNS name or IPv4 address as host, or "[v6]:port";
+// port 1..65535. INVALID_ARGUMENT saying what is wrong (the address not quoted).
+absl::Status CheckPeerAddress(std::string_view address);
 
 // The defaults of a service of a known track (its name and fixed ports), for its main():
 //   RunTrack(argc, argv, config::DefaultsFor("mediation"), ...)

@@ -281,17 +281,20 @@ Measure CasesOpened(std::vector<std::string> categories) {
   };
 }
 
-Measure CasesInStatus(std::vector<std::string> statuses, std::vector<std::string> categories) {
-  return [statuses = SetOf(statuses),
-          categories = SetOf(categories)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+Measure CasesInStatus(std::vector<std::string> statuses, std::vector<std::string> categories,
+                      std::vector<std::string> units) {
+  return [statuses = SetOf(statuses), categories = SetOf(categories),
+          units = SetOf(units)](const EvalContext& ctx) -> absl::StatusOr<Value> {
     store::CountQuery q = CountsFor(ctx);
     q.by_status = true;
     q.by_category = !categories.empty();
+    q.by_unit = !units.empty();
     GOV_ASSIGN_OR_RETURN(const std::vector<store::CountRow> rows, ctx.repo->SumCases(q));
     int64_t sum = 0;
     for (const store::CountRow& row : rows) {
       if (statuses.contains(row.status) &&
-          (categories.empty() || categories.contains(row.category))) {
+          (categories.empty() || categories.contains(row.category)) &&
+          (units.empty() || units.contains(row.unit_id))) {
         sum += row.count;
       }
     }
@@ -461,6 +464,14 @@ Measure YearToDate(Measure inner) {
     ytd.days.first = absl::CivilDay(ctx.days.last.year(), 1, 1);
     ytd.days.last = ctx.days.last;
     return inner(ytd);
+  };
+}
+
+Measure SinceTheStart(Measure inner) {
+  return [inner = std::move(inner)](const EvalContext& ctx) -> absl::StatusOr<Value> {
+    EvalContext all = ctx;
+    all.days.first = absl::CivilDay(2000, 1, 1);
+    return inner(all);
   };
 }
 

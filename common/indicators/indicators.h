@@ -126,8 +126,9 @@ Measure RecordedFigure(std::string figure_id);
 // Cases opened in the period (optionally only these categories).
 Measure CasesOpened(std::vector<std::string> categories = {});
 // Cases opened in the period that are now in any of `statuses` (e.g. AGREED among those
-// opened this month), optionally only of these categories.
-Measure CasesInStatus(std::vector<std::string> statuses, std::vector<std::string> categories = {});
+// opened this month), optionally only of these categories and of these units.
+Measure CasesInStatus(std::vector<std::string> statuses, std::vector<std::string> categories = {},
+                      std::vector<std::string> units = {});
 // Transitions into any of `statuses` in the period (from the events counts).
 Measure EventsInto(std::vector<std::string> statuses);
 // Outcomes of cases, not of transitions: the cases that moved into any of `outcomes` in the
@@ -180,6 +181,10 @@ Value ShareOfMonthsMet(const EvalContext& ctx, const std::function<bool(absl::Ci
 // Evaluates `inner` over the whole year containing the period, up to its end (year to date):
 // the days run from 1 January of the year of the period's last day.
 Measure YearToDate(Measure inner);
+// Evaluates `inner` over every day from the first a store may hold (2000-01-01) to the period's
+// last: what stands at the period's end of all that was ever opened (the backlog listed so far,
+// the cases of it cleared by then).
+Measure SinceTheStart(Measure inner);
 
 // Figures a track accepts through RecordFigure.
 struct FigureSpec {

@@ -86,6 +86,8 @@ struct Runtime {
   std::unique_ptr<auth::TokenAuthenticator> authenticator;
   std::unique_ptr<store::Repository> repo;
   std::unique_ptr<cache::Cache> cache;
+  // Used by the track's handlers: outlives the queued work (pool) and the track.
+  std::unique_ptr<gov::peers::Peers> peers;
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<Handlers> handlers;
   std::unique_ptr<Track> track;
@@ -104,6 +106,7 @@ struct Runtime {
     handlers.reset();
     cache.reset();
     repo.reset();
+    peers.reset();
   }
 };
 
@@ -147,6 +150,10 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   cache_options.prefix = absl::StrCat("gov:", config.track, ":");
   rt.cache = cache::Cache::Create(cache_options, registry.get(), clock);
 
+  auto opened_peers = peers::Peers::Open(config);
+  if (!opened_peers.ok()) return Annotate(opened_peers.status(), "peer calls");
+  rt.peers = std::move(opened_peers).value();
+
   rt.pool = std::make_unique<WorkerPool>(config.workers, config.max_queue);
   rt.handlers = std::make_unique<Handlers>(rt.authenticator.get(), rt.pool.get());
 
@@ -159,6 +166,7 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   deps.clock = clock;
   deps.handlers = rt.handlers.get();
   deps.registry = registry.get();
+  deps.peers = rt.peers.get();
   auto track = make(deps);
   if (!track.ok()) return Annotate(track.status(), absl::StrCat("track ", config.track));
   rt.track = std::move(track).value();
@@ -195,7 +203,8 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
                       {"store", store::DescribeStore({.database_url = config.database_url,
                                                       .sqlite_path = config.db_path})},
                       {"regions_version", rt.regions->version()},
-                      {"cache", config.redis.empty() ? "disabled" : config.redis}});
+                      {"cache", config.redis.empty() ? "disabled" : config.redis},
+                      {"peer_calls", rt.peers->enabled() ? "on" : "off"}});
   return absl::OkStatus();
 }
 

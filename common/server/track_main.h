@@ -11,6 +11,7 @@
 #include "common/cases/calendar.h"
 #include "common/clock/clock.h"
 #include "common/config/config.h"
+#include "common/peers/peers.h"
 #include "common/regions/regions.h"
 #include "common/server/handler.h"
 #include "common/server/rpc_service.h"
@@ -34,6 +35,9 @@ struct TrackDeps {
   const Clock* clock = nullptr;
   Handlers* handlers = nullptr;
   prometheus::Registry* registry = nullptr;
+  // The other tracks over gRPC (--peers, --peer_token_file, --peer_timeout_ms): always set by
+  // the runner; without a token file its calls answer UNAVAILABLE.
+  const gov::peers::Peers* peers = nullptr;
 };
 
 // What a track hands the runner.

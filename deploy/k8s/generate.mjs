@@ -70,6 +70,17 @@ const HPA = { min: 2, max: 5, cpu: 70 };
 const SECRETS_DIR = "/etc/governance/secrets";
 const DATA_DIR = "/etc/governance/data";
 
+// The Secret of the tokens (operators create it in prod; dev generates it): `tokens.json`, the
+// hashes every track checks callers against, and `peer-token`, the plain token (one line) the
+// tracks present when they call each other, whose hash tokens.json holds (role system,
+// district-wide).
+const TOKENS_SECRET = "governance-tokens";
+const PEER_TOKEN_KEY = "peer-token";
+
+// Peer calls: every track reaches the others at their Services' DNS names (the namespace's own)
+// and gRPC ports, the same list for all.
+const PEERS = TRACKS.map((t) => `${t.name}=${t.name}:${t.grpc}`).join(",");
+
 // The non-secret settings of a track, as GOV_<NAME> variables (README "Configuration of a
 // service"). The database URL is a Secret (prod adds it to the container's env); the drain
 // settings are flags next to terminationGracePeriodSeconds, which depends on them.
@@ -84,6 +95,9 @@ function settings(t) {
     // PostgreSQL connections per replica; see the connection budget in deploy/k8s/README.md.
     GOV_DB_POOL: "4",
     GOV_TOKENS_FILE: `${SECRETS_DIR}/tokens.json`,
+    GOV_PEERS: PEERS,
+    GOV_PEER_TOKEN_FILE: `${SECRETS_DIR}/${PEER_TOKEN_KEY}`,
+    GOV_PEER_TIMEOUT_MS: "2000",
     GOV_REGIONS_FILE: `${DATA_DIR}/regions.json`,
     GOV_HOLIDAYS_FILE: `${DATA_DIR}/holidays.json`,
     GOV_TARGETS_FILE: `${DATA_DIR}/targets.json`,
@@ -260,12 +274,15 @@ function deployment(t) {
             { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
             { name: "data", configMap: { name: "governance-data" } },
             // A directory mount (no subPath), so that a changed Secret reaches the running
-            // service, which re-reads the token file when it changes.
+            // service, which re-reads the token files when they change.
             {
               name: "tokens",
               secret: {
-                secretName: "governance-tokens",
-                items: [{ key: "tokens.json", path: "tokens.json" }],
+                secretName: TOKENS_SECRET,
+                items: [
+                  { key: "tokens.json", path: "tokens.json" },
+                  { key: PEER_TOKEN_KEY, path: PEER_TOKEN_KEY },
+                ],
               },
             },
           ],

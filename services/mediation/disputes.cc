@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/cases/list_request.h"
-#include "common/log/log.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
@@ -120,21 +119,8 @@ Disputes::Disputes(cases::CaseEngine* engine, const Registries* registries, cons
 absl::Status Disputes::Move(const auth::Principal& who, const char* verb, const std::string& id,
                             const std::string& etag, const std::string& note,
                             const cases::Mutation& mutation, mv1::Dispute* out) {
-  GOV_ASSIGN_OR_RETURN(cases::Case moved, engine_->Transition(who, verb, id, etag, note, mutation));
-  // The engine's transition result has no history. Each stored change adds one history entry,
-  // so the entries up to the new version are exactly this write's view, even when another
-  // write landed in between.
-  absl::StatusOr<cases::Case> current = engine_->Get(who, id, /*with_history=*/true);
-  if (current.ok()) {
-    for (store::HistoryRecord& event : current->history) {
-      if (event.sequence <= moved.record.version) moved.history.push_back(std::move(event));
-    }
-  } else {
-    // The write is committed; failing the call now would make the caller retry with a stale
-    // etag. Answer with the dispute as written, without its history.
-    log::Warn("history unavailable after a write",
-              {{"id", id}, {"verb", verb}, {"error", current.status().ToString()}});
-  }
+  GOV_ASSIGN_OR_RETURN(const cases::Case moved,
+                       engine_->TransitionWithHistory(who, verb, id, etag, note, mutation));
   return Present(who, moved, out);
 }
 

@@ -243,6 +243,26 @@ open_case() {
       expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call mediation \
         CreateDispute "{\"request_id\":\"prometheus-check-bad-$n\",\"dispute\":{}}"
       ;;
+    backlog)
+      created="$("$govctl" --addr="$addr" --token="$token" call backlog CreateBacklogCase \
+        "{\"request_id\":\"prometheus-check-$n\",\"backlog_case\":{
+          \"origin\":{\"kind\":\"ORIGIN_KIND_PETITION\"},\"region\":{\"street_id\":\"GS01\"},
+          \"title\":\"prometheus check\",\"summary\":\"prometheus check\",
+          \"responsible_leader\":\"prometheus check\",\"task_force\":[\"check\"],
+          \"milestones\":[{\"title\":\"check\",
+            \"due_time\":\"$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)\"}]}}")" ||
+        fail "CreateBacklogCase on $addr: $created"
+      id="$(jq -r '.backlog_case.id' <<<"$created")"
+      [[ "$id" =~ ^K-[0-9]+$ ]] || fail "no backlog case id in: $created"
+      for _ in 1 2; do
+        expect_code OK "$govctl" --addr="$addr" --token="$token" call backlog GetBacklogCase \
+          "{\"id\":\"$id\"}"
+      done
+      expect_code NOT_FOUND "$govctl" --addr="$addr" --token="$token" call backlog GetBacklogCase \
+        '{"id":"K-999999"}'
+      expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call backlog \
+        CreateBacklogCase "{\"request_id\":\"prometheus-check-bad-$n\",\"backlog_case\":{}}"
+      ;;
     policing)
       created="$("$govctl" --addr="$addr" --token="$token" call policing IngestIncident \
         "{\"incident\":{\"incident_number\":\"prometheus-check-$n\",

@@ -226,6 +226,7 @@ absl::Status TrackHarness::Start(const server::TrackFactory& factory) {
   // The cache's timeouts and circuit are about real time, not the business clock.
   cache_ = cache::Cache::Create(cache_options, metrics_.get(), SystemClock::Get());
 
+  GOV_ASSIGN_OR_RETURN(peers_, gov::peers::Peers::Open(config_));
   pool_ = std::make_unique<server::WorkerPool>(4, 256);
   handlers_ = std::make_unique<server::Handlers>(authenticator_.get(), pool_.get());
 
@@ -238,6 +239,7 @@ absl::Status TrackHarness::Start(const server::TrackFactory& factory) {
   deps.clock = clock_;
   deps.handlers = handlers_.get();
   deps.registry = metrics_.get();
+  deps.peers = peers_.get();
   GOV_ASSIGN_OR_RETURN(track_, factory(deps));
 
   server::ServerOptions options;
@@ -260,6 +262,11 @@ void TrackHarness::Stop() {
   handlers_.reset();
   cache_.reset();
   repo_.reset();
+  peers_.reset();
+}
+
+std::string TrackHarness::address() const {
+  return server_ == nullptr ? std::string() : absl::StrCat("127.0.0.1:", server_->port());
 }
 
 void TrackHarness::Prepare(grpc::ClientContext* context, const std::string& token) {

@@ -15,6 +15,7 @@
 #include "common/cases/calendar.h"
 #include "common/clock/clock.h"
 #include "common/config/config.h"
+#include "common/peers/peers.h"
 #include "common/regions/regions.h"
 #include "common/server/handler.h"
 #include "common/server/server.h"
@@ -144,6 +145,9 @@ class TrackHarness {
       const governance::v1::RegionRef& region = {}) const;
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  // The address the track serves on, "127.0.0.1:<port>" (after Start()): what another harness
+  // puts in its config().peers to call this one.
+  std::string address() const;
   server::Track& track() const { return *track_; }
   store::Repository& repo() const { return *repo_; }
   cache::Cache& cache() const { return *cache_; }
@@ -153,7 +157,14 @@ class TrackHarness {
   RedisServer& redis() { return redis_; }
   const TempDir& dir() const { return dir_; }
   // The config handed to the track (track name set); change before Start().
+  // Peer calls (TrackDeps::peers, opened from this config by Start()): by default every track
+  // at its fixed local port and no token, so every call answers UNAVAILABLE. To let the track
+  // call another harness, before Start() set config().peers[<its track>] to that harness's
+  // address() and config().peer_token_file to a file whose first line is a token of that
+  // harness's token file (e.g. a TestToken of role system, district-wide).
   config::ServiceConfig& config() { return config_; }
+  // The peers handed to the track (after Start()).
+  const gov::peers::Peers& peers() const { return *peers_; }
 
  private:
   static void Prepare(grpc::ClientContext* context, const std::string& token);
@@ -173,6 +184,7 @@ class TrackHarness {
   std::shared_ptr<prometheus::Registry> metrics_;
   std::unique_ptr<store::Repository> repo_;
   std::unique_ptr<cache::Cache> cache_;
+  std::unique_ptr<gov::peers::Peers> peers_;
   std::unique_ptr<server::WorkerPool> pool_;
   std::unique_ptr<server::Handlers> handlers_;
   std::unique_ptr<server::Track> track_;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -282,13 +283,17 @@ TEST(ConfigTest, HelpListsEverySettingWithEnvAndDefault) {
                            "breach_scan_seconds",
                            "gauge_seconds",
                            "demo_data",
-                           "log_level"}) {
+                           "log_level",
+                           "peers",
+                           "peer_token_file",
+                           "peer_timeout_ms"}) {
     EXPECT_THAT(text, HasSubstr(absl::StrCat("--", name, "=")));
     EXPECT_THAT(text, HasSubstr(absl::StrCat("env GOV_", absl::AsciiStrToUpper(name), ",")));
   }
   EXPECT_THAT(text, HasSubstr("default \"127.0.0.1:7101\""));
   EXPECT_THAT(text, HasSubstr("default \"./var/mediation.db\""));
   EXPECT_THAT(text, HasSubstr("default \"20\""));
+  EXPECT_THAT(text, HasSubstr("default \"mediation=127.0.0.1:7101,policing=127.0.0.1:7102,"));
 }
 
 TEST(ConfigTest, DatabaseUrlSelectsPostgresAndIsCheckedAndNeverShownWithItsPassword) {
@@ -307,6 +312,109 @@ TEST(ConfigTest, DatabaseUrlSelectsPostgresAndIsCheckedAndNeverShownWithItsPassw
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.status().message(), HasSubstr("--database_url"));
   EXPECT_EQ(ParseArgs({"--db_pool=0"}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ConfigTest, PeersDefaultToEveryTrackAtItsLocalPortWithoutAToken) {
+  auto result = ParseArgs({});
+  ASSERT_TRUE(result.ok()) << result.status();
+  const ServiceConfig& c = result->config;
+  ASSERT_EQ(c.peers.size(), KnownTracks().size());
+  for (const TrackPorts& t : KnownTracks()) {
+    EXPECT_EQ(c.peers.at(t.track), absl::StrCat("127.0.0.1:", t.grpc_port)) << t.track;
+  }
+  EXPECT_EQ(c.peer_token_file, "");
+  EXPECT_EQ(c.peer_timeout_ms, 2000);
+}
+
+TEST(ConfigTest, PeersNameSomeTracksAndKeepTheOthers) {
+  auto result =
+      ParseArgs({"--peers=mediation=mediation.governance.svc:7101, policing=10.0.0.5:7102",
+                 "--peer_token_file=/etc/governance/secrets/peer-token", "--peer_timeout_ms=500"});
+  ASSERT_TRUE(result.ok()) << result.status();
+  const ServiceConfig& c = result->config;
+  EXPECT_EQ(c.peers.at("mediation"), "mediation.governance.svc:7101");
+  EXPECT_EQ(c.peers.at("policing"), "10.0.0.5:7102");
+  EXPECT_EQ(c.peers.at("disorder"), "127.0.0.1:7103");
+  EXPECT_EQ(c.peer_token_file, "/etc/governance/secrets/peer-token");
+  EXPECT_EQ(c.peer_timeout_ms, 500);
+
+  Env env;
+  env.Set("GOV_PEERS", "disorder=[::1]:7203");
+  env.Set("GOV_PEER_TIMEOUT_MS", "100");
+  auto from_env = ParseArgs({});
+  ASSERT_TRUE(from_env.ok()) << from_env.status();
+  EXPECT_EQ(from_env->config.peers.at("disorder"), "[::1]:7203");
+  EXPECT_EQ(from_env->config.peers.at("mediation"), "127.0.0.1:7101");
+  EXPECT_EQ(from_env->config.peer_timeout_ms, 100);
+  // The flag wins over the environment, whole.
+  auto flag = ParseArgs({"--peers=hazard=h:1"});
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_EQ(flag->config.peers.at("hazard"), "h:1");
+  EXPECT_EQ(flag->config.peers.at("disorder"), "127.0.0.1:7103");
+  // Empty changes nothing.
+  auto empty = ParseArgs({"--peers="});
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->config.peers.at("mediation"), "127.0.0.1:7101");
+}
+
+TEST(ConfigTest, BadPeersAreRefusedNamingTheEntry) {
+  struct Case {
+    std::string value;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"mediation", "is not TRACK=HOST:PORT"},
+      {"mediation:7101", "is not TRACK=HOST:PORT"},
+      {"mediation=mediation", "no port"},
+      {"mediation=mediation:", "port \"\""},
+      {"mediation=mediation:0", "1 to 65535"},
+      {"mediation=mediation:65536", "1 to 65535"},
+      {"mediation=mediation:+7101", "1 to 65535"},
+      {"mediation=:7101", "no host"},
+      {"mediation=media tion:7101", "not a DNS name"},
+      {"mediation=::1:7101", "not a DNS name"},
+      {"mediation=[::1:7101", "[address]"},
+      {"mediation=[zz]:7101", "bracketed IPv6"},
+      {"mediation=a:1,,policing=b:2", "empty entry"},
+      {"mediation=a:1,", "empty entry"},
+      {"mediation=a:1,mediation=b:2", "names the track mediation twice"},
+      {"=a:1", "\"\" is not a track"},
+      {"nosuch=a:1", "\"nosuch\" is not a track of data/tracks.json (mediation, policing"},
+      {"Mediation=a:1", "\"Mediation\" is not a track"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.value);
+    auto result = ParseArgs({absl::StrCat("--peers=", c.value)});
+    ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(result.status().message()), HasSubstr("--peers: "));
+    EXPECT_THAT(std::string(result.status().message()), HasSubstr(c.says));
+  }
+  {
+    Env env;
+    env.Set("GOV_PEERS", "nosuch=a:1");
+    auto from_env = ParseArgs({});
+    ASSERT_EQ(from_env.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(from_env.status().message()), HasSubstr("GOV_PEERS: "));
+  }
+
+  for (const char* timeout :
+       {"--peer_timeout_ms=99", "--peer_timeout_ms=60001", "--peer_timeout_ms=soon"}) {
+    auto result = ParseArgs({timeout});
+    ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << timeout;
+    EXPECT_THAT(std::string(result.status().message()), HasSubstr("--peer_timeout_ms"));
+  }
+  EXPECT_TRUE(ParseArgs({"--peer_timeout_ms=60000"}).ok());
+}
+
+TEST(ConfigTest, ParsePeersKeepsTheMapUntouchedOnAnError) {
+  std::map<std::string, std::string> peers = {{"mediation", "127.0.0.1:7101"}};
+  EXPECT_FALSE(ParsePeers("mediation=a:1,nosuch=b:2", &peers).ok());
+  EXPECT_EQ(peers.at("mediation"), "127.0.0.1:7101");
+  EXPECT_TRUE(ParsePeers("mediation=a:1", &peers).ok());
+  EXPECT_EQ(peers.at("mediation"), "a:1");
+  EXPECT_TRUE(CheckPeerAddress("mediation.governance.svc.cluster.local:7101").ok());
+  EXPECT_TRUE(CheckPeerAddress("10.0.0.5:7102").ok());
+  EXPECT_FALSE(CheckPeerAddress("10.0.0.5").ok());
 }
 
 }  // namespace

@@ -1,0 +1,84 @@
+#ifndef GOV_COMMON_PEERS_PEERS_H_
+#define GOV_COMMON_PEERS_PEERS_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/config/config.h"
+#include "grpcpp/grpcpp.h"
+
+// Peer calls: one track asking another over the other's gRPC API (never its store), as a
+// service of the suite with a token of its own. A track reaches them through
+// server::TrackDeps::peers.
+namespace gov::peers {
+
+// The other tracks of the suite as this service reaches them over gRPC.
+class Peers {
+ public:
+  // From the service's config: the peer addresses (ServiceConfig::peers: every known track of
+  // data/tracks.json at 127.0.0.1:<its gRPC port> unless --peers / GOV_PEERS names it; a known
+  // track missing from the map gets that default too), the bearer token this service presents
+  // (--peer_token_file / GOV_PEER_TOKEN_FILE: a file whose first line is the token; unset means
+  // no peer calls) and the deadline of a call (--peer_timeout_ms).
+  // INVALID_ARGUMENT for an unknown track or a malformed address in the map; FAILED_PRECONDITION
+  // naming the file when the token file is set but missing, unreadable or has an empty first
+  // line. The file is read again when it changes (a rotated token), keeping the last good token
+  // while it cannot be read.
+  static absl::StatusOr<std::unique_ptr<Peers>> Open(const config::ServiceConfig& config);
+
+  ~Peers();
+  Peers(const Peers&) = delete;
+  Peers& operator=(const Peers&) = delete;
+
+  // Checks that case `id` exists on `track` by calling `method`, the full name of a Get method
+  // of that track's service ("governance.mediation.v1.MediationService.GetDispute") whose
+  // request has a string field `id`, with the token (authorization: Bearer) and the trace id of
+  // the call the calling thread serves (log::kTraceHeader; a new one outside a call), within
+  // the configured deadline. Only the status of the answer is used:
+  //   OK           the track answers OK;
+  //   NOT_FOUND    the track answers NOT_FOUND;
+  //   UNAVAILABLE  the track cannot be reached, does not answer within the deadline, or is
+  //                overloaded or draining (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED,
+  //                CANCELLED, UNKNOWN); also every call when no token file is set (the message
+  //                names --peer_token_file / GOV_PEER_TOKEN_FILE);
+  //   INTERNAL     naming the track: `track` is not a known one, `method` is not in the schema
+  //                or its request has no string field `id` (checked first, token or not), or
+  //                the track refuses this service's token (UNAUTHENTICATED, PERMISSION_DENIED);
+  //                any other answer, with its code named.
+  // Thread-safe; the channel to a track is made on its first call and reused.
+  absl::Status CheckCase(const std::string& track, const std::string& method,
+                         const std::string& id) const;
+
+  // The address calls to `track` go to; "" for a track that is not a known one.
+  std::string Address(const std::string& track) const;
+  // Whether a token file is set (peer calls can be made).
+  bool enabled() const { return !token_file_.empty(); }
+
+ private:
+  Peers(std::map<std::string, std::string> addresses, std::string token_file,
+        absl::Duration timeout);
+
+  // The current token: the file read again when its modification time or size changed (once
+  // per change; a change that cannot be read keeps the last token).
+  std::string Token() const;
+  std::shared_ptr<grpc::Channel> ChannelTo(const std::string& track) const;
+
+  const std::map<std::string, std::string> addresses_;
+  const std::string token_file_;
+  const absl::Duration timeout_;
+
+  mutable absl::Mutex mu_;
+  mutable std::map<std::string, std::shared_ptr<grpc::Channel>> channels_ ABSL_GUARDED_BY(mu_);
+  mutable std::string token_ ABSL_GUARDED_BY(mu_);
+  mutable std::string token_stamp_ ABSL_GUARDED_BY(mu_);  // modification time and size read
+};
+
+}  // namespace gov::peers
+
+#endif  // GOV_COMMON_PEERS_PEERS_H_

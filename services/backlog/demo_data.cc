@@ -1,0 +1,177 @@
+#include "services/backlog/demo_data.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/cases/calendar.h"
+#include "common/cases/engine.h"
+#include "common/demo/places.h"
+#include "common/demo/random.h"
+#include "common/demo/records.h"
+#include "common/log/log.h"
+#include "common/util/proto.h"
+#include "common/util/status.h"
+#include "services/backlog/cases.h"
+#include "services/backlog/model.h"
+
+namespace gov::backlog {
+namespace {
+
+constexpr char kLoader[] = "demo-loader";
+constexpr int kCases = 60;
+constexpr int kSpanDays = 425;
+
+struct Origin {
+  bv1::OriginKind kind;
+  const char* title;
+};
+constexpr Origin kOrigins[] = {
+    {bv1::ORIGIN_KIND_PETITION, "多年信访积案：房屋拆迁补偿争议"},
+    {bv1::ORIGIN_KIND_COMPLAINT, "长期投诉：小区违建整改"},
+    {bv1::ORIGIN_KIND_DISPUTE, "历史遗留纠纷：企业欠薪"},
+    {bv1::ORIGIN_KIND_SCREENING, "滚动排查发现：老旧小区加装电梯矛盾"},
+    {bv1::ORIGIN_KIND_TRACK_CASE, "调解未果转积案：邻里相邻权纠纷"},
+};
+constexpr const char* kMilestones[] = {"摸清诉求、制定化解方案", "召开协调会、形成处理意见",
+                                       "落实处理意见", "回访稳控、申请销号"};
+constexpr const char* kUnits[] = {"街道综治中心", "区信访局",     "区住建局",
+                                  "区司法局",     "区人力社保局", "派出所"};
+
+class CaseLife {
+ public:
+  CaseLife(cases::CaseEngine* engine, FakeClock* clock, absl::Time now, uint64_t seed)
+      : engine_(engine), clock_(clock), now_(now), rng_(seed) {}
+
+  absl::Status Run(const regions::RegionRegistry& regions, int index) {
+    const int street_index = rng_.Int(0, regions.street_count() - 1);
+    const demo::Place place = demo::DrawPlace(*regions.streets()[street_index], street_index, rng_,
+                                              {.community_percent = 80});
+    const absl::CivilDay today = cal::LocalDay(now_);
+    const absl::Time created =
+        demo::LocalTime(today - rng_.Int(3, kSpanDays), rng_.Int(9, 16), rng_.Int(0, 59));
+    const Origin& origin = kOrigins[index % std::size(kOrigins)];
+    bv1::BacklogCase c;
+    c.mutable_origin()->set_kind(origin.kind);
+    if (origin.kind == bv1::ORIGIN_KIND_TRACK_CASE) {
+      c.mutable_origin()->set_track("mediation");
+      c.mutable_origin()->set_case_id(absl::StrFormat("D-%06d", rng_.Int(1, 300)));
+    } else {
+      c.mutable_origin()->set_reference(absl::StrFormat("GS-%d-%04d", 2025, rng_.Int(1, 9999)));
+    }
+    *c.mutable_region() = place.community_region();
+    c.set_title(origin.title);
+    c.set_summary("演示数据：当事人多年反映，诉求涉及多个部门。");
+    c.set_responsible_leader(absl::StrCat(demo::FormalName(rng_), "（街道副书记）"));
+    const int units = rng_.Int(2, 4);
+    for (int u = 0; u < units; ++u) c.add_task_force(kUnits[(index + u) % std::size(kUnits)]);
+    const int milestones = rng_.Int(2, 4);
+    for (int m = 0; m < milestones; ++m) {
+      bv1::Milestone* milestone = c.add_milestones();
+      milestone->set_title(kMilestones[m]);
+      *milestone->mutable_due_time() = ToTimestamp(created + absl::Hours(24 * 30 * (m + 1)));
+    }
+    clock_->Set(created);
+    const cases::NewCase input = NewBacklogCase(c);
+    GOV_ASSIGN_OR_RETURN(cases::Case stored,
+                         engine_->Create(Loader(), input, absl::StrCat("demo-backlog-", index),
+                                         cases::CaseEngine::RequestHash(input.payload)));
+    if (stored.record.version != 1) return absl::OkStatus();  // loaded before
+    id_ = stored.record.id;
+    etag_ = stored.etag();
+
+    // The milestones, each done a little before or after its due day (a few never, or late).
+    for (int m = 0; m < milestones; ++m) {
+      const absl::Time due = created + absl::Hours(24 * 30 * (m + 1));
+      if (rng_.Percent(8)) return absl::OkStatus();  // stalled: overdue from here on
+      const absl::Time done = due + absl::Hours(rng_.Int(-240, 120));
+      if (done >= now_) return absl::OkStatus();
+      if (rng_.Percent(40)) {
+        GOV_RETURN_IF_ERROR(Move(done - absl::Hours(48), kReport, "演示数据：专班推进中", nullptr));
+      }
+      GOV_RETURN_IF_ERROR(Move(done, kCompleteMilestone, kMilestones[m],
+                               BacklogCaseKind().Edit([&](bv1::BacklogCase& edited) {
+                                 bv1::Milestone* ms = edited.mutable_milestones(m);
+                                 ms->set_status(bv1::MILESTONE_STATUS_DONE);
+                                 *ms->mutable_done_time() = ToTimestamp(done);
+                                 ms->set_note("演示数据：已完成");
+                                 return absl::OkStatus();
+                               })));
+    }
+    absl::Time t = clock_->Now() + absl::Hours(rng_.Int(24, 240));
+    if (t >= now_) return absl::OkStatus();
+    GOV_RETURN_IF_ERROR(
+        Move(t, kResolve, "化解", BacklogCaseKind().Edit([](bv1::BacklogCase& edited) {
+          edited.set_resolution("演示数据：诉求已依法依规解决");
+          return absl::OkStatus();
+        })));
+    t += absl::Hours(rng_.Int(48, 400));
+    if (t >= now_) return absl::OkStatus();
+    if (rng_.Percent(10)) {  // sent back once, then resolved again
+      GOV_RETURN_IF_ERROR(Move(t, kSendBack, "演示数据：当事人仍有异议，退回", nullptr));
+      t += absl::Hours(rng_.Int(72, 300));
+      if (t >= now_) return absl::OkStatus();
+      GOV_RETURN_IF_ERROR(Move(t, kResolve, "再次化解", nullptr));
+      t += absl::Hours(rng_.Int(48, 200));
+      if (t >= now_) return absl::OkStatus();
+    }
+    GOV_RETURN_IF_ERROR(Move(t, kVerify, "验收销号", nullptr));
+    t += absl::Hours(rng_.Int(24, 200));
+    if (t >= now_ || !rng_.Percent(80)) return absl::OkStatus();
+    return Move(t, kClose, "结案", nullptr);
+  }
+
+ private:
+  static auth::Principal Loader() { return demo::Actor(kLoader, auth::kDistrictAdmin); }
+
+  absl::Status Move(absl::Time at, const char* verb, const std::string& note,
+                    const cases::Mutation& mutation) {
+    clock_->Set(at);
+    GOV_ASSIGN_OR_RETURN(const cases::Case moved,
+                         engine_->Transition(Loader(), verb, id_, etag_, note, mutation));
+    etag_ = moved.etag();
+    return absl::OkStatus();
+  }
+
+  cases::CaseEngine* engine_;
+  FakeClock* clock_;
+  const absl::Time now_;
+  demo::Random rng_;
+  std::string id_;
+  std::string etag_;
+};
+
+}  // namespace
+
+absl::Status LoadBacklogDemo(const server::TrackDeps& deps, Warnings& warnings) {
+  const absl::Time now = deps.clock->Now();
+  FakeClock clock(now);
+  cases::CaseEngine engine(BacklogSpec(), deps.repo, deps.cache, deps.calendar, &clock, nullptr);
+  cases::ListRequest probe;
+  probe.page_size = 1;
+  GOV_ASSIGN_OR_RETURN(const cases::ListResult any,
+                       engine.List(auth::SystemPrincipal(kLoader), probe));
+  if (!any.cases.empty()) {
+    log::Info("demo data skipped: the store is not empty", {{"track", kTrack}});
+    return absl::OkStatus();
+  }
+  for (int i = 0; i < kCases; ++i) {
+    CaseLife life(&engine, &clock, now, demo::StableSeed(absl::StrCat("backlog-", i)));
+    GOV_RETURN_IF_ERROR(life.Run(*deps.regions, i));
+  }
+  // The warnings as the sweep finds them, moved up as far as their time allows.
+  int swept = 0;
+  for (int round = 0; round < 3; ++round) {
+    GOV_ASSIGN_OR_RETURN(const Warnings::SweepResult result, warnings.Sweep());
+    swept += result.raised + result.escalated + result.cleared;
+  }
+  log::Info(
+      "demo data loaded",
+      {{"track", kTrack}, {"cases", absl::StrCat(kCases)}, {"warning_steps", absl::StrCat(swept)}});
+  return absl::OkStatus();
+}
+
+}  // namespace gov::backlog

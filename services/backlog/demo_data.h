@@ -1,0 +1,22 @@
+#ifndef GOV_SERVICES_BACKLOG_DEMO_DATA_H_
+#define GOV_SERVICES_BACKLOG_DEMO_DATA_H_
+
+#include "absl/status/status.h"
+#include "common/server/track_main.h"
+#include "services/backlog/warnings.h"
+
+// The backlog track's demo data (the track declares it: track.cc).
+namespace gov::backlog {
+
+// Fills an empty backlog store (nothing happens when any case exists) with an invented district
+// backlog: about 60 cases listed over the last 14 months in every street, from petitions,
+// complaints, disputes, re-screening and the mediation track's disputes (named by id, not
+// checked: the loader writes through the engine), each with a plan of two to four milestones,
+// most of them worked through to verification and closing, some sent back, the recent ones in
+// progress with milestones overdue; then the warnings the sweep raises and escalates for those.
+// Deterministic: the same day gives the same data.
+absl::Status LoadBacklogDemo(const server::TrackDeps& deps, Warnings& warnings);
+
+}  // namespace gov::backlog
+
+#endif  // GOV_SERVICES_BACKLOG_DEMO_DATA_H_
