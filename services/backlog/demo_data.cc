@@ -17,6 +17,7 @@
 #include "common/util/status.h"
 #include "services/backlog/cases.h"
 #include "services/backlog/model.h"
+#include "services/backlog/projects.h"
 
 namespace gov::backlog {
 namespace {
@@ -144,9 +145,83 @@ class CaseLife {
   std::string etag_;
 };
 
+// Projects of the last year, one in ten needing an assessment left without one; most started.
+absl::Status LoadProjects(const server::TrackDeps& deps, const Rules& rules, absl::Time now) {
+  struct Plan {
+    bv1::ProjectType type;
+    const char* name;
+    int64_t investment_fen;
+    int households;
+  };
+  constexpr Plan kPlans[] = {
+      {bv1::PROJECT_TYPE_DEMOLITION, "城中村改造征迁", 1'200'000'000'00, 320},
+      {bv1::PROJECT_TYPE_RENOVATION, "老旧小区综合改造", 30'000'000'00, 460},
+      {bv1::PROJECT_TYPE_CONSTRUCTION, "地铁站配套道路", 80'000'000'00, 12},
+      {bv1::PROJECT_TYPE_CONSTRUCTION, "社区养老服务中心", 8'000'000'00, 0},
+      {bv1::PROJECT_TYPE_ENVIRONMENT, "垃圾中转站提升", 15'000'000'00, 40},
+      {bv1::PROJECT_TYPE_POLICY, "停车收费标准调整", 0, 0},
+      {bv1::PROJECT_TYPE_RESTRUCTURING, "区属企业改制", 0, 260},
+      {bv1::PROJECT_TYPE_OTHER, "口袋公园建设", 2'000'000'00, 0},
+  };
+  const absl::CivilDay today = cal::LocalDay(now);
+  FakeClock clock(now);
+  const registry::Registry projects(ProjectLayout(), deps.repo, deps.cache, &clock);
+  const registry::Registry assessments(AssessmentLayout(), deps.repo, deps.cache, &clock);
+  Projects part(&projects, &assessments, &rules, deps.regions, &clock);
+  const auth::Principal loader = demo::Actor(kLoader, auth::kDistrictAdmin);
+  demo::Random rng(demo::StableSeed("backlog-projects"));
+  for (int i = 0; i < 24; ++i) {
+    const Plan& plan = kPlans[i % std::size(kPlans)];
+    const absl::CivilDay day = today - rng.Int(20, 380);
+    clock.Set(demo::LocalTime(day, 10, 0));
+    bv1::RegisterProjectRequest request;
+    request.set_request_id(absl::StrCat("demo-project-", i));
+    bv1::Project* p = request.mutable_project();
+    p->set_name(plan.name);
+    p->set_type(plan.type);
+    const int street = rng.Int(0, deps.regions->street_count() - 1);
+    p->mutable_region()->set_street_id(deps.regions->streets()[street]->id());
+    p->set_investment_fen(plan.investment_fen);
+    p->set_households(plan.households);
+    p->set_owner_unit("区建设局");
+    bv1::RegisterProjectResponse registered;
+    GOV_RETURN_IF_ERROR(part.Register(loader, request, &registered));
+    const bv1::Project& stored = registered.project();
+    if (stored.needs_assessment() && i % 10 != 7) {
+      clock.Set(demo::LocalTime(day + rng.Int(3, 15), 15, 0));
+      if (clock.Now() >= now) continue;
+      bv1::FileRiskAssessmentRequest file;
+      file.set_request_id(absl::StrCat("demo-assessment-", i));
+      file.set_project_id(stored.id());
+      bv1::RiskAssessment* a = file.mutable_assessment();
+      a->set_risk_level(i % 3 == 0 ? bv1::RISK_LEVEL_MEDIUM : bv1::RISK_LEVEL_LOW);
+      if (a->risk_level() != bv1::RISK_LEVEL_LOW) a->set_measures("演示数据：公示听证、一户一策");
+      a->set_assessor("第三方评估机构");
+      a->set_assessed_on(absl::FormatCivilTime(cal::LocalDay(clock.Now())));
+      bv1::FileRiskAssessmentResponse filed;
+      GOV_RETURN_IF_ERROR(part.FileAssessment(loader, file, &filed));
+    } else if (stored.needs_assessment()) {
+      continue;  // left without its assessment: it cannot start
+    }
+    clock.Set(clock.Now() + absl::Hours(24 * rng.Int(5, 30)));
+    if (clock.Now() >= now || !rng.Percent(70)) continue;
+    bv1::GetProjectRequest get;
+    get.set_id(stored.id());
+    bv1::GetProjectResponse current;
+    GOV_RETURN_IF_ERROR(part.Get(loader, get, &current));
+    bv1::StartProjectRequest start;
+    start.set_id(stored.id());
+    start.set_etag(current.project().etag());
+    bv1::StartProjectResponse started;
+    GOV_RETURN_IF_ERROR(part.Start(loader, start, &started));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::Status LoadBacklogDemo(const server::TrackDeps& deps, Warnings& warnings) {
+absl::Status LoadBacklogDemo(const server::TrackDeps& deps, const Rules& rules,
+                             Warnings& warnings) {
   const absl::Time now = deps.clock->Now();
   FakeClock clock(now);
   cases::CaseEngine engine(BacklogSpec(), deps.repo, deps.cache, deps.calendar, &clock, nullptr);
@@ -162,6 +237,7 @@ absl::Status LoadBacklogDemo(const server::TrackDeps& deps, Warnings& warnings) 
     CaseLife life(&engine, &clock, now, demo::StableSeed(absl::StrCat("backlog-", i)));
     GOV_RETURN_IF_ERROR(life.Run(*deps.regions, i));
   }
+  GOV_RETURN_IF_ERROR(LoadProjects(deps, rules, now));
   // The warnings as the sweep finds them, moved up as far as their time allows.
   int swept = 0;
   for (int round = 0; round < 3; ++round) {

@@ -3,6 +3,7 @@
 
 #include "absl/status/status.h"
 #include "common/server/track_main.h"
+#include "services/backlog/rules.h"
 #include "services/backlog/warnings.h"
 
 // The backlog track's demo data (the track declares it: track.cc).
@@ -13,9 +14,11 @@ namespace gov::backlog {
 // complaints, disputes, re-screening and the mediation track's disputes (named by id, not
 // checked: the loader writes through the engine), each with a plan of two to four milestones,
 // most of them worked through to verification and closing, some sent back, the recent ones in
-// progress with milestones overdue; then the warnings the sweep raises and escalates for those.
+// progress with milestones overdue; 24 projects of the last year with their risk assessments (a
+// few that need one left without, so not started); then the warnings the sweep raises and
+// escalates for the overdue milestones.
 // Deterministic: the same day gives the same data.
-absl::Status LoadBacklogDemo(const server::TrackDeps& deps, Warnings& warnings);
+absl::Status LoadBacklogDemo(const server::TrackDeps& deps, const Rules& rules, Warnings& warnings);
 
 }  // namespace gov::backlog
 

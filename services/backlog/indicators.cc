@@ -63,7 +63,8 @@ indicators::IndicatorSpec OpenWarnings(const char* id, const char* zh, const cha
 
 }  // namespace
 
-std::vector<indicators::IndicatorSpec> BacklogIndicators(cases::CaseEngine* cases) {
+std::vector<indicators::IndicatorSpec> BacklogIndicators(cases::CaseEngine* cases,
+                                                         const Projects* projects) {
   std::vector<indicators::IndicatorSpec> specs;
   // 积案全面清零: of the cases listed by the period's end, the share verified cleared by then.
   specs.push_back(indicators::HigherRate(
@@ -98,6 +99,10 @@ std::vector<indicators::IndicatorSpec> BacklogIndicators(cases::CaseEngine* case
                                bv1::WARNING_LEVEL_STREET));
   specs.push_back(OpenWarnings("warnings_district", "区级警示数", "Open warnings, district level",
                                bv1::WARNING_LEVEL_DISTRICT));
+  // 应评尽评: every project that needs a social-stability risk assessment has one.
+  specs.push_back(indicators::HigherRate("assessment_coverage", "社会稳定风险评估应评尽评率",
+                                         "Projects needing a risk assessment that have one",
+                                         projects->AssessmentCoverage()));
   return specs;
 }
 

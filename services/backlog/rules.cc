@@ -45,6 +45,20 @@ absl::Status Check(const cv1::BacklogRules& data) {
     }
     if (ref.noun().empty()) return absl::InvalidArgumentError(absl::StrCat(at, ".noun: required"));
   }
+  absl::flat_hash_set<int> types;
+  for (int i = 0; i < data.assessment_rules_size(); ++i) {
+    const cv1::AssessmentRule& rule = data.assessment_rules(i);
+    const std::string at = absl::StrCat("assessment_rules[", i, "]");
+    if (rule.type() == bv1::PROJECT_TYPE_UNSPECIFIED || !bv1::ProjectType_IsValid(rule.type())) {
+      return absl::InvalidArgumentError(absl::StrCat(at, ".type: a project type"));
+    }
+    if (!types.insert(rule.type()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(at, ".type: twice"));
+    }
+    if (rule.min_investment_fen() < 0 || rule.min_households() < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(at, ": a threshold below 0"));
+    }
+  }
   const cv1::WarningEscalation& e = data.escalation();
   GOV_RETURN_IF_ERROR(
       ValidateRange(e.community_hours(), 1, kMaxHours, "escalation.community_hours"));
@@ -69,6 +83,17 @@ const cv1::CaseReference* Rules::FindReference(std::string_view track) const {
     if (ref.track() == track) return &ref;
   }
   return nullptr;
+}
+
+bool Rules::NeedsAssessment(const bv1::Project& project) const {
+  for (const cv1::AssessmentRule& rule : data_.assessment_rules()) {
+    if (rule.type() != project.type()) continue;
+    if (rule.min_investment_fen() == 0 && rule.min_households() == 0) return true;
+    return (rule.min_investment_fen() > 0 &&
+            project.investment_fen() >= rule.min_investment_fen()) ||
+           (rule.min_households() > 0 && project.households() >= rule.min_households());
+  }
+  return false;
 }
 
 absl::Duration Rules::TimeAtLevel(bv1::WarningLevel level) const {

@@ -30,6 +30,9 @@ class Rules {
   const cv1::CaseReference* FindReference(std::string_view track) const;
   // How long a warning stays at `level` before it moves up (infinite at district level).
   absl::Duration TimeAtLevel(governance::backlog::v1::WarningLevel level) const;
+  // Whether the project needs a social-stability risk assessment: the rule of its type, when
+  // there is one, has a threshold the project reaches (or none at all: every such project).
+  bool NeedsAssessment(const governance::backlog::v1::Project& project) const;
 
  private:
   explicit Rules(cv1::BacklogRules data) : data_(std::move(data)) {}

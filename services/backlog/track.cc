@@ -19,8 +19,13 @@ BacklogTrack::BacklogTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
   warnings_ = Part<Warnings>(warning_engine, case_engine, rules_.get(), deps.regions, deps.clock);
   cases_ = Part<BacklogCases>(case_engine, warnings_, rules_.get(), deps.peers, deps.regions,
                               deps.clock);
-  Indicators(BacklogIndicators(case_engine), {}, BacklogRankings());
-  Demo("backlog", [this] { return LoadBacklogDemo(this->deps(), *warnings_); });
+  const auto* projects =
+      Part<registry::Registry>(ProjectLayout(), deps.repo, deps.cache, deps.clock);
+  const auto* assessments =
+      Part<registry::Registry>(AssessmentLayout(), deps.repo, deps.cache, deps.clock);
+  projects_ = Part<Projects>(projects, assessments, rules_.get(), deps.regions, deps.clock);
+  Indicators(BacklogIndicators(case_engine, projects_), {}, BacklogRankings());
+  Demo("backlog", [this] { return LoadBacklogDemo(this->deps(), *rules_, *warnings_); });
   // Upkeep after the breach scans: warnings raised, moved up and cleared.
   Sweep("warnings", [this] { return warnings_->Sweep().status(); });
 
@@ -37,7 +42,12 @@ BacklogTrack::BacklogTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
       .Bind("GetWarning", warnings_, &Warnings::Get)
       .Bind("ListWarnings", warnings_, &Warnings::List)
       .Bind("AcknowledgeWarning", warnings_, &Warnings::Acknowledge)
-      .Bind("ClearWarning", warnings_, &Warnings::Clear);
+      .Bind("ClearWarning", warnings_, &Warnings::Clear)
+      .Bind("RegisterProject", projects_, &Projects::Register)
+      .Bind("GetProject", projects_, &Projects::Get)
+      .Bind("ListProjects", projects_, &Projects::List)
+      .Bind("FileRiskAssessment", projects_, &Projects::FileAssessment)
+      .Bind("StartProject", projects_, &Projects::Start);
 }
 
 }  // namespace gov::backlog

@@ -1,6 +1,7 @@
 // The conformance suite (tests/support/conformance.h) for the backlog track: its backlog cases,
-// registered in street GS01. Its warnings are raised by the track's own sweep, never created
-// through the API, so they have no create for the suite to run; backlog_test covers them.
+// registered in street GS01, and its projects. Its warnings are raised by the track's own sweep,
+// never created through the API, so they have no create for the suite to run; backlog_test covers
+// them.
 
 #include <string>
 #include <vector>
@@ -54,7 +55,37 @@ Kind BacklogCases() {
   return kind;
 }
 
-INSTANTIATE_TEST_SUITE_P(Backlog, ConformanceTest, ::testing::Values(BacklogCases()), KindName);
+// Projects: a registry; a project that needs no assessment may start, starting it twice may not.
+Kind Projects() {
+  Kind kind;
+  kind.track = "backlog";
+  kind.name = "project";
+  kind.service = "governance.backlog.v1.BacklogService";
+  kind.factory = track::Factory<backlog::BacklogTrack>("backlog");
+  kind.creator = "admin";
+  kind.create = {"RegisterProject",
+                 R"({"requestId": "$RID",
+                     "project": {"name": "Conformance project $RID",
+                                 "type": "PROJECT_TYPE_OTHER",
+                                 "region": {"streetId": "$STREET"},
+                                 "investmentFen": "100000",
+                                 "ownerUnit": "Works bureau"}})"};
+  kind.create_other = {"RegisterProject",
+                       R"({"requestId": "$RID",
+                           "project": {"name": "Another conformance project $RID",
+                                       "type": "PROJECT_TYPE_DEMOLITION",
+                                       "region": {"streetId": "$STREET"},
+                                       "ownerUnit": "Works bureau"}})"};
+  kind.item_field = "project";
+  kind.get = {"GetProject", R"({"id": "$ID"})"};
+  kind.list = {"ListProjects", R"({"pageSize": $SIZE, "pageToken": "$TOKEN"})"};
+  kind.list_field = "projects";
+  kind.move = {"StartProject", R"({"id": "$ID", "etag": "$ETAG"})"};
+  return kind;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backlog, ConformanceTest, ::testing::Values(BacklogCases(), Projects()),
+                         KindName);
 
 }  // namespace
 }  // namespace gov::testing::conformance

@@ -568,6 +568,139 @@ TEST_F(BacklogTest, ACaseWithoutCommunityWarnsTheStreetAndAWarningIsClearedByHan
   EXPECT_EQ(c.status(), bv1::BACKLOG_STATUS_IN_PROGRESS);
 }
 
+// ---- Projects and risk assessments (应评尽评) ----
+
+bv1::RegisterProjectRequest NewProject(const std::string& request_id, bv1::ProjectType type,
+                                       int64_t investment_fen, int households,
+                                       const std::string& street = "GS01") {
+  bv1::RegisterProjectRequest request;
+  request.set_request_id(request_id);
+  bv1::Project* p = request.mutable_project();
+  p->set_name("测试项目");
+  p->set_type(type);
+  *p->mutable_region() = Region(street);
+  p->set_investment_fen(investment_fen);
+  p->set_households(households);
+  p->set_owner_unit("区建设局");
+  return request;
+}
+
+TEST_F(BacklogTest, TheRulesDecideWhichProjectsNeedAnAssessmentAndNoneStartsWithoutIt) {
+  auto reg = [&](const bv1::RegisterProjectRequest& r, bv1::Project* out,
+                 const std::string& token = kOperator1) {
+    bv1::RegisterProjectResponse response;
+    Outcome o =
+        Rpc(token, [&](grpc::ClientContext* c) { return stub_->RegisterProject(c, r, &response); });
+    if (out != nullptr) *out = response.project();
+    return o;
+  };
+  auto needs = [&](const bv1::RegisterProjectRequest& r) {
+    bv1::Project p;
+    const Outcome o = reg(r, &p);
+    EXPECT_TRUE(o.status.ok()) << Describe(o);
+    return p.needs_assessment();
+  };
+  // data/backlog.json: demolition always; construction from 50,000,000 yuan or 50 households;
+  // renovation from 100 households; anything else never.
+  EXPECT_TRUE(needs(NewProject("p1", bv1::PROJECT_TYPE_DEMOLITION, 0, 0)));
+  EXPECT_TRUE(needs(NewProject("p2", bv1::PROJECT_TYPE_CONSTRUCTION, 5'000'000'000, 0)));
+  EXPECT_FALSE(needs(NewProject("p3", bv1::PROJECT_TYPE_CONSTRUCTION, 4'999'999'999, 49)));
+  EXPECT_TRUE(needs(NewProject("p4", bv1::PROJECT_TYPE_CONSTRUCTION, 0, 50)));
+  EXPECT_FALSE(needs(NewProject("p5", bv1::PROJECT_TYPE_RENOVATION, 9'000'000'000, 99)));
+  EXPECT_TRUE(needs(NewProject("p6", bv1::PROJECT_TYPE_RENOVATION, 0, 100)));
+  EXPECT_FALSE(needs(NewProject("p7", bv1::PROJECT_TYPE_OTHER, 9'000'000'000, 900)));
+
+  bv1::Project demolition;
+  ASSERT_TRUE(reg(NewProject("p1", bv1::PROJECT_TYPE_DEMOLITION, 0, 0), &demolition).status.ok());
+  EXPECT_EQ(demolition.status(), bv1::PROJECT_STATUS_PLANNED);
+  auto start = [&](const bv1::Project& p, bv1::Project* out = nullptr,
+                   const std::string& token = kOperator1) {
+    bv1::StartProjectRequest request;
+    request.set_id(p.id());
+    request.set_etag(p.etag());
+    bv1::StartProjectResponse response;
+    Outcome o = Rpc(
+        token, [&](grpc::ClientContext* c) { return stub_->StartProject(c, request, &response); });
+    if (out != nullptr) *out = response.project();
+    return o;
+  };
+  const std::string before = h_.StoreSnapshot();
+  ExpectRefused(start(demolition), grpc::StatusCode::FAILED_PRECONDITION, "");
+  ExpectRefused(start(demolition, nullptr, kOperator2), grpc::StatusCode::PERMISSION_DENIED, "");
+  EXPECT_EQ(h_.StoreSnapshot(), before);
+
+  bv1::FileRiskAssessmentRequest file;
+  file.set_request_id("ra-1");
+  file.set_project_id(demolition.id());
+  file.mutable_assessment()->set_risk_level(bv1::RISK_LEVEL_HIGH);
+  file.mutable_assessment()->set_measures("一户一策，公开听证");
+  file.mutable_assessment()->set_assessor("第三方评估机构");
+  file.mutable_assessment()->set_assessed_on("2026-03-30");
+  auto file_it = [&](const bv1::FileRiskAssessmentRequest& r, const std::string& token) {
+    bv1::FileRiskAssessmentResponse response;
+    return Rpc(token,
+               [&](grpc::ClientContext* c) { return stub_->FileRiskAssessment(c, r, &response); });
+  };
+  using Row = Refusal<bv1::FileRiskAssessmentRequest>;
+  ExpectRefusals<bv1::FileRiskAssessmentRequest>(
+      h_, file,
+      {
+          Row{"no request id", [](auto& r) { r.clear_request_id(); }, "request_id"},
+          Row{"no project", [](auto& r) { r.clear_project_id(); }, "project_id"},
+          Row{"an unknown project", [](auto& r) { r.set_project_id("PJ-999999"); }, "project_id"},
+          Row{"no risk level", [](auto& r) { r.mutable_assessment()->clear_risk_level(); },
+              "assessment.risk_level"},
+          Row{"a high risk without measures",
+              [](auto& r) { r.mutable_assessment()->clear_measures(); }, "assessment.measures"},
+          Row{"no assessor", [](auto& r) { r.mutable_assessment()->clear_assessor(); },
+              "assessment.assessor"},
+          Row{"assessed tomorrow",
+              [](auto& r) { r.mutable_assessment()->set_assessed_on("2026-04-02"); },
+              "assessment.assessed_on"},
+      },
+      [&](const bv1::FileRiskAssessmentRequest& r) { return file_it(r, kOperator1); });
+  ExpectRefused(file_it(file, kOperator2), grpc::StatusCode::PERMISSION_DENIED, "");
+  ASSERT_TRUE(file_it(file, kOperator1).status.ok());
+  ASSERT_TRUE(file_it(file, kOperator1).status.ok());  // a retry files nothing more
+
+  bv1::GetProjectRequest get;
+  get.set_id(demolition.id());
+  bv1::GetProjectResponse got;
+  ASSERT_TRUE(Rpc(kViewer, [&](grpc::ClientContext* c) {
+                return stub_->GetProject(c, get, &got);
+              }).status.ok());
+  ASSERT_EQ(got.project().assessments_size(), 1);
+  EXPECT_EQ(got.project().assessments(0).risk_level(), bv1::RISK_LEVEL_HIGH);
+  EXPECT_EQ(got.project().assessments(0).project_id(), demolition.id());
+  bv1::Project started;
+  // Filing an assessment leaves the project's etag as it was.
+  EXPECT_EQ(got.project().etag(), demolition.etag());
+  ASSERT_TRUE(start(got.project(), &started).status.ok());
+  EXPECT_EQ(started.status(), bv1::PROJECT_STATUS_STARTED);
+  EXPECT_EQ(FromTimestamp(started.start_time()), clock_.Now());
+  ExpectRefused(start(demolition), grpc::StatusCode::ABORTED, "");  // an etag from before
+  ExpectRefused(start(started), grpc::StatusCode::FAILED_PRECONDITION, "");
+
+  // Listed: those still needing an assessment.
+  bv1::ListProjectsRequest unassessed;
+  unassessed.set_unassessed_only(true);
+  bv1::ListProjectsResponse listed;
+  ASSERT_TRUE(Rpc(kAdmin, [&](grpc::ClientContext* c) {
+                return stub_->ListProjects(c, unassessed, &listed);
+              }).status.ok());
+  std::vector<std::string> names;
+  for (const bv1::Project& p : listed.projects()) {
+    EXPECT_TRUE(p.needs_assessment());
+    EXPECT_EQ(p.assessments_size(), 0);
+    names.push_back(p.id());
+  }
+  EXPECT_EQ(names.size(), 3u);  // construction by investment and by households, renovation
+  // 应评尽评: one of the four that need one has it.
+  EXPECT_EQ(IndicatorOf("assessment_coverage", Month(2026, 4)).actual(), 2500);
+  EXPECT_EQ(IndicatorOf("assessment_coverage", Month(2026, 4)).target(), 10000);
+  EXPECT_FALSE(IndicatorOf("assessment_coverage", Month(2026, 4), "GS02").has_data());
+}
+
 // ---- Indicators ----
 
 TEST_F(BacklogTest, IndicatorsCountTheBacklogAsHandCounted) {
