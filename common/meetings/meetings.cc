@@ -259,10 +259,7 @@ absl::Status Meetings::CompleteFollowUp(const auth::Principal& who,
   GOV_ASSIGN_OR_RETURN(store::EntityRecord row,
                        meetings_->LoadVisible(who, in.meeting_id(), /*district_rows_public=*/true));
   GOV_RETURN_IF_ERROR(CheckWriter(who, row.street_id));
-  if (in.etag() != registry::Etag(row.version)) {
-    return absl::AbortedError(
-        absl::StrCat("meeting ", row.id, " changed since it was read (etag ", in.etag(), ")"));
-  }
+  GOV_RETURN_IF_ERROR(registry::CheckEtag(meetings_->layout(), row, in.etag()));
   GOV_ASSIGN_OR_RETURN(gv1::Meeting meeting, Decode(row));
   if (in.number() > meeting.follow_ups_size()) {
     return InvalidField("number", absl::StrCat("meeting ", row.id, " has ",

@@ -114,13 +114,19 @@ absl::Status CheckRegionUnchanged(const governance::v1::RegionRef& was,
   return absl::OkStatus();
 }
 
-absl::StatusOr<store::EntityRecord> Replace(store::Repository& repo, const Layout& layout,
-                                            store::EntityRecord current, const std::string& etag,
-                                            std::string key, std::string payload, absl::Time now) {
+absl::Status CheckEtag(const Layout& layout, const store::EntityRecord& current,
+                       const std::string& etag) {
   if (etag != Etag(current.version)) {
     return absl::AbortedError(absl::StrCat(layout.noun, " ", current.id, " has changed (etag ",
                                            etag, " is not current)"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<store::EntityRecord> Replace(store::Repository& repo, const Layout& layout,
+                                            store::EntityRecord current, const std::string& etag,
+                                            std::string key, std::string payload, absl::Time now) {
+  GOV_RETURN_IF_ERROR(CheckEtag(layout, current, etag));
   const int64_t version = current.version;
   current.key = std::move(key);
   current.payload = std::move(payload);

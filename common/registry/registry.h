@@ -88,6 +88,11 @@ absl::Status CheckStreet(const auth::Principal& who, const std::string& street_i
 absl::Status CheckRegionUnchanged(const governance::v1::RegionRef& was,
                                   const governance::v1::RegionRef& now, const std::string& field);
 
+// ABORTED naming the item unless `etag` is the row's etag: for a write that must refuse a stale
+// etag before it judges the item's state (Replace checks it again).
+absl::Status CheckEtag(const Layout& layout, const store::EntityRecord& current,
+                       const std::string& etag);
+
 // Replaces `current` with a new key and payload when `etag` is its etag (ABORTED naming the
 // item otherwise, and when another writer committed since `current` was read).
 absl::StatusOr<store::EntityRecord> Replace(store::Repository& repo, const Layout& layout,

@@ -183,10 +183,7 @@ absl::Status Projects::Start(const auth::Principal& who, const bv1::StartProject
   GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
   GOV_RETURN_IF_ERROR(ValidateId(in.etag(), "etag"));
   GOV_ASSIGN_OR_RETURN(store::EntityRecord row, projects_->LoadVisible(who, in.id()));
-  if (in.etag() != registry::Etag(row.version)) {
-    return absl::AbortedError(
-        absl::StrCat("project ", row.id, " changed since it was read (etag ", in.etag(), ")"));
-  }
+  GOV_RETURN_IF_ERROR(registry::CheckEtag(projects_->layout(), row, in.etag()));
   GOV_ASSIGN_OR_RETURN(bv1::Project p, WithAssessments(row));
   if (p.status() != bv1::PROJECT_STATUS_PLANNED) {
     return absl::FailedPreconditionError(

@@ -565,7 +565,7 @@ TEST_F(BacklogTest, ACaseWithoutCommunityWarnsTheStreetAndAWarningIsClearedByHan
   open.add_statuses(bv1::WARNING_STATUS_RAISED);
   open.add_statuses(bv1::WARNING_STATUS_ACKNOWLEDGED);
   EXPECT_TRUE(Warnings(open).empty());
-  EXPECT_EQ(c.status(), bv1::BACKLOG_STATUS_IN_PROGRESS);
+  EXPECT_EQ(Get(c.id()).status(), bv1::BACKLOG_STATUS_IN_PROGRESS);
 }
 
 // ---- Projects and risk assessments (应评尽评) ----
