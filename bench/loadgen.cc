@@ -8,9 +8,16 @@
 //           [--concurrency=N] [--channels=4] [--rate=R] [--duration=10] [--warmup=2]
 //           [--server_pid=P[,P...]] [--ids=1000] [--id_prefix=D --id_count=N] [--seed=S]
 //           [--regions_file=PATH] [--pool=4] [--deadline=30] [--connect_timeout=5]
+//           [--service=S --create_method=M --create_request=JSON
+//            --get_method=M --get_request=JSON --item_field=F]
 //
 // Workloads: empty (ListIndicators on bench_server), get_hit, get_miss, create, transition,
-// list (MediationService), indicators, ranking (IndicatorsService).
+// list (MediationService), indicators, ranking (IndicatorsService), and for any track
+// track_create and track_get_hit: its create and its get, named by the flags (bench/tracks.json
+// holds them for every track) and checked against the schema linked in, their requests made
+// from proto JSON templates and sent with the generic stub, so that no track needs code here.
+// track_get_hit creates --ids items at set-up (default 64) and reads each once, then reads them
+// in turn: every measured read is a cache hit.
 //
 // Several targets (replicas sharing one store): each of the --channels channels is made to
 // "ipv4:A,B,..." with the round_robin load-balancing policy, so it holds a connection to every
@@ -64,15 +71,22 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/regions/regions.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "governance/mediation/v1/mediation.grpc.pb.h"
 #include "governance/v1/indicators.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/support/byte_buffer.h"
 
 namespace gov::bench {
 namespace {
@@ -84,7 +98,8 @@ constexpr char kUsage[] =
     "usage: loadgen --target=HOST:PORT[,HOST:PORT...] --token=TOKEN --workload=WORKLOAD [flags]\n"
     "  --target=A[,B...]        the server, or several replicas (IPv4 HOST:PORT each), which\n"
     "                           every channel calls in turn (round_robin)\n"
-    "  --workload=empty|get_hit|get_miss|create|transition|list|indicators|ranking\n"
+    "  --workload=empty|get_hit|get_miss|create|transition|list|indicators|ranking|\n"
+    "            track_create|track_get_hit\n"
     "  --mode=closed|open       closed: --concurrency calls outstanding; open: --rate calls/s\n"
     "  --concurrency=N          closed: calls outstanding; open: outstanding calls above\n"
     "                           which a send counts in over_concurrency (default 16)\n"
@@ -94,13 +109,24 @@ constexpr char kUsage[] =
     "  --warmup=S               seconds run before the window, not measured (default 2)\n"
     "  --server_pid=P[,P...]    sample the server's CPU and memory from /proc/P (summed over\n"
     "                           several processes)\n"
-    "  --ids=N                  get_hit: size of the hot id set (default 1000)\n"
+    "  --ids=N                  get_hit: size of the hot id set (default 1000); track_get_hit:\n"
+    "                           items created at set-up and read in turn (default 64)\n"
     "  --id_prefix=D --id_count=N  get_miss: read <D>-000001..<D>-<N> from a random start\n"
     "  --seed=S                 random seed (default: random; printed in the output)\n"
     "  --regions_file=PATH      region registry for create/list/transition\n"
     "  --pool=N                 transition: disputes per concurrency slot (default 4)\n"
     "  --deadline=S             per-call deadline in seconds (default 30)\n"
-    "  --connect_timeout=S      how long to wait for the target at set-up (default 5)\n";
+    "  --connect_timeout=S      how long to wait for the target at set-up (default 5)\n"
+    "  track_create, track_get_hit (bench/tracks.json has these for every track):\n"
+    "  --service=NAME           the gRPC service by its full name\n"
+    "                           (governance.backlog.v1.BacklogService)\n"
+    "  --create_method=M        its method that creates an item (CreateBacklogCase)\n"
+    "  --create_request=JSON    the create's request in proto JSON, where every \"$N\" becomes a\n"
+    "                           number unique to the call (the request id must hold it)\n"
+    "  --get_method=M           track_get_hit: its method that reads an item (GetBacklogCase)\n"
+    "  --get_request=JSON       track_get_hit: the read's request, \"$ID\" the item's id\n"
+    "  --item_field=F           track_get_hit: the create response's field holding the item\n"
+    "                           (backlog_case), whose id is read\n";
 
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 // An open-loop send this long after its intended time counts as late.
@@ -109,6 +135,8 @@ constexpr int64_t kLateNanos = 1'000'000;
 constexpr int kListPage = 500;
 // Set-up calls (priming, preparing disputes) in flight at once.
 constexpr int kSetUpInFlight = 32;
+// track_get_hit: items created at set-up unless --ids says otherwise.
+constexpr int kTrackItems = 64;
 
 int64_t NowNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -125,6 +153,8 @@ void SleepUntil(int64_t when_nanos) {
 // Flags.
 
 enum class Mode { kClosed, kOpen };
+
+struct TrackCalls;
 
 struct Flags {
   std::string target;                // as given: one address, or a comma-separated list
@@ -146,10 +176,19 @@ struct Flags {
   int pool = 4;
   double deadline_s = 30;
   double connect_timeout_s = 5;
+  // track_create, track_get_hit: the calls as named, and as found in the schema.
+  std::string service;
+  std::string create_method;
+  std::string create_request;
+  std::string get_method;
+  std::string get_request;
+  std::string item_field;
+  std::shared_ptr<const TrackCalls> track;  // set for the track_* workloads
 };
 
-constexpr absl::string_view kWorkloads[] = {"empty",      "get_hit", "get_miss",   "create",
-                                            "transition", "list",    "indicators", "ranking"};
+constexpr absl::string_view kWorkloads[] = {"empty",        "get_hit",      "get_miss",   "create",
+                                            "transition",   "list",         "indicators", "ranking",
+                                            "track_create", "track_get_hit"};
 
 // A decimal number of 1 to `max_digits` digits (no sign, no spaces) no greater than `max`.
 bool IsDecimal(absl::string_view text, size_t max_digits, int max) {
@@ -175,9 +214,246 @@ bool IsIpv4HostPort(absl::string_view address) {
   return true;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Requests from the schema (the track_* workloads).
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::MethodDescriptor;
+
+// Stands in for a placeholder while a template is parsed: letters and digits, which a string
+// field keeps as they are.
+constexpr char kMarker[] = "LoadgenPlaceholder7f3a";
+// $N: a run's numbers start at a random multiple of kNumberWindow in [10^16, 10^17) and a
+// call's number is that plus the call's sequence number, so the numbers of one run are unique
+// and another run against the same store (another loadgen) is all but certain to use others.
+constexpr uint64_t kNumberWindow = 10'000'000;
+// The largest number of a run of fewer than kNumberWindow calls: what a template is checked with.
+constexpr uint64_t kLargestNumber = 99'999'999'999'999'999;
+
+uint64_t RunNumberBase() {
+  std::random_device device;
+  const uint64_t r = (static_cast<uint64_t>(device()) << 32) | device();
+  return (1'000'000'000 + r % 9'000'000'000) * kNumberWindow;
+}
+
+// Replaces kMarker with `value` in every string (not bytes) field of `message`, nested
+// messages and map entries included.
+void ReplaceMarker(Message* message, absl::string_view value) {
+  const google::protobuf::Reflection* reflection = message->GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(*message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (!field->is_repeated()) {
+        ReplaceMarker(reflection->MutableMessage(message, field), value);
+        continue;
+      }
+      for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
+        ReplaceMarker(reflection->MutableRepeatedMessage(message, field, i), value);
+      }
+    } else if (field->type() == FieldDescriptor::TYPE_STRING) {
+      if (!field->is_repeated()) {
+        const std::string text = reflection->GetString(*message, field);
+        if (absl::StrContains(text, kMarker)) {
+          reflection->SetString(message, field, absl::StrReplaceAll(text, {{kMarker, value}}));
+        }
+        continue;
+      }
+      for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
+        const std::string text = reflection->GetRepeatedString(*message, field, i);
+        if (absl::StrContains(text, kMarker)) {
+          reflection->SetRepeatedString(message, field, i,
+                                        absl::StrReplaceAll(text, {{kMarker, value}}));
+        }
+      }
+    }
+  }
+}
+
+// A method's request made from a proto JSON template holding a placeholder ("$N", "$ID").
+// Where the placeholder stands only in string fields, the template is parsed once (kMarker in
+// its place) and a request is a copy with the marker replaced, so that making a request costs
+// the client little beside the call; elsewhere (a number field) each request is parsed from
+// the filled-in text.
+class RequestTemplate {
+ public:
+  // INVALID_ARGUMENT naming --`flag` when the template lacks the placeholder or, filled in with
+  // `sample`, is not a request of `type` in proto JSON.
+  static absl::StatusOr<RequestTemplate> Make(const Descriptor* type, std::string json,
+                                              std::string placeholder, absl::string_view sample,
+                                              absl::string_view flag) {
+    if (!absl::StrContains(json, placeholder)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, " has no \"", placeholder, "\" (see the usage)"));
+    }
+    RequestTemplate t;
+    t.prototype_ = google::protobuf::MessageFactory::generated_factory()->GetPrototype(type);
+    t.json_ = std::move(json);
+    t.placeholder_ = std::move(placeholder);
+    std::string error;
+    std::unique_ptr<Message> sampled = t.Parse(sample, &error);
+    if (sampled == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, " is not a ", type->full_name(), " in proto JSON: ", error));
+    }
+    std::shared_ptr<Message> marked = t.Parse(kMarker, &error);
+    if (marked != nullptr) {
+      // The copy path must give what parsing gives: it does unless the placeholder also stood
+      // where the JSON parser changes the text (bytes, well-known types).
+      std::unique_ptr<Message> copy(marked->New());
+      copy->CopyFrom(*marked);
+      ReplaceMarker(copy.get(), sample);
+      if (google::protobuf::util::MessageDifferencer::Equals(*copy, *sampled)) {
+        t.marked_ = std::move(marked);
+      }
+    }
+    return t;
+  }
+
+  // The request with `value` in the placeholder's place, serialized. INVALID_ARGUMENT when the
+  // text so filled in is not a request (never for values like the sample).
+  absl::StatusOr<std::string> Fill(absl::string_view value) const {
+    std::unique_ptr<Message> request;
+    if (marked_ != nullptr) {
+      request.reset(marked_->New());
+      request->CopyFrom(*marked_);
+      ReplaceMarker(request.get(), value);
+    } else {
+      std::string error;
+      request = Parse(value, &error);
+      if (request == nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat("with ", placeholder_, " = \"", value,
+                                                       "\" the request is not its JSON: ", error));
+      }
+    }
+    std::string bytes;
+    if (!request->SerializeToString(&bytes)) {
+      return absl::InternalError(
+          absl::StrCat(request->GetDescriptor()->full_name(), " cannot be serialized"));
+    }
+    return bytes;
+  }
+
+ private:
+  // The template with `value` in the placeholder's place, parsed; null (and why in *error) when
+  // that is not a request.
+  std::unique_ptr<Message> Parse(absl::string_view value, std::string* error) const {
+    std::unique_ptr<Message> request(prototype_->New());
+    const auto parsed = google::protobuf::util::JsonStringToMessage(
+        absl::StrReplaceAll(json_, {{placeholder_, value}}), request.get());
+    if (!parsed.ok()) {
+      *error = parsed.ToString();
+      return nullptr;
+    }
+    return request;
+  }
+
+  const Message* prototype_ = nullptr;
+  std::string json_;
+  std::string placeholder_;
+  std::shared_ptr<const Message> marked_;  // the template with kMarker; null: parse each time
+};
+
+// The calls of the track_* workloads as found in the schema linked in (protos/governance).
+struct TrackCalls {
+  std::string create_name;  // "governance.backlog.v1.BacklogService/CreateBacklogCase"
+  std::string create_path;  // the same with a leading "/": the call's path
+  const Descriptor* create_response = nullptr;
+  std::optional<RequestTemplate> create;
+  const FieldDescriptor* item = nullptr;  // of create_response; null without --item_field
+  std::string get_name;                   // "" without --get_method
+  std::string get_path;
+  std::optional<RequestTemplate> get;
+};
+
+// `service`'s unary method `name` (--`flag`); INVALID_ARGUMENT saying why not.
+absl::StatusOr<const MethodDescriptor*> FindUnary(
+    const google::protobuf::ServiceDescriptor& service, const std::string& name,
+    absl::string_view flag) {
+  const MethodDescriptor* method = service.FindMethodByName(name);
+  if (method == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": ", service.full_name(), " has no method \"", name, "\""));
+  }
+  if (method->client_streaming() || method->server_streaming()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", method->full_name(),
+                                                   " streams; only unary methods are driven"));
+  }
+  return method;
+}
+
+// Checks the track_* flags against the schema. INVALID_ARGUMENT says what is wrong.
+absl::StatusOr<std::shared_ptr<const TrackCalls>> ResolveTrackCalls(const Flags& flags) {
+  const bool get = flags.workload == "track_get_hit";
+  for (const auto& [name, value] : std::vector<std::pair<absl::string_view, const std::string*>>{
+           {"service", &flags.service},
+           {"create_method", &flags.create_method},
+           {"create_request", &flags.create_request},
+           {"get_method", &flags.get_method},
+           {"get_request", &flags.get_request},
+           {"item_field", &flags.item_field}}) {
+    const bool needed = name == "service" || absl::StartsWith(name, "create_") || get;
+    if (needed && value->empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--workload=", flags.workload, " needs --", name));
+    }
+  }
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(flags.service);
+  if (service == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--service: \"", flags.service,
+                     "\" is not a service of the schema (a full name, as "
+                     "governance.backlog.v1.BacklogService)"));
+  }
+  auto calls = std::make_shared<TrackCalls>();
+  absl::StatusOr<const MethodDescriptor*> create =
+      FindUnary(*service, flags.create_method, "create_method");
+  if (!create.ok()) return create.status();
+  calls->create_name = absl::StrCat(service->full_name(), "/", (*create)->name());
+  calls->create_path = absl::StrCat("/", calls->create_name);
+  calls->create_response = (*create)->output_type();
+  absl::StatusOr<RequestTemplate> create_request =
+      RequestTemplate::Make((*create)->input_type(), flags.create_request, "$N",
+                            absl::StrCat(kLargestNumber), "create_request");
+  if (!create_request.ok()) return create_request.status();
+  calls->create = *std::move(create_request);
+
+  if (!flags.item_field.empty()) {
+    calls->item = calls->create_response->FindFieldByName(flags.item_field);
+    const FieldDescriptor* id = nullptr;
+    if (calls->item != nullptr && !calls->item->is_repeated() &&
+        calls->item->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      id = calls->item->message_type()->FindFieldByName("id");
+    }
+    if (id == nullptr || id->is_repeated() || id->type() != FieldDescriptor::TYPE_STRING) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--item_field: ", calls->create_response->full_name(), " has no field \"",
+                       flags.item_field,
+                       "\" holding one item with a string id (the proto name, as "
+                       "backlog_case)"));
+    }
+  }
+  if (!flags.get_method.empty()) {
+    absl::StatusOr<const MethodDescriptor*> read =
+        FindUnary(*service, flags.get_method, "get_method");
+    if (!read.ok()) return read.status();
+    calls->get_name = absl::StrCat(service->full_name(), "/", (*read)->name());
+    calls->get_path = absl::StrCat("/", calls->get_name);
+    absl::StatusOr<RequestTemplate> get_request = RequestTemplate::Make(
+        (*read)->input_type(), flags.get_request, "$ID", "X-000001", "get_request");
+    if (!get_request.ok()) return get_request.status();
+    calls->get = *std::move(get_request);
+  }
+  return calls;
+}
+
 // Parses --name=value flags. INVALID_ARGUMENT says what is wrong.
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
+  bool ids_given = false;
   for (int i = 1; i < argc; ++i) {
     const absl::string_view arg = argv[i];
     const size_t eq = arg.find('=');
@@ -216,6 +492,7 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       }
     } else if (name == "ids") {
       ok = absl::SimpleAtoi(value, &flags.ids) && flags.ids > 0;
+      ids_given = true;
     } else if (name == "id_prefix") {
       ok = !value.empty();
       flags.id_prefix = value;
@@ -235,6 +512,18 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
     } else if (name == "connect_timeout") {
       ok = absl::SimpleAtod(value, &flags.connect_timeout_s) && flags.connect_timeout_s > 0 &&
            flags.connect_timeout_s < 1e6;
+    } else if (name == "service") {
+      flags.service = value;
+    } else if (name == "create_method") {
+      flags.create_method = value;
+    } else if (name == "create_request") {
+      flags.create_request = value;
+    } else if (name == "get_method") {
+      flags.get_method = value;
+    } else if (name == "get_request") {
+      flags.get_request = value;
+    } else if (name == "item_field") {
+      flags.item_field = value;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
     }
@@ -269,6 +558,12 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   if (flags.workload == "get_miss" && flags.id_count <= 0) {
     return absl::InvalidArgumentError("--workload=get_miss needs --id_count");
   }
+  if (absl::StartsWith(flags.workload, "track_")) {
+    absl::StatusOr<std::shared_ptr<const TrackCalls>> track = ResolveTrackCalls(flags);
+    if (!track.ok()) return track.status();
+    flags.track = *std::move(track);
+  }
+  if (!ids_given && flags.workload == "track_get_hit") flags.ids = kTrackItems;
   return flags;
 }
 
@@ -991,6 +1286,135 @@ class TransitionWorkload final : public MediationWorkload {
   Latch refreshes_;
 };
 
+// Base of the track_* workloads: a service's create and get as the flags name them, called
+// with the generic stub on serialized requests.
+class TrackWorkload : public Workload {
+ protected:
+  explicit TrackWorkload(const Env& env)
+      : env_(env), calls_(*env.flags->track), number_base_(RunNumberBase()) {
+    for (const auto& channel : env.channels) {
+      stubs_.push_back(std::make_unique<grpc::GenericStub>(channel));
+    }
+  }
+
+  // Calls `path` with the serialized `request`; `done(status, response)` as for StartCall.
+  template <typename DoneFn>
+  void Call(const std::string& path, const std::string& request, int channel, DoneFn done) {
+    grpc::GenericStub* stub = stubs_[channel].get();
+    grpc::Slice slice(request);
+    StartCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+        env_.settings, grpc::ByteBuffer(&slice, 1),
+        [stub, &path](auto* context, auto* request, auto* response, auto callback) {
+          stub->UnaryCall(context, path, grpc::StubOptions(), request, response,
+                          std::move(callback));
+        },
+        std::move(done));
+  }
+
+  // The create with the run's n-th number in $N.
+  template <typename DoneFn>
+  void Create(uint64_t n, int channel, DoneFn done) {
+    absl::StatusOr<std::string> request = calls_.create->Fill(absl::StrCat(number_base_ + n));
+    if (!request.ok()) {
+      // The template was checked with a number as long as any of the run's.
+      std::fprintf(stderr, "loadgen: --create_request: %s\n", request.status().ToString().c_str());
+      std::_Exit(1);
+    }
+    Call(calls_.create_path, *request, channel, std::move(done));
+  }
+
+  // The id of the item in a create's response (--item_field).
+  absl::StatusOr<std::string> ItemId(const grpc::ByteBuffer& response) const {
+    std::vector<grpc::Slice> slices;
+    std::string bytes;
+    if (response.Dump(&slices).ok()) {
+      for (const grpc::Slice& s : slices) {
+        bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      }
+    }
+    std::unique_ptr<Message> reply(google::protobuf::MessageFactory::generated_factory()
+                                       ->GetPrototype(calls_.create_response)
+                                       ->New());
+    if (!reply->ParseFromString(bytes)) {
+      return absl::InternalError(absl::StrCat(calls_.create_name, ": the reply is not a ",
+                                              calls_.create_response->full_name()));
+    }
+    const Message& item = reply->GetReflection()->GetMessage(*reply, calls_.item);
+    std::string id =
+        item.GetReflection()->GetString(item, item.GetDescriptor()->FindFieldByName("id"));
+    if (id.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(calls_.create_name, ": the reply's ", calls_.item->name(), " has no id"));
+    }
+    return id;
+  }
+
+  const Env& env_;
+  const TrackCalls& calls_;
+
+ private:
+  const uint64_t number_base_;
+  std::vector<std::unique_ptr<grpc::GenericStub>> stubs_;
+};
+
+// The track's create, each call with a number of its own in $N: every call creates an item.
+class TrackCreateWorkload final : public TrackWorkload {
+ public:
+  explicit TrackCreateWorkload(const Env& env) : TrackWorkload(env) {}
+
+  void Start(uint64_t seq, int channel, Done done) override {
+    Create(seq, channel, [done = std::move(done)](const grpc::Status& status, const auto&) {
+      done(status.error_code());
+    });
+  }
+};
+
+// The track's get over --ids items created at set-up and read once there (so that they are in
+// the cache), then read in turn.
+class TrackGetHitWorkload final : public TrackWorkload {
+ public:
+  explicit TrackGetHitWorkload(const Env& env) : TrackWorkload(env) {}
+
+  absl::Status SetUp() override {
+    const int count = env_.flags->ids;
+    std::vector<std::string> ids(count);
+    absl::Status created =
+        RunSetUp(count, [this, &ids](int i, std::function<void(absl::Status)> finished) {
+          Create(static_cast<uint64_t>(i), i % env_.flags->channels,
+                 [this, &ids, i, finished = std::move(finished)](const grpc::Status& status,
+                                                                 const grpc::ByteBuffer& response) {
+                   if (!status.ok()) return finished(FromGrpc(status, calls_.create_name));
+                   absl::StatusOr<std::string> id = ItemId(response);
+                   if (id.ok()) ids[i] = *std::move(id);
+                   finished(id.status());
+                 });
+        });
+    if (!created.ok()) return created;
+    for (const std::string& id : ids) {
+      absl::StatusOr<std::string> request = calls_.get->Fill(id);
+      if (!request.ok()) return request.status();
+      requests_.push_back(*std::move(request));
+    }
+    // One read of each item puts it in the cache before the run starts.
+    return RunSetUp(count, [this](int i, std::function<void(absl::Status)> finished) {
+      Call(calls_.get_path, requests_[i], i % env_.flags->channels,
+           [this, finished = std::move(finished)](const grpc::Status& status, const auto&) {
+             finished(status.ok() ? absl::OkStatus() : FromGrpc(status, calls_.get_name));
+           });
+    });
+  }
+
+  void Start(uint64_t seq, int channel, Done done) override {
+    Call(calls_.get_path, requests_[seq % requests_.size()], channel,
+         [done = std::move(done)](const grpc::Status& status, const auto&) {
+           done(status.error_code());
+         });
+  }
+
+ private:
+  std::vector<std::string> requests_;  // serialized, one per item; fixed after set-up
+};
+
 std::unique_ptr<Workload> MakeWorkload(const Env& env) {
   const std::string& w = env.flags->workload;
   if (w == "empty" || w == "indicators") return std::make_unique<IndicatorsWorkload>(env);
@@ -999,6 +1423,8 @@ std::unique_ptr<Workload> MakeWorkload(const Env& env) {
   if (w == "get_miss") return std::make_unique<GetMissWorkload>(env);
   if (w == "create") return std::make_unique<CreateWorkload>(env);
   if (w == "list") return std::make_unique<ListWorkload>(env);
+  if (w == "track_create") return std::make_unique<TrackCreateWorkload>(env);
+  if (w == "track_get_hit") return std::make_unique<TrackGetHitWorkload>(env);
   return std::make_unique<TransitionWorkload>(env);
 }
 
@@ -1238,6 +1664,12 @@ std::string ResultJson(const Flags& flags, const Stats& stats, const Measured& m
       absl::StrCat("\"seed\": ", m.seed),
       absl::StrCat("\"warnings\": [", absl::StrJoin(warnings, ", "), "]"),
   };
+  if (flags.track != nullptr) {
+    // The method measured: the create, or the get.
+    const std::string& method =
+        flags.workload == "track_create" ? flags.track->create_name : flags.track->get_name;
+    fields.insert(fields.begin() + 1, absl::StrCat("\"method\": ", JsonString(method)));
+  }
   return absl::StrCat("{", absl::StrJoin(fields, ", "), "}");
 }
 

@@ -17,7 +17,12 @@
 #      and loadgen calling them in turn — then create and transition closed loop, and get_miss
 #      over every dispute then in the store, the cache flushed just before and its namespace
 #      epoch moved on every 0.1 s during the run (so that reading an id again is a miss too);
-#   3. for each store size: bulk_load fills a store up to that many cases through the case
+#   3. tracks side by side: for each track of GOV_BENCH_TRACKS a fresh SQLite store, the Redis
+#      cache flushed, the track's service started on it (it loads its demo data), then loadgen's
+#      track_create and track_get_hit closed loop with the calls bench/tracks.json names for the
+#      track: its main create, and its get over items created and read once before the run (a
+#      cache hit every time);
+#   4. for each store size: bulk_load fills a store up to that many cases through the case
 #      engine (starting from the previous size's store), the mediation service starts on a copy
 #      of it (the Redis cache flushed), and loadgen runs get_hit closed loop, get_hit open loop
 #      at half the closed-loop peak just measured, then get_miss, list, indicators, ranking,
@@ -31,6 +36,8 @@
 #   GOV_BENCH_STORES        stores to run side by side: "sqlite", "postgres" or both (default
 #                           "sqlite postgres"; empty skips the stage)
 #   GOV_BENCH_PG_REPLICAS   replica counts of the service on PostgreSQL (default "1 2")
+#   GOV_BENCH_TRACKS        tracks to run side by side, of bench/tracks.json (default: all of
+#                           them; they run in the file's order; empty skips the stage)
 #   GOV_BENCH_REPORT        the report to write (default bench/REPORT.md); e.g. bench/STORES.md
 #                           for a stores-only run (GOV_BENCH_SIZES=) beside the full report
 #   GOV_BENCH_DURATION      measured seconds per run (default 10)
@@ -103,8 +110,11 @@ def size_label: if . >= 1000000 and . % 1000000 == 0 then "\(. / 1000000 | floor
 def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b end;
 def mark($ok): if $ok == null then "not measured" elif $ok then "**met**" else "**missed**" end;
 def replicas_label: "\(.) replica\(if . == 1 then "" else "s" end)";
-# Where a record was measured: a store size, or a store side by side.
-def where: if .store != null then "\(.store) (\(.replicas | replicas_label))" else (.size | size_label) end;
+# Where a record was measured: a store size, a store side by side, or a track side by side.
+def where: if .track != null then "track \(.track)"
+  elif .store != null then "\(.store) (\(.replicas | replicas_label))" else (.size | size_label) end;
+# The method of a track's run ("Service/Method" in loadgen's report): its name alone.
+def method_name: if . == null then "–" else split("/") | last end;
 
 . as $all
 | ($all | map(select(.record == "machine")) | last) as $m
@@ -119,6 +129,9 @@ def where: if .store != null then "\(.store) (\(.replicas | replicas_label))" el
 # Side by side: each store's runs and failures, SQLite first, then by replicas.
 | ($all | map(select((.record == "load" or .record == "failure") and .store != null))
   | sort_by([(.store != "sqlite"), .store, .replicas])) as $side
+# The tracks side by side: their runs and failures, and the tracks in the order they ran.
+| ($all | map(select((.record == "load" or .record == "failure") and .track != null))) as $track_runs
+| ($track_runs | reduce .[].track as $t ([]; if any(.[]; . == $t) then . else . + [$t] end)) as $track_names
 | ($loads | map(select(.workload == "empty" and .mode == "closed")) | last) as $empty
 | ([$loads[] | select(.store == null and .size > 0) | .size] | unique) as $sizes
 | ($sizes | last) as $big
@@ -154,6 +167,7 @@ def where: if .store != null then "\(.store) (\(.replicas | replicas_label))" el
   "",
   "```sh",
   "GOV_BENCH_SIZES=\"\($m.sizes)\" GOV_BENCH_STORES=\"\($m.stores // "")\" GOV_BENCH_PG_REPLICAS=\"\($m.pg_replicas // "")\" \\",
+  "  GOV_BENCH_TRACKS=\"\($m.tracks // "")\" \\",
   "  GOV_BENCH_DURATION=\($m.duration_s) GOV_BENCH_WARMUP=\($m.warmup_s) GOV_BENCH_CONCURRENCY=\($m.concurrency) \\",
   "  GOV_BENCH_CHANNELS=\($m.channels) scripts/bench.sh",
   "```",
@@ -238,6 +252,37 @@ def where: if .store != null then "\(.store) (\(.replicas | replicas_label))" el
           | "\(where): \(.disputes | int) disputes, \(if $c then "\($c.hits | int) hits, \($c.misses | int) misses" else "lookups not counted" end)"] | join("; ")).",
         ""
       else empty end))
+  end),
+  "## Tracks side by side",
+  "",
+  (if ($track_runs | length) == 0 then
+    "Not measured in this run (`GOV_BENCH_TRACKS` empty).",
+    ""
+  else
+    "Every track the same way, driven by the calls `bench/tracks.json` names for it (loadgen's",
+    "track_create and track_get_hit): its service on a fresh SQLite store with its demo data, the",
+    "Redis cache flushed first, then closed loop its main create (every call a new item: the request",
+    "id holds a number unique to the call) and its get over \([$track_runs[] | .items // empty] | first // "–") items created and read once before",
+    "the run, so that every measured read is a cache hit. Get / empty handler is the get's QPS over",
+    "the empty handler's in the baselines above, measured in the same run.",
+    "",
+    "| track | create | create QPS | create p50 ms | create p99 ms | cached get | get QPS | get p50 ms | get p99 ms | get / empty handler | errors |",
+    "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|",
+    ($track_names[] as $t
+    | ($track_runs | map(select(.track == $t))) as $runs
+    | ($runs | map(select(.record == "failure" and .workload == "start")) | last) as $start
+    | ($runs | map(select(.record == "load" and .workload == "track_create")) | last) as $c
+    | ($runs | map(select(.record == "load" and .workload == "track_get_hit")) | last) as $g
+    | if $start then
+        "| \($t) | – | – | – | – | – | – | – | – | – | failed: \($start.message) |"
+      else
+        ([($runs[] | select(.record == "failure") | "\(.workload) failed: \(.message)"),
+          (if $c and ($c.errors | errcount) > 0 then "create: \($c.errors | errs)" else empty end),
+          (if $g and ($g.errors | errcount) > 0 then "get: \($g.errors | errs)" else empty end)]
+         | if length == 0 then "0" else join("; ") end) as $errors
+        | "| \($t) | \($c.method | method_name) | \($c.qps | int) | \($c.p50_ms | ms) | \($c.p99_ms | ms) | \($g.method | method_name) | \($g.qps | int) | \($g.p50_ms | ms) | \($g.p99_ms | ms) | \(ratio($g.qps; $empty.qps) | if . then "\(. * 100 | fixed(1))%" else "–" end) | \($errors) |"
+      end),
+    ""
   end),
   (if ($sizes | length) == 0 then
     "## Workloads by store size",
@@ -344,6 +389,14 @@ build_dir="${GOV_BUILD_DIR:-$here/build}"
 # Set but empty means none (only the baselines and the stores side by side run).
 sizes="${GOV_BENCH_SIZES-10000 100000 1000000}"
 stores_wanted="${GOV_BENCH_STORES-sqlite postgres}"
+# Unset: every track of bench/tracks.json (read once jq is there, after the bootstrap).
+tracks_all=1
+tracks_wanted=""
+if [ -n "${GOV_BENCH_TRACKS+set}" ]; then
+  tracks_all=0
+  tracks_wanted="$GOV_BENCH_TRACKS"
+fi
+tracks_file="$here/bench/tracks.json"
 pg_replicas="${GOV_BENCH_PG_REPLICAS-1 2}"
 duration="${GOV_BENCH_DURATION:-10}"
 warmup="${GOV_BENCH_WARMUP:-2}"
@@ -378,6 +431,10 @@ done
 if [[ " $stores " == *" postgres "* ]] && [ -z "$pg_replicas" ]; then
   die "GOV_BENCH_PG_REPLICAS is empty while GOV_BENCH_STORES has postgres"
 fi
+for t in $tracks_wanted; do
+  [[ "$t" =~ ^[a-z][a-z0-9]*$ ]] || die "GOV_BENCH_TRACKS takes track names (got \"$t\")"
+done
+[ -f "$tracks_file" ] || die "$tracks_file is missing"
 unset GOV_DATABASE_URL
 started=$SECONDS
 
@@ -385,11 +442,32 @@ started=$SECONDS
 # Bootstrap and build (same directory and flags as scripts/test.sh)
 
 "$here/scripts/bootstrap.sh"
+command -v jq >/dev/null || die "jq is missing (scripts/bootstrap.sh installs it)"
+
+# The tracks side by side, in the order of bench/tracks.json; each is its service's build target
+# (services/<track>/<track>).
+if ! tracks_listed="$(jq -r '.tracks[].track' "$tracks_file" | tr '\n' ' ' | sed 's/ $//')"; then
+  die "cannot read the tracks of $tracks_file"
+fi
+if ((tracks_all == 1)); then tracks_wanted="$tracks_listed"; fi
+for t in $tracks_wanted; do
+  [[ " $tracks_listed " == *" $t "* ]] ||
+    die "GOV_BENCH_TRACKS: \"$t\" is not a track of bench/tracks.json (it has: $tracks_listed)"
+done
+bench_tracks=""
+for t in $tracks_listed; do
+  if [[ " $tracks_wanted " == *" $t "* ]]; then bench_tracks="${bench_tracks:+$bench_tracks }$t"; fi
+done
+track_targets=()
+for t in $bench_tracks; do
+  [ "$t" = mediation ] || track_targets+=("$t")
+done
+
 generator=()
 [ -f "$build_dir/CMakeCache.txt" ] || generator=(-G Ninja)
 cmake -S "$here" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOV_WERROR=ON \
   -DGOV_BUILD_BENCH=ON >/dev/null
-cmake --build "$build_dir" --target mediation govctl bulk_load loadgen bench_server
+cmake --build "$build_dir" --target mediation govctl bulk_load loadgen bench_server "${track_targets[@]}"
 mediation="$build_dir/services/mediation/mediation"
 govctl="$build_dir/tools/govctl/govctl"
 bulk_load="$build_dir/bench/bulk_load"
@@ -398,7 +476,9 @@ bench_server="$build_dir/bench/bench_server"
 for b in "$mediation" "$govctl" "$bulk_load" "$loadgen" "$bench_server"; do
   [ -x "$b" ] || die "$b was not built"
 done
-command -v jq >/dev/null || die "jq is missing (scripts/bootstrap.sh installs it)"
+for t in $bench_tracks; do
+  [ -x "$build_dir/services/$t/$t" ] || die "$build_dir/services/$t/$t was not built"
+done
 command -v redis-benchmark >/dev/null || die "redis-benchmark is missing (package redis-tools)"
 if [[ " $stores " == *" postgres "* ]]; then
   command -v psql >/dev/null || die "psql is missing (scripts/bootstrap.sh installs PostgreSQL)"
@@ -480,11 +560,11 @@ record "$(jq -cn --arg cpu "${cpu:-unknown}" --argjson nproc "$(nproc)" \
   --arg sizes "$sizes" --argjson duration "$duration" --argjson warmup "$warmup" \
   --argjson concurrency "$concurrency" --argjson channels "$channels" \
   --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" --arg stores "$stores" \
-  --arg pg_replicas "$pg_replicas" \
+  --arg pg_replicas "$pg_replicas" --arg tracks "$bench_tracks" \
   '{record: "machine", cpu: $cpu, nproc: $nproc, mem_kb: $mem_kb, kernel: $kernel, os: $os,
     date: $date, commit: $commit, sizes: $sizes, duration_s: $duration, warmup_s: $warmup,
     concurrency: $concurrency, channels: $channels, loadavg: $loadavg, stores: $stores,
-    pg_replicas: $pg_replicas}')"
+    pg_replicas: $pg_replicas, tracks: $tracks}')"
 say "results go to ${results#"$here"/}; state in $state"
 
 # ---------------------------------------------------------------------------------------------
@@ -509,7 +589,7 @@ token="$(awk -F'\t' '!/^#/ { print $4; exit }' "$state/tokens.txt")"
 
 # run_load TAGS PIDS ADDRS WORKLOAD MODE [loadgen flags...]: one loadgen run, its JSON recorded
 # with TAGS (a JSON object: {"size": N} for the baselines and the sizes, {"store": S, "replicas":
-# R} side by side); PIDS and ADDRS are comma lists, the servers' processes and addresses. A failed
+# R} for the stores side by side, {"track": T} for the tracks); PIDS and ADDRS are comma lists, the servers' processes and addresses. A failed
 # run is recorded as a failure and the set goes on.
 run_load() {
   local tags="$1" pid="$2" addr="$3" workload="$4" mode="$5" out
@@ -778,6 +858,60 @@ for store in $stores; do
   # The sizes below run without it; the exit trap stops it when the run ends before.
   stop_process postgres 60 INT
 done
+redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+
+# --- tracks side by side --------------------------------------------------------------------------
+# Every track the same way, driven by the calls bench/tracks.json names for it: a fresh SQLite
+# store, the cache flushed, the track's service on it loading its demo data, then its create and
+# its cached get closed loop.
+tracks_db="$state/tracks-sqlite.db"
+# Items track_get_hit creates and reads once at set-up, then reads in turn.
+track_items=64
+
+# run_track TRACK: one track's service on a fresh store, track_create and track_get_hit.
+run_track() {
+  local t="$1" tags name port metrics_port addr log pid calls
+  local call_flags=()
+  tags="$(jq -cn --arg t "$t" '{track: $t}')"
+  say "tracks: $t"
+  if ! calls="$(jq -r --arg t "$t" '.tracks[] | select(.track == $t)
+      | "--service=\(.service)", "--create_method=\(.create.method)",
+        "--create_request=\(.create.request | tojson)", "--get_method=\(.get.method)",
+        "--get_request=\(.get.request | tojson)", "--item_field=\(.item_field)"' "$tracks_file")" ||
+    [ -z "$calls" ]; then
+    store_failure "$tags" start "no calls for $t in bench/tracks.json"
+    return 1
+  fi
+  mapfile -t call_flags <<<"$calls"
+  rm -f "$tracks_db" "$tracks_db-wal" "$tracks_db-shm"
+  redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+
+  name="track-$t"
+  port="$(gov_free_port)"
+  metrics_port="$(gov_free_port)"
+  addr="127.0.0.1:$port"
+  log="$state/logs/$name.log"
+  "$build_dir/services/$t/$t" --listen="$addr" --metrics_port="$metrics_port" --db_path="$tracks_db" \
+    --redis="127.0.0.1:$redis_port" --tokens_file="$state/tokens.json" --demo_data=true \
+    </dev/null >"$log" 2>&1 &
+  pids[$name]=$!
+  if ! try_serving "$name" "$addr" "$log"; then
+    store_failure "$tags" start "$serving_error"
+    stop_process "$name"
+    return 1
+  fi
+  pid="${pids[$name]}"
+  say "  $t serving on $addr (pid $pid)"
+
+  run_load "$tags" "$pid" "$addr" track_create closed "${call_flags[@]}" || true
+  run_load "$(jq -c --argjson n "$track_items" '. + {items: $n}' <<<"$tags")" "$pid" "$addr" \
+    track_get_hit closed "${call_flags[@]}" --ids="$track_items" || true
+
+  stop_process "$name"
+  rm -f "$tracks_db" "$tracks_db-wal" "$tracks_db-shm"
+}
+
+for t in $bench_tracks; do run_track "$t" || true; done
 redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
 
 # --- the mediation service at each size ---------------------------------------------------------

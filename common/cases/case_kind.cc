@@ -85,8 +85,15 @@ absl::Status CheckFields(const Descriptor& type, const RecordFields& fields) {
   GOV_RETURN_IF_ERROR(Expect(type, fields.id, "id", FieldDescriptor::CPPTYPE_STRING, nullptr));
   GOV_RETURN_IF_ERROR(
       Expect(type, fields.status, "status", FieldDescriptor::CPPTYPE_ENUM, nullptr));
-  GOV_RETURN_IF_ERROR(
-      Expect(type, fields.unit_id, "unit", FieldDescriptor::CPPTYPE_STRING, nullptr));
+  // The unit: a string (a unit's id), or an enum whose key the record holds (a level).
+  if (const FieldDescriptor* unit = type.FindFieldByName(fields.unit_id);
+      unit == nullptr || unit->cpp_type() != FieldDescriptor::CPPTYPE_ENUM) {
+    GOV_RETURN_IF_ERROR(
+        Expect(type, fields.unit_id, "unit", FieldDescriptor::CPPTYPE_STRING, nullptr));
+  } else if (unit->is_repeated()) {
+    return absl::InternalError(absl::StrCat(type.full_name(), ".", fields.unit_id,
+                                            " cannot hold the record's unit (wrong type)"));
+  }
   GOV_RETURN_IF_ERROR(Expect(type, fields.region, "region", FieldDescriptor::CPPTYPE_MESSAGE,
                              governance::v1::RegionRef::descriptor()));
   for (const auto& [name, role] :
@@ -124,7 +131,13 @@ absl::Status Decode(const Case& c, const RecordFields& fields, Message& out) {
   if (const FieldDescriptor* f = Field(out, fields.status)) {
     refl->SetEnumValue(&out, f, EnumNumber(f->enum_type(), r.status).value_or(0));
   }
-  if (const FieldDescriptor* f = Field(out, fields.unit_id)) refl->SetString(&out, f, r.unit_id);
+  if (const FieldDescriptor* f = Field(out, fields.unit_id)) {
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      refl->SetEnumValue(&out, f, EnumNumber(f->enum_type(), r.unit_id).value_or(0));
+    } else {
+      refl->SetString(&out, f, r.unit_id);
+    }
+  }
   if (const FieldDescriptor* f = Field(out, fields.region)) {
     auto* region = static_cast<governance::v1::RegionRef*>(refl->MutableMessage(&out, f));
     region->set_street_id(r.street_id);
@@ -165,7 +178,9 @@ absl::Status WriteBack(const Message& message, const RecordFields& fields,
                        store::CaseRecord& record) {
   const Reflection* refl = message.GetReflection();
   if (const FieldDescriptor* f = Field(message, fields.unit_id)) {
-    record.unit_id = refl->GetString(message, f);
+    record.unit_id = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+                         ? EnumKey(f->enum_type(), refl->GetEnumValue(message, f))
+                         : refl->GetString(message, f);
   }
   if (const FieldDescriptor* f = Field(message, fields.region)) {
     const auto& region =
@@ -179,6 +194,20 @@ absl::Status WriteBack(const Message& message, const RecordFields& fields,
 }
 
 }  // namespace kind_internal
+
+RecordFields ConventionalFields(std::string unit_id, std::vector<std::string> sees_personal) {
+  return {.id = "id",
+          .status = "status",
+          .unit_id = std::move(unit_id),
+          .region = "region",
+          .created = "create_time",
+          .updated = "update_time",
+          .due_time = "",
+          .sla_breached = "",
+          .etag = "etag",
+          .history = "history",
+          .sees_personal = std::move(sees_personal)};
+}
 
 void ClearPersonalData(Message& message) {
   const Reflection* refl = message.GetReflection();

@@ -33,7 +33,9 @@ namespace gov::cases {
 
 // Where a case message keeps what the case record owns: the names of its fields ("" = the
 // message has no such field). The record's status is the key (EnumKey) of the enum in `status`;
-// the region is a governance.v1.RegionRef; times are google.protobuf.Timestamp.
+// the region is a governance.v1.RegionRef; times are google.protobuf.Timestamp. The unit is a
+// string field (a unit's id) or an enum field whose key the record holds (a warning's level),
+// so that lists and counts filter by it.
 struct RecordFields {
   std::string id = "id";
   std::string status;
@@ -52,6 +54,11 @@ struct RecordFields {
 
 // In RecordFields::sees_personal: every role.
 inline constexpr char kEveryRole[] = "*";
+
+// The fields of a kind whose message follows the schema's conventions: `id`, `status`,
+// `region`, `create_time`, `update_time`, `etag` and `history`, no clock of its own (no due time,
+// no breach flag), the unit in `unit_id` ("" = none).
+RecordFields ConventionalFields(std::string unit_id, std::vector<std::string> sees_personal);
 
 namespace kind_internal {
 // The message-generic halves of CaseKind (reflection by field name).

@@ -1,6 +1,7 @@
 #include "common/cases/list_request.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -108,6 +109,20 @@ absl::StatusOr<ListRequest> ReadListRequest(const Message& request, const ListFi
                          FieldOf(request, fields.breached_only, FieldDescriptor::CPPTYPE_BOOL));
     filter.sla_breached_only = reflection.GetBool(request, breached);
   }
+  return out;
+}
+
+absl::StatusOr<std::vector<Case>> ListEvery(CaseEngine& engine, const auth::Principal& who,
+                                            ListRequest request) {
+  constexpr int kBatch = 500;
+  request.page_size = kBatch;
+  request.page_token.clear();
+  std::vector<Case> out;
+  do {
+    GOV_ASSIGN_OR_RETURN(ListResult page, engine.List(who, request));
+    for (Case& c : page.cases) out.push_back(std::move(c));
+    request.page_token = std::move(page.next_page_token);
+  } while (!request.page_token.empty());
   return out;
 }
 

@@ -2,9 +2,11 @@
 #define GOV_COMMON_CASES_LIST_REQUEST_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/auth/auth.h"
 #include "common/cases/engine.h"
 #include "common/regions/regions.h"
 #include "google/protobuf/message.h"
@@ -41,6 +43,11 @@ struct ListFields {
 absl::StatusOr<ListRequest> ReadListRequest(const google::protobuf::Message& request,
                                             const ListFields& fields,
                                             const regions::RegionRegistry& regions, absl::Time now);
+
+// Every case `request` selects (its filter; page size and token are set here), read page by page
+// as `who`: for a track's own passes over a kind (a sweep, a count), not for an RPC's answer.
+absl::StatusOr<std::vector<Case>> ListEvery(CaseEngine& engine, const auth::Principal& who,
+                                            ListRequest request);
 
 }  // namespace gov::cases
 

@@ -8,6 +8,7 @@
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
+#include "services/backlog/milestones.h"
 #include "services/backlog/validation.h"
 
 namespace gov::backlog {
@@ -24,14 +25,7 @@ cases::NewCase NewBacklogCase(bv1::BacklogCase c) {
   c.clear_resolution();
   c.clear_progress_reports();
   c.clear_overdue_milestones();
-  for (int i = 0; i < c.milestones_size(); ++i) {
-    bv1::Milestone* m = c.mutable_milestones(i);
-    m->set_number(i + 1);
-    m->set_status(bv1::MILESTONE_STATUS_OPEN);
-    m->clear_done_time();
-    m->clear_note();
-    m->clear_overdue();
-  }
+  OpenPlan(*c.mutable_milestones());
   cases::NewCase input;
   input.category = EnumKey(c.origin().kind());
   input.street_id = c.region().street_id();
@@ -43,17 +37,7 @@ cases::NewCase NewBacklogCase(bv1::BacklogCase c) {
 }
 
 void MarkOverdue(bv1::BacklogCase& c, absl::Time now) {
-  int overdue = 0;
-  for (bv1::Milestone& m : *c.mutable_milestones()) {
-    const absl::Time due = FromTimestamp(m.due_time());
-    if (m.status() == bv1::MILESTONE_STATUS_DONE) {
-      m.set_overdue(FromTimestamp(m.done_time()) > due);
-    } else {
-      m.set_overdue(now > due);
-      overdue += m.overdue() ? 1 : 0;
-    }
-  }
-  c.set_overdue_milestones(overdue);
+  c.set_overdue_milestones(MarkOverdue(*c.mutable_milestones(), now));
 }
 
 BacklogCases::BacklogCases(cases::CaseEngine* engine, Warnings* warnings, const Rules* rules,
@@ -166,24 +150,13 @@ absl::Status BacklogCases::CompleteMilestone(const auth::Principal& who,
   const absl::Time now = clock_->Now();
   const int number = in.number();
   const std::string note = in.note();
-  GOV_RETURN_IF_ERROR(Move(
-      who, kCompleteMilestone, in.id(), in.etag(), in.note(),
-      BacklogCaseKind().Edit([&](bv1::BacklogCase& c) -> absl::Status {
-        if (number > c.milestones_size()) {
-          return InvalidField(
-              "number", absl::StrCat("case ", c.id(), " has ", c.milestones_size(), " milestones"));
-        }
-        bv1::Milestone* m = c.mutable_milestones(number - 1);
-        if (m->status() == bv1::MILESTONE_STATUS_DONE) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("milestone ", number, " of ", c.id(), " is done already"));
-        }
-        m->set_status(bv1::MILESTONE_STATUS_DONE);
-        *m->mutable_done_time() = ToTimestamp(now);
-        m->set_note(note);
-        return absl::OkStatus();
-      }),
-      out->mutable_backlog_case()));
+  GOV_RETURN_IF_ERROR(Move(who, kCompleteMilestone, in.id(), in.etag(), in.note(),
+                           BacklogCaseKind().Edit([&](bv1::BacklogCase& c) -> absl::Status {
+                             return CompleteInPlan(*c.mutable_milestones(),
+                                                   absl::StrCat("case ", c.id()), number, note,
+                                                   now);
+                           }),
+                           out->mutable_backlog_case()));
   // Its warning is cleared now; should that fail, the warnings' sweep clears it.
   const absl::Status cleared = warnings_->ClearFor(in.id(), number, "milestone done");
   if (!cleared.ok()) {

@@ -18,6 +18,8 @@
 #include "services/backlog/cases.h"
 #include "services/backlog/model.h"
 #include "services/backlog/projects.h"
+#include "services/backlog/screening.h"
+#include "services/backlog/supervision.h"
 
 namespace gov::backlog {
 namespace {
@@ -145,8 +147,163 @@ class CaseLife {
   std::string etag_;
 };
 
+constexpr const char* kProjectMilestones[] = {"完成方案论证", "完成主体施工", "完成验收交付"};
+
+// A supervised project's life: its milestones done (a few late, some still open) and a notice
+// issued a fortnight in, answered and accepted, or (one in three) left unanswered for the sweep
+// to move up.
+absl::Status SuperviseProject(Projects& part, Supervision& supervision, FakeClock& clock,
+                              const bv1::Project& project, int index, absl::CivilDay day,
+                              absl::Time now, demo::Random& rng) {
+  const auth::Principal loader = demo::Actor(kLoader, auth::kDistrictAdmin);
+  std::string etag = project.etag();
+  for (int m = 0; m < project.milestones_size(); ++m) {
+    const absl::Time done =
+        FromTimestamp(project.milestones(m).due_time()) + absl::Hours(rng.Int(-200, 72));
+    if (done >= now || rng.Percent(10)) break;
+    clock.Set(done);
+    bv1::CompleteProjectMilestoneRequest complete;
+    complete.set_id(project.id());
+    complete.set_etag(etag);
+    complete.set_number(m + 1);
+    complete.set_note("演示数据：节点已完成");
+    bv1::CompleteProjectMilestoneResponse completed;
+    GOV_RETURN_IF_ERROR(part.CompleteMilestone(loader, complete, &completed));
+    etag = completed.project().etag();
+  }
+  clock.Set(demo::LocalTime(day + 14, 9, 30));
+  if (clock.Now() >= now) return absl::OkStatus();
+  bv1::IssueSupervisionNoticeRequest issue;
+  issue.set_request_id(absl::StrCat("demo-notice-", index));
+  bv1::SupervisionNotice* n = issue.mutable_notice();
+  n->set_project_id(project.id());
+  n->set_demand("演示数据：请于期限内报送项目推进情况及群众诉求化解措施");
+  n->set_issued_by("区委政法委督查室");
+  *n->mutable_deadline() = ToTimestamp(clock.Now() + absl::Hours(24 * 10));
+  bv1::IssueSupervisionNoticeResponse issued;
+  GOV_RETURN_IF_ERROR(supervision.Issue(loader, issue, &issued));
+  if (index % 9 == 3) return absl::OkStatus();  // left unanswered: the sweep moves it up
+  clock.Set(clock.Now() + absl::Hours(24 * rng.Int(2, 9)));
+  if (clock.Now() >= now) return absl::OkStatus();
+  bv1::AnswerSupervisionNoticeRequest answer;
+  answer.set_id(issued.notice().id());
+  answer.set_etag(issued.notice().etag());
+  answer.set_answer("演示数据：已召开推进会，诉求逐户对接");
+  bv1::AnswerSupervisionNoticeResponse answered;
+  GOV_RETURN_IF_ERROR(supervision.Answer(loader, answer, &answered));
+  clock.Set(clock.Now() + absl::Hours(24 * rng.Int(1, 4)));
+  if (clock.Now() >= now) return absl::OkStatus();
+  bv1::ReviewSupervisionAnswerRequest review;
+  review.set_id(answered.notice().id());
+  review.set_etag(answered.notice().etag());
+  review.set_accepted(true);
+  bv1::ReviewSupervisionAnswerResponse reviewed;
+  return supervision.Review(loader, review, &reviewed);
+}
+
+// Two rounds of the rolling re-screening: last quarter's of the whole district, every entry
+// decided and the round closed; and the first street's round of this month, still open, with
+// entries waiting for a decision.
+absl::Status LoadScreening(const server::TrackDeps& deps, const Rules& rules, absl::Time now,
+                           cases::CaseEngine* backlog_cases) {
+  constexpr const char* kFindings[] = {"小区加装电梯意见分歧", "拆迁安置房产权证未办",
+                                       "企业拖欠农民工工资", "相邻通行权长期纠纷",
+                                       "物业交接遗留问题"};
+  const absl::CivilDay today = cal::LocalDay(now);
+  FakeClock clock(now);
+  const registry::Registry rounds(ScreeningRoundLayout(), deps.repo, deps.cache, &clock);
+  cases::CaseEngine entries(ScreeningSpec(), deps.repo, deps.cache, deps.calendar, &clock, nullptr);
+  BacklogCases presenter(backlog_cases, nullptr, &rules, nullptr, deps.regions, &clock);
+  Screening part(&rounds, &entries, backlog_cases, &presenter, &rules, deps.regions, &clock);
+  const auth::Principal loader = demo::Actor(kLoader, auth::kDistrictAdmin);
+  demo::Random rng(demo::StableSeed("backlog-screening"));
+  struct Round {
+    const char* name;
+    bool district;
+    absl::CivilDay first;
+    absl::CivilDay last;
+    int entries;
+  };
+  const Round kRounds[] = {
+      {"上季度矛盾纠纷滚动排查", true, today - 100, today - 70, 8},
+      {"本月矛盾纠纷滚动排查", false, today - 6, today + 24, 5},
+  };
+  int r_index = 0;
+  for (const Round& plan : kRounds) {
+    clock.Set(demo::LocalTime(plan.first, 9, 0));
+    bv1::OpenScreeningRoundRequest open;
+    open.set_request_id(absl::StrCat("demo-round-", r_index));
+    open.mutable_round()->set_name(plan.name);
+    const std::string street = deps.regions->streets()[0]->id();
+    if (!plan.district) open.mutable_round()->set_street_id(street);
+    open.mutable_round()->set_first_day(absl::FormatCivilTime(plan.first));
+    open.mutable_round()->set_last_day(absl::FormatCivilTime(plan.last));
+    bv1::OpenScreeningRoundResponse opened;
+    GOV_RETURN_IF_ERROR(part.OpenRound(loader, open, &opened));
+    for (int e = 0; e < plan.entries; ++e) {
+      const absl::CivilDay found =
+          plan.first + rng.Int(0, std::min(5, static_cast<int>(today - plan.first)));
+      clock.Set(demo::LocalTime(found, rng.Int(9, 16), rng.Int(0, 59)));
+      const int s = plan.district ? rng.Int(0, deps.regions->street_count() - 1) : 0;
+      const demo::Place place =
+          demo::DrawPlace(*deps.regions->streets()[s], s, rng, {.community_percent = 100});
+      bv1::ReportScreeningEntryRequest report;
+      report.set_request_id(absl::StrCat("demo-entry-", r_index, "-", e));
+      bv1::ScreeningEntry* entry = report.mutable_entry();
+      entry->set_round_id(opened.round().id());
+      *entry->mutable_region() = place.community_region();
+      entry->set_title(kFindings[(e + r_index) % std::size(kFindings)]);
+      entry->set_summary("演示数据：社区网格员走访发现，当事人诉求尚未解决。");
+      entry->set_reporter(demo::FormalName(rng));
+      bv1::ReportScreeningEntryResponse reported;
+      GOV_RETURN_IF_ERROR(part.Report(loader, report, &reported));
+      // Decided within days in a past round; in the open one, the older ones only.
+      const absl::Time decided = clock.Now() + absl::Hours(rng.Int(20, 96));
+      if (decided >= now || (!plan.district && e >= 2)) continue;
+      clock.Set(decided);
+      if (e % 3 == 2) {
+        bv1::DismissScreeningEntryRequest dismiss;
+        dismiss.set_id(reported.entry().id());
+        dismiss.set_etag(reported.entry().etag());
+        dismiss.set_reason("演示数据：经核实已由职能部门办结，不列入积案");
+        bv1::DismissScreeningEntryResponse dismissed;
+        GOV_RETURN_IF_ERROR(part.Dismiss(loader, dismiss, &dismissed));
+        continue;
+      }
+      bv1::AcceptScreeningEntryRequest accept;
+      accept.set_id(reported.entry().id());
+      accept.set_etag(reported.entry().etag());
+      accept.set_responsible_leader(absl::StrCat(demo::FormalName(rng), "（街道党工委副书记）"));
+      accept.add_task_force("街道综治中心");
+      accept.add_task_force("社区居委会");
+      for (int m = 0; m < 2; ++m) {
+        bv1::Milestone* milestone = accept.add_milestones();
+        milestone->set_title(kMilestones[m]);
+        *milestone->mutable_due_time() = ToTimestamp(decided + absl::Hours(24 * 30 * (m + 1)));
+      }
+      bv1::AcceptScreeningEntryResponse accepted;
+      GOV_RETURN_IF_ERROR(part.Accept(loader, accept, &accepted));
+    }
+    if (plan.district) {
+      clock.Set(demo::LocalTime(plan.last, 17, 0));
+      bv1::GetScreeningRoundRequest get;
+      get.set_id(opened.round().id());
+      bv1::GetScreeningRoundResponse current;
+      GOV_RETURN_IF_ERROR(part.GetRound(loader, get, &current));
+      bv1::CloseScreeningRoundRequest close;
+      close.set_id(current.round().id());
+      close.set_etag(current.round().etag());
+      bv1::CloseScreeningRoundResponse closed;
+      GOV_RETURN_IF_ERROR(part.CloseRound(loader, close, &closed));
+    }
+    ++r_index;
+  }
+  return absl::OkStatus();
+}
+
 // Projects of the last year, one in ten needing an assessment left without one; most started.
-absl::Status LoadProjects(const server::TrackDeps& deps, const Rules& rules, absl::Time now) {
+absl::Status LoadProjects(const server::TrackDeps& deps, const Rules& rules, absl::Time now,
+                          cases::CaseEngine* backlog_cases) {
   struct Plan {
     bv1::ProjectType type;
     const char* name;
@@ -167,7 +324,10 @@ absl::Status LoadProjects(const server::TrackDeps& deps, const Rules& rules, abs
   FakeClock clock(now);
   const registry::Registry projects(ProjectLayout(), deps.repo, deps.cache, &clock);
   const registry::Registry assessments(AssessmentLayout(), deps.repo, deps.cache, &clock);
-  Projects part(&projects, &assessments, &rules, deps.regions, &clock);
+  Projects part(&projects, &assessments, backlog_cases, &rules, deps.regions, &clock);
+  cases::CaseEngine notice_engine(NoticeSpec(), deps.repo, deps.cache, deps.calendar, &clock,
+                                  nullptr);
+  Supervision supervision(&notice_engine, &part, &rules, deps.regions, &clock);
   const auth::Principal loader = demo::Actor(kLoader, auth::kDistrictAdmin);
   demo::Random rng(demo::StableSeed("backlog-projects"));
   for (int i = 0; i < 24; ++i) {
@@ -184,9 +344,22 @@ absl::Status LoadProjects(const server::TrackDeps& deps, const Rules& rules, abs
     p->set_investment_fen(plan.investment_fen);
     p->set_households(plan.households);
     p->set_owner_unit("区建设局");
+    const bool supervised = i % 3 == 0;  // 项目化监管: a third run under a supervisor
+    if (supervised) {
+      p->set_supervisor("区委政法委督查室");
+      for (int m = 0; m < 3; ++m) {
+        bv1::Milestone* milestone = p->add_milestones();
+        milestone->set_title(kProjectMilestones[m]);
+        *milestone->mutable_due_time() = ToTimestamp(demo::LocalTime(day + 30 * (m + 1), 18, 0));
+      }
+    }
     bv1::RegisterProjectResponse registered;
     GOV_RETURN_IF_ERROR(part.Register(loader, request, &registered));
     const bv1::Project& stored = registered.project();
+    if (supervised) {
+      GOV_RETURN_IF_ERROR(SuperviseProject(part, supervision, clock, stored, i, day, now, rng));
+      clock.Set(demo::LocalTime(day, 10, 0));
+    }
     if (stored.needs_assessment() && i % 10 != 7) {
       clock.Set(demo::LocalTime(day + rng.Int(3, 15), 15, 0));
       if (clock.Now() >= now) continue;
@@ -220,8 +393,8 @@ absl::Status LoadProjects(const server::TrackDeps& deps, const Rules& rules, abs
 
 }  // namespace
 
-absl::Status LoadBacklogDemo(const server::TrackDeps& deps, const Rules& rules,
-                             Warnings& warnings) {
+absl::Status LoadBacklogDemo(const server::TrackDeps& deps, const Rules& rules, Warnings& warnings,
+                             Supervision& supervision) {
   const absl::Time now = deps.clock->Now();
   FakeClock clock(now);
   cases::CaseEngine engine(BacklogSpec(), deps.repo, deps.cache, deps.calendar, &clock, nullptr);
@@ -237,13 +410,16 @@ absl::Status LoadBacklogDemo(const server::TrackDeps& deps, const Rules& rules,
     CaseLife life(&engine, &clock, now, demo::StableSeed(absl::StrCat("backlog-", i)));
     GOV_RETURN_IF_ERROR(life.Run(*deps.regions, i));
   }
-  GOV_RETURN_IF_ERROR(LoadProjects(deps, rules, now));
+  GOV_RETURN_IF_ERROR(LoadProjects(deps, rules, now, &engine));
+  GOV_RETURN_IF_ERROR(LoadScreening(deps, rules, now, &engine));
   // The warnings as the sweep finds them, moved up as far as their time allows.
   int swept = 0;
   for (int round = 0; round < 3; ++round) {
     GOV_ASSIGN_OR_RETURN(const Warnings::SweepResult result, warnings.Sweep());
     swept += result.raised + result.escalated + result.cleared;
   }
+  GOV_ASSIGN_OR_RETURN(const int escalated, supervision.Sweep());
+  swept += escalated;
   log::Info(
       "demo data loaded",
       {{"track", kTrack}, {"cases", absl::StrCat(kCases)}, {"warning_steps", absl::StrCat(swept)}});

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/auth/auth.h"
+#include "common/cases/list_request.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/backlog/cases.h"
@@ -32,20 +33,17 @@ Measure OverdueMilestones(cases::CaseEngine* engine) {
     request.filter.statuses = {kInProgress};
     request.filter.street_id = ctx.street_id;
     request.filter.community_id = ctx.community_id;
-    request.page_size = 500;
     // The context's streets (several for a principal of several) as the reader's scope.
     auth::Principal reader = auth::SystemPrincipal("backlog-indicators");
     reader.streets.insert(ctx.streets.begin(), ctx.streets.end());
+    GOV_ASSIGN_OR_RETURN(const std::vector<cases::Case> in_progress,
+                         cases::ListEvery(*engine, reader, std::move(request)));
     int64_t overdue = 0;
-    do {
-      GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine->List(reader, request));
-      for (const cases::Case& c : page.cases) {
-        GOV_ASSIGN_OR_RETURN(bv1::BacklogCase backlog_case, BacklogCaseKind().FromCase(c));
-        MarkOverdue(backlog_case, ctx.now);
-        overdue += backlog_case.overdue_milestones();
-      }
-      request.page_token = std::move(page.next_page_token);
-    } while (!request.page_token.empty());
+    for (const cases::Case& c : in_progress) {
+      GOV_ASSIGN_OR_RETURN(bv1::BacklogCase backlog_case, BacklogCaseKind().FromCase(c));
+      MarkOverdue(backlog_case, ctx.now);
+      overdue += backlog_case.overdue_milestones();
+    }
     return Value{overdue};
   };
 }
@@ -99,6 +97,24 @@ std::vector<indicators::IndicatorSpec> BacklogIndicators(cases::CaseEngine* case
                                bv1::WARNING_LEVEL_STREET));
   specs.push_back(OpenWarnings("warnings_district", "区级警示数", "Open warnings, district level",
                                bv1::WARNING_LEVEL_DISTRICT));
+  // Watched: the problems the rolling re-screening found that wait for a decision, and the
+  // supervision notices open at the highest level (挂牌督办).
+  specs.push_back({.id = "screening_entries_undecided",
+                   .name_zh = "排查待研判问题数",
+                   .name_en = "Screening entries not yet accepted or dismissed",
+                   .unit = INDICATOR_UNIT_COUNT,
+                   .direction = DIRECTION_LOWER_IS_BETTER,
+                   .measure = indicators::SinceTheStart(indicators::OnTrack(
+                       kScreeningTrack, indicators::CasesInStatus({kReported})))});
+  specs.push_back(
+      {.id = "listed_supervision_notices",
+       .name_zh = "挂牌督办未结数",
+       .name_en = "Supervision notices open at the listed level",
+       .unit = INDICATOR_UNIT_COUNT,
+       .direction = DIRECTION_LOWER_IS_BETTER,
+       .measure = indicators::SinceTheStart(indicators::OnTrack(
+           kNoticeTrack, indicators::CasesInStatus({kIssued, kAnswered}, {},
+                                                   {EnumKey(bv1::SUPERVISION_LEVEL_LISTED)})))});
   // 应评尽评: every project that needs a social-stability risk assessment has one.
   specs.push_back(indicators::HigherRate("assessment_coverage", "社会稳定风险评估应评尽评率",
                                          "Projects needing a risk assessment that have one",

@@ -91,37 +91,99 @@ const cases::TrackSpec& WarningSpec() {
   return *spec;
 }
 
+// Screening entries, reported by street operators and the systems feeding the track:
+//
+// clang-format off
+// | verb    | from     | to        | who |
+// |---------|----------|-----------|-----|
+// | Accept  | REPORTED | ACCEPTED  | op  |
+// | Dismiss | REPORTED | DISMISSED | op  |
+// clang-format on
+const cases::TrackSpec& ScreeningSpec() {
+  static const cases::TrackSpec* spec = [] {
+    const std::string op = auth::kStreetOperator;
+    auto* s = new cases::TrackSpec;
+    s->track = kScreeningTrack;
+    s->aggregate_track = kTrack;
+    s->case_kind = "screening_entry";
+    s->id_prefix = "SE";
+    s->initial_state = kReported;
+    s->states = {
+        {kReported, StateClass::kOpen, Sla::None()},
+        {kAccepted, StateClass::kResolved, Sla::None()},
+        {kDismissed, StateClass::kClosed, Sla::None()},
+    };
+    s->transitions = {
+        {kAccept, {kReported}, kAccepted, {op}},
+        {kDismiss, {kReported}, kDismissed, {op}},
+    };
+    s->create_roles = {op, auth::kSystem};
+    return s;
+  }();
+  return *spec;
+}
+
+// Supervision notices, issued by the district (district_admin, or a system) on a project under
+// supervision:
+//
+// clang-format off
+// | verb         | from     | to       | who            |
+// |--------------|----------|----------|----------------|
+// | Answer       | ISSUED   | ANSWERED | op             |
+// | AcceptAnswer | ANSWERED | CLOSED   | district_admin |
+// | SendBack     | ANSWERED | ISSUED   | district_admin |
+// | Escalate     | ISSUED   | ISSUED   | sys            |
+// clang-format on
+//
+// Escalation moves the level up (the record's unit) when the deadline passed unanswered.
+const cases::TrackSpec& NoticeSpec() {
+  static const cases::TrackSpec* spec = [] {
+    const std::string op = auth::kStreetOperator;
+    const std::string sys = auth::kSystem;
+    auto* s = new cases::TrackSpec;
+    s->track = kNoticeTrack;
+    s->aggregate_track = kTrack;
+    s->case_kind = "supervision_notice";
+    s->id_prefix = "SN";
+    s->initial_state = kIssued;
+    s->states = {
+        {kIssued, StateClass::kOpen, Sla::None()},
+        {kAnswered, StateClass::kOpen, Sla::None()},
+        {kNoticeClosed, StateClass::kClosed, Sla::None()},
+    };
+    s->transitions = {
+        {kAnswer, {kIssued}, kAnswered, {op}},
+        {kAcceptAnswer, {kAnswered}, kNoticeClosed, {}},
+        {kSendBack, {kAnswered}, kIssued, {}},
+        {kEscalate, {kIssued}, kIssued, {sys}},
+    };
+    s->create_roles = {sys};
+    return s;
+  }();
+  return *spec;
+}
+
 const cases::CaseKind<bv1::BacklogCase>& BacklogCaseKind() {
-  static const auto* kind = new cases::CaseKind<bv1::BacklogCase>({
-      .id = "id",
-      .status = "status",
-      .unit_id = "",
-      .region = "region",
-      .created = "create_time",
-      .updated = "update_time",
-      .due_time = "",
-      .sla_breached = "",
-      .etag = "etag",
-      .history = "history",
-      .sees_personal = {auth::kStreetOperator, auth::kSystem},
-  });
+  static const auto* kind = new cases::CaseKind<bv1::BacklogCase>(
+      cases::ConventionalFields("", {auth::kStreetOperator, auth::kSystem}));
   return *kind;
 }
 
 const cases::CaseKind<bv1::Warning>& WarningKind() {
-  static const auto* kind = new cases::CaseKind<bv1::Warning>({
-      .id = "id",
-      .status = "status",
-      .unit_id = "",
-      .region = "region",
-      .created = "create_time",
-      .updated = "update_time",
-      .due_time = "",
-      .sla_breached = "",
-      .etag = "etag",
-      .history = "history",
-      .sees_personal = {auth::kStreetOperator, auth::kSystem},
-  });
+  static const auto* kind = new cases::CaseKind<bv1::Warning>(
+      cases::ConventionalFields("level", {auth::kStreetOperator, auth::kSystem}));
+  return *kind;
+}
+
+const cases::CaseKind<bv1::ScreeningEntry>& ScreeningEntryKind() {
+  static const auto* kind = new cases::CaseKind<bv1::ScreeningEntry>(
+      cases::ConventionalFields("", {auth::kStreetOperator, auth::kSystem}));
+  return *kind;
+}
+
+const cases::CaseKind<bv1::SupervisionNotice>& NoticeKind() {
+  static const auto* kind = new cases::CaseKind<bv1::SupervisionNotice>(
+      cases::ConventionalFields("level", {cases::kEveryRole}));
   return *kind;
 }
 

@@ -12,6 +12,7 @@
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
+#include "services/backlog/milestones.h"
 #include "services/backlog/validation.h"
 
 namespace gov::backlog {
@@ -20,7 +21,8 @@ namespace {
 constexpr int64_t kMaxInvestmentFen = 100'000'000'000'000;  // 10^14 fen: a trillion yuan
 constexpr int kMaxHouseholds = 1'000'000;
 
-absl::Status ValidateNewProject(const bv1::Project& p, const regions::RegionRegistry& regions) {
+absl::Status ValidateNewProject(const bv1::Project& p, const regions::RegionRegistry& regions,
+                                absl::Time now) {
   GOV_RETURN_IF_ERROR(ValidateText(p.name(), "project.name", kMaxTitle, true));
   if (p.type() == bv1::PROJECT_TYPE_UNSPECIFIED || !bv1::ProjectType_IsValid(p.type())) {
     return InvalidField("project.type", "required: a project type");
@@ -32,7 +34,10 @@ absl::Status ValidateNewProject(const bv1::Project& p, const regions::RegionRegi
   GOV_RETURN_IF_ERROR(
       ValidateRange(p.investment_fen(), 0, kMaxInvestmentFen, "project.investment_fen"));
   GOV_RETURN_IF_ERROR(ValidateRange(p.households(), 0, kMaxHouseholds, "project.households"));
-  return ValidateText(p.owner_unit(), "project.owner_unit", kMaxName, true);
+  GOV_RETURN_IF_ERROR(ValidateText(p.owner_unit(), "project.owner_unit", kMaxName, true));
+  GOV_RETURN_IF_ERROR(ValidateText(p.supervisor(), "project.supervisor", kMaxName));
+  if (!p.case_id().empty()) GOV_RETURN_IF_ERROR(ValidateId(p.case_id(), "project.case_id"));
+  return ValidatePlan(p.milestones(), "project.milestones", 0, kMaxMilestones, now);
 }
 
 absl::Status ValidateAssessment(const bv1::RiskAssessment& a, absl::Time now) {
@@ -62,9 +67,11 @@ const registry::Layout& AssessmentLayout() {
 }
 
 Projects::Projects(const registry::Registry* projects, const registry::Registry* assessments,
-                   const Rules* rules, const regions::RegionRegistry* regions, const Clock* clock)
+                   cases::CaseEngine* backlog_cases, const Rules* rules,
+                   const regions::RegionRegistry* regions, const Clock* clock)
     : projects_(projects),
       assessments_(assessments),
+      cases_(backlog_cases),
       rules_(rules),
       regions_(regions),
       clock_(clock) {}
@@ -88,17 +95,37 @@ absl::StatusOr<bv1::Project> Projects::WithAssessments(const store::EntityRecord
   GOV_ASSIGN_OR_RETURN(bv1::Project p, projects_->Decode<bv1::Project>(row));
   GOV_ASSIGN_OR_RETURN(const std::vector<bv1::RiskAssessment> assessments, AssessmentsOf(row.id));
   for (const bv1::RiskAssessment& a : assessments) *p.add_assessments() = a;
+  p.set_overdue_milestones(MarkOverdue(*p.mutable_milestones(), clock_->Now()));
   return p;
+}
+
+absl::Status Projects::CheckCase(const bv1::Project& p) const {
+  if (p.case_id().empty()) return absl::OkStatus();
+  absl::StatusOr<cases::Case> c =
+      cases_->Get(auth::SystemPrincipal("backlog-projects"), p.case_id(), /*with_history=*/false);
+  if (absl::IsNotFound(c.status())) {
+    return InvalidField("project.case_id", absl::StrCat("no backlog case \"", p.case_id(), "\""));
+  }
+  if (!c.ok()) return c.status();
+  if (c->record.street_id != p.region().street_id()) {
+    return InvalidField("project.case_id",
+                        absl::StrCat("case ", p.case_id(), " is of street ", c->record.street_id,
+                                     ", the project of ", p.region().street_id()));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Projects::Register(const auth::Principal& who, const bv1::RegisterProjectRequest& in,
                                 bv1::RegisterProjectResponse* out) {
   GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
-  GOV_RETURN_IF_ERROR(ValidateNewProject(in.project(), *regions_));
+  GOV_RETURN_IF_ERROR(ValidateNewProject(in.project(), *regions_, clock_->Now()));
   GOV_RETURN_IF_ERROR(registry::CheckStreet(who, in.project().region().street_id()));
+  GOV_RETURN_IF_ERROR(CheckCase(in.project()));
   bv1::Project p = in.project();
   p.clear_assessments();
   p.clear_start_time();
+  p.clear_overdue_milestones();
+  OpenPlan(*p.mutable_milestones());
   p.set_status(bv1::PROJECT_STATUS_PLANNED);
   p.set_needs_assessment(rules_->NeedsAssessment(p));
   store::EntityRecord row;
@@ -195,6 +222,8 @@ absl::Status Projects::Start(const auth::Principal& who, const bv1::StartProject
                      " needs a social-stability risk assessment before it starts (应评尽评)"));
   }
   p.clear_assessments();
+  p.clear_overdue_milestones();
+  for (bv1::Milestone& m : *p.mutable_milestones()) m.clear_overdue();
   p.set_status(bv1::PROJECT_STATUS_STARTED);
   *p.mutable_start_time() = ToTimestamp(clock_->Now());
   GOV_ASSIGN_OR_RETURN(
@@ -202,6 +231,40 @@ absl::Status Projects::Start(const auth::Principal& who, const bv1::StartProject
       projects_->Replace(std::move(row), in.etag(), EnumKey(p.status()), registry::Payload(p)));
   GOV_ASSIGN_OR_RETURN(*out->mutable_project(), WithAssessments(replaced));
   return absl::OkStatus();
+}
+
+absl::Status Projects::CompleteMilestone(const auth::Principal& who,
+                                         const bv1::CompleteProjectMilestoneRequest& in,
+                                         bv1::CompleteProjectMilestoneResponse* out) {
+  GOV_RETURN_IF_ERROR(ValidateId(in.id(), "id"));
+  GOV_RETURN_IF_ERROR(ValidateId(in.etag(), "etag"));
+  if (in.number() < 1) return InvalidField("number", "a milestone's number, from 1");
+  GOV_RETURN_IF_ERROR(ValidateText(in.note(), "note", kMaxText, true));
+  GOV_ASSIGN_OR_RETURN(store::EntityRecord row, projects_->LoadVisible(who, in.id()));
+  GOV_RETURN_IF_ERROR(registry::CheckEtag(projects_->layout(), row, in.etag()));
+  GOV_ASSIGN_OR_RETURN(bv1::Project p, projects_->Decode<bv1::Project>(row));
+  GOV_RETURN_IF_ERROR(CompleteInPlan(*p.mutable_milestones(), absl::StrCat("project ", row.id),
+                                     in.number(), in.note(), clock_->Now()));
+  for (bv1::Milestone& m : *p.mutable_milestones()) m.clear_overdue();
+  GOV_ASSIGN_OR_RETURN(
+      const store::EntityRecord replaced,
+      projects_->Replace(std::move(row), in.etag(), EnumKey(p.status()), registry::Payload(p)));
+  GOV_ASSIGN_OR_RETURN(*out->mutable_project(), WithAssessments(replaced));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bv1::Project> Projects::Supervised(const std::string& id) const {
+  absl::StatusOr<store::EntityRecord> row = projects_->Get(id);
+  if (absl::IsNotFound(row.status())) {
+    return InvalidField("notice.project_id", absl::StrCat("unknown project \"", id, "\""));
+  }
+  if (!row.ok()) return row.status();
+  GOV_ASSIGN_OR_RETURN(bv1::Project p, projects_->Decode<bv1::Project>(*row));
+  if (p.supervisor().empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("project ", id, " is not under supervision (it has no supervisor)"));
+  }
+  return p;
 }
 
 indicators::Measure Projects::AssessmentCoverage() const {

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/auth/auth.h"
+#include "common/cases/engine.h"
 #include "common/clock/clock.h"
 #include "common/indicators/indicators.h"
 #include "common/regions/regions.h"
@@ -16,7 +17,9 @@
 
 // 应评尽评 — projects and their social-stability risk assessments: a project registered with its
 // type and scale, the rules file deciding whether it needs an assessment, assessments filed, and
-// no start without the assessment it needs (FAILED_PRECONDITION). Two registries of the track:
+// no start without the assessment it needs (FAILED_PRECONDITION). 项目化监管 — a project may run
+// a backlog case, with a plan of milestones and a supervisor; a project with a supervisor takes
+// supervision notices (supervision.h). Two registries of the track:
 //
 // clang-format off
 // | kind         | id     | street_id / community_id | parent_id | key                       |
@@ -33,7 +36,8 @@ class Projects {
  public:
   // Nothing is owned; everything outlives the part.
   Projects(const registry::Registry* projects, const registry::Registry* assessments,
-           const Rules* rules, const regions::RegionRegistry* regions, const Clock* clock);
+           cases::CaseEngine* backlog_cases, const Rules* rules,
+           const regions::RegionRegistry* regions, const Clock* clock);
 
   absl::Status Register(const auth::Principal& who, const bv1::RegisterProjectRequest& in,
                         bv1::RegisterProjectResponse* out);
@@ -45,6 +49,13 @@ class Projects {
                               bv1::FileRiskAssessmentResponse* out);
   absl::Status Start(const auth::Principal& who, const bv1::StartProjectRequest& in,
                      bv1::StartProjectResponse* out);
+  absl::Status CompleteMilestone(const auth::Principal& who,
+                                 const bv1::CompleteProjectMilestoneRequest& in,
+                                 bv1::CompleteProjectMilestoneResponse* out);
+
+  // The project `id` under supervision, as the track reads it: INVALID_ARGUMENT
+  // ("notice.project_id") when there is none such, FAILED_PRECONDITION without a supervisor.
+  absl::StatusOr<bv1::Project> Supervised(const std::string& id) const;
 
   // 应评尽评率: of the projects registered by the period's last day that need an assessment, the
   // share with one filed by then, within the context's region; no data without any.
@@ -54,9 +65,12 @@ class Projects {
   // The project with its assessments (oldest first).
   absl::StatusOr<bv1::Project> WithAssessments(const store::EntityRecord& row) const;
   absl::StatusOr<std::vector<bv1::RiskAssessment>> AssessmentsOf(const std::string& id) const;
+  // The project's backlog case, when it names one, is a case of its street.
+  absl::Status CheckCase(const bv1::Project& p) const;
 
   const registry::Registry* const projects_;
   const registry::Registry* const assessments_;
+  cases::CaseEngine* const cases_;
   const Rules* const rules_;
   const regions::RegionRegistry* const regions_;
   const Clock* const clock_;

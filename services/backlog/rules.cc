@@ -62,7 +62,9 @@ absl::Status Check(const cv1::BacklogRules& data) {
   const cv1::WarningEscalation& e = data.escalation();
   GOV_RETURN_IF_ERROR(
       ValidateRange(e.community_hours(), 1, kMaxHours, "escalation.community_hours"));
-  return ValidateRange(e.street_hours(), 1, kMaxHours, "escalation.street_hours");
+  GOV_RETURN_IF_ERROR(ValidateRange(e.street_hours(), 1, kMaxHours, "escalation.street_hours"));
+  return ValidateRange(data.supervision().extension_hours(), 1, kMaxHours,
+                       "supervision.extension_hours");
 }
 
 }  // namespace
@@ -94,6 +96,10 @@ bool Rules::NeedsAssessment(const bv1::Project& project) const {
            (rule.min_households() > 0 && project.households() >= rule.min_households());
   }
   return false;
+}
+
+absl::Duration Rules::NoticeExtension() const {
+  return absl::Hours(data_.supervision().extension_hours());
 }
 
 absl::Duration Rules::TimeAtLevel(bv1::WarningLevel level) const {

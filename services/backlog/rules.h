@@ -12,7 +12,8 @@
 #include "governance/config/v1/backlog.pb.h"
 
 // The backlog track's rules file (data/backlog.json, governance.config.v1.BacklogRules): the
-// cases of other tracks a backlog case may refer to, and when warnings escalate. Loaded and
+// cases of other tracks a backlog case may refer to, when warnings escalate, which projects
+// need a risk assessment, and when supervision notices escalate. Loaded and
 // checked at start; a wrong file keeps the service from starting, naming the entry.
 namespace gov::backlog {
 
@@ -30,6 +31,8 @@ class Rules {
   const cv1::CaseReference* FindReference(std::string_view track) const;
   // How long a warning stays at `level` before it moves up (infinite at district level).
   absl::Duration TimeAtLevel(governance::backlog::v1::WarningLevel level) const;
+  // The new deadline of a supervision notice that moves up a level, after the one it missed.
+  absl::Duration NoticeExtension() const;
   // Whether the project needs a social-stability risk assessment: the rule of its type, when
   // there is one, has a threshold the project reaches (or none at all: every such project).
   bool NeedsAssessment(const governance::backlog::v1::Project& project) const;

@@ -14,8 +14,12 @@ BacklogTrack::BacklogTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
       rules_(std::move(rules)) {
   Problem(BacklogCaseKind().Check());
   Problem(WarningKind().Check());
+  Problem(ScreeningEntryKind().Check());
+  Problem(NoticeKind().Check());
   cases::CaseEngine* case_engine = CaseKind(BacklogSpec());
   cases::CaseEngine* warning_engine = CaseKind(WarningSpec());
+  cases::CaseEngine* entry_engine = CaseKind(ScreeningSpec());
+  cases::CaseEngine* notice_engine = CaseKind(NoticeSpec());
   warnings_ = Part<Warnings>(warning_engine, case_engine, rules_.get(), deps.regions, deps.clock);
   cases_ = Part<BacklogCases>(case_engine, warnings_, rules_.get(), deps.peers, deps.regions,
                               deps.clock);
@@ -23,11 +27,21 @@ BacklogTrack::BacklogTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
       Part<registry::Registry>(ProjectLayout(), deps.repo, deps.cache, deps.clock);
   const auto* assessments =
       Part<registry::Registry>(AssessmentLayout(), deps.repo, deps.cache, deps.clock);
-  projects_ = Part<Projects>(projects, assessments, rules_.get(), deps.regions, deps.clock);
+  projects_ =
+      Part<Projects>(projects, assessments, case_engine, rules_.get(), deps.regions, deps.clock);
+  supervision_ =
+      Part<Supervision>(notice_engine, projects_, rules_.get(), deps.regions, deps.clock);
+  const auto* rounds =
+      Part<registry::Registry>(ScreeningRoundLayout(), deps.repo, deps.cache, deps.clock);
+  screening_ = Part<Screening>(rounds, entry_engine, case_engine, cases_, rules_.get(),
+                               deps.regions, deps.clock);
   Indicators(BacklogIndicators(case_engine, projects_), {}, BacklogRankings());
-  Demo("backlog", [this] { return LoadBacklogDemo(this->deps(), *rules_, *warnings_); });
-  // Upkeep after the breach scans: warnings raised, moved up and cleared.
+  Demo("backlog",
+       [this] { return LoadBacklogDemo(this->deps(), *rules_, *warnings_, *supervision_); });
+  // Upkeep after the breach scans: warnings raised, moved up and cleared; supervision notices
+  // past their deadline moved up.
   Sweep("warnings", [this] { return warnings_->Sweep().status(); });
+  Sweep("supervision notices", [this] { return supervision_->Sweep().status(); });
 
   // Who may call each method is declared on it in backlog.proto.
   rpc()
@@ -47,7 +61,22 @@ BacklogTrack::BacklogTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
       .Bind("GetProject", projects_, &Projects::Get)
       .Bind("ListProjects", projects_, &Projects::List)
       .Bind("FileRiskAssessment", projects_, &Projects::FileAssessment)
-      .Bind("StartProject", projects_, &Projects::Start);
+      .Bind("StartProject", projects_, &Projects::Start)
+      .Bind("CompleteProjectMilestone", projects_, &Projects::CompleteMilestone)
+      .Bind("IssueSupervisionNotice", supervision_, &Supervision::Issue)
+      .Bind("GetSupervisionNotice", supervision_, &Supervision::Get)
+      .Bind("ListSupervisionNotices", supervision_, &Supervision::List)
+      .Bind("AnswerSupervisionNotice", supervision_, &Supervision::Answer)
+      .Bind("ReviewSupervisionAnswer", supervision_, &Supervision::Review)
+      .Bind("OpenScreeningRound", screening_, &Screening::OpenRound)
+      .Bind("GetScreeningRound", screening_, &Screening::GetRound)
+      .Bind("ListScreeningRounds", screening_, &Screening::ListRounds)
+      .Bind("CloseScreeningRound", screening_, &Screening::CloseRound)
+      .Bind("ReportScreeningEntry", screening_, &Screening::Report)
+      .Bind("GetScreeningEntry", screening_, &Screening::GetEntry)
+      .Bind("ListScreeningEntries", screening_, &Screening::ListEntries)
+      .Bind("AcceptScreeningEntry", screening_, &Screening::Accept)
+      .Bind("DismissScreeningEntry", screening_, &Screening::Dismiss);
 }
 
 }  // namespace gov::backlog

@@ -7,21 +7,23 @@
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
+#include "services/backlog/milestones.h"
 
 namespace gov::backlog {
 namespace {
 
-absl::Status ValidateOrigin(const bv1::Origin& origin, const Rules& rules) {
+absl::Status ValidateOrigin(const bv1::Origin& origin, const Rules& rules, const std::string& at) {
   if (origin.kind() == bv1::ORIGIN_KIND_UNSPECIFIED || !bv1::OriginKind_IsValid(origin.kind())) {
-    return InvalidField("backlog_case.origin.kind", "required: an origin kind");
+    return InvalidField(absl::StrCat(at, "origin.kind"), "required: an origin kind");
   }
-  GOV_RETURN_IF_ERROR(ValidateText(origin.reference(), "backlog_case.origin.reference", kMaxName));
+  GOV_RETURN_IF_ERROR(
+      ValidateText(origin.reference(), absl::StrCat(at, "origin.reference"), kMaxName));
   if (origin.kind() != bv1::ORIGIN_KIND_TRACK_CASE) {
     if (!origin.track().empty()) {
-      return InvalidField("backlog_case.origin.track", "only for ORIGIN_KIND_TRACK_CASE");
+      return InvalidField(absl::StrCat(at, "origin.track"), "only for ORIGIN_KIND_TRACK_CASE");
     }
     if (!origin.case_id().empty()) {
-      return InvalidField("backlog_case.origin.case_id", "only for ORIGIN_KIND_TRACK_CASE");
+      return InvalidField(absl::StrCat(at, "origin.case_id"), "only for ORIGIN_KIND_TRACK_CASE");
     }
     return absl::OkStatus();
   }
@@ -30,45 +32,35 @@ absl::Status ValidateOrigin(const bv1::Origin& origin, const Rules& rules) {
     for (const cv1::CaseReference& ref : rules.data().references()) {
       absl::StrAppend(&known, known.empty() ? "" : ", ", ref.track());
     }
-    return InvalidField("backlog_case.origin.track",
+    return InvalidField(absl::StrCat(at, "origin.track"),
                         absl::StrCat("a track whose cases may be referred to: ", known));
   }
-  return ValidateId(origin.case_id(), "backlog_case.origin.case_id");
+  return ValidateId(origin.case_id(), absl::StrCat(at, "origin.case_id"));
 }
 
 }  // namespace
 
 absl::Status ValidateNewCase(const bv1::BacklogCase& c, const Rules& rules,
-                             const regions::RegionRegistry& regions, absl::Time now) {
-  GOV_RETURN_IF_ERROR(ValidateOrigin(c.origin(), rules));
-  GOV_RETURN_IF_ERROR(regions.Validate(c.region(), "backlog_case.region", /*require_street=*/true));
-  GOV_RETURN_IF_ERROR(ValidateText(c.title(), "backlog_case.title", kMaxTitle, true));
-  GOV_RETURN_IF_ERROR(ValidateText(c.summary(), "backlog_case.summary", kMaxText, true));
+                             const regions::RegionRegistry& regions, absl::Time now,
+                             const std::string& at) {
+  GOV_RETURN_IF_ERROR(ValidateOrigin(c.origin(), rules, at));
   GOV_RETURN_IF_ERROR(
-      ValidateText(c.responsible_leader(), "backlog_case.responsible_leader", kMaxName, true));
+      regions.Validate(c.region(), absl::StrCat(at, "region"), /*require_street=*/true));
+  GOV_RETURN_IF_ERROR(ValidateText(c.title(), absl::StrCat(at, "title"), kMaxTitle, true));
+  GOV_RETURN_IF_ERROR(ValidateText(c.summary(), absl::StrCat(at, "summary"), kMaxText, true));
+  GOV_RETURN_IF_ERROR(
+      ValidateText(c.responsible_leader(), absl::StrCat(at, "responsible_leader"), kMaxName, true));
   if (c.task_force_size() < 1 || c.task_force_size() > kMaxTaskForce) {
-    return InvalidField("backlog_case.task_force", absl::StrCat("1 to ", kMaxTaskForce, " units"));
+    return InvalidField(absl::StrCat(at, "task_force"),
+                        absl::StrCat("1 to ", kMaxTaskForce, " units"));
   }
   absl::flat_hash_set<std::string> units;
   for (int i = 0; i < c.task_force_size(); ++i) {
-    const std::string at = absl::StrCat("backlog_case.task_force[", i, "]");
-    GOV_RETURN_IF_ERROR(ValidateText(c.task_force(i), at, kMaxName, true));
-    if (!units.insert(c.task_force(i)).second) return InvalidField(at, "given twice");
+    const std::string unit = absl::StrCat(at, "task_force[", i, "]");
+    GOV_RETURN_IF_ERROR(ValidateText(c.task_force(i), unit, kMaxName, true));
+    if (!units.insert(c.task_force(i)).second) return InvalidField(unit, "given twice");
   }
-  if (c.milestones_size() < 1 || c.milestones_size() > kMaxMilestones) {
-    return InvalidField("backlog_case.milestones",
-                        absl::StrCat("a plan of 1 to ", kMaxMilestones, " milestones"));
-  }
-  for (int i = 0; i < c.milestones_size(); ++i) {
-    const bv1::Milestone& m = c.milestones(i);
-    const std::string at = absl::StrCat("backlog_case.milestones[", i, "]");
-    GOV_RETURN_IF_ERROR(ValidateText(m.title(), absl::StrCat(at, ".title"), kMaxTitle, true));
-    GOV_RETURN_IF_ERROR(ValidateTime(m.due_time(), absl::StrCat(at, ".due_time")));
-    if (FromTimestamp(m.due_time()) <= now) {
-      return InvalidField(absl::StrCat(at, ".due_time"), "must lie ahead: the plan is to come");
-    }
-  }
-  return absl::OkStatus();
+  return ValidatePlan(c.milestones(), absl::StrCat(at, "milestones"), 1, kMaxMilestones, now);
 }
 
 }  // namespace gov::backlog

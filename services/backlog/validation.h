@@ -1,6 +1,8 @@
 #ifndef GOV_SERVICES_BACKLOG_VALIDATION_H_
 #define GOV_SERVICES_BACKLOG_VALIDATION_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/regions/regions.h"
@@ -22,8 +24,10 @@ inline constexpr int kMaxMilestones = 20;
 // A case to register (CreateBacklogCaseRequest.backlog_case): its origin (a track case names a
 // track the rules let cases refer to and an id), its region (street required), title, summary,
 // leader, task force and a plan of 1 to 20 milestones due after `now`. Output fields are ignored.
+// Fields are named after `at` ("backlog_case.": "backlog_case.title").
 absl::Status ValidateNewCase(const bv1::BacklogCase& c, const Rules& rules,
-                             const regions::RegionRegistry& regions, absl::Time now);
+                             const regions::RegionRegistry& regions, absl::Time now,
+                             const std::string& at = "backlog_case.");
 
 }  // namespace gov::backlog
 

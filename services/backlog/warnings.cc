@@ -17,43 +17,20 @@ namespace {
 
 // Who the sweep acts as (the history's actor).
 constexpr char kSweeper[] = "backlog-warnings";
-constexpr int kReadBatch = 500;
 
 bv1::WarningLevel NextLevel(bv1::WarningLevel level) {
   return level == bv1::WARNING_LEVEL_COMMUNITY ? bv1::WARNING_LEVEL_STREET
                                                : bv1::WARNING_LEVEL_DISTRICT;
 }
 
-// Every case of `engine` in `statuses`, as the system reads them.
+// Every case of `engine` in `statuses` (and `categories`), as the sweep reads them.
 absl::StatusOr<std::vector<cases::Case>> AllIn(cases::CaseEngine& engine,
                                                std::vector<std::string> statuses,
                                                std::vector<std::string> categories = {}) {
   cases::ListRequest request;
   request.filter.statuses = std::move(statuses);
   request.filter.categories = std::move(categories);
-  request.page_size = kReadBatch;
-  const auth::Principal system = auth::SystemPrincipal(kSweeper);
-  std::vector<cases::Case> out;
-  do {
-    GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine.List(system, request));
-    for (cases::Case& c : page.cases) out.push_back(std::move(c));
-    request.page_token = std::move(page.next_page_token);
-  } while (!request.page_token.empty());
-  return out;
-}
-
-// A transition's mutation that also moves the record's unit to the warning's level.
-cases::Mutation WithLevel(std::function<absl::Status(bv1::Warning&)> edit) {
-  return [edit = std::move(edit)](store::CaseRecord& record) -> absl::Status {
-    bv1::Warning edited;
-    GOV_RETURN_IF_ERROR(WarningKind().Edit([&](bv1::Warning& w) -> absl::Status {
-      GOV_RETURN_IF_ERROR(edit(w));
-      edited = w;
-      return absl::OkStatus();
-    })(record));
-    record.unit_id = EnumKey(edited.level());
-    return absl::OkStatus();
-  };
+  return cases::ListEvery(engine, auth::SystemPrincipal(kSweeper), std::move(request));
 }
 
 }  // namespace
@@ -187,7 +164,7 @@ absl::StatusOr<Warnings::SweepResult> Warnings::Sweep() {
     GOV_RETURN_IF_ERROR(warnings_
                             ->Transition(system, kEscalate, row.record.id, row.etag(),
                                          absl::StrCat("to ", EnumKey(next)),
-                                         WithLevel([&](bv1::Warning& edited) {
+                                         WarningKind().Edit([&](bv1::Warning& edited) {
                                            edited.set_level(next);
                                            *edited.mutable_level_time() = ToTimestamp(due);
                                            return absl::OkStatus();

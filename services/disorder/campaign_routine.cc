@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/cases/calendar.h"
+#include "common/cases/list_request.h"
 #include "common/util/proto.h"
 #include "common/util/status.h"
 #include "services/disorder/campaigns.h"
@@ -26,7 +27,6 @@ namespace {
 // The principal the measure reads the campaigns as (every caller reads every campaign).
 constexpr char kReader[] = "campaign-routine-indicator";
 // Campaigns read at a time.
-constexpr int kReadBatch = 500;
 // The history's action of a start (CampaignSpec's verb).
 constexpr char kStartAction[] = "Start";
 // How far ahead a campaign may be planned (ValidateCampaign): one of a month was planned at most
@@ -87,26 +87,23 @@ indicators::Measure RoutineCampaigns(const Rules* rules, cases::CaseEngine* camp
                                EnumKey(dv1::CAMPAIGN_STATUS_COMPLETED)};
     request.filter.created_from =
         absl::FromCivil(absl::CivilDay(first - kPlannedAhead), cal::DistrictZone());
-    request.page_size = kReadBatch;
     const auth::Principal reader = auth::SystemPrincipal(kReader);
+    GOV_ASSIGN_OR_RETURN(const std::vector<cases::Case> rows,
+                         cases::ListEvery(*campaigns, reader, std::move(request)));
     // The months each category ran a campaign in.
     absl::flat_hash_map<int, absl::flat_hash_set<absl::CivilMonth>> ran;
-    do {
-      GOV_ASSIGN_OR_RETURN(cases::ListResult page, campaigns->List(reader, request));
-      for (const cases::Case& row : page.cases) {
-        GOV_ASSIGN_OR_RETURN(const dv1::Campaign c, CampaignKind().FromCase(row));
-        const std::optional<absl::CivilMonth> month = ParseMonth(c.month());
-        if (!month.has_value()) {
-          return absl::DataLossError(absl::StrCat("campaign ", c.id(), ": stored month \"",
-                                                  c.month(), "\" is unreadable"));
-        }
-        if (*month < first || *month > last || !InRegion(c, ctx)) continue;
-        GOV_ASSIGN_OR_RETURN(const std::optional<absl::Time> start, StartOf(*campaigns, reader, c));
-        if (!start.has_value() || absl::CivilMonth(cal::LocalDay(*start)) > *month) continue;
-        ran[c.category()].insert(*month);
+    for (const cases::Case& row : rows) {
+      GOV_ASSIGN_OR_RETURN(const dv1::Campaign c, CampaignKind().FromCase(row));
+      const std::optional<absl::CivilMonth> month = ParseMonth(c.month());
+      if (!month.has_value()) {
+        return absl::DataLossError(
+            absl::StrCat("campaign ", c.id(), ": stored month \"", c.month(), "\" is unreadable"));
       }
-      request.page_token = std::move(page.next_page_token);
-    } while (!request.page_token.empty());
+      if (*month < first || *month > last || !InRegion(c, ctx)) continue;
+      GOV_ASSIGN_OR_RETURN(const std::optional<absl::Time> start, StartOf(*campaigns, reader, c));
+      if (!start.has_value() || absl::CivilMonth(cal::LocalDay(*start)) > *month) continue;
+      ran[c.category()].insert(*month);
+    }
 
     const auto ran_in = [&](dv1::ComplaintCategory category, absl::CivilMonth month) {
       const auto it = ran.find(category);

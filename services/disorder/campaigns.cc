@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/cases/case_kind.h"
+#include "common/cases/list_request.h"
 #include "common/cases/page_token.h"
 #include "common/indicators/indicators.h"
 #include "common/util/proto.h"
@@ -48,7 +49,6 @@ constexpr char kCancel[] = "Cancel";
 
 constexpr size_t kMaxReason = 500;
 // Campaigns read at a time by a list.
-constexpr int kReadBatch = 500;
 
 // Who plans and runs campaigns: the platforms (system) and street operators, for campaigns
 // within their streets; district_admin always may (the engine's rule).
@@ -362,18 +362,14 @@ absl::Status Campaigns::List(const auth::Principal& who, const dv1::ListCampaign
   cases::ListRequest request;
   if (!category.empty()) request.filter.categories = {category};
   if (!status.empty()) request.filter.statuses = {status};
-  request.page_size = kReadBatch;
-  const auth::Principal reader = DistrictWide(who);
+  GOV_ASSIGN_OR_RETURN(const std::vector<cases::Case> all,
+                       cases::ListEvery(*engine_, DistrictWide(who), std::move(request)));
   std::vector<dv1::Campaign> kept;
-  do {
-    GOV_ASSIGN_OR_RETURN(cases::ListResult page, engine_->List(reader, request));
-    for (const cases::Case& c : page.cases) {
-      if (!after.empty() && !IdBefore(after, c.record.id)) continue;
-      GOV_ASSIGN_OR_RETURN(dv1::Campaign campaign, CampaignKind().FromCase(c, who));
-      if (keep(campaign)) kept.push_back(std::move(campaign));
-    }
-    request.page_token = std::move(page.next_page_token);
-  } while (!request.page_token.empty());
+  for (const cases::Case& c : all) {
+    if (!after.empty() && !IdBefore(after, c.record.id)) continue;
+    GOV_ASSIGN_OR_RETURN(dv1::Campaign campaign, CampaignKind().FromCase(c, who));
+    if (keep(campaign)) kept.push_back(std::move(campaign));
+  }
   std::sort(kept.begin(), kept.end(), [](const dv1::Campaign& a, const dv1::Campaign& b) {
     return IdBefore(a.id(), b.id());
   });

@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
+#include "common/cases/list_request.h"
 #include "common/cases/repeats.h"
 #include "common/registry/registry.h"
 #include "common/util/proto.h"
@@ -21,7 +22,6 @@ namespace {
 // The principal the measure reads the complaints as: district-wide, for every region.
 constexpr char kReader[] = "control-point-indicator";
 // Complaints read at a time.
-constexpr int kReadBatch = 500;
 
 // Fume restaurants in force on a period's last day (ACTIVE, since_date on or before it).
 const registry::InForce<dv1::MonitoredObject>& Restaurants() {
@@ -40,17 +40,14 @@ absl::StatusOr<std::vector<dv1::Complaint>> RepeatsIn(cases::CaseEngine& complai
   request.filter.statuses = {kRepeat, kMerged};
   request.filter.created_from = absl::FromCivil(days.first, cal::DistrictZone());
   request.filter.created_to = absl::FromCivil(days.last + 1, cal::DistrictZone());
-  request.page_size = kReadBatch;
-  const auth::Principal reader = auth::SystemPrincipal(kReader);
+  GOV_ASSIGN_OR_RETURN(
+      const std::vector<cases::Case> repeats,
+      cases::ListEvery(complaints, auth::SystemPrincipal(kReader), std::move(request)));
   std::vector<dv1::Complaint> out;
-  do {
-    GOV_ASSIGN_OR_RETURN(cases::ListResult page, complaints.List(reader, request));
-    for (const cases::Case& c : page.cases) {
-      GOV_ASSIGN_OR_RETURN(dv1::Complaint complaint, ComplaintKind().FromCase(c));
-      out.push_back(std::move(complaint));
-    }
-    request.page_token = std::move(page.next_page_token);
-  } while (!request.page_token.empty());
+  for (const cases::Case& c : repeats) {
+    GOV_ASSIGN_OR_RETURN(dv1::Complaint complaint, ComplaintKind().FromCase(c));
+    out.push_back(std::move(complaint));
+  }
   return out;
 }
 

@@ -1,7 +1,7 @@
 // The conformance suite (tests/support/conformance.h) for the backlog track: its backlog cases,
-// registered in street GS01, and its projects. Its warnings are raised by the track's own sweep,
-// never created through the API, so they have no create for the suite to run; backlog_test covers
-// them.
+// registered in street GS01, its projects, screening rounds and entries, and supervision notices.
+// Its warnings are raised by the track's own sweep, never created through the API, so they have
+// no create for the suite to run; backlog_test covers them.
 
 #include <string>
 #include <vector>
@@ -84,7 +84,108 @@ Kind Projects() {
   return kind;
 }
 
-INSTANTIATE_TEST_SUITE_P(Backlog, ConformanceTest, ::testing::Values(BacklogCases(), Projects()),
+// Screening rounds: a registry; an empty round closes, a closed one does not close again.
+Kind ScreeningRounds() {
+  Kind kind;
+  kind.track = "backlog";
+  kind.name = "screening_round";
+  kind.service = "governance.backlog.v1.BacklogService";
+  kind.factory = track::Factory<backlog::BacklogTrack>("backlog");
+  kind.creator = "admin";
+  kind.create = {"OpenScreeningRound",
+                 R"({"requestId": "$RID",
+                     "round": {"name": "Conformance round $RID", "streetId": "$STREET",
+                               "firstDay": "$TODAY", "lastDay": "2099-12-31"}})"};
+  kind.create_other = {"OpenScreeningRound",
+                       R"({"requestId": "$RID",
+                           "round": {"name": "Another conformance round $RID",
+                                     "streetId": "$STREET", "firstDay": "$TODAY",
+                                     "lastDay": "2099-06-30"}})"};
+  kind.item_field = "round";
+  kind.get = {"GetScreeningRound", R"({"id": "$ID"})"};
+  kind.list = {"ListScreeningRounds", R"({"pageSize": $SIZE, "pageToken": "$TOKEN"})"};
+  kind.list_field = "rounds";
+  kind.move = {"CloseScreeningRound", R"({"id": "$ID", "etag": "$ETAG"})"};
+  return kind;
+}
+
+// Screening entries, reported in a round made for them: dismissed with a reason; a new entry has
+// no move its state refuses.
+Kind ScreeningEntries() {
+  Kind kind;
+  kind.track = "backlog";
+  kind.name = "screening_entry";
+  kind.service = "governance.backlog.v1.BacklogService";
+  kind.factory = track::Factory<backlog::BacklogTrack>("backlog");
+  kind.creator = "admin";
+  kind.prepare = {"OpenScreeningRound",
+                  R"({"requestId": "conformance-entries-round",
+                      "round": {"name": "Round of the conformance entries",
+                                "streetId": "$STREET", "firstDay": "$TODAY",
+                                "lastDay": "2099-12-31"}})"};
+  kind.prepare_field = "round";
+  kind.create = {"ReportScreeningEntry",
+                 R"({"requestId": "$RID",
+                     "entry": {"roundId": "$PREP",
+                               "region": {"streetId": "$STREET", "communityId": "$COMMUNITY"},
+                               "title": "Conformance entry $RID",
+                               "summary": "What was found $RID", "reporter": "Screener"}})"};
+  kind.create_other = {"ReportScreeningEntry",
+                       R"({"requestId": "$RID",
+                           "entry": {"roundId": "$PREP",
+                                     "region": {"streetId": "$STREET",
+                                                "communityId": "$COMMUNITY"},
+                                     "title": "Another conformance entry $RID",
+                                     "summary": "Something else $RID", "reporter": "Screener"}})"};
+  kind.item_field = "entry";
+  kind.get = {"GetScreeningEntry", R"({"id": "$ID"})"};
+  kind.list = {"ListScreeningEntries", R"({"pageSize": $SIZE, "pageToken": "$TOKEN"})"};
+  kind.list_field = "entries";
+  kind.move = {"DismissScreeningEntry",
+               R"({"id": "$ID", "etag": "$ETAG", "reason": "conformance dismissal"})"};
+  return kind;
+}
+
+// Supervision notices on a supervised project made for them: answered; an answer is not
+// reviewed before it is given.
+Kind SupervisionNotices() {
+  Kind kind;
+  kind.track = "backlog";
+  kind.name = "supervision_notice";
+  kind.service = "governance.backlog.v1.BacklogService";
+  kind.factory = track::Factory<backlog::BacklogTrack>("backlog");
+  kind.creator = "admin";
+  kind.prepare = {"RegisterProject",
+                  R"({"requestId": "conformance-supervised-project",
+                      "project": {"name": "Supervised conformance project",
+                                  "type": "PROJECT_TYPE_OTHER",
+                                  "region": {"streetId": "$STREET"},
+                                  "ownerUnit": "Works bureau",
+                                  "supervisor": "Supervision office"}})"};
+  kind.prepare_field = "project";
+  kind.create = {"IssueSupervisionNotice",
+                 R"({"requestId": "$RID",
+                     "notice": {"projectId": "$PREP", "demand": "Report progress $RID",
+                                "issuedBy": "Supervision office",
+                                "deadline": "2099-01-01T00:00:00Z"}})"};
+  kind.create_other = {"IssueSupervisionNotice",
+                       R"({"requestId": "$RID",
+                           "notice": {"projectId": "$PREP", "demand": "Something else $RID",
+                                      "issuedBy": "Supervision office",
+                                      "deadline": "2099-02-01T00:00:00Z"}})"};
+  kind.item_field = "notice";
+  kind.get = {"GetSupervisionNotice", R"({"id": "$ID"})"};
+  kind.list = {"ListSupervisionNotices", R"({"pageSize": $SIZE, "pageToken": "$TOKEN"})"};
+  kind.list_field = "notices";
+  kind.move = {"AnswerSupervisionNotice",
+               R"({"id": "$ID", "etag": "$ETAG", "answer": "conformance answer"})"};
+  kind.illegal = {"ReviewSupervisionAnswer", R"({"id": "$ID", "etag": "$ETAG", "accepted": true})"};
+  return kind;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backlog, ConformanceTest,
+                         ::testing::Values(BacklogCases(), Projects(), ScreeningRounds(),
+                                           ScreeningEntries(), SupervisionNotices()),
                          KindName);
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The benchmark programs end to end: bench_server (the empty-handler baseline) started with
 // fork/exec on a free port with its own token file, driven by loadgen in the closed and the
-// open loop, and over two bench_servers at once (several targets, as replicas are driven).
+// open loop, and over two bench_servers at once (several targets, as replicas are driven); and
+// the tracks side by side: the real service of every track of bench/tracks.json on its demo
+// data, driven by loadgen's track_create and track_get_hit with the calls the file names.
 // What is checked is the shape and sanity of loadgen's report — never speed.
 
 #include <signal.h>
@@ -18,6 +20,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -25,9 +28,12 @@
 #include "common/auth/auth.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/support/health_client.h"
 #include "tests/support/metrics.h"
 #include "tests/support/process.h"
+#include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 
 namespace gov::testing {
@@ -38,6 +44,8 @@ using google::protobuf::Value;
 
 constexpr char kToken[] = "bench-smoke-token-7f3a";
 constexpr absl::Duration kStartTimeout = absl::Seconds(30);
+// A track's service loads its demo data into its empty store before it serves.
+constexpr absl::Duration kTrackStartTimeout = absl::Seconds(120);
 constexpr absl::Duration kRunTimeout = absl::Seconds(60);
 
 std::string ReadFile(const std::string& path) {
@@ -121,6 +129,28 @@ void ExpectOrderedPercentiles(const Struct& report) {
   EXPECT_LE(p999, max);
 }
 
+// Runs loadgen with `args`.
+CommandResult Loadgen(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {BinaryPath("bench/loadgen")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  absl::StatusOr<CommandResult> result = RunCommand(argv, kRunTimeout);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? *result : CommandResult{};
+}
+
+// A successful run's report: exit 0 and exactly one JSON object on one stdout line.
+Struct Report(const CommandResult& run) {
+  EXPECT_TRUE(run.status.ok()) << run.status.ToString() << "; stderr:\n" << run.err;
+  EXPECT_TRUE(absl::EndsWith(run.out, "\n")) << run.out;
+  absl::string_view line = run.out;
+  absl::ConsumeSuffix(&line, "\n");
+  EXPECT_FALSE(absl::StrContains(line, "\n")) << "more than one line on stdout:\n" << run.out;
+  Struct report;
+  auto parsed = google::protobuf::util::JsonStringToMessage(std::string(line), &report);
+  EXPECT_TRUE(parsed.ok()) << parsed.ToString() << ": " << run.out;
+  return report;
+}
+
 // Completed ListIndicators calls with code OK on a server's /metrics.
 double ListIndicatorsServed(int metrics_port) {
   return ExpositionSum(HttpGet(metrics_port, "/metrics"), "grpc_server_handled_total",
@@ -182,28 +212,6 @@ class BenchSmokeTest : public ::testing::Test {
   }
 
   std::string target() const { return absl::StrCat("127.0.0.1:", port_); }
-
-  // Runs loadgen with `args` against the server.
-  CommandResult Loadgen(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {BinaryPath("bench/loadgen")};
-    argv.insert(argv.end(), args.begin(), args.end());
-    absl::StatusOr<CommandResult> result = RunCommand(argv, kRunTimeout);
-    EXPECT_TRUE(result.ok()) << result.status();
-    return result.ok() ? *result : CommandResult{};
-  }
-
-  // A successful run's report: exit 0 and exactly one JSON object on one stdout line.
-  Struct Report(const CommandResult& run) {
-    EXPECT_TRUE(run.status.ok()) << run.status.ToString() << "; stderr:\n" << run.err;
-    EXPECT_TRUE(absl::EndsWith(run.out, "\n")) << run.out;
-    absl::string_view line = run.out;
-    absl::ConsumeSuffix(&line, "\n");
-    EXPECT_FALSE(absl::StrContains(line, "\n")) << "more than one line on stdout:\n" << run.out;
-    Struct report;
-    auto parsed = google::protobuf::util::JsonStringToMessage(std::string(line), &report);
-    EXPECT_TRUE(parsed.ok()) << parsed.ToString() << ": " << run.out;
-    return report;
-  }
 
   TempDir dir_;
   Server main_;
@@ -371,6 +379,180 @@ TEST(BenchServerFlagsTest, RefusesToStartWithoutATokensFile) {
   EXPECT_TRUE(run->status.exited && run->status.code == 2) << run->status.ToString();
   EXPECT_TRUE(absl::StrContains(run->err, "--tokens_file")) << run->err;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The tracks side by side.
+
+// The tracks this test starts: every track of bench/tracks.json (checked below).
+constexpr const char* kTracks[] = {"mediation", "policing", "disorder", "backlog"};
+
+// bench/tracks.json, parsed; a test failure (and an empty list) when it cannot be read.
+std::vector<Struct> TrackEntries() {
+  Struct file;
+  const auto parsed =
+      google::protobuf::util::JsonStringToMessage(ReadFile(SourcePath("bench/tracks.json")), &file);
+  EXPECT_TRUE(parsed.ok()) << "bench/tracks.json: " << parsed.ToString();
+  std::vector<Struct> entries;
+  auto it = file.fields().find("tracks");
+  if (it == file.fields().end() || it->second.kind_case() != Value::kListValue) {
+    ADD_FAILURE() << "bench/tracks.json has no \"tracks\" list";
+    return entries;
+  }
+  for (const Value& entry : it->second.list_value().values()) {
+    EXPECT_EQ(entry.kind_case(), Value::kStructValue) << "a track that is not an object";
+    entries.push_back(entry.struct_value());
+  }
+  return entries;
+}
+
+// The object under `key`; a test failure (and an empty one) when it is missing.
+Struct Object(const Struct& parent, const std::string& key) {
+  auto it = parent.fields().find(key);
+  if (it == parent.fields().end() || it->second.kind_case() != Value::kStructValue) {
+    ADD_FAILURE() << "no object \"" << key << "\"";
+    return Struct();
+  }
+  return it->second.struct_value();
+}
+
+// The object under `key` as one line of JSON.
+std::string ObjectJson(const Struct& parent, const std::string& key) {
+  std::string json;
+  const auto printed = google::protobuf::util::MessageToJsonString(Object(parent, key), &json);
+  EXPECT_TRUE(printed.ok()) << printed.ToString();
+  return json;
+}
+
+// A track's entry of bench/tracks.json; a test failure when there is none.
+Struct TrackEntry(const std::string& track) {
+  for (const Struct& entry : TrackEntries()) {
+    auto it = entry.fields().find("track");
+    if (it != entry.fields().end() && it->second.string_value() == track) return entry;
+  }
+  ADD_FAILURE() << "bench/tracks.json has no track \"" << track << "\"";
+  return Struct();
+}
+
+TEST(BenchTracksFileTest, EveryTrackOfTheFileIsSmokeTested) {
+  std::vector<std::string> listed;
+  for (const Struct& entry : TrackEntries()) listed.push_back(Text(entry, "track"));
+  EXPECT_EQ(listed, std::vector<std::string>(std::begin(kTracks), std::end(kTracks)))
+      << "bench/tracks.json lists " << absl::StrJoin(listed, ", ")
+      << "; kTracks here must list the same, in its order";
+}
+
+// A track's real service (fork/exec, a free port) on a fresh SQLite store with its demo data and a
+// real Redis, and the loadgen flags of its calls in bench/tracks.json.
+class BenchTrackTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+#ifndef GOV_BENCH_BUILT
+    GTEST_SKIP() << "the benchmarks are not built (GOV_BUILD_BENCH=OFF)";
+#endif
+    const std::string& track = GetParam();
+    const Struct entry = TrackEntry(track);
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    const Struct create = Object(entry, "create");
+    const Struct get = Object(entry, "get");
+    service_ = Text(entry, "service");
+    create_method_ = Text(create, "method");
+    get_method_ = Text(get, "method");
+    call_flags_ = {absl::StrCat("--service=", service_),
+                   absl::StrCat("--create_method=", create_method_),
+                   absl::StrCat("--create_request=", ObjectJson(create, "request")),
+                   absl::StrCat("--get_method=", get_method_),
+                   absl::StrCat("--get_request=", ObjectJson(get, "request")),
+                   absl::StrCat("--item_field=", Text(entry, "item_field"))};
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "bench/tracks.json: the entry of " << track;
+
+    absl::Status redis = redis_.Start();
+    ASSERT_TRUE(redis.ok()) << redis;
+    WriteFile(
+        dir_.File("tokens.json"),
+        absl::StrCat(R"({"tokens": [{"sha256": ")", auth::TokenAuthenticator::HashToken(kToken),
+                     R"(", "principal": "bench-admin", "roles": ["district_admin"],)",
+                     R"( "expires": "2099-01-01T00:00:00Z"}]})"));
+    port_ = FreePort();
+    Process::Options options;
+    options.args = {BinaryPath(absl::StrCat("services/", track, "/", track)),
+                    absl::StrCat("--listen=", target()),
+                    "--metrics_port=0",
+                    absl::StrCat("--db_path=", dir_.File(track + ".db")),
+                    absl::StrCat("--redis=", redis_.address()),
+                    absl::StrCat("--tokens_file=", dir_.File("tokens.json")),
+                    "--demo_data=true",
+                    "--log_level=warn"};
+    options.stdout_path = dir_.File(track + ".out");
+    options.stderr_path = dir_.File(track + ".log");
+    absl::StatusOr<std::unique_ptr<Process>> spawned = Process::Spawn(options);
+    ASSERT_TRUE(spawned.ok()) << spawned.status();
+    service_process_ = *std::move(spawned);
+
+    auto channel = grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+    const absl::Time deadline = absl::Now() + kTrackStartTimeout;
+    while (HealthStatus(channel, "", nullptr, absl::Seconds(1)) != kHealthServing) {
+      ASSERT_TRUE(service_process_->Running()) << track << " exited during start-up; log:\n"
+                                               << ReadFile(dir_.File(track + ".log"));
+      ASSERT_LT(absl::Now(), deadline)
+          << track << " not SERVING after " << kTrackStartTimeout << "; log:\n"
+          << ReadFile(dir_.File(track + ".log"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  std::string target() const { return absl::StrCat("127.0.0.1:", port_); }
+
+  // A report of loadgen running `workload` for a second with the track's calls.
+  Struct Run(const std::string& workload, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {absl::StrCat("--target=", target()),
+                                     absl::StrCat("--token=", kToken),
+                                     absl::StrCat("--workload=", workload),
+                                     "--concurrency=4",
+                                     "--channels=2",
+                                     "--duration=1",
+                                     "--warmup=0.2",
+                                     absl::StrCat("--server_pid=", service_process_->pid())};
+    args.insert(args.end(), call_flags_.begin(), call_flags_.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Report(Loadgen(args));
+  }
+
+  // Every call of the window succeeded, and there were some.
+  void ExpectAllCallsSucceeded(const Struct& report) {
+    ExpectContractKeys(report);
+    const double requests = Number(report, "requests");
+    EXPECT_GT(requests, 0);
+    EXPECT_EQ(Number(report, "ok"), requests);
+    EXPECT_GT(Number(report, "qps"), 0);
+    EXPECT_EQ(Errors(report).fields_size(), 0) << Errors(report).DebugString();
+    ExpectOrderedPercentiles(report);
+    EXPECT_GE(Number(report, "server_cpu_s"), 0);
+  }
+
+  TempDir dir_;
+  RedisServer redis_;
+  int port_ = 0;
+  std::unique_ptr<Process> service_process_;
+  std::string service_, create_method_, get_method_;
+  std::vector<std::string> call_flags_;
+};
+
+TEST_P(BenchTrackTest, CreatesAndCachedGetsSucceed) {
+  const Struct created = Run("track_create");
+  ExpectAllCallsSucceeded(created);
+  EXPECT_EQ(Text(created, "workload"), "track_create");
+  EXPECT_EQ(Text(created, "method"), absl::StrCat(service_, "/", create_method_));
+
+  const Struct read = Run("track_get_hit", {"--ids=16"});
+  ExpectAllCallsSucceeded(read);
+  EXPECT_EQ(Text(read, "workload"), "track_get_hit");
+  EXPECT_EQ(Text(read, "method"), absl::StrCat(service_, "/", get_method_));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tracks, BenchTrackTest,
+    ::testing::ValuesIn(std::vector<std::string>(std::begin(kTracks), std::end(kTracks))),
+    [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace gov::testing
