@@ -36,6 +36,16 @@ done
 
 node "$src/deploy/k8s/generate.mjs" --check || fail "generated manifests are stale (see above)"
 
+# Every rules file a track reads (rules: true in data/tracks.json, --rules_file
+# /etc/governance/data/<track>.json) is in the governance-data ConfigMap.
+rules_tracks="$(jq -r '.tracks[] | select(.rules) | .name' "$src/data/tracks.json")" ||
+  fail "cannot read data/tracks.json"
+data_files="$(sed -n 's/^ *- \([a-z0-9_.-]*\.json\)$/\1/p' "$src/data/kustomization.yaml")"
+for t in $rules_tracks; do
+  grep -qx "$t.json" <<<"$data_files" ||
+    fail "data/kustomization.yaml does not put $t.json (the $t track's rules) in governance-data"
+done
+
 out="$build/k8s"
 mkdir -p "$out"
 inputs=()

@@ -221,83 +221,39 @@ expect_code() {
 
 # open_case TRACK ADDR TOKEN N: a new case (counted by governance_cases_opened_total), read back
 # twice (a cache miss, then a hit), and a NOT_FOUND and an INVALID_ARGUMENT of the track's own
-# service.
+# service: the track's main create and get of bench/tracks.json (every "$N" of the create made
+# unique to the call; the INVALID_ARGUMENT is the same create with its item empty).
 open_case() {
-  local track="$1" addr="$2" token="$3" n="$4" created id
+  local track="$1" addr="$2" token="$3" n="$4" entry create_method get_method item_field
+  local request bad created id
+  entry="$(jq -c --arg t "$track" '.tracks[] | select(.track == $t)' "$src/bench/tracks.json")" ||
+    fail "cannot read bench/tracks.json"
+  [ -n "$entry" ] ||
+    fail "bench/tracks.json has no entry for track $track: add its main create and get there"
+  create_method="$(jq -r '.create.method' <<<"$entry")"
+  get_method="$(jq -r '.get.method' <<<"$entry")"
+  item_field="$(jq -r '.item_field' <<<"$entry")"
+  request="$(jq -c --arg n "9$n$RANDOM" '.create.request | walk(if type == "string" then
+    gsub("\\$N"; $n) else . end)' <<<"$entry")"
+  bad="$(jq -c --arg n "8$n$RANDOM" '.create.request | walk(if type == "string" then
+    gsub("\\$N"; $n) else . end) | with_entries(if (.value | type) == "object" then .value = {}
+    else . end)' <<<"$entry")"
+  created="$("$govctl" --addr="$addr" --token="$token" call "$track" "$create_method" \
+    "$request")" || fail "$create_method on $addr: $created"
+  id="$(jq -r --arg f "$item_field" '.[$f].id' <<<"$created")"
+  [[ "$id" =~ ^[A-Z]+-[0-9]+$ ]] || fail "no $item_field id in: $created"
+  for _ in 1 2; do
+    expect_code OK "$govctl" --addr="$addr" --token="$token" call "$track" "$get_method" \
+      "{\"id\":\"$id\"}"
+  done
+  expect_code NOT_FOUND "$govctl" --addr="$addr" --token="$token" call "$track" "$get_method" \
+    "{\"id\":\"${id%%-*}-999999\"}"
+  expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call "$track" \
+    "$create_method" "$bad"
   case "$track" in
-    mediation)
-      created="$("$govctl" --addr="$addr" --token="$token" call mediation CreateDispute \
-        "{\"request_id\":\"prometheus-check-$n\",\"dispute\":{
-          \"category\":\"DISPUTE_CATEGORY_NEIGHBOURHOOD\",\"channel\":\"INTAKE_CHANNEL_WALK_IN\",
-          \"region\":{\"street_id\":\"GS01\"},
-          \"parties\":[{\"role\":\"PARTY_ROLE_APPLICANT\",\"name\":\"prometheus check\"}]}}")" ||
-        fail "CreateDispute on $addr: $created"
-      id="$(jq -r '.dispute.id' <<<"$created")"
-      [[ "$id" =~ ^D-[0-9]+$ ]] || fail "no dispute id in: $created"
-      for _ in 1 2; do
-        expect_code OK "$govctl" --addr="$addr" --token="$token" call mediation GetDispute \
-          "{\"id\":\"$id\"}"
-      done
-      expect_code NOT_FOUND "$govctl" --addr="$addr" --token="$token" call mediation GetDispute \
-        '{"id":"D-999999"}'
-      expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call mediation \
-        CreateDispute "{\"request_id\":\"prometheus-check-bad-$n\",\"dispute\":{}}"
-      ;;
-    backlog)
-      created="$("$govctl" --addr="$addr" --token="$token" call backlog CreateBacklogCase \
-        "{\"request_id\":\"prometheus-check-$n\",\"backlog_case\":{
-          \"origin\":{\"kind\":\"ORIGIN_KIND_PETITION\"},\"region\":{\"street_id\":\"GS01\"},
-          \"title\":\"prometheus check\",\"summary\":\"prometheus check\",
-          \"responsible_leader\":\"prometheus check\",\"task_force\":[\"check\"],
-          \"milestones\":[{\"title\":\"check\",
-            \"due_time\":\"$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)\"}]}}")" ||
-        fail "CreateBacklogCase on $addr: $created"
-      id="$(jq -r '.backlog_case.id' <<<"$created")"
-      [[ "$id" =~ ^K-[0-9]+$ ]] || fail "no backlog case id in: $created"
-      for _ in 1 2; do
-        expect_code OK "$govctl" --addr="$addr" --token="$token" call backlog GetBacklogCase \
-          "{\"id\":\"$id\"}"
-      done
-      expect_code NOT_FOUND "$govctl" --addr="$addr" --token="$token" call backlog GetBacklogCase \
-        '{"id":"K-999999"}'
-      expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call backlog \
-        CreateBacklogCase "{\"request_id\":\"prometheus-check-bad-$n\",\"backlog_case\":{}}"
-      ;;
-    policing)
-      created="$("$govctl" --addr="$addr" --token="$token" call policing IngestIncident \
-        "{\"incident\":{\"incident_number\":\"prometheus-check-$n\",
-          \"type\":\"INCIDENT_TYPE_THEFT\",
-          \"occur_time\":\"$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)\",
-          \"region\":{\"street_id\":\"GS01\"}}}")" ||
-        fail "IngestIncident on $addr: $created"
-      id="$(jq -r '.incident.id' <<<"$created")"
-      [[ "$id" =~ ^I-[0-9]+$ ]] || fail "no incident id in: $created"
-      for _ in 1 2; do
-        expect_code OK "$govctl" --addr="$addr" --token="$token" call policing GetIncident \
-          "{\"id\":\"$id\"}"
-      done
-      expect_code NOT_FOUND "$govctl" --addr="$addr" --token="$token" call policing GetIncident \
-        '{"id":"I-999999"}'
-      expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call policing \
-        IngestIncident '{"incident":{}}'
-      ;;
     disorder)
-      created="$("$govctl" --addr="$addr" --token="$token" call disorder SubmitComplaint \
-        "{\"request_id\":\"prometheus-check-$n\",\"complaint\":{
-          \"category\":\"COMPLAINT_CATEGORY_NOISE\",\"channel\":\"CHANNEL_HOTLINE\",
-          \"region\":{\"street_id\":\"GS01\"},\"description\":\"prometheus check\"}}")" ||
-        fail "SubmitComplaint on $addr: $created"
-      id="$(jq -r '.complaint.id' <<<"$created")"
-      [[ "$id" =~ ^C-[0-9]+$ ]] || fail "no complaint id in: $created"
-      for _ in 1 2; do
-        expect_code OK "$govctl" --addr="$addr" --token="$token" call disorder GetComplaint \
-          "{\"id\":\"$id\"}"
-      done
-      expect_code NOT_FOUND "$govctl" --addr="$addr" --token="$token" call disorder GetComplaint \
-        '{"id":"C-999999"}'
-      expect_code INVALID_ARGUMENT "$govctl" --addr="$addr" --token="$token" call disorder \
-        SubmitComplaint "{\"request_id\":\"prometheus-check-bad-$n\",\"complaint\":{}}"
       # A reading of the fume feed for a demo restaurant (counted by outcome).
+      local restaurants
       restaurants="$("$govctl" --addr="$addr" --token="$token" call disorder ListMonitoredObjects \
         '{"kind":"MONITORED_OBJECT_KIND_FUME_RESTAURANT","status":"MONITORED_OBJECT_STATUS_ACTIVE","page_size":1}')" ||
         fail "ListMonitoredObjects on $addr: $restaurants"
@@ -306,10 +262,6 @@ open_case() {
       expect_code OK "$govctl" --addr="$addr" --token="$token" call disorder RecordFumeReadings \
         "{\"readings\":[{\"object_id\":\"$id\",\"concentration_mg_m3\":0.4,
           \"read_time\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}]}"
-      ;;
-    *)
-      fail "this check does not know how to open a case on track $track:" \
-        "add it to open_case in tests/checks/prometheus.sh"
       ;;
   esac
 }
