@@ -147,8 +147,9 @@ fi
 # 3: the demo kit's draws (common/demo): the same request ids, other content. 4: the plan's
 # targets in full (purchased mediation services, consultations, published rankings, disorder's
 # control points, joint units and campaign start times). 5: backlog's re-screening and supervised
-# projects, warnings' levels as record units, the hazard track.
-state_format=5
+# projects, warnings' levels as record units, the hazard track. 6: the tripartite track, meetings'
+# subjects and participants.
+state_format=6
 mkdir -p "$run_dir"
 have_format="$(cat "$run_dir/state-format" 2>/dev/null || true)"
 if [ "$have_format" != "$state_format" ]; then
@@ -173,7 +174,7 @@ tokens_valid() {
   [ -s "$tokens_json" ] && [ -s "$dev_tokens" ] || return 1
   # Every principal of make_tokens is there (a newer script may add one).
   local p
-  for p in admin op-gs01 mediator-gs01 inspector-gs01 viewer court-system police-platform peer-caller; do
+  for p in admin op-gs01 mediator-gs01 inspector-gs01 officer-gs01 viewer court-system police-platform peer-caller; do
     grep -q "^$p"$'\t' "$dev_tokens" || return 1
   done
   local expires
@@ -191,6 +192,7 @@ make_tokens() {
     "op-gs01 street_operator GS01" \
     "mediator-gs01 mediator GS01" \
     "inspector-gs01 inspector GS01" \
+    "officer-gs01 tripartite_officer GS01" \
     "viewer viewer *" \
     "court-system system *" \
     "police-platform system *" \

@@ -103,14 +103,25 @@ absl::Status Meetings::CheckWriter(const auth::Principal& who, const std::string
   return registry::CheckStreet(who, street_id);
 }
 
-absl::Status Meetings::Validate(const gv1::Meeting& meeting) const {
-  if (meeting.kind().empty()) return InvalidField("meeting.kind", "required");
-  if (std::none_of(kinds_.begin(), kinds_.end(),
-                   [&](const Kind& k) { return k.id == meeting.kind(); })) {
-    std::vector<std::string> known;
-    for (const Kind& k : kinds_) known.push_back(absl::StrCat("\"", k.id, "\""));
-    return InvalidField("meeting.kind", absl::StrCat("one of ", absl::StrJoin(known, ", ")));
+absl::StatusOr<const Kind*> Meetings::KindOf(const std::string& id) const {
+  if (id.empty()) return InvalidField("meeting.kind", "required");
+  for (const Kind& k : kinds_) {
+    if (k.id == id) return &k;
   }
+  std::vector<std::string> known;
+  for (const Kind& k : kinds_) known.push_back(absl::StrCat("\"", k.id, "\""));
+  return InvalidField("meeting.kind", absl::StrCat("one of ", absl::StrJoin(known, ", ")));
+}
+
+void Meetings::Mask(const auth::Principal& who, gv1::Meeting& meeting) {
+  if (who.HasRole(auth::kDistrictAdmin) || who.HasRole(auth::kStreetOperator) ||
+      who.HasRole(auth::kSystem)) {
+    return;
+  }
+  for (gv1::Participant& participant : *meeting.mutable_participants()) participant.clear_name();
+}
+
+absl::Status Meetings::Validate(const gv1::Meeting& meeting, const Kind& kind) const {
   GOV_RETURN_IF_ERROR(ValidatePastTime(meeting.hold_time(), "meeting.hold_time", clock_->Now()));
   const gv1::RegionRef& region = meeting.region();
   if (!region.street_id().empty() && !regions_->HasStreet(region.street_id())) {
@@ -130,6 +141,40 @@ absl::Status Meetings::Validate(const gv1::Meeting& meeting) const {
       ValidateTexts(meeting.topics(), "meeting.topics", 1, 500, /*distinct=*/false));
   GOV_RETURN_IF_ERROR(
       ValidateTexts(meeting.decisions(), "meeting.decisions", 0, 1000, /*distinct=*/false));
+  if (kind.subject == nullptr && !meeting.subject_id().empty()) {
+    return InvalidField("meeting.subject_id",
+                        absl::StrCat("a meeting of kind \"", kind.id, "\" has no subject"));
+  }
+  if (kind.subject != nullptr) {
+    GOV_RETURN_IF_ERROR(ValidateId(meeting.subject_id(), "meeting.subject_id"));
+  }
+  if (meeting.participants_size() > kMaxItems) {
+    return InvalidField("meeting.participants", absl::StrCat("at most ", kMaxItems));
+  }
+  absl::flat_hash_set<std::string> parties_present;
+  for (int i = 0; i < meeting.participants_size(); ++i) {
+    const gv1::Participant& participant = meeting.participants(i);
+    const std::string at = absl::StrCat("meeting.participants[", i, "]");
+    GOV_RETURN_IF_ERROR(ValidateText(participant.party(), absl::StrCat(at, ".party"), 50,
+                                     /*required=*/true));
+    if (!kind.parties.empty() && std::find(kind.parties.begin(), kind.parties.end(),
+                                           participant.party()) == kind.parties.end()) {
+      return InvalidField(absl::StrCat(at, ".party"),
+                          absl::StrCat("one of \"", absl::StrJoin(kind.parties, "\", \""), "\""));
+    }
+    GOV_RETURN_IF_ERROR(
+        ValidateText(participant.unit(), absl::StrCat(at, ".unit"), 100, /*required=*/true));
+    GOV_RETURN_IF_ERROR(
+        ValidateText(participant.name(), absl::StrCat(at, ".name"), 50, /*required=*/false));
+    parties_present.insert(participant.party());
+  }
+  for (const std::string& party : kind.parties) {
+    if (!parties_present.contains(party)) {
+      return InvalidField("meeting.participants",
+                          absl::StrCat("a meeting of kind \"", kind.id,
+                                       "\" needs a participant of \"", party, "\""));
+    }
+  }
   if (meeting.follow_ups_size() > kMaxItems) {
     return InvalidField("meeting.follow_ups", absl::StrCat("at most ", kMaxItems));
   }
@@ -155,7 +200,13 @@ absl::Status Meetings::Create(const auth::Principal& who, const gv1::CreateMeeti
   // rest is validated: another street's meeting is refused whether the street exists or not.
   GOV_RETURN_IF_ERROR(CheckWriter(who, in.meeting().region().street_id()));
   GOV_RETURN_IF_ERROR(ValidateRequestId(in.request_id(), "request_id"));
-  GOV_RETURN_IF_ERROR(Validate(in.meeting()));
+  GOV_ASSIGN_OR_RETURN(const Kind* kind, KindOf(in.meeting().kind()));
+  GOV_RETURN_IF_ERROR(Validate(in.meeting(), *kind));
+  // The subject last: it is read from the track's store, and the meeting's street must hold it.
+  if (kind->subject != nullptr) {
+    GOV_RETURN_IF_ERROR(
+        kind->subject(who, in.meeting().subject_id(), in.meeting().region().street_id()));
+  }
 
   gv1::Meeting meeting = in.meeting();
   // Output-only fields are the server's, whatever was sent (AIP-203).
@@ -182,6 +233,7 @@ absl::Status Meetings::Create(const auth::Principal& who, const gv1::CreateMeeti
   GOV_ASSIGN_OR_RETURN(const store::EntityRecord created,
                        meetings_->Create(std::move(row), in.request_id()));
   GOV_ASSIGN_OR_RETURN(*out->mutable_meeting(), Decode(created));
+  Mask(who, *out->mutable_meeting());
   return absl::OkStatus();
 }
 
@@ -191,6 +243,7 @@ absl::Status Meetings::Get(const auth::Principal& who, const gv1::GetMeetingRequ
   GOV_ASSIGN_OR_RETURN(const store::EntityRecord row,
                        meetings_->LoadVisible(who, in.id(), /*district_rows_public=*/true));
   GOV_ASSIGN_OR_RETURN(*out->mutable_meeting(), Decode(row));
+  Mask(who, *out->mutable_meeting());
   return absl::OkStatus();
 }
 
@@ -219,7 +272,7 @@ absl::Status Meetings::List(const auth::Principal& who, const gv1::ListMeetingsR
   std::sort(streets.begin(), streets.end());
   const std::string binding = cases::PageBinding(
       {"meetings", meetings_->layout().track, in.kind(), absl::StrCat(in.year()), in.street_id(),
-       in.open_follow_ups_only() ? "open" : "", absl::StrJoin(streets, ",")});
+       in.open_follow_ups_only() ? "open" : "", absl::StrJoin(streets, ","), in.subject_id()});
   GOV_ASSIGN_OR_RETURN(const std::optional<cases::RankKey> after,
                        cases::DecodeRankCursor(in.page_token(), binding));
 
@@ -241,6 +294,8 @@ absl::Status Meetings::List(const auth::Principal& who, const gv1::ListMeetingsR
     }
     GOV_ASSIGN_OR_RETURN(gv1::Meeting meeting, Decode(row));
     if (in.open_follow_ups_only() && meeting.open_follow_ups() == 0) continue;
+    if (!in.subject_id().empty() && meeting.subject_id() != in.subject_id()) continue;
+    Mask(who, meeting);
     cases::RankKey key{-absl::ToUnixNanos(FromTimestamp(meeting.hold_time())), meeting.id()};
     ranked.emplace_back(std::move(key), std::move(meeting));
   }
@@ -279,6 +334,7 @@ absl::Status Meetings::CompleteFollowUp(const auth::Principal& who,
       const store::EntityRecord replaced,
       meetings_->Replace(std::move(row), in.etag(), std::move(key), PayloadOf(meeting)));
   GOV_ASSIGN_OR_RETURN(*out->mutable_meeting(), Decode(replaced));
+  Mask(who, *out->mutable_meeting());
   return absl::OkStatus();
 }
 
@@ -300,6 +356,26 @@ absl::StatusOr<std::vector<gv1::Meeting>> Meetings::Held(const std::string& kind
     out.push_back(std::move(meeting));
   }
   return out;
+}
+
+indicators::Measure Meetings::HeldCount(std::string kind) const {
+  return [this, kind = std::move(kind)](
+             const indicators::EvalContext& ctx) -> absl::StatusOr<indicators::Value> {
+    if (!ctx.community_id.empty()) return indicators::Value::Missing();
+    const absl::CivilDay today = cal::LocalDay(ctx.now);
+    if (ctx.days.first > today) return indicators::Value::Missing();
+    GOV_ASSIGN_OR_RETURN(const std::vector<gv1::Meeting> held,
+                         Held(kind, ctx.days.first, std::min(ctx.days.last, today)));
+    absl::flat_hash_set<std::string> streets(ctx.streets.begin(), ctx.streets.end());
+    if (!ctx.street_id.empty()) streets.insert(ctx.street_id);
+    int64_t count = 0;
+    for (const gv1::Meeting& meeting : held) {
+      // The district counts every meeting; a street (or several) its own.
+      if (!streets.empty() && !streets.contains(meeting.region().street_id())) continue;
+      ++count;
+    }
+    return indicators::Value{count};
+  };
 }
 
 indicators::Measure Meetings::HeldEveryMonth(std::string kind) const {

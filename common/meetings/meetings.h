@@ -1,6 +1,7 @@
 #ifndef GOV_COMMON_MEETINGS_MEETINGS_H_
 #define GOV_COMMON_MEETINGS_MEETINGS_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,24 @@
 // id, etag and times; `open_follow_ups` and each follow-up's `overdue` are computed on read.
 namespace gov::meetings {
 
+// Checks a meeting's subject (Meeting.subject_id) for a kind that has one: OK when `subject_id`
+// names a thing of the track that `who` may see, in `street_id` when that is set (a street's
+// meeting is about that street's things); INVALID_ARGUMENT or NOT_FOUND naming
+// "meeting.subject_id" otherwise.
+using SubjectCheck = std::function<absl::Status(
+    const auth::Principal& who, const std::string& subject_id, const std::string& street_id)>;
+
 // A kind of meeting a track holds.
 struct Kind {
   std::string id;       // "consultation": the Meeting.kind value
   std::string name_zh;  // "矛盾纠纷会商研判"
+  // The parties a meeting of this kind has present, each at least once among its participants
+  // ("party_branch", "owners", "property_company"); every participant is of one of them. Empty:
+  // participants are optional and of any party.
+  std::vector<std::string> parties = {};
+  // With a check, a meeting of this kind is about a subject (required, checked); without one,
+  // Meeting.subject_id is refused.
+  SubjectCheck subject = nullptr;
 };
 
 // Where a track's meetings lie among its entity rows.
@@ -60,6 +75,11 @@ class Meetings {
   // period's first month is over and without a meeting in it.
   indicators::Measure HeldEveryMonth(std::string kind) const;
 
+  // How many meetings of `kind` were held in the evaluated period (up to today): the whole
+  // district's for the district, a street's own for its row (and, for a principal of several
+  // streets, theirs). Meetings are kept per street: a community has no data.
+  indicators::Measure HeldCount(std::string kind) const;
+
   // The meetings of `kind` held on the days of [first, last] (local days), every street.
   absl::StatusOr<std::vector<governance::v1::Meeting>> Held(const std::string& kind,
                                                             absl::CivilDay first,
@@ -72,7 +92,11 @@ class Meetings {
   const std::vector<Kind>& kinds() const { return kinds_; }
 
  private:
-  absl::Status Validate(const governance::v1::Meeting& meeting) const;
+  absl::Status Validate(const governance::v1::Meeting& meeting, const Kind& kind) const;
+  // The kind a meeting names; INVALID_ARGUMENT naming meeting.kind when the track has none such.
+  absl::StatusOr<const Kind*> KindOf(const std::string& id) const;
+  // Clears the participants' names for a caller whose roles may not see personal data.
+  static void Mask(const auth::Principal& who, governance::v1::Meeting& meeting);
   // PERMISSION_DENIED unless `who` may write the meetings of `street_id` ("" = district).
   static absl::Status CheckWriter(const auth::Principal& who, const std::string& street_id);
 

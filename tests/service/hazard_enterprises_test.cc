@@ -257,16 +257,11 @@ class HazardEnterprisesTest : public ::testing::Test {
 
   gv1::Indicator Indicator(const std::string& id, const gv1::Period& period,
                            const std::string& street = "") {
-    const auto all = h_.Indicators(kAdmin, period, Region(street));
-    const auto it = all.find(id);
-    EXPECT_NE(it, all.end()) << id;
-    return it == all.end() ? gv1::Indicator() : it->second;
+    return h_.Indicator(kAdmin, id, period, Region(street));
   }
 
   int64_t Value(const std::string& id, const gv1::Period& period, const std::string& street = "") {
-    const gv1::Indicator i = Indicator(id, period, street);
-    EXPECT_TRUE(i.has_data()) << id;
-    return i.actual();
+    return h_.IndicatorValue(kAdmin, id, period, Region(street));
   }
 
   FakeClock clock_;

@@ -333,18 +333,12 @@ class HazardProgrammesTest : public ::testing::Test {
 
   gv1::Indicator Indicator(const std::string& id, const gv1::Period& period,
                            const gv1::RegionRef& region = {}) {
-    const std::map<std::string, gv1::Indicator> all = h_.Indicators(kAdmin, period, region);
-    const auto it = all.find(id);
-    EXPECT_NE(it, all.end()) << id;
-    return it == all.end() ? gv1::Indicator() : it->second;
+    return h_.Indicator(kAdmin, id, period, region);
   }
 
-  // The value of an indicator with data (-1, and a failure, without).
   int64_t Value(const std::string& id, const gv1::Period& period,
                 const gv1::RegionRef& region = {}) {
-    const gv1::Indicator indicator = Indicator(id, period, region);
-    EXPECT_TRUE(indicator.has_data()) << id << " " << indicator.ShortDebugString();
-    return indicator.has_data() ? indicator.actual() : -1;
+    return h_.IndicatorValue(kAdmin, id, period, region);
   }
 
   FakeClock clock_;

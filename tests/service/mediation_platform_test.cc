@@ -615,6 +615,35 @@ TEST_F(MediationPlatformTest, MeetingsAreRecordedReadInScopeAndTheirFollowUpsDon
   ExpectInvalid(list(kViewer, bad), "page_size");
 }
 
+TEST_F(MediationPlatformTest, AMeetingsParticipantsAreOfAnyPartyAndTheirNamesShownToWhoMaySee) {
+  // A consultation declares no parties: participants are optional and of any party; their names
+  // are personal data, cleared for a viewer.
+  gv1::CreateMeetingRequest request = MeetingRequest("GS01", Local(2026, 3, 17, 9, 0));
+  gv1::Participant* judge = request.mutable_meeting()->add_participants();
+  judge->set_party("court");
+  judge->set_unit("区人民法院");
+  judge->set_name("王法官");
+  gv1::Meeting created;
+  Outcome o = CreateMeeting(kOperator1, request, &created);
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  ASSERT_EQ(created.participants_size(), 1);
+  EXPECT_EQ(created.participants(0).name(), "王法官");
+  gv1::Meeting read;
+  ASSERT_TRUE(GetMeeting(kAdmin, created.id(), &read).status.ok());
+  EXPECT_EQ(read.participants(0).name(), "王法官");
+  ASSERT_TRUE(GetMeeting(kViewer, created.id(), &read).status.ok());
+  EXPECT_EQ(read.participants(0).party(), "court");
+  EXPECT_EQ(read.participants(0).unit(), "区人民法院");
+  EXPECT_EQ(read.participants(0).name(), "");
+  gv1::ListMeetingsRequest all;
+  gv1::ListMeetingsResponse listed;
+  o = Rpc(kViewer,
+          [&](grpc::ClientContext* c) { return meetings_->ListMeetings(c, all, &listed); });
+  ASSERT_TRUE(o.status.ok()) << Describe(o);
+  ASSERT_EQ(listed.meetings_size(), 1);
+  EXPECT_EQ(listed.meetings(0).participants(0).name(), "");
+}
+
 TEST_F(MediationPlatformTest, AMeetingThatIsNotRightIsRefusedNamingTheFieldAndWritesNothing) {
   using Row = Refusal<gv1::CreateMeetingRequest>;
   auto follow_up = [](gv1::CreateMeetingRequest& r) {
@@ -641,6 +670,15 @@ TEST_F(MediationPlatformTest, AMeetingThatIsNotRightIsRefusedNamingTheFieldAndWr
               [](auto& r) { r.mutable_meeting()->mutable_region()->set_community_id("GS01-C01"); },
               "meeting.region.community_id"},
           Row{"no title", [](auto& r) { r.mutable_meeting()->clear_title(); }, "meeting.title"},
+          Row{"a subject, which a consultation has not",
+              [](auto& r) { r.mutable_meeting()->set_subject_id("D-000001"); },
+              "meeting.subject_id"},
+          Row{"a participant without party",
+              [](auto& r) { r.mutable_meeting()->add_participants()->set_unit("区司法局"); },
+              "meeting.participants[0].party"},
+          Row{"a participant without unit",
+              [](auto& r) { r.mutable_meeting()->add_participants()->set_party("court"); },
+              "meeting.participants[0].unit"},
           Row{"no unit present", [](auto& r) { r.mutable_meeting()->clear_units_present(); },
               "meeting.units_present"},
           Row{"a unit twice", [](auto& r) { r.mutable_meeting()->add_units_present("区司法局"); },

@@ -134,18 +134,22 @@ Result Invoke(const Kind& kind, const Call& call, const std::string& token,
   const absl::CivilDay today = absl::ToCivilDay(SuiteClock().Now(), cal::DistrictZone());
   values.try_emplace("MONTH", absl::FormatCivilTime(absl::CivilMonth(today)));
   values.try_emplace("TODAY", absl::FormatCivilTime(today));
+  // An hour before the suite's clock (a meeting held, an activity that took place).
+  values.try_emplace("NOW", absl::FormatTime(absl::RFC3339_sec, SuiteClock().Now() - absl::Hours(1),
+                                             absl::UTCTimeZone()));
   if (&call == &kind.create || &call == &kind.create_other) {
     static std::atomic<int> fresh{0};
     values.try_emplace("RID", absl::StrCat("conf-", absl::ToUnixMicros(absl::Now()), "-", ++fresh));
     for (auto& [name, value] : PerCreate(kind, values["RID"])) values.try_emplace(name, value);
   }
   Result result;
+  const std::string& service_name = call.service.empty() ? kind.service : call.service;
   const google::protobuf::ServiceDescriptor* service =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(kind.service);
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
   const google::protobuf::MethodDescriptor* method =
       service == nullptr ? nullptr : service->FindMethodByName(call.method);
   if (method == nullptr) {
-    ADD_FAILURE() << kind.service << "/" << call.method << " is not in the schema";
+    ADD_FAILURE() << service_name << "/" << call.method << " is not in the schema";
     result.outcome.status = grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "not in the schema");
     return result;
   }
@@ -170,7 +174,7 @@ Result Invoke(const Kind& kind, const Call& call, const std::string& token,
     grpc::ByteBuffer body(&slice, 1);
     grpc::Status status;
     absl::Notification done;
-    stub.UnaryCall(context, absl::StrCat("/", kind.service, "/", call.method), grpc::StubOptions(),
+    stub.UnaryCall(context, absl::StrCat("/", service_name, "/", call.method), grpc::StubOptions(),
                    &body, &reply, [&](grpc::Status s) {
                      status = std::move(s);
                      done.Notify();

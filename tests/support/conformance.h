@@ -26,7 +26,8 @@
 // $N (a number unique to the call: not for what a retry must send again — $RID is the same in a
 // retry and fresh otherwise), $SIZE and $TOKEN (paging), $PREP (Kind::prepare's item), $EACH
 // (Kind::prepare_each's), $MONTH and $TODAY (the harness clock's month "YYYY-MM" and day
-// "YYYY-MM-DD", in district time; the clock is fixed at the process's start). A kind
+// "YYYY-MM-DD", in district time; the clock is fixed at the process's start), $NOW (an RFC 3339
+// time an hour before that clock: something that took place). A kind
 // without a Get RPC reads through its list: `get` may be a list call, and the item with $ID is
 // taken from `list_field`.
 
@@ -51,6 +52,9 @@ namespace gov::testing::conformance {
 struct Call {
   std::string method;   // "CreateDispute"; "" = the kind has no such call
   std::string request;  // proto JSON with placeholders
+  // The service of the method when it is not the kind's (a meeting's subject registered on the
+  // track's own service); "" = Kind::service.
+  std::string service = "";
   bool empty() const { return method.empty(); }
 };
 

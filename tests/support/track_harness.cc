@@ -182,6 +182,26 @@ std::map<std::string, governance::v1::Indicator> TrackHarness::Indicators(
   return out;
 }
 
+governance::v1::Indicator TrackHarness::Indicator(const std::string& token, const std::string& id,
+                                                  const governance::v1::Period& period,
+                                                  const governance::v1::RegionRef& region) const {
+  const std::map<std::string, governance::v1::Indicator> all = Indicators(token, period, region);
+  const auto it = all.find(id);
+  if (it == all.end()) {
+    ADD_FAILURE() << "no indicator " << id << " in " << track_name_;
+    return {};
+  }
+  return it->second;
+}
+
+int64_t TrackHarness::IndicatorValue(const std::string& token, const std::string& id,
+                                     const governance::v1::Period& period,
+                                     const governance::v1::RegionRef& region) const {
+  const governance::v1::Indicator indicator = Indicator(token, id, period, region);
+  EXPECT_TRUE(indicator.has_data()) << id << " " << indicator.ShortDebugString();
+  return indicator.has_data() ? indicator.actual() : -1;
+}
+
 Backend TrackTestBackend() {
   const char* store = std::getenv("GOV_TEST_STORE");
   return store != nullptr && std::string(store) == "postgres" ? Backend::kPostgres

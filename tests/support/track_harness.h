@@ -143,6 +143,14 @@ class TrackHarness {
   std::map<std::string, governance::v1::Indicator> Indicators(
       const std::string& token, const governance::v1::Period& period,
       const governance::v1::RegionRef& region = {}) const;
+  // One of them; a failure, and an empty indicator, when the track has none such.
+  governance::v1::Indicator Indicator(const std::string& token, const std::string& id,
+                                      const governance::v1::Period& period,
+                                      const governance::v1::RegionRef& region = {}) const;
+  // Its value, when it has data; a failure, and -1, when it has none.
+  int64_t IndicatorValue(const std::string& token, const std::string& id,
+                         const governance::v1::Period& period,
+                         const governance::v1::RegionRef& region = {}) const;
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   // The address the track serves on, "127.0.0.1:<port>" (after Start()): what another harness
