@@ -635,6 +635,10 @@ TEST_F(ServerTest, CallWhoseDeadlinePassedWhileQueuedIsNotRun) {
                   .error_code(),
               grpc::StatusCode::DEADLINE_EXCEEDED);
   }
+  // The server's deadline is the time it received the call plus the time the client had left
+  // (grpc-timeout): on a loaded machine it lies up to the 200 ms after the client gave up. Past
+  // that, the queued call has expired on the server's clock too.
+  absl::SleepFor(absl::Milliseconds(300));
   gate_.Open();
   slow.join();
   // One worker, first in first out: once this call ran, the expired one had its turn.
