@@ -146,8 +146,39 @@ CREATE INDEX figures_by_track ON figures (track, seq);
 CREATE INDEX figures_by_figure ON figures (track, figure_id, seq);
 )sql";
 
+// The change stream of every track's cases: a row per history entry, written by a trigger in
+// the entry's own transaction, with that transaction's id (`txid`) and a sequence value taken
+// as the row is written. Sequence values are taken before their transactions commit, so they
+// become visible out of order; readers therefore order by (txid, seq) and read only below the
+// oldest transaction still running (pg_snapshot_xmin): every transaction not yet committed has
+// an id at or above it, so nothing later can land behind what was read. The history written
+// before is taken in by time, in the migration's own transaction. Expand-only: binaries of
+// version 1 keep working (their history writes fire the trigger too).
+constexpr char kV2[] = R"sql(
+CREATE TABLE case_changes (
+  track    TEXT COLLATE "C" NOT NULL,
+  txid     xid8   NOT NULL DEFAULT pg_current_xact_id(),
+  seq      BIGSERIAL NOT NULL,
+  case_id  TEXT COLLATE "C" NOT NULL,
+  sequence BIGINT NOT NULL,
+  CONSTRAINT case_changes_pkey PRIMARY KEY (track, txid, seq)
+);
+INSERT INTO case_changes (track, case_id, sequence)
+  SELECT track, case_id, sequence FROM case_history ORDER BY time, track, case_id, sequence;
+CREATE FUNCTION case_history_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO case_changes (track, case_id, sequence)
+    VALUES (NEW.track, NEW.case_id, NEW.sequence);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER case_history_change AFTER INSERT ON case_history
+  FOR EACH ROW EXECUTE FUNCTION case_history_change();
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, 1, "cases, history, counts, sequences, entities, figures", kV1},
+    {2, 1, "the change stream of the cases (case_changes)", kV2},
 };
 
 // Versions increase; min_binary_version never decreases and never exceeds its own version.

@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -319,6 +320,26 @@ constexpr char kAppendHistorySql[] =
     "SELECT $1, $2, COALESCE(MAX(sequence), 0) + 1, $3, $4, $5, $6, $7, $8 "
     "FROM case_history WHERE track = $1 AND case_id = $2";
 
+// The changes after a position, in (txid, seq) order, only of transactions older than the
+// oldest one still running (case_changes in pg_schema.cc says why).
+constexpr char kChangesSql[] =
+    "SELECT c.txid::text || '.' || c.seq::text, c.case_id, c.sequence, h.time, h.action, "
+    "h.from_status, h.to_status, k.street_id, k.community_id, k.category, "
+    "COALESCE(k.request_id, '') "
+    "FROM case_changes c "
+    "JOIN case_history h ON h.track = c.track AND h.case_id = c.case_id AND "
+    "h.sequence = c.sequence "
+    "JOIN cases k ON k.track = c.track AND k.id = c.case_id "
+    "WHERE c.track = $1 AND (c.txid, c.seq) > ($2::xid8, $3::bigint) AND "
+    "c.txid < pg_snapshot_xmin(pg_current_snapshot()) "
+    "ORDER BY c.txid, c.seq LIMIT $4";
+
+// Where a stream from now starts: just before the oldest transaction still running, so that a
+// change it commits later is not skipped (changes committed just before may come again).
+constexpr char kLastChangeSql[] =
+    "SELECT CASE WHEN EXISTS (SELECT 1 FROM case_changes WHERE track = $1) "
+    "THEN pg_snapshot_xmin(pg_current_snapshot())::text || '.0' ELSE '' END";
+
 constexpr char kHistorySql[] =
     "SELECT sequence, time, actor, action, from_status, to_status, note "
     "FROM case_history WHERE track = $1 AND case_id = $2 ORDER BY sequence";
@@ -408,6 +429,10 @@ class PgStore final : public Repository {
     return Sum("event_counts", query);
   }
   absl::StatusOr<int64_t> CountCasesWithEvents(const EventCaseQuery& query) override;
+  absl::StatusOr<std::vector<ChangeRecord>> ListChanges(const std::string& track,
+                                                        const std::string& after,
+                                                        int limit) override;
+  absl::StatusOr<std::string> LastChange(const std::string& track) override;
   absl::StatusOr<EntityRecord> CreateEntity(const EntityRecord& record,
                                             const std::string& request_id,
                                             const std::string& request_hash,
@@ -702,6 +727,60 @@ absl::StatusOr<std::vector<HistoryRecord>> PgStore::GetHistory(const std::string
     return absl::OkStatus();
   }));
   return history;
+}
+
+namespace {
+
+// A change position of this store, "<txid>.<seq>" ("" = before the first).
+struct Position {
+  std::string txid = "0";
+  int64_t seq = 0;
+};
+
+absl::StatusOr<Position> ParsePosition(const std::string& after) {
+  Position p;
+  if (after.empty()) return p;
+  const size_t dot = after.find('.');
+  uint64_t txid = 0;
+  if (dot == std::string::npos || !absl::SimpleAtoi(after.substr(0, dot), &txid) ||
+      !absl::SimpleAtoi(after.substr(dot + 1), &p.seq) || p.seq < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("change position \"", after, "\" is not one this store gave"));
+  }
+  p.txid = absl::StrCat(txid);
+  return p;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ChangeRecord>> PgStore::ListChanges(const std::string& track,
+                                                               const std::string& after,
+                                                               int limit) {
+  OpTimer timer(metrics_.queries, Op::kListChanges);
+  GOV_RETURN_IF_ERROR(CheckLimit(limit));
+  GOV_ASSIGN_OR_RETURN(const Position from, ParsePosition(after));
+  std::vector<ChangeRecord> changes;
+  GOV_RETURN_IF_ERROR(Run(false, [&](Connection& db) -> absl::Status {
+    changes.clear();
+    GOV_ASSIGN_OR_RETURN(
+        Result rows,
+        db.Exec(kChangesSql, Params().Text(track).Text(from.txid).Int(from.seq).Int(limit)));
+    for (int i = 0; i < rows.rows(); ++i) changes.push_back(internal::ReadChange(rows.row(i)));
+    return absl::OkStatus();
+  }));
+  return changes;
+}
+
+absl::StatusOr<std::string> PgStore::LastChange(const std::string& track) {
+  OpTimer timer(metrics_.queries, Op::kLastChange);
+  std::string last;
+  GOV_RETURN_IF_ERROR(Run(false, [&](Connection& db) -> absl::Status {
+    GOV_ASSIGN_OR_RETURN(Result rows, db.Exec(kLastChangeSql, Params().Text(track)));
+    if (rows.rows() != 1) return absl::InternalError("postgres: expected one row");
+    last = rows.row(0).ColumnText(0);
+    return absl::OkStatus();
+  }));
+  return last;
 }
 
 absl::StatusOr<CaseRecord> PgStore::UpdateCase(const CaseRecord& updated, int64_t expected_version,

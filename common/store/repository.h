@@ -44,6 +44,23 @@ struct HistoryRecord {
   std::string note;
 };
 
+// One change of a case, as the change stream gives it: a history entry with where it stands in
+// the track's stream and what the case is now (street, community, category, request id).
+struct ChangeRecord {
+  // Opaque, increasing in the stream's order; ListChanges resumes strictly after it.
+  std::string position;
+  std::string case_id;
+  int64_t sequence = 0;  // the history entry's
+  absl::Time time;
+  std::string action;
+  std::string from_status;
+  std::string to_status;
+  std::string street_id;
+  std::string community_id;
+  std::string category;
+  std::string request_id;  // the case's create request ("" for none)
+};
+
 struct CreateCaseResult {
   CaseRecord record;
   bool created = false;  // false: request_id was seen before and `record` is the first result
@@ -207,6 +224,21 @@ class Repository {
   // scanner), at most `limit`.
   virtual absl::StatusOr<std::vector<CaseRecord>> ListOverdue(const std::string& track,
                                                               absl::Time now, int limit) = 0;
+
+  // The changes of `track`'s cases after `after` ("" = from the first), in the stream's order,
+  // at most `limit`. Every history entry is a change, written in the same transaction as the
+  // entry. The order never lets a change that commits later appear before one already read:
+  // SQLite has one writer, so its order is the commit order; on PostgreSQL, where concurrent
+  // transactions take their positions before they commit, a change is only handed out once
+  // every transaction that might still commit before it has ended (a long transaction delays
+  // the stream; it never makes it skip). INVALID_ARGUMENT for a position this store did not
+  // hand out.
+  virtual absl::StatusOr<std::vector<ChangeRecord>> ListChanges(const std::string& track,
+                                                                const std::string& after,
+                                                                int limit) = 0;
+  // The position of the last change of `track` now ("" when it has none): a stream that
+  // starts from it gives only the changes after this call.
+  virtual absl::StatusOr<std::string> LastChange(const std::string& track) = 0;
 
   // Sums of the "cases" table (kind "cases") or the "events" table (kind "events").
   virtual absl::StatusOr<std::vector<CountRow>> SumCases(const CountQuery& query) = 0;

@@ -140,8 +140,29 @@ CREATE INDEX figures_by_track ON figures (track, seq);
 CREATE INDEX figures_by_figure ON figures (track, figure_id, seq);
 )sql";
 
+// The change stream of every track's cases: a row per history entry, written by a trigger in
+// the entry's own transaction. `position` is the commit order (one writer; AUTOINCREMENT never
+// reuses a value). The history written before is taken in by time.
+constexpr char kV2[] = R"sql(
+CREATE TABLE case_changes (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  track    TEXT    NOT NULL,
+  case_id  TEXT    NOT NULL,
+  sequence INTEGER NOT NULL
+);
+CREATE INDEX case_changes_by_track ON case_changes (track, position);
+INSERT INTO case_changes (track, case_id, sequence)
+  SELECT track, case_id, sequence FROM case_history ORDER BY time, track, case_id, sequence;
+CREATE TRIGGER case_history_change AFTER INSERT ON case_history
+BEGIN
+  INSERT INTO case_changes (track, case_id, sequence)
+    VALUES (NEW.track, NEW.case_id, NEW.sequence);
+END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
+    {2, kV2},
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -239,6 +240,10 @@ class SqliteStore final : public Repository {
     return Sum("event_counts", query);
   }
   absl::StatusOr<int64_t> CountCasesWithEvents(const EventCaseQuery& query) override;
+  absl::StatusOr<std::vector<ChangeRecord>> ListChanges(const std::string& track,
+                                                        const std::string& after,
+                                                        int limit) override;
+  absl::StatusOr<std::string> LastChange(const std::string& track) override;
   absl::StatusOr<EntityRecord> CreateEntity(const EntityRecord& record,
                                             const std::string& request_id,
                                             const std::string& request_hash,
@@ -676,6 +681,59 @@ absl::StatusOr<std::vector<CaseRecord>> SqliteStore::ListOverdue(const std::stri
     cases.push_back(ReadCase(stmt));
   }
   return cases;
+}
+
+namespace {
+
+// A change position of this store: the case_changes row's position in decimal ("" = 0).
+absl::StatusOr<int64_t> ParsePosition(const std::string& after) {
+  int64_t position = 0;
+  if (!after.empty() && (!absl::SimpleAtoi(after, &position) || position < 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("change position \"", after, "\" is not one this store gave"));
+  }
+  return position;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ChangeRecord>> SqliteStore::ListChanges(const std::string& track,
+                                                                   const std::string& after,
+                                                                   int limit) {
+  OpTimer timer(metrics_.queries, Op::kListChanges);
+  GOV_RETURN_IF_ERROR(CheckLimit(limit));
+  GOV_ASSIGN_OR_RETURN(const int64_t position, ParsePosition(after));
+  auto lease = readers_.Acquire();
+  GOV_ASSIGN_OR_RETURN(
+      Statement stmt,
+      (*lease).Prepare(
+          "SELECT c.position, c.case_id, c.sequence, h.time, h.action, h.from_status, "
+          "h.to_status, k.street_id, k.community_id, k.category, COALESCE(k.request_id, '') "
+          "FROM case_changes c "
+          "JOIN case_history h ON h.track = c.track AND h.case_id = c.case_id AND "
+          "h.sequence = c.sequence "
+          "JOIN cases k ON k.track = c.track AND k.id = c.case_id "
+          "WHERE c.track = ? AND c.position > ? ORDER BY c.position LIMIT ?"));
+  stmt.Text(track).Int(position).Int(limit);
+  std::vector<ChangeRecord> changes;
+  while (true) {
+    GOV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    changes.push_back(internal::ReadChange(stmt));
+  }
+  return changes;
+}
+
+absl::StatusOr<std::string> SqliteStore::LastChange(const std::string& track) {
+  OpTimer timer(metrics_.queries, Op::kLastChange);
+  auto lease = readers_.Acquire();
+  GOV_ASSIGN_OR_RETURN(Statement stmt,
+                       (*lease).Prepare("SELECT COALESCE(MAX(position), 0) FROM case_changes "
+                                        "WHERE track = ?"));
+  stmt.Text(track);
+  GOV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  const int64_t last = row ? stmt.ColumnInt(0) : 0;
+  return last == 0 ? std::string() : absl::StrCat(last);
 }
 
 absl::StatusOr<std::vector<CountRow>> SqliteStore::Sum(absl::string_view table,

@@ -28,7 +28,8 @@ constexpr const char* kOpNames[] = {
     "sum_cases",     "sum_events",     "count_cases_with_events",
     "create_entity", "get_entity",     "update_entity",
     "list_entities", "count_entities", "record_figure",
-    "latest_figure", "list_figures",
+    "latest_figure", "list_figures",   "list_changes",
+    "last_change",
 };
 static_assert(std::size(kOpNames) == kOpCount);
 

@@ -50,6 +50,8 @@ enum class Op {
   kRecordFigure,
   kLatestFigure,
   kListFigures,
+  kListChanges,
+  kLastChange,
   kCount,  // number of ops, not an op
 };
 
@@ -302,6 +304,25 @@ HistoryRecord ReadHistory(const Row& s, int c = 0) {
   h.to_status = s.ColumnText(c + 5);
   h.note = s.ColumnText(c + 6);
   return h;
+}
+
+// A change read by the columns: position text, case_id, sequence, time, action, from_status,
+// to_status, street_id, community_id, category, request_id (NULL = "").
+template <typename Row>
+ChangeRecord ReadChange(const Row& s) {
+  ChangeRecord c;
+  c.position = s.ColumnText(0);
+  c.case_id = s.ColumnText(1);
+  c.sequence = s.ColumnInt(2);
+  c.time = s.ColumnTime(3);
+  c.action = s.ColumnText(4);
+  c.from_status = s.ColumnText(5);
+  c.to_status = s.ColumnText(6);
+  c.street_id = s.ColumnText(7);
+  c.community_id = s.ColumnText(8);
+  c.category = s.ColumnText(9);
+  c.request_id = s.ColumnText(10);
+  return c;
 }
 
 // The row of a SumQuery, or false when it is to be skipped (a zero or NULL sum: without GROUP

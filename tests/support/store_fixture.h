@@ -53,6 +53,9 @@ class TestStore {
   // the repository and calling Open() again. Errors are the backend's (FAILED_PRECONDITION when
   // PostgreSQL is not installed).
   absl::StatusOr<std::unique_ptr<store::Repository>> Open(prometheus::Registry* registry = nullptr);
+  // PostgreSQL: the connection string of this test's database, once Open() made it ("" before,
+  // and for SQLite).
+  std::string postgres_url() const { return postgres_url_.value_or(""); }
 
  private:
   Backend backend_;

@@ -1088,10 +1088,10 @@ TEST_F(SqliteStoreTest, ReopenAppliesNoMigrationTwice) {
     Create(*repo, MakeCase(Base()), "req-1");
   }
   RawDb raw(Options().path);
-  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 1);
-  EXPECT_EQ(raw.QueryInt("SELECT MAX(version) FROM schema_version"), 1);
+  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 2);
+  EXPECT_EQ(raw.QueryInt("SELECT MAX(version) FROM schema_version"), 2);
   std::vector<std::string> applied = raw.QueryTexts("SELECT applied_at FROM schema_version");
-  ASSERT_THAT(applied, SizeIs(1));
+  ASSERT_THAT(applied, SizeIs(2));
   absl::Time at;
   std::string error;
   EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, applied[0], &at, &error)) << error;
@@ -1099,7 +1099,7 @@ TEST_F(SqliteStoreTest, ReopenAppliesNoMigrationTwice) {
   auto repo = Open();
   ASSERT_NE(repo, nullptr);
   EXPECT_TRUE(repo->GetCase(kTrack, "D-000001").ok());
-  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 1);
+  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 2);
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
@@ -1114,7 +1114,7 @@ TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
   absl::StatusOr<std::unique_ptr<Repository>> repo = OpenSqlite(Options(), nullptr);
   EXPECT_EQ(repo.status().code(), absl::StatusCode::kFailedPrecondition);
   RawDb raw(Options().path);
-  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 2);  // left as it was
+  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 3);  // left as it was
 }
 
 TEST_F(SqliteStoreTest, BadOptionsAreInvalidArgument) {
