@@ -148,7 +148,7 @@ fi
 # targets in full (purchased mediation services, consultations, published rankings, disorder's
 # control points, joint units and campaign start times). 5: backlog's re-screening and supervised
 # projects, warnings' levels as record units, the hazard track. 6: the tripartite track, meetings'
-# subjects and participants.
+# subjects and participants, the digital track's cameras and scenarios.
 state_format=6
 mkdir -p "$run_dir"
 have_format="$(cat "$run_dir/state-format" 2>/dev/null || true)"

@@ -1,5 +1,6 @@
 #include "common/peers/peers.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "common/log/log.h"
 #include "common/util/file.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/empty.pb.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/generic/generic_stub.h"
 
@@ -152,8 +154,9 @@ std::shared_ptr<grpc::Channel> Peers::ChannelTo(const std::string& track) const 
   return channel;
 }
 
-absl::Status Peers::CheckCase(const std::string& track, const std::string& method,
-                              const std::string& id) const {
+absl::Status Peers::Call(const std::string& track, const std::string& method,
+                         const google::protobuf::Message& request,
+                         google::protobuf::Message* response, absl::Time deadline) const {
   if (addresses_.find(track) == addresses_.end()) {
     return absl::InternalError(
         absl::StrCat("peer call to \"", track, "\": not a track of the suite (data/tracks.json)"));
@@ -164,43 +167,31 @@ absl::Status Peers::CheckCase(const std::string& track, const std::string& metho
     return absl::InternalError(
         absl::StrCat("peer call to ", track, ": method ", method, " is not in the schema"));
   }
-  const google::protobuf::Descriptor* input = descriptor->input_type();
-  const google::protobuf::FieldDescriptor* id_field = input->FindFieldByName("id");
-  if (id_field == nullptr || id_field->is_repeated() ||
-      id_field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
-    return absl::InternalError(absl::StrCat("peer call to ", track, ": the request of ", method,
-                                            " has no string field id"));
+  if (request.GetDescriptor() != descriptor->input_type() ||
+      response->GetDescriptor() != descriptor->output_type()) {
+    return absl::InternalError(absl::StrCat("peer call to ", track, ": ", method, " takes ",
+                                            descriptor->input_type()->full_name(), ", not ",
+                                            request.GetDescriptor()->full_name()));
   }
   if (token_file_.empty()) {
     return absl::UnavailableError(absl::StrCat("peer calls are off: no ", kTokenSettings,
                                                " is set (calling ", track, " ", descriptor->name(),
                                                ")"));
   }
-
-  const google::protobuf::Message* prototype =
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(input);
-  if (prototype == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("peer call to ", track, ": no generated message ", input->full_name()));
-  }
-  std::unique_ptr<google::protobuf::Message> request(prototype->New());
-  request->GetReflection()->SetString(request.get(), id_field, id);
   std::string bytes;
-  if (!request->SerializeToString(&bytes)) {
-    return absl::InternalError(
-        absl::StrCat("peer call to ", track, ": cannot serialise ", input->full_name()));
+  if (!request.SerializeToString(&bytes)) {
+    return absl::InternalError(absl::StrCat("peer call to ", track, ": cannot serialise ",
+                                            descriptor->input_type()->full_name()));
   }
   grpc::Slice slice(bytes);
   grpc::ByteBuffer request_buffer(&slice, 1);
   grpc::ByteBuffer response_buffer;
-
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  context.set_deadline(absl::ToChronoTime(std::min(absl::Now() + timeout_, deadline)));
   context.AddMetadata("authorization", absl::StrCat("Bearer ", Token()));
   std::string trace_id = log::ThreadTraceId();
   if (trace_id.empty()) trace_id = log::NewTraceId();
   context.AddMetadata(log::kTraceHeader, trace_id);
-
   const std::string path =
       absl::StrCat("/", descriptor->service()->full_name(), "/", descriptor->name());
   grpc::GenericStub stub(ChannelTo(track));
@@ -212,9 +203,16 @@ absl::Status Peers::CheckCase(const std::string& track, const std::string& metho
                    done.Notify();
                  });
   done.WaitForNotification();
-
   const grpc::StatusCode code = status.error_code();
-  if (code == grpc::StatusCode::OK) return absl::OkStatus();
+  if (code == grpc::StatusCode::OK) {
+    grpc::Slice answer;
+    if (!response_buffer.DumpToSingleSlice(&answer).ok() ||
+        !response->ParseFromArray(answer.begin(), static_cast<int>(answer.size()))) {
+      return absl::InternalError(absl::StrCat("track ", track, " answered ", descriptor->name(),
+                                              " with a message that cannot be read"));
+    }
+    return absl::OkStatus();
+  }
   if (code == grpc::StatusCode::NOT_FOUND) {
     return absl::NotFoundError(
         absl::StrCat(track, " ", descriptor->name(), ": ", status.error_message()));
@@ -233,8 +231,43 @@ absl::Status Peers::CheckCase(const std::string& track, const std::string& metho
                                             kTokenSettings, ") on ", descriptor->name(), ": ",
                                             CodeName(code), ": ", status.error_message()));
   }
-  return absl::InternalError(absl::StrCat("track ", track, " answered ", descriptor->name(),
-                                          " with ", CodeName(code), ": ", status.error_message()));
+  return absl::Status(static_cast<absl::StatusCode>(code),
+                      absl::StrCat("track ", track, " answered ", descriptor->name(), " with ",
+                                   CodeName(code), ": ", status.error_message()));
+}
+
+absl::Status Peers::CheckCase(const std::string& track, const std::string& method,
+                              const std::string& id) const {
+  const google::protobuf::MethodDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(method);
+  if (addresses_.find(track) == addresses_.end() || descriptor == nullptr) {
+    // Call names what is unknown.
+    google::protobuf::Empty none;
+    return Call(track, method, none, &none);
+  }
+  const google::protobuf::Descriptor* input = descriptor->input_type();
+  const google::protobuf::FieldDescriptor* id_field = input->FindFieldByName("id");
+  if (id_field == nullptr || id_field->is_repeated() ||
+      id_field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+    return absl::InternalError(absl::StrCat("peer call to ", track, ": the request of ", method,
+                                            " has no string field id"));
+  }
+  google::protobuf::MessageFactory* factory = google::protobuf::MessageFactory::generated_factory();
+  const google::protobuf::Message* in = factory->GetPrototype(input);
+  const google::protobuf::Message* out = factory->GetPrototype(descriptor->output_type());
+  if (in == nullptr || out == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("peer call to ", track, ": no generated message for ", method));
+  }
+  std::unique_ptr<google::protobuf::Message> request(in->New());
+  std::unique_ptr<google::protobuf::Message> response(out->New());
+  request->GetReflection()->SetString(request.get(), id_field, id);
+  const absl::Status status = Call(track, method, *request, response.get());
+  if (status.ok() || absl::IsNotFound(status) || absl::IsUnavailable(status) ||
+      absl::IsInternal(status)) {
+    return status;
+  }
+  return absl::InternalError(status.message());
 }
 
 }  // namespace gov::peers

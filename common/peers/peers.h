@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/config/config.h"
+#include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
 
 // Peer calls: one track asking another over the other's gRPC API (never its store), as a
@@ -54,6 +55,21 @@ class Peers {
   // Thread-safe; the channel to a track is made on its first call and reused.
   absl::Status CheckCase(const std::string& track, const std::string& method,
                          const std::string& id) const;
+
+  // Calls `method` (full name, as for CheckCase) on `track` with `request` (of the method's
+  // input type) and reads the answer into `response` (of its output type), with the token and
+  // trace id as CheckCase sends them, within the configured deadline or `deadline` when that is
+  // sooner (what remains of the caller's own). The status:
+  //   OK           the answer is in `response`;
+  //   UNAVAILABLE  as for CheckCase (not reached, not answered in time, busy, draining, no
+  //                token file);
+  //   INTERNAL     `track` or `method` unknown, `request` or `response` of another type, the
+  //                track refuses this service's token, or its answer cannot be read;
+  //   otherwise    the track's answer with its code, the message naming the track and method
+  //                (e.g. INVALID_ARGUMENT for a request the track refuses).
+  absl::Status Call(const std::string& track, const std::string& method,
+                    const google::protobuf::Message& request, google::protobuf::Message* response,
+                    absl::Time deadline = absl::InfiniteFuture()) const;
 
   // The address calls to `track` go to; "" for a track that is not a known one.
   std::string Address(const std::string& track) const;

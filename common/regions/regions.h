@@ -47,6 +47,7 @@ class RegionRegistry {
   int community_count() const { return community_count_; }
   const std::string& version() const { return data_.version(); }
   const std::string& district_id() const { return data_.district_id(); }
+  const std::string& district_name() const { return data_.district_name(); }
 
  private:
   explicit RegionRegistry(governance::config::v1::RegionRegistry data);

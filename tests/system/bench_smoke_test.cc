@@ -384,8 +384,8 @@ TEST(BenchServerFlagsTest, RefusesToStartWithoutATokensFile) {
 // The tracks side by side.
 
 // The tracks this test starts: every track of bench/tracks.json (checked below).
-constexpr const char* kTracks[] = {"mediation", "policing", "disorder",
-                                   "backlog",   "hazard",   "tripartite"};
+constexpr const char* kTracks[] = {"mediation", "policing",   "disorder", "backlog",
+                                   "hazard",    "tripartite", "digital"};
 
 // bench/tracks.json, parsed; a test failure (and an empty list) when it cannot be read.
 std::vector<Struct> TrackEntries() {
