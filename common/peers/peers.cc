@@ -236,6 +236,23 @@ absl::Status Peers::Call(const std::string& track, const std::string& method,
                                    CodeName(code), ": ", status.error_message()));
 }
 
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Peers::StreamTo(const std::string& track,
+                                                               grpc::ClientContext* context) const {
+  if (addresses_.find(track) == addresses_.end()) {
+    return absl::InternalError(
+        absl::StrCat("peer call to \"", track, "\": not a track of the suite (data/tracks.json)"));
+  }
+  if (token_file_.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("peer calls are off: no ", kTokenSettings, " is set (calling ", track, ")"));
+  }
+  context->AddMetadata("authorization", absl::StrCat("Bearer ", Token()));
+  std::string trace_id = log::ThreadTraceId();
+  if (trace_id.empty()) trace_id = log::NewTraceId();
+  context->AddMetadata(log::kTraceHeader, trace_id);
+  return ChannelTo(track);
+}
+
 absl::Status Peers::CheckCase(const std::string& track, const std::string& method,
                               const std::string& id) const {
   const google::protobuf::MethodDescriptor* descriptor =

@@ -71,6 +71,13 @@ class Peers {
                     const google::protobuf::Message& request, google::protobuf::Message* response,
                     absl::Time deadline = absl::InfiniteFuture()) const;
 
+  // For a call this service makes with a stub of its own (a stream: the digital track follows
+  // other tracks' change streams): the channel to `track`, with `context` given the token and
+  // the trace id (no deadline: a stream's life is the caller's). INTERNAL for an unknown track,
+  // UNAVAILABLE when no token file is set.
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> StreamTo(const std::string& track,
+                                                          grpc::ClientContext* context) const;
+
   // The address calls to `track` go to; "" for a track that is not a known one.
   std::string Address(const std::string& track) const;
   // Whether a token file is set (peer calls can be made).

@@ -46,10 +46,9 @@ bool IsServerFault(absl::StatusCode code) {
          code == absl::StatusCode::kDataLoss;
 }
 
-// Logs the access line and finishes the call. `call.context` must not be used afterwards:
-// the call may be torn down as soon as Finish returns.
-void FinishCall(grpc::ServerUnaryReactor* reactor, const Call& call, absl::Time start,
-                const absl::Status& status) {
+// Logs the access line of a call that ends with `status` (and puts the field it names in the
+// trailing metadata).
+void LogCall(const Call& call, absl::Time start, const absl::Status& status) {
   const std::string field = FieldOf(status);
   if (!field.empty()) call.context->AddTrailingMetadata(kFieldTrailer, field);
   log::Fields fields = {
@@ -67,6 +66,13 @@ void FinishCall(grpc::ServerUnaryReactor* reactor, const Call& call, absl::Time 
   } else {
     log::Info("rpc", fields);
   }
+}
+
+// Logs the access line and finishes the call. `call.context` must not be used afterwards:
+// the call may be torn down as soon as Finish returns.
+void FinishCall(grpc::ServerUnaryReactor* reactor, const Call& call, absl::Time start,
+                const absl::Status& status) {
+  LogCall(call, start, status);
   reactor->Finish(ToGrpc(status));
 }
 
@@ -149,6 +155,152 @@ grpc::ServerUnaryReactor* Handlers::Unary(grpc::CallbackServerContext* context, 
   }
   return reactor;
 }
+
+// ---- Server streams ----
+
+bool Handlers::Enter(internal::StreamCore* stream, absl::Status* refusal) {
+  absl::MutexLock lock(&streams_mu_);
+  if (draining_) {
+    *refusal = absl::UnavailableError("the server is draining: call another replica");
+    return false;
+  }
+  if (streams_.size() >= kMaxStreams) {
+    *refusal = absl::ResourceExhaustedError(
+        absl::StrCat("server busy: ", kMaxStreams, " streams are open"));
+    return false;
+  }
+  streams_.insert(stream);
+  return true;
+}
+
+void Handlers::Leave(internal::StreamCore* stream) {
+  absl::MutexLock lock(&streams_mu_);
+  streams_.erase(stream);
+}
+
+void Handlers::Drain() {
+  absl::MutexLock lock(&streams_mu_);
+  draining_ = true;
+  for (internal::StreamCore* stream : streams_) stream->Drain();
+}
+
+namespace internal {
+
+StreamCore::StreamCore(Handlers* handlers, grpc::CallbackServerContext* context, const char* method)
+    : handlers_(handlers), context_(context), method_(method), start_(absl::Now()) {}
+
+StreamCore::~StreamCore() { JoinBody(); }
+
+// gRPC may run OnDone on the body's own thread, right from its Finish: that thread then ends
+// on its own (nothing of the core is touched after Finish).
+void StreamCore::JoinBody() {
+  if (!thread_.joinable()) return;
+  if (thread_.get_id() == std::this_thread::get_id()) {
+    thread_.detach();
+  } else {
+    thread_.join();
+  }
+}
+
+void StreamCore::Start(const MethodAccess& access,
+                       std::function<absl::Status(const Call&, StreamWriter&)> body,
+                       std::function<void(const google::protobuf::Message&)> start_write,
+                       std::function<void(const grpc::Status&)> finish) {
+  start_write_ = std::move(start_write);
+  finish_ = std::move(finish);
+  Call call;
+  call.method = method_;
+  call.context = context_;
+  call.trace_id = Metadata(context_, log::kTraceHeader);
+  if (!IsUsableTraceId(call.trace_id)) call.trace_id = log::NewTraceId();
+  context_->AddInitialMetadata(log::kTraceHeader, call.trace_id);
+  absl::StatusOr<auth::Principal> principal =
+      handlers_->authenticator_->Authenticate(Metadata(context_, kAuthorizationHeader));
+  absl::Status admitted = principal.status();
+  if (admitted.ok()) {
+    call.principal = *std::move(principal);
+    admitted = CheckAccess(call.principal, access, method_);
+  }
+  if (admitted.ok() && handlers_->Enter(this, &admitted)) registered_ = true;
+  if (!admitted.ok()) {
+    LogCall(call, start_, admitted);
+    finish_(ToGrpc(admitted));
+    return;
+  }
+  thread_ = std::thread([this, call = std::move(call), body = std::move(body)]() {
+    log::ScopedTraceId scoped(call.trace_id);
+    absl::Status status;
+    try {
+      status = body(call, *this);
+    } catch (const std::exception& e) {
+      status = absl::InternalError(absl::StrCat("handler threw: ", e.what()));
+    }
+    // A body that stopped because the stream is over ends with why.
+    if (status.ok()) {
+      if (absl::Status over = Over(); !over.ok()) status = over;
+    }
+    handlers_->Leave(this);
+    registered_ = false;
+    LogCall(call, start_, status);
+    finish_(ToGrpc(status));
+  });
+}
+
+void StreamCore::OnWriteDone(bool ok) {
+  absl::MutexLock lock(&mu_);
+  writing_ = false;
+  write_ok_ = ok;
+}
+
+void StreamCore::OnCancel() {
+  absl::MutexLock lock(&mu_);
+  cancelled_ = true;
+}
+
+void StreamCore::OnDone() {
+  JoinBody();
+  if (registered_) handlers_->Leave(this);
+}
+
+void StreamCore::Drain() {
+  absl::MutexLock lock(&mu_);
+  draining_ = true;
+}
+
+bool StreamCore::Write(const google::protobuf::Message& message) {
+  absl::MutexLock lock(&mu_);
+  if (cancelled_ || draining_ || !write_ok_) return false;
+  writing_ = true;
+  start_write_(message);
+  // gRPC reports every write started, also when the call is cancelled meanwhile.
+  mu_.Await(absl::Condition(
+      +[](StreamCore* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) { return !self->writing_; },
+      this));
+  return write_ok_ && !cancelled_ && !draining_;
+}
+
+bool StreamCore::Wait(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(
+                           +[](StreamCore* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+                             return self->cancelled_ || self->draining_;
+                           },
+                           this),
+                       timeout);
+  return !(cancelled_ || draining_ || !write_ok_);
+}
+
+absl::Status StreamCore::Over() const {
+  absl::MutexLock lock(&mu_);
+  if (draining_) return absl::UnavailableError("the server is draining: resume elsewhere");
+  if (cancelled_ || !write_ok_) return absl::CancelledError("the stream was cancelled");
+  if (context_->deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("the stream's deadline passed");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace internal
 
 struct WorkerPool::Impl {
   explicit Impl(int max_queue) : max_queue(static_cast<size_t>(max_queue)) {}

@@ -52,7 +52,7 @@ void RpcService::Problem(std::string message) {
 }
 
 int RpcService::Register(std::string_view method, const google::protobuf::Descriptor* request,
-                         const google::protobuf::Descriptor* response) {
+                         const google::protobuf::Descriptor* response, bool server_streaming) {
   if (descriptor_ == nullptr) return -1;
   const std::string name(method);
   const google::protobuf::MethodDescriptor* m = descriptor_->FindMethodByName(name);
@@ -66,8 +66,10 @@ int RpcService::Register(std::string_view method, const google::protobuf::Descri
       return -1;
     }
   }
-  if (m->client_streaming() || m->server_streaming()) {
-    Problem(absl::StrCat(name, " streams: only unary methods are bound here"));
+  if (m->client_streaming() || m->server_streaming() != server_streaming) {
+    Problem(absl::StrCat(name, m->client_streaming() ? " takes a client stream, which is not served"
+                               : m->server_streaming() ? " streams: bind it with BindStream"
+                                                       : " is unary: bind it with Bind"));
     return -1;
   }
   if (m->input_type() != request || m->output_type() != response) {
@@ -92,8 +94,11 @@ int RpcService::Register(std::string_view method, const google::protobuf::Descri
   bound.name = name;
   bound.path = absl::StrCat("/", full_name_, "/", name);
   bound.access = *std::move(access);
-  AddMethod(new grpc::internal::RpcServiceMethod(
-      bound.path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC, /*handler=*/nullptr));
+  AddMethod(new grpc::internal::RpcServiceMethod(bound.path.c_str(),
+                                                 server_streaming
+                                                     ? grpc::internal::RpcMethod::SERVER_STREAMING
+                                                     : grpc::internal::RpcMethod::NORMAL_RPC,
+                                                 /*handler=*/nullptr));
   return static_cast<int>(methods_.size()) - 1;
 }
 

@@ -112,6 +112,29 @@ class RpcService final : public grpc::Service {
     return *this;
   }
 
+  // A server-streaming method: `body` runs on a thread of its own for the life of the stream
+  // (Handlers::ServerStream) and writes through the StreamWriter, after the same admission as a
+  // unary call and the request's text check.
+  template <typename Req, typename Resp>
+  RpcService& BindStream(std::string_view method,
+                         std::function<absl::Status(const Call&, const Req&, StreamWriter&)> body) {
+    const int index =
+        Register(method, Req::descriptor(), Resp::descriptor(), /*server_streaming=*/true);
+    if (index < 0) return *this;
+    const BoundMethod* bound = &methods_[static_cast<size_t>(index)];
+    MarkMethodCallback(index, new grpc::internal::CallbackServerStreamingHandler<Req, Resp>(
+                                  [this, bound, body = std::move(body)](
+                                      grpc::CallbackServerContext* context, const Req* request) {
+                                    return handlers_->ServerStream<Resp>(
+                                        context, bound->name.c_str(), bound->access,
+                                        [&body, request](const Call& call, StreamWriter& out) {
+                                          GOV_RETURN_IF_ERROR(ValidateMessageText(*request));
+                                          return body(call, *request, out);
+                                        });
+                                  }));
+    return *this;
+  }
+
   // OK when the service is complete (see above); else the first problem, INTERNAL, naming the
   // service and the method.
   absl::Status Check() const;
@@ -139,9 +162,10 @@ class RpcService final : public grpc::Service {
   }
 
   // Adds the method to the service and returns its index, or -1 after noting why it cannot be
-  // bound (unknown, bound twice, other types, streaming, no valid access declaration).
+  // bound (unknown, bound twice, other types, streaming other than declared (client streams
+  // are not served), no valid access declaration).
   int Register(std::string_view method, const google::protobuf::Descriptor* request,
-               const google::protobuf::Descriptor* response);
+               const google::protobuf::Descriptor* response, bool server_streaming = false);
   void Problem(std::string message);
 
   const google::protobuf::ServiceDescriptor* descriptor_;

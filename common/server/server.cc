@@ -149,6 +149,7 @@ void Server::Shutdown() {
   }
   log::Info("draining",
             {{"deadline_s", absl::StrCat(absl::ToDoubleSeconds(options_.drain_deadline))}});
+  if (options_.on_drain) options_.on_drain();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_deadline));
   server_->Wait();
   // civetweb polls with a 2 s quantum, so stopping it takes up to that long.

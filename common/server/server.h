@@ -35,6 +35,9 @@ struct ServerOptions {
   // status is kept with the server's, and their metric series exist before the first call.
   // Each must be in the generated descriptor pool.
   std::vector<std::string> service_names;
+  // Called when the drain starts (after the grace), before gRPC's own: ends what gRPC would
+  // wait for to the deadline (the handlers' server streams: Handlers::Drain).
+  std::function<void()> on_drain;
   // Metrics registry to expose and record into; null means MetricsRegistry().
   std::shared_ptr<prometheus::Registry> registry;
 };

@@ -178,6 +178,7 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   options.metrics_port = config.metrics_port == 0 ? -1 : config.metrics_port;
   options.drain_deadline = config.drain_deadline;
   options.drain_grace = config.drain_grace;
+  options.on_drain = [handlers = rt.handlers.get()] { handlers->Drain(); };
   GOV_RETURN_IF_ERROR(AddTrackServices(*rt.track, options));
   options.registry = registry;
   auto server = Server::Start(std::move(options));

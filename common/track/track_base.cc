@@ -68,6 +68,12 @@ cases::CaseEngine* TrackBase::CaseKind(const cases::TrackSpec& spec) {
   }
   engines_.push_back(std::make_unique<cases::CaseEngine>(
       spec, deps_.repo, deps_.cache, deps_.calendar, deps_.clock, deps_.registry));
+  // The first kind of case brings the change stream of the track's cases.
+  if (changes_ == nullptr) {
+    changes_ = std::make_unique<cases::ChangeStream>(deps_.repo);
+    changes_service_ = cases::MakeChangesService(changes_.get(), deps_.handlers, roles_);
+  }
+  changes_->AddKind(engines_.back().get());
   return engines_.back().get();
 }
 
@@ -138,6 +144,7 @@ void TrackBase::Sweep(std::string what, std::function<absl::Status()> run) {
 std::vector<server::RpcService*> TrackBase::Services() {
   std::vector<server::RpcService*> services = {rpc_.get()};
   if (indicators_service_ != nullptr) services.push_back(indicators_service_.get());
+  if (changes_service_ != nullptr) services.push_back(changes_service_.get());
   if (meetings_service_ != nullptr) services.push_back(meetings_service_.get());
   return services;
 }

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/cases/changes.h"
 #include "common/cases/engine.h"
 #include "common/indicators/indicators.h"
 #include "common/indicators/published.h"
@@ -141,6 +142,8 @@ class TrackBase : public server::Track {
   std::vector<Job> sweeps_;
   std::unique_ptr<server::RpcService> rpc_;
   std::unique_ptr<server::RpcService> indicators_service_;
+  std::unique_ptr<cases::ChangeStream> changes_;
+  std::unique_ptr<server::RpcService> changes_service_;
   absl::Status problem_;
 };
 

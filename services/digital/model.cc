@@ -88,6 +88,11 @@ const registry::Layout& CameraLayout() {
   return *layout;
 }
 
+const registry::Layout& CursorLayout() {
+  static const auto* layout = new registry::Layout{kTrack, "cursor", "FC", "change stream cursor"};
+  return *layout;
+}
+
 const registry::Layout& ScenarioLayout() {
   static const auto* layout = new registry::Layout{kTrack, "scenario", "SC", "scenario"};
   return *layout;

@@ -14,6 +14,7 @@
 // |-----------|------------|--------|----------------------------|--------|---------------------------|
 // | cameras   | "camera"   | CE-... | its place                  | ""     | its feed code             |
 // | scenarios | "scenario" | SC-... | "" (read by every caller)  | ""     | its stage ("TRIAL", ...)  |
+// | cursors   | "cursor"   | FC-... | ""                         | ""     | "<track>/<kind of case>"  |
 // clang-format on
 //
 // A City Eye event is a case of the track (store track "digital", kind "event"): its category is
@@ -52,6 +53,8 @@ const cases::CaseKind<dv1::Event>& EventKind();
 cases::NewCase NewEventCase(dv1::Event event, absl::Duration disposal, absl::Time now);
 
 const registry::Layout& CameraLayout();
+// The positions of the owning tracks' change streams the follower keeps (follower.h).
+const registry::Layout& CursorLayout();
 const registry::Layout& ScenarioLayout();
 
 }  // namespace gov::digital

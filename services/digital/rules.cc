@@ -102,6 +102,10 @@ absl::Status CheckRoute(const cv1::DispatchRoute& r, const std::string& at) {
   }
   GOV_RETURN_IF_ERROR(
       ValidateRange(r.disposal_hours(), 1, 720, absl::StrCat(at, ".disposal_hours")));
+  if (r.case_kind().empty()) {
+    return InvalidField(absl::StrCat(at, ".case_kind"),
+                        "required: the kind of case the method makes (its change stream's)");
+  }
   if (r.closed_statuses().empty()) {
     return InvalidField(absl::StrCat(at, ".closed_statuses"),
                         "at least one status of the owning track's case");

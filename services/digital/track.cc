@@ -25,6 +25,9 @@ DigitalTrack::DigitalTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
   cameras_ = Part<Cameras>(cameras, deps.regions, deps.clock);
   scenarios_ = Part<Scenarios>(scenarios, deps.regions, deps.clock);
   events_ = Part<Events>(event_engine, cameras, rules_.get(), deps.peers, deps.regions, deps.clock);
+  const auto* cursors = Part<registry::Registry>(CursorLayout(), deps.repo, deps.cache, deps.clock);
+  follower_ = Part<Follower>(events_, cursors, rules_.get(), deps.peers);
+  follower_->Start();
 
   std::vector<indicators::IndicatorSpec> all = CameraIndicators(cameras_);
   for (std::vector<indicators::IndicatorSpec> part :

@@ -7,6 +7,7 @@
 #include "common/track/track_base.h"
 #include "services/digital/cameras.h"
 #include "services/digital/events.h"
+#include "services/digital/follower.h"
 #include "services/digital/regions_api.h"
 #include "services/digital/rules.h"
 #include "services/digital/scenarios.h"
@@ -29,6 +30,7 @@ class DigitalTrack final : public track::TrackBase {
   Cameras* cameras_ = nullptr;
   Scenarios* scenarios_ = nullptr;
   Events* events_ = nullptr;
+  Follower* follower_ = nullptr;
 };
 
 }  // namespace gov::digital

@@ -262,6 +262,36 @@ class DigitalEventsTest : public ::testing::Test {
 
   // ---- The owning tracks ----
 
+  // The complaint accepted and resolved by the disorder track.
+  void ResolveComplaint(const std::string& id) {
+    ov1::AcceptComplaintRequest accept;
+    accept.set_id(id);
+    accept.set_etag(Complaint(id).etag());
+    ov1::AcceptComplaintResponse accepted;
+    Ok(Call(disorder_, complaints_.get(), &ov1::DisorderService::Stub::AcceptComplaint, kAdmin,
+            accept, &accepted));
+    ov1::ResolveComplaintRequest resolve;
+    resolve.set_id(id);
+    resolve.set_etag(accepted.complaint().etag());
+    resolve.set_resolution("已劝离，现场恢复");
+    resolve.set_outcome(ov1::RESOLUTION_OUTCOME_RESOLVED);
+    ov1::ResolveComplaintResponse resolved;
+    Ok(Call(disorder_, complaints_.get(), &ov1::DisorderService::Stub::ResolveComplaint, kAdmin,
+            resolve, &resolved));
+  }
+
+  // The event once it is closed, waiting up to 10 s for the follower (the stream's server
+  // polls every 200 ms); as it is then, when it is not.
+  dv1::Event AwaitClosed(const std::string& id) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    dv1::Event e = Get(id);
+    while (e.status() != dv1::EVENT_STATUS_CLOSED && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(50));
+      e = Get(id);
+    }
+    return e;
+  }
+
   ov1::Complaint Complaint(const std::string& id) {
     ov1::GetComplaintRequest request;
     request.set_id(id);
@@ -476,6 +506,46 @@ TEST_F(DigitalEventsTest, ADispatchTheTrackRefusesWaitsForAnOperatorNotForTheSwe
   EXPECT_EQ(dispatched.dispatch().last_code(), "");
   EXPECT_EQ(dispatched.dispatch().attempts(), 2);
   EXPECT_EQ(ComplaintsOf(refused.id()), 1);
+}
+
+// Followed through the disorder track's change stream: a complaint resolved there closes its
+// event here, by its deadline (Dispose) or after it (DisposeLate), and the disposal rate counts
+// them. With the digital track stopped while a complaint is resolved, the event closes once it
+// is back: the stream resumes from the position kept.
+TEST_F(DigitalEventsTest, AnEventClosesWhenItsCaseIsResolvedThereAlsoAcrossARestart) {
+  const dv1::Event a = ReportNew();
+  const dv1::Event b = ReportNew(dv1::EVENT_TYPE_EXPOSED_RUBBISH, "GS02-C01");
+  const dv1::Event late = ReportNew(dv1::EVENT_TYPE_NON_MOTOR_PARKING);
+  for (const dv1::Event& e : {a, b, late}) ASSERT_EQ(e.status(), dv1::EVENT_STATUS_DISPATCHED);
+
+  ResolveComplaint(a.dispatch().case_id());
+  const dv1::Event closed = AwaitClosed(a.id());
+  EXPECT_EQ(closed.status(), dv1::EVENT_STATUS_CLOSED);
+  EXPECT_TRUE(closed.disposed_in_time());
+  EXPECT_EQ(closed.dispatch().case_status(), "RESOLVED");
+  EXPECT_EQ(Actions(Get(a.id())).back(), kDispose);
+  // Accepted only: still with the owning track.
+  EXPECT_EQ(Get(b.id()).status(), dv1::EVENT_STATUS_DISPATCHED);
+
+  // The digital track down while b's complaint is resolved: b closes once it is back.
+  h_.Stop();
+  h_.redis().Stop();
+  ResolveComplaint(b.dispatch().case_id());
+  StartDigital();
+  EXPECT_EQ(AwaitClosed(b.id()).status(), dv1::EVENT_STATUS_CLOSED);
+
+  // Past its 24 hours: closed late.
+  clock_.Advance(absl::Hours(30));
+  ResolveComplaint(late.dispatch().case_id());
+  const dv1::Event closed_late = AwaitClosed(late.id());
+  EXPECT_EQ(closed_late.status(), dv1::EVENT_STATUS_CLOSED);
+  EXPECT_FALSE(closed_late.disposed_in_time());
+  EXPECT_EQ(Actions(Get(late.id())).back(), kDisposeLate);
+
+  // Two of the three closed in April by their deadline.
+  EXPECT_EQ(h_.IndicatorValue(kAdmin, "disposal_rate", gov::testing::Month(2026, 4)), 6667);
+  // Each complaint was seen once: nothing closed twice, no step added on another round.
+  EXPECT_THAT(Actions(Get(a.id())), ElementsAre(::testing::_, kDispatch, kDispose));
 }
 
 // 5. A camera's event: a registered camera of the event's street.

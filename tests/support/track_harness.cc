@@ -264,6 +264,7 @@ absl::Status TrackHarness::Start(const server::TrackFactory& factory) {
 
   server::ServerOptions options;
   options.listen = "127.0.0.1:0";
+  options.on_drain = [handlers = handlers_.get()] { handlers->Drain(); };
   GOV_RETURN_IF_ERROR(server::AddTrackServices(*track_, options));
   options.registry = metrics_;
   GOV_ASSIGN_OR_RETURN(server_, server::Server::Start(std::move(options)));

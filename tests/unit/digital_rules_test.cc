@@ -269,6 +269,8 @@ TEST_F(DigitalRulesTest, BrokenRulesNameTheEntry) {
        "routes[0].disposal_hours"},
       {"disposal_hours 721", [](Routes& d) { d.mutable_routes(7)->set_disposal_hours(721); },
        "routes[7].disposal_hours"},
+      {"case_kind empty", [](Routes& d) { d.mutable_routes(2)->clear_case_kind(); },
+       "routes[2].case_kind"},
       {"disposal_hours negative", [](Routes& d) { d.mutable_routes(1)->set_disposal_hours(-24); },
        "routes[1].disposal_hours"},
       {"closed_statuses empty", [](Routes& d) { d.mutable_routes(0)->clear_closed_statuses(); },

@@ -170,9 +170,12 @@ TEST_F(TrackBaseTest, RefusesWrongDeclarations) {
   TestTrack right(deps_);
   EXPECT_TRUE(right.status().ok()) << right.status();
   EXPECT_THAT(right.roles(), ElementsAre("street_operator", "viewer", "system", "inspector"));
-  ASSERT_EQ(right.Services().size(), 2u);
+  // Its own service, the indicators and, as it keeps cases, their change stream.
+  ASSERT_EQ(right.Services().size(), 3u);
   EXPECT_EQ(right.Services()[1]->full_name(), "governance.v1.IndicatorsService");
   EXPECT_TRUE(right.Services()[1]->Check().ok());
+  EXPECT_EQ(right.Services()[2]->full_name(), "governance.v1.CaseChangesService");
+  EXPECT_TRUE(right.Services()[2]->Check().ok());
   EXPECT_NE(right.engine("basetest"), nullptr);
   EXPECT_EQ(right.engine("other"), nullptr);
 }
