@@ -268,10 +268,14 @@ void StreamCore::Drain() {
 }
 
 bool StreamCore::Write(const google::protobuf::Message& message) {
-  absl::MutexLock lock(&mu_);
-  if (cancelled_ || draining_ || !write_ok_) return false;
-  writing_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    if (cancelled_ || draining_ || !write_ok_) return false;
+    writing_ = true;
+  }
+  // Outside the lock: gRPC may report the write done (OnWriteDone) before StartWrite returns.
   start_write_(message);
+  absl::MutexLock lock(&mu_);
   // gRPC reports every write started, also when the call is cancelled meanwhile.
   mu_.Await(absl::Condition(
       +[](StreamCore* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) { return !self->writing_; },

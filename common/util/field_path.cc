@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/util/proto.h"
 
 namespace gov {
 namespace {
@@ -170,19 +171,42 @@ absl::StatusOr<Message*> MutableMessagePath(Message& message, const std::string&
   return parent->GetReflection()->MutableMessage(parent, last);
 }
 
+namespace {
+
+// The message holding the last field of `fields` in `message`; null when one on the way is
+// unset.
+const Message* Holder(const Message& message, const std::vector<const FieldDescriptor*>& fields) {
+  const Message* at = &message;
+  for (size_t i = 0; i + 1 < fields.size(); ++i) {
+    const Reflection* r = at->GetReflection();
+    if (!r->HasField(*at, fields[i])) return nullptr;
+    at = &r->GetMessage(*at, fields[i]);
+  }
+  return at;
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> GetStringPath(const Message& message, const std::string& path) {
   auto fields = Walk(*message.GetDescriptor(), path);
   if (!fields.ok()) return fields.status();
   if (fields->back()->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
     return Bad(path, absl::StrCat(fields->back()->full_name(), " is not a string"));
   }
-  const Message* at = &message;
-  for (size_t i = 0; i + 1 < fields->size(); ++i) {
-    const Reflection* r = at->GetReflection();
-    if (!r->HasField(*at, (*fields)[i])) return std::string();
-    at = &r->GetMessage(*at, (*fields)[i]);
+  const Message* at = Holder(message, *fields);
+  return at == nullptr ? std::string() : at->GetReflection()->GetString(*at, fields->back());
+}
+
+absl::StatusOr<std::string> GetEnumKeyPath(const Message& message, const std::string& path) {
+  auto fields = Walk(*message.GetDescriptor(), path);
+  if (!fields.ok()) return fields.status();
+  const FieldDescriptor* last = fields->back();
+  if (last->cpp_type() != FieldDescriptor::CPPTYPE_ENUM) {
+    return Bad(path, absl::StrCat(last->full_name(), " is not an enum"));
   }
-  return at->GetReflection()->GetString(*at, fields->back());
+  const Message* at = Holder(message, *fields);
+  if (at == nullptr) return std::string();
+  return EnumKey(last->enum_type(), at->GetReflection()->GetEnumValue(*at, last));
 }
 
 }  // namespace gov

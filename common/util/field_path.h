@@ -52,6 +52,11 @@ absl::StatusOr<google::protobuf::Message*> MutableMessagePath(google::protobuf::
 absl::StatusOr<std::string> GetStringPath(const google::protobuf::Message& message,
                                           const std::string& path);
 
+// The key (EnumKey: the value name without the enum's prefix) of the enum at `path` ("" when a
+// message on the way is unset).
+absl::StatusOr<std::string> GetEnumKeyPath(const google::protobuf::Message& message,
+                                           const std::string& path);
+
 }  // namespace gov
 
 #endif  // GOV_COMMON_UTIL_FIELD_PATH_H_

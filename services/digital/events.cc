@@ -8,7 +8,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/cases/list_request.h"
 #include "common/config/config.h"
 #include "common/log/log.h"
@@ -77,21 +76,11 @@ absl::StatusOr<CaseSeen> ReadCase(const google::protobuf::Message& response,
                                   const std::string& case_id_field) {
   CaseSeen seen;
   GOV_ASSIGN_OR_RETURN(seen.id, GetStringPath(response, case_id_field));
+  // The status beside the id (the rules checked that the case message has one).
   const size_t dot = case_id_field.rfind('.');
-  const google::protobuf::Message* at = &response;
-  if (dot != std::string::npos) {
-    // The case message: every part of the path but the last is a singular message field.
-    for (const absl::string_view part :
-         absl::StrSplit(absl::string_view(case_id_field).substr(0, dot), '.')) {
-      const google::protobuf::FieldDescriptor* f =
-          at->GetDescriptor()->FindFieldByName(std::string(part));
-      at = &at->GetReflection()->GetMessage(*at, f);
-    }
-  }
-  const google::protobuf::FieldDescriptor* status = at->GetDescriptor()->FindFieldByName("status");
-  if (status != nullptr && status->enum_type() != nullptr) {
-    seen.status = EnumKey(status->enum_type(), at->GetReflection()->GetEnumValue(*at, status));
-  }
+  const std::string status_field =
+      dot == std::string::npos ? "status" : case_id_field.substr(0, dot + 1) + "status";
+  GOV_ASSIGN_OR_RETURN(seen.status, GetEnumKeyPath(response, status_field));
   if (seen.id.empty()) {
     return absl::InternalError(absl::StrCat("the answer has no case id at ", case_id_field));
   }

@@ -336,5 +336,19 @@ TEST(FieldPathTest, GetStringPathReadsThroughUnsetMessages) {
                 "is not a string");
 }
 
+TEST(FieldPathTest, GetEnumKeyPathReadsTheKeyThroughUnsetMessages) {
+  dv1::SubmitComplaintResponse resp;
+  absl::StatusOr<std::string> unset = GetEnumKeyPath(resp, "complaint.status");
+  ASSERT_TRUE(unset.ok()) << unset.status();
+  EXPECT_EQ(*unset, "");
+  EXPECT_FALSE(resp.has_complaint());
+  resp.mutable_complaint()->set_status(dv1::COMPLAINT_STATUS_RESOLVED);
+  absl::StatusOr<std::string> key = GetEnumKeyPath(resp, "complaint.status");
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(*key, "RESOLVED");
+  ExpectRefused(GetEnumKeyPath(resp, "complaint.id").status(), "complaint.id", "not an enum");
+  ExpectRefused(GetEnumKeyPath(resp, "complaint.nosuch").status(), "complaint.nosuch");
+}
+
 }  // namespace
 }  // namespace gov
