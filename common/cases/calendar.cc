@@ -131,6 +131,22 @@ Period Normalize(const Period& p, absl::Time now) {
   return p;
 }
 
+Period PreviousPeriod(const Period& p) {
+  // The day before the period's first: its days are those of the period before.
+  const absl::CivilDay before = Resolve(p, absl::UnixEpoch()).first - 1;
+  switch (p.part_case()) {
+    case Period::kMonth:
+      return MonthOf(before);
+    case Period::kWeek:
+      return WeekOf(before);
+    case Period::kQuarter:
+      return QuarterOf(before);
+    case Period::PART_NOT_SET:
+      break;
+  }
+  return MakePeriod(p.year() - 1);
+}
+
 Period SamePeriodLastYear(const Period& p) {
   // Only an unvalidated period can be here; decrementing it would overflow.
   if (p.year() == std::numeric_limits<int32_t>::min()) return p;

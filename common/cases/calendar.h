@@ -32,6 +32,9 @@ governance::v1::Period Normalize(const governance::v1::Period& p, absl::Time now
 // The same period one year earlier (ISO week n of the previous ISO year; week 53 -> 52 when
 // the previous year has none).
 governance::v1::Period SamePeriodLastYear(const governance::v1::Period& p);
+// The period of the same length just before a normalised one: the month, ISO week, quarter or
+// year before.
+governance::v1::Period PreviousPeriod(const governance::v1::Period& p);
 // The same calendar day one year earlier; 29 February gives 28 February.
 absl::CivilDay SameDayLastYear(absl::CivilDay day);
 // A period's days as far as `today`: up to today when today falls inside them, else all.

@@ -264,7 +264,9 @@ Grade GradeValue(const IndicatorSpec& spec, int64_t v, bool has_data) {
 
 Measure RecordedFigure(std::string figure_id) {
   return [figure_id = std::move(figure_id)](const EvalContext& ctx) -> absl::StatusOr<Value> {
-    return FigureFor(ctx, figure_id);
+    GOV_ASSIGN_OR_RETURN(Value figure, FigureFor(ctx, figure_id));
+    figure.recorded = true;
+    return figure;
   };
 }
 
@@ -389,8 +391,9 @@ Measure Sum(Measure a, Measure b) {
   return [a = std::move(a), b = std::move(b)](const EvalContext& ctx) -> absl::StatusOr<Value> {
     GOV_ASSIGN_OR_RETURN(const Value x, a(ctx));
     GOV_ASSIGN_OR_RETURN(const Value y, b(ctx));
-    if (!x.has_data || !y.has_data) return Value::Missing();
-    return Value{x.value + y.value};
+    Value out = x.has_data && y.has_data ? Value{x.value + y.value} : Value::Missing();
+    out.recorded = x.recorded || y.recorded;
+    return out;
   };
 }
 
@@ -452,8 +455,11 @@ Measure Ratio(Measure numerator, Measure denominator) {
           denominator = std::move(denominator)](const EvalContext& ctx) -> absl::StatusOr<Value> {
     GOV_ASSIGN_OR_RETURN(const Value n, numerator(ctx));
     GOV_ASSIGN_OR_RETURN(const Value d, denominator(ctx));
-    if (!n.has_data || !d.has_data || d.value == 0) return Value::Missing();
-    return Value{RatioBasisPoints(n.value, d.value)};
+    Value out = !n.has_data || !d.has_data || d.value == 0
+                    ? Value::Missing()
+                    : Value{RatioBasisPoints(n.value, d.value)};
+    out.recorded = n.recorded || d.recorded;
+    return out;
   };
 }
 
@@ -580,6 +586,15 @@ absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
   *out.mutable_period() = ctx.period;
   out.mutable_region()->set_street_id(ctx.street_id);
   out.mutable_region()->set_community_id(ctx.community_id);
+  out.set_comparable_by_street(!spec.district_target && !spec.district_only);
+  if (spec.district_only &&
+      (!ctx.street_id.empty() || !ctx.community_id.empty() || !ctx.streets.empty())) {
+    out.set_freshness(governance::v1::INDICATOR_FRESHNESS_LIVE);
+    SetDays(ctx.days, out.mutable_days());
+    out.set_target_kind(governance::v1::TARGET_KIND_UNSPECIFIED);
+    out.set_target(0);
+    return out;  // no data below the district
+  }
 
   const bool change =
       spec.target_kind == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE || spec.against_last_year;
@@ -588,6 +603,8 @@ absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
   EvalContext measured = ctx;
   if (change) measured.days = cal::ToDate(ctx.days, cal::LocalDay(ctx.now));
   GOV_ASSIGN_OR_RETURN(const Value actual, spec.measure(measured));
+  out.set_freshness(actual.recorded ? governance::v1::INDICATOR_FRESHNESS_RECORDED
+                                    : governance::v1::INDICATOR_FRESHNESS_LIVE);
   SetDays(actual.days.value_or(measured.days), out.mutable_days());
   out.set_actual(actual.value);
   bool has_data = actual.has_data;
@@ -634,6 +651,10 @@ absl::StatusOr<Indicator> IndicatorEngine::Evaluate(const IndicatorSpec& spec,
   out.set_attainment(grade.attainment);
   out.set_colour(grade.colour);
   return out;
+}
+
+void IndicatorEngine::InputsChanged() {
+  if (cache_ != nullptr) cache_->BumpGeneration(AggregateScope());
 }
 
 absl::Status IndicatorEngine::CachedAggregate(const std::string& key,

@@ -56,6 +56,9 @@ struct Value {
   // The days the value covers when fewer than the context's (a figure recorded monthly, asked
   // for a period to date, covers its whole months); unset: the context's days.
   std::optional<cal::DayRange> days;
+  // Read from recorded figures (RecordedFigure, or a combination with one): the indicator's
+  // freshness is RECORDED rather than LIVE. Kept on a missing value too.
+  bool recorded = false;
   static Value Missing() { return {0, false}; }
 };
 
@@ -90,6 +93,9 @@ struct IndicatorSpec {
   // Watched against last year without a target (target_kind UNSPECIFIED): the baseline and the
   // change are computed as for a change target, to date like them, and nothing is graded.
   bool against_last_year = false;
+  // Measured for the district alone (a property of the whole suite, such as its cockpits): below
+  // the district the row has no data, and the indicator is not comparable across streets.
+  bool district_only = false;
 };
 
 // A count the plan sets for the whole district (higher is better, an absolute target, graded
@@ -241,6 +247,10 @@ class IndicatorEngine {
   // Called periodically by the server. Evaluates everything even when one fails, then returns
   // the first error.
   absl::Status RefreshGauges();
+
+  // An input of the measures that is not in the store changed (a reading a track keeps in
+  // memory): the cached evaluations are dropped (the aggregate generation moves on).
+  void InputsChanged();
 
   // Pure evaluation without cache or scope checks (tests, the gauge refresher).
   absl::StatusOr<governance::v1::Indicator> Evaluate(const IndicatorSpec& spec,

@@ -7,12 +7,13 @@
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/notification.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
 #include "common/log/log.h"
 #include "common/util/file.h"
@@ -157,21 +158,38 @@ std::shared_ptr<grpc::Channel> Peers::ChannelTo(const std::string& track) const 
 absl::Status Peers::Call(const std::string& track, const std::string& method,
                          const google::protobuf::Message& request,
                          google::protobuf::Message* response, absl::Time deadline) const {
+  PeerCall call{.track = track, .method = method, .request = &request, .response = response};
+  CallAll(absl::MakeSpan(&call, 1), deadline);
+  return call.status;
+}
+
+// One call of CallAll while it is on its way.
+struct Peers::InFlight {
+  const google::protobuf::MethodDescriptor* descriptor = nullptr;
+  grpc::ClientContext context;
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  grpc::Status status;
+};
+
+absl::Status Peers::Prepare(const PeerCall& call, InFlight* flight) const {
+  const std::string& track = call.track;
   if (addresses_.find(track) == addresses_.end()) {
     return absl::InternalError(
         absl::StrCat("peer call to \"", track, "\": not a track of the suite (data/tracks.json)"));
   }
   const google::protobuf::MethodDescriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(method);
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(call.method);
   if (descriptor == nullptr) {
     return absl::InternalError(
-        absl::StrCat("peer call to ", track, ": method ", method, " is not in the schema"));
+        absl::StrCat("peer call to ", track, ": method ", call.method, " is not in the schema"));
   }
-  if (request.GetDescriptor() != descriptor->input_type() ||
-      response->GetDescriptor() != descriptor->output_type()) {
-    return absl::InternalError(absl::StrCat("peer call to ", track, ": ", method, " takes ",
-                                            descriptor->input_type()->full_name(), ", not ",
-                                            request.GetDescriptor()->full_name()));
+  if (call.request == nullptr || call.response == nullptr ||
+      call.request->GetDescriptor() != descriptor->input_type() ||
+      call.response->GetDescriptor() != descriptor->output_type()) {
+    return absl::InternalError(absl::StrCat(
+        "peer call to ", track, ": ", call.method, " takes ", descriptor->input_type()->full_name(),
+        " and answers ", descriptor->output_type()->full_name(), ", not the messages given"));
   }
   if (token_file_.empty()) {
     return absl::UnavailableError(absl::StrCat("peer calls are off: no ", kTokenSettings,
@@ -179,43 +197,32 @@ absl::Status Peers::Call(const std::string& track, const std::string& method,
                                                ")"));
   }
   std::string bytes;
-  if (!request.SerializeToString(&bytes)) {
+  if (!call.request->SerializeToString(&bytes)) {
     return absl::InternalError(absl::StrCat("peer call to ", track, ": cannot serialise ",
                                             descriptor->input_type()->full_name()));
   }
   grpc::Slice slice(bytes);
-  grpc::ByteBuffer request_buffer(&slice, 1);
-  grpc::ByteBuffer response_buffer;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(std::min(absl::Now() + timeout_, deadline)));
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", Token()));
-  std::string trace_id = log::ThreadTraceId();
-  if (trace_id.empty()) trace_id = log::NewTraceId();
-  context.AddMetadata(log::kTraceHeader, trace_id);
-  const std::string path =
-      absl::StrCat("/", descriptor->service()->full_name(), "/", descriptor->name());
-  grpc::GenericStub stub(ChannelTo(track));
-  grpc::Status status;
-  absl::Notification done;
-  stub.UnaryCall(&context, path, grpc::StubOptions(), &request_buffer, &response_buffer,
-                 [&status, &done](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  const grpc::StatusCode code = status.error_code();
+  flight->request = grpc::ByteBuffer(&slice, 1);
+  flight->descriptor = descriptor;
+  return absl::OkStatus();
+}
+
+absl::Status Peers::Answer(const PeerCall& call, InFlight& flight) const {
+  const std::string& track = call.track;
+  const google::protobuf::MethodDescriptor* descriptor = flight.descriptor;
+  const grpc::StatusCode code = flight.status.error_code();
   if (code == grpc::StatusCode::OK) {
     grpc::Slice answer;
-    if (!response_buffer.DumpToSingleSlice(&answer).ok() ||
-        !response->ParseFromArray(answer.begin(), static_cast<int>(answer.size()))) {
+    if (!flight.response.DumpToSingleSlice(&answer).ok() ||
+        !call.response->ParseFromArray(answer.begin(), static_cast<int>(answer.size()))) {
       return absl::InternalError(absl::StrCat("track ", track, " answered ", descriptor->name(),
                                               " with a message that cannot be read"));
     }
     return absl::OkStatus();
   }
+  const std::string& message = flight.status.error_message();
   if (code == grpc::StatusCode::NOT_FOUND) {
-    return absl::NotFoundError(
-        absl::StrCat(track, " ", descriptor->name(), ": ", status.error_message()));
+    return absl::NotFoundError(absl::StrCat(track, " ", descriptor->name(), ": ", message));
   }
   log::Warn("peer call failed", {{"track", track},
                                  {"address", Address(track)},
@@ -224,16 +231,56 @@ absl::Status Peers::Call(const std::string& track, const std::string& method,
   if (NotServedNow(code)) {
     return absl::UnavailableError(absl::StrCat("track ", track, " at ", Address(track),
                                                " did not answer ", descriptor->name(), ": ",
-                                               CodeName(code), ": ", status.error_message()));
+                                               CodeName(code), ": ", message));
   }
   if (code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED) {
     return absl::InternalError(absl::StrCat("track ", track, " refused this service's peer token (",
                                             kTokenSettings, ") on ", descriptor->name(), ": ",
-                                            CodeName(code), ": ", status.error_message()));
+                                            CodeName(code), ": ", message));
   }
   return absl::Status(static_cast<absl::StatusCode>(code),
                       absl::StrCat("track ", track, " answered ", descriptor->name(), " with ",
-                                   CodeName(code), ": ", status.error_message()));
+                                   CodeName(code), ": ", message));
+}
+
+void Peers::CallAll(absl::Span<PeerCall> calls, absl::Time deadline,
+                    const std::function<void()>& meanwhile) const {
+  std::vector<std::unique_ptr<InFlight>> flights;
+  flights.reserve(calls.size());
+  std::string trace_id = log::ThreadTraceId();
+  if (trace_id.empty()) trace_id = log::NewTraceId();
+  const auto until = absl::ToChronoTime(std::min(absl::Now() + timeout_, deadline));
+  int started = 0;
+  for (PeerCall& call : calls) {
+    flights.push_back(std::make_unique<InFlight>());
+    call.status = Prepare(call, flights.back().get());
+    call.answered = call.status.code();
+    if (call.status.ok()) ++started;
+  }
+  absl::BlockingCounter done(started);
+  const std::string token = started > 0 ? Token() : std::string();
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (!calls[i].status.ok()) continue;
+    InFlight* flight = flights[i].get();
+    flight->context.set_deadline(until);
+    flight->context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    flight->context.AddMetadata(log::kTraceHeader, trace_id);
+    const std::string path = absl::StrCat("/", flight->descriptor->service()->full_name(), "/",
+                                          flight->descriptor->name());
+    grpc::GenericStub stub(ChannelTo(calls[i].track));
+    stub.UnaryCall(&flight->context, path, grpc::StubOptions(), &flight->request, &flight->response,
+                   [flight, &done](grpc::Status status) {
+                     flight->status = std::move(status);
+                     done.DecrementCount();
+                   });
+  }
+  if (meanwhile) meanwhile();
+  done.Wait();
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (flights[i]->descriptor == nullptr) continue;  // refused before it was sent
+    calls[i].answered = static_cast<absl::StatusCode>(flights[i]->status.error_code());
+    calls[i].status = Answer(calls[i], *flights[i]);
+  }
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Peers::StreamTo(const std::string& track,

@@ -1,6 +1,7 @@
 #ifndef GOV_COMMON_PEERS_PEERS_H_
 #define GOV_COMMON_PEERS_PEERS_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "common/config/config.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
@@ -18,6 +20,20 @@
 // service of the suite with a token of its own. A track reaches them through
 // server::TrackDeps::peers.
 namespace gov::peers {
+
+// One call of Peers::CallAll.
+struct PeerCall {
+  std::string track;   // "mediation"
+  std::string method;  // the method's full name, as for Peers::Call
+  const google::protobuf::Message* request = nullptr;
+  google::protobuf::Message* response = nullptr;
+  // The outcome, as Peers::Call returns it.
+  absl::Status status = {};
+  // The code the track answered with, before Call's mapping (DEADLINE_EXCEEDED when it did not
+  // answer in time, UNAVAILABLE when it could not be reached); status.code() for a call refused
+  // before it was sent.
+  absl::StatusCode answered = absl::StatusCode::kOk;
+};
 
 // The other tracks of the suite as this service reaches them over gRPC.
 class Peers {
@@ -71,6 +87,13 @@ class Peers {
                     const google::protobuf::Message& request, google::protobuf::Message* response,
                     absl::Time deadline = absl::InfiniteFuture()) const;
 
+  // Makes every call at once (each as Call makes it, with the same deadline) and returns when
+  // all are answered or out of time: a fan-out costs the slowest call, not their sum.
+  // `meanwhile`, when given, runs on the calling thread once the calls are sent (the caller's
+  // own share of the work, done while the peers do theirs).
+  void CallAll(absl::Span<PeerCall> calls, absl::Time deadline = absl::InfiniteFuture(),
+               const std::function<void()>& meanwhile = nullptr) const;
+
   // For a call this service makes with a stub of its own (a stream: the digital track follows
   // other tracks' change streams): the channel to `track`, with `context` given the token and
   // the trace id (no deadline: a stream's life is the caller's). INTERNAL for an unknown track,
@@ -91,6 +114,11 @@ class Peers {
   // per change; a change that cannot be read keeps the last token).
   std::string Token() const;
   std::shared_ptr<grpc::Channel> ChannelTo(const std::string& track) const;
+  struct InFlight;
+  // Checks a call and serialises its request (the status Call returns when it cannot be sent).
+  absl::Status Prepare(const PeerCall& call, InFlight* flight) const;
+  // The status Call returns for an answered (or timed-out) call; reads the response.
+  absl::Status Answer(const PeerCall& call, InFlight& flight) const;
 
   const std::map<std::string, std::string> addresses_;
   const std::string token_file_;

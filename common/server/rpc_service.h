@@ -92,6 +92,16 @@ class RpcService final : public grpc::Service {
     });
   }
 
+  // A part's method that needs the whole call (its deadline, its trace id), not the principal
+  // alone.
+  template <typename Part, typename Req, typename Resp>
+  RpcService& Bind(std::string_view method, const Part* part,
+                   absl::Status (Part::*fn)(const Call&, const Req&, Resp*) const) {
+    return BindBody<Req, Resp>(method, [part, fn](const Call& call, const Req& req, Resp* resp) {
+      return (part->*fn)(call, req, resp);
+    });
+  }
+
   // A method served by a function of the whole call (trace id, context) rather than a part.
   template <typename Req, typename Resp>
   RpcService& BindBody(std::string_view method,

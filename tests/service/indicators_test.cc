@@ -581,6 +581,74 @@ TEST_F(IndicatorsTest, DistrictTargetsAreGradedForTheDistrictOnly) {
   EXPECT_EQ(gauge("governance_indicator_attainment", "GS01"), std::nullopt);
 }
 
+// How current each value is and whether streets compare: computed from the cases is LIVE, from
+// recorded figures (alone or combined with cases) RECORDED; a district target or a measure of the
+// district alone does not compare street by street, and the latter has no data below the
+// district.
+TEST_F(IndicatorsTest, FreshnessAndComparabilityFollowTheMeasure) {
+  OpenMarchCases();
+  IndicatorSpec live{.id = "cases", .name_zh = "测试", .name_en = "Test", .measure = CasesOpened()};
+  IndicatorSpec recorded{.id = "intake",
+                         .name_zh = "测试",
+                         .name_en = "Test",
+                         .measure = RecordedFigure("court_intake")};
+  IndicatorSpec mixed{.id = "per_case",
+                      .name_zh = "测试",
+                      .name_en = "Test",
+                      .unit = governance::v1::INDICATOR_UNIT_BASIS_POINTS,
+                      .measure = Ratio(CasesOpened(), RecordedFigure("court_intake"))};
+  IndicatorSpec summed{.id = "sum",
+                       .name_zh = "测试",
+                       .name_en = "Test",
+                       .measure = Sum(RecordedFigure("court_intake"), CasesOpened())};
+  IndicatorSpec district = DistrictCount("district_cases", "案件数", "Cases", CasesOpened());
+  district.target = 10;
+  IndicatorSpec alone{.id = "alone",
+                      .name_zh = "测试",
+                      .name_en = "Test",
+                      .measure = CasesOpened(),
+                      .district_only = true};
+  IndicatorEngine engine(kTrack, {live, recorded, mixed, summed, district, alone}, {},
+                         RankingSpec{}, repo_.get(), nullptr, regions_.get(), &clock_, nullptr);
+  EvalContext ctx;
+  ctx.track = kTrack;
+  ctx.period = Month(2026, 3);
+  ctx.days = cal::Resolve(ctx.period, clock_.Now());
+  ctx.repo = repo_.get();
+  ctx.regions = regions_.get();
+  ctx.now = clock_.Now();
+  EvalContext street = ctx;
+  street.street_id = "GS01";
+  std::map<std::string, Indicator> at_district, at_street;
+  for (const IndicatorSpec& spec : engine.specs()) {
+    absl::StatusOr<Indicator> d = engine.Evaluate(spec, ctx);
+    absl::StatusOr<Indicator> s = engine.Evaluate(spec, street);
+    ASSERT_TRUE(d.ok() && s.ok()) << spec.id;
+    at_district[spec.id] = *d;
+    at_street[spec.id] = *s;
+  }
+  using governance::v1::INDICATOR_FRESHNESS_LIVE;
+  using governance::v1::INDICATOR_FRESHNESS_RECORDED;
+  EXPECT_EQ(at_district["cases"].freshness(), INDICATOR_FRESHNESS_LIVE);
+  EXPECT_TRUE(at_district["cases"].comparable_by_street());
+  // No figure is recorded: still a recorded indicator, without data.
+  EXPECT_EQ(at_district["intake"].freshness(), INDICATOR_FRESHNESS_RECORDED);
+  EXPECT_FALSE(at_district["intake"].has_data());
+  EXPECT_EQ(at_district["per_case"].freshness(), INDICATOR_FRESHNESS_RECORDED);
+  EXPECT_EQ(at_district["sum"].freshness(), INDICATOR_FRESHNESS_RECORDED);
+  EXPECT_EQ(at_street["per_case"].freshness(), INDICATOR_FRESHNESS_RECORDED);
+  EXPECT_EQ(at_district["district_cases"].freshness(), INDICATOR_FRESHNESS_LIVE);
+  EXPECT_FALSE(at_district["district_cases"].comparable_by_street());
+  EXPECT_FALSE(at_street["district_cases"].comparable_by_street());
+  // The district's own measure: its value for the district, no data below it.
+  EXPECT_EQ(at_district["alone"].actual(), 12);
+  EXPECT_TRUE(at_district["alone"].has_data());
+  EXPECT_FALSE(at_district["alone"].comparable_by_street());
+  EXPECT_FALSE(at_street["alone"].has_data());
+  EXPECT_EQ(at_street["alone"].actual(), 0);
+  EXPECT_EQ(at_street["alone"].freshness(), INDICATOR_FRESHNESS_LIVE);
+}
+
 // "Down 5% on last year" for a period not over yet compares the period to date with the same
 // days of last year, and says which days it compared.
 class ToDateTest : public IndicatorsTest {

@@ -48,6 +48,7 @@ namespace {
 namespace mv1 = ::governance::mediation::v1;
 using gov::testing::Describe;
 using gov::testing::Outcome;
+using gov::testing::SilentListener;
 using gov::testing::TempDir;
 using gov::testing::TestToken;
 using gov::testing::TrackHarness;
@@ -98,34 +99,6 @@ std::string Field(const google::protobuf::Struct& line, const std::string& key) 
   auto it = line.fields().find(key);
   return it == line.fields().end() ? "" : it->second.string_value();
 }
-
-// A TCP socket on 127.0.0.1 that listens but never accepts nor speaks: connections complete in
-// the kernel's backlog and then hear nothing, like a peer that hangs.
-class SilentListener {
- public:
-  SilentListener() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        listen(fd_, 16) != 0 || getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ADD_FAILURE() << "cannot make a listening socket";
-      return;
-    }
-    port_ = ntohs(addr.sin_port);
-  }
-  ~SilentListener() {
-    if (fd_ >= 0) close(fd_);
-  }
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 class PeersTest : public ::testing::Test {
  protected:
@@ -340,6 +313,57 @@ TEST_F(PeersTest, APeerThatDoesNotAnswerIsUnavailableAfterTheDeadline) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("DEADLINE_EXCEEDED"));
   EXPECT_GE(took, absl::Milliseconds(250));
   EXPECT_LT(took, absl::Seconds(3));
+}
+
+TEST_F(PeersTest, CallAllMakesTheCallsAtOnceAndReportsEachAnswer) {
+  SilentListener silent;
+  config::ServiceConfig config;
+  config.track = "digital";
+  config.peers[kTrack] = h_.address();
+  config.peers["policing"] = silent.address();
+  config.peers["disorder"] = absl::StrCat("127.0.0.1:", gov::testing::FreePort());
+  config.peer_timeout_ms = 1000;
+  config.peer_token_file = TokenFile(kPeer);
+  absl::StatusOr<std::unique_ptr<Peers>> peers = Peers::Open(config);
+  ASSERT_TRUE(peers.ok()) << peers.status();
+
+  mv1::GetDisputeRequest found;
+  found.set_id(dispute_id_);
+  mv1::GetDisputeRequest missing;
+  missing.set_id("D-999999");
+  std::vector<mv1::GetDisputeResponse> responses(6);
+  std::vector<PeerCall> calls;
+  const std::vector<std::pair<std::string, const mv1::GetDisputeRequest*>> plan = {
+      {kTrack, &found},     {kTrack, &missing},   {"policing", &found},
+      {"policing", &found}, {"policing", &found}, {"disorder", &found}};
+  for (size_t i = 0; i < plan.size(); ++i) {
+    calls.push_back({.track = plan[i].first,
+                     .method = kGetDispute,
+                     .request = plan[i].second,
+                     .response = &responses[i]});
+  }
+  calls.push_back(
+      {.track = "nowhere", .method = kGetDispute, .request = &found, .response = &responses[0]});
+  bool ran_meanwhile = false;
+  const absl::Time start = absl::Now();
+  (*peers)->CallAll(absl::MakeSpan(calls), absl::InfiniteFuture(), [&] { ran_meanwhile = true; });
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_TRUE(ran_meanwhile);
+  EXPECT_TRUE(calls[0].status.ok()) << calls[0].status;
+  EXPECT_EQ(responses[0].dispute().id(), dispute_id_);
+  EXPECT_EQ(calls[1].status.code(), absl::StatusCode::kNotFound) << calls[1].status;
+  EXPECT_EQ(calls[1].answered, absl::StatusCode::kNotFound);
+  for (int i : {2, 3, 4}) {
+    // Mapped as Call maps it; the track's own silence kept beside it.
+    EXPECT_EQ(calls[i].status.code(), absl::StatusCode::kUnavailable) << calls[i].status;
+    EXPECT_EQ(calls[i].answered, absl::StatusCode::kDeadlineExceeded) << calls[i].status;
+  }
+  EXPECT_EQ(calls[5].status.code(), absl::StatusCode::kUnavailable) << calls[5].status;
+  EXPECT_EQ(calls[5].answered, absl::StatusCode::kUnavailable);
+  EXPECT_EQ(calls[6].status.code(), absl::StatusCode::kInternal) << calls[6].status;
+  EXPECT_EQ(calls[6].answered, absl::StatusCode::kInternal);
+  // Three silent calls of a second each, made one after another, would take three seconds.
+  EXPECT_LT(took, absl::Milliseconds(2500));
 }
 
 TEST_F(PeersTest, ConcurrentCallsShareThePeers) {

@@ -10,7 +10,9 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "absl/strings/str_cat.h"
 #include "common/cases/calendar.h"
+#include "gtest/gtest.h"
 
 namespace gov::testing {
 
@@ -71,5 +73,26 @@ absl::Status StartOnFreePort(int* port, const std::function<absl::Status()>& spa
 absl::Time Local(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), cal::DistrictZone());
 }
+
+SilentListener::SilentListener() {
+  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || listen(fd_, 64) != 0 ||
+      getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ADD_FAILURE() << "cannot make a listening socket";
+    return;
+  }
+  port_ = ntohs(addr.sin_port);
+}
+
+SilentListener::~SilentListener() {
+  if (fd_ >= 0) close(fd_);
+}
+
+std::string SilentListener::address() const { return absl::StrCat("127.0.0.1:", port_); }
 
 }  // namespace gov::testing

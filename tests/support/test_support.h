@@ -32,6 +32,21 @@ int FreePort();
 absl::Status StartOnFreePort(int* port, const std::function<absl::Status()>& spawn,
                              int attempts = 4);
 
+// A TCP socket on 127.0.0.1 that listens but never accepts nor speaks: connections complete in
+// the kernel's backlog and then hear nothing, like a peer that hangs. Closed on destruction.
+class SilentListener {
+ public:
+  SilentListener();
+  ~SilentListener();
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  std::string address() const;
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 // Paths of the repository's data files and of built binaries.
 std::string SourcePath(const std::string& relative);  // <repo>/<relative>
 std::string BinaryPath(const std::string& relative);  // <build>/<relative>

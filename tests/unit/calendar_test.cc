@@ -187,6 +187,19 @@ TEST(PeriodTest, SamePeriodLastYearAndYearOf) {
   ExpectSame(YearOf(Quarter(2025, 2)), Year(2025));
 }
 
+TEST(PeriodTest, PreviousPeriodIsTheOneJustBeforeOfTheSameLength) {
+  ExpectSame(PreviousPeriod(Month(2026, 3)), Month(2026, 2));
+  ExpectSame(PreviousPeriod(Month(2026, 1)), Month(2025, 12));
+  ExpectSame(PreviousPeriod(Quarter(2026, 1)), Quarter(2025, 4));
+  ExpectSame(PreviousPeriod(Quarter(2026, 3)), Quarter(2026, 2));
+  ExpectSame(PreviousPeriod(Year(2026)), Year(2025));
+  ExpectSame(PreviousPeriod(Week(2026, 10)), Week(2026, 9));
+  // Week 1 follows the last week of the ISO year before: 52 or 53 weeks (2020 and 2026 have 53).
+  ExpectSame(PreviousPeriod(Week(2021, 1)), Week(2020, 53));
+  ExpectSame(PreviousPeriod(Week(2027, 1)), Week(2026, 53));
+  ExpectSame(PreviousPeriod(Week(2026, 1)), Week(2025, 52));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Working days
 
