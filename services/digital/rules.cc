@@ -13,6 +13,7 @@
 #include "common/util/validate.h"
 #include "google/protobuf/descriptor.h"
 #include "governance/v1/common.pb.h"
+#include "services/digital/cockpits.h"
 
 namespace gov::digital {
 namespace {
@@ -167,9 +168,10 @@ absl::StatusOr<std::unique_ptr<Rules>> Rules::LoadFile(const std::string& path,
   return LoadRulesFile<Rules, cv1::DigitalRules>(path, "digital rules", regions);
 }
 
-absl::StatusOr<std::unique_ptr<Rules>> Rules::FromProto(
-    cv1::DigitalRules data, const regions::RegionRegistry& /*regions*/) {
+absl::StatusOr<std::unique_ptr<Rules>> Rules::FromProto(cv1::DigitalRules data,
+                                                        const regions::RegionRegistry& regions) {
   GOV_RETURN_IF_ERROR(Check(data));
+  GOV_RETURN_IF_ERROR(CheckCockpits(data, regions));
   return std::unique_ptr<Rules>(new Rules(std::move(data)));
 }
 

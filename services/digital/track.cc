@@ -29,14 +29,18 @@ DigitalTrack::DigitalTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
   follower_ = Part<Follower>(events_, cursors, rules_.get(), deps.peers);
   follower_->Start();
 
+  cockpits_ = Part<Cockpits>(rules_.get(), deps.regions, deps.clock, deps.registry);
+
   std::vector<indicators::IndicatorSpec> all = CameraIndicators(cameras_);
   for (std::vector<indicators::IndicatorSpec> part :
-       {ScenarioIndicators(scenarios_), EventIndicators(event_engine)}) {
+       {ScenarioIndicators(scenarios_), EventIndicators(event_engine), cockpits_->Indicators()}) {
     for (indicators::IndicatorSpec& spec : part) all.push_back(std::move(spec));
   }
   indicators::RankingSpec rankings;
   rankings.dimensions = {governance::v1::RANKING_DIMENSION_STREET};
-  Indicators(std::move(all), {}, std::move(rankings));
+  indicators::IndicatorEngine* own = Indicators(std::move(all), {}, std::move(rankings));
+  // The cockpits read every track's indicators, this one's in process.
+  cockpits_->Attach(Part<indicators::FanOut>(kTrack, own, deps.peers, deps.cache), own);
 
   Demo("cameras", [this] { return LoadCameraDemo(this->deps()); });
   Demo("scenarios", [this] { return LoadScenarioDemo(this->deps()); });
@@ -44,6 +48,7 @@ DigitalTrack::DigitalTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
   Demo("events",
        [this, event_engine] { return LoadEventDemo(this->deps(), *rules_, event_engine); });
   Sweep("event dispatch", [this] { return events_->DispatchWaiting(); });
+  Sweep("cockpit survey", [this] { return cockpits_->Survey(); });
 
   // Who may call each method is declared on it in digital.proto.
   rpc()
@@ -65,7 +70,11 @@ DigitalTrack::DigitalTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
       .Bind("ListEvents", events_, &Events::List)
       .Bind("DispatchEvent", events_, &Events::Dispatch)
       .Bind("DismissEvent", events_, &Events::Dismiss)
-      .Bind("RecordCoGovernance", events_, &Events::RecordCoGovernance);
+      .Bind("RecordCoGovernance", events_, &Events::RecordCoGovernance)
+      .Bind("ListCockpits", cockpits_, &Cockpits::List)
+      .Bind("GetCockpit", cockpits_, &Cockpits::Get)
+      .Bind("CompareStreets", cockpits_, &Cockpits::CompareStreets)
+      .Bind("ComparePeriods", cockpits_, &Cockpits::ComparePeriods);
 }
 
 }  // namespace gov::digital

@@ -6,6 +6,7 @@
 #include "common/server/track_main.h"
 #include "common/track/track_base.h"
 #include "services/digital/cameras.h"
+#include "services/digital/cockpits.h"
 #include "services/digital/events.h"
 #include "services/digital/follower.h"
 #include "services/digital/regions_api.h"
@@ -31,6 +32,7 @@ class DigitalTrack final : public track::TrackBase {
   Scenarios* scenarios_ = nullptr;
   Events* events_ = nullptr;
   Follower* follower_ = nullptr;
+  Cockpits* cockpits_ = nullptr;
 };
 
 }  // namespace gov::digital

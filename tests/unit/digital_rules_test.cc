@@ -297,6 +297,95 @@ TEST_F(DigitalRulesTest, BrokenRulesNameTheEntry) {
   }
 }
 
+TEST_F(DigitalRulesTest, ShippedCockpitsAreThePlansFifteenAndTheDistrictLeaders) {
+  int street = 0, department = 0, district = 0;
+  for (const dv1::CockpitDeclaration& c : shipped_.cockpits()) {
+    street += c.kind() == dv1::COCKPIT_KIND_STREET && c.plan_new();
+    department += c.kind() == dv1::COCKPIT_KIND_DEPARTMENT && c.plan_new();
+    district += c.kind() == dv1::COCKPIT_KIND_DISTRICT && !c.plan_new();
+  }
+  EXPECT_EQ(street, 10);
+  EXPECT_EQ(department, 5);
+  EXPECT_EQ(district, 1);
+  EXPECT_GT(shipped_.cockpit_settings().track_timeout_ms(), 0);
+}
+
+TEST_F(DigitalRulesTest, BrokenCockpitsNameTheEntry) {
+  using Rules = cv1::DigitalRules;
+  struct Case {
+    std::string what;
+    std::function<void(Rules&)> edit;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"id empty", [](Rules& d) { d.mutable_cockpits(0)->clear_id(); }, "cockpits[0].id"},
+      {"id not plain", [](Rules& d) { d.mutable_cockpits(1)->set_id("street GS01"); },
+       "cockpits[1].id"},
+      {"id twice", [](Rules& d) { d.mutable_cockpits(2)->set_id(d.cockpits(1).id()); },
+       "cockpits[2].id"},
+      {"no Chinese name", [](Rules& d) { d.mutable_cockpits(0)->clear_name_zh(); },
+       "cockpits[0].name_zh"},
+      {"no English name", [](Rules& d) { d.mutable_cockpits(3)->clear_name_en(); },
+       "cockpits[3].name_en"},
+      {"kind unspecified",
+       [](Rules& d) { d.mutable_cockpits(0)->set_kind(dv1::COCKPIT_KIND_UNSPECIFIED); },
+       "cockpits[0].kind"},
+      {"the district's with a street",
+       [](Rules& d) { d.mutable_cockpits(0)->set_street_id("GS01"); }, "cockpits[0].kind"},
+      {"a street cockpit of an unknown street",
+       [](Rules& d) { d.mutable_cockpits(1)->set_street_id("GS99"); }, "cockpits[1].street_id"},
+      {"a street cockpit without its street",
+       [](Rules& d) { d.mutable_cockpits(1)->clear_street_id(); }, "cockpits[1].street_id"},
+      {"a street cockpit with a department",
+       [](Rules& d) { d.mutable_cockpits(1)->set_department("区公安分局"); },
+       "cockpits[1].department"},
+      {"a department cockpit without its department",
+       [](Rules& d) { d.mutable_cockpits(11)->clear_department(); }, "cockpits[11].department"},
+      {"a department cockpit of a street",
+       [](Rules& d) { d.mutable_cockpits(11)->set_street_id("GS01"); }, "cockpits[11].street_id"},
+      {"launched not a date", [](Rules& d) { d.mutable_cockpits(2)->set_launched("2026-02-30"); },
+       "cockpits[2].launched"},
+      {"launched empty", [](Rules& d) { d.mutable_cockpits(2)->clear_launched(); },
+       "cockpits[2].launched"},
+      {"no selections", [](Rules& d) { d.mutable_cockpits(4)->clear_selections(); },
+       "cockpits[4].selections"},
+      {"a selection of an unknown track",
+       [](Rules& d) { d.mutable_cockpits(4)->mutable_selections(1)->set_track("nosuch"); },
+       "cockpits[4].selections[1].track"},
+      {"a track selected twice",
+       [](Rules& d) { *d.mutable_cockpits(4)->add_selections() = d.cockpits(4).selections(0); },
+       "cockpits[4].selections[7].track"},
+      {"an indicator id twice",
+       [](Rules& d) {
+         d.mutable_cockpits(12)->mutable_selections(1)->add_indicator_ids(
+             d.cockpits(12).selections(1).indicator_ids(0));
+       },
+       "cockpits[12].selections[1].indicator_ids[2]"},
+      {"an empty indicator id",
+       [](Rules& d) { d.mutable_cockpits(12)->mutable_selections(1)->add_indicator_ids(""); },
+       "cockpits[12].selections[1].indicator_ids[2]"},
+      {"track deadline 0", [](Rules& d) { d.mutable_cockpit_settings()->set_track_timeout_ms(0); },
+       "cockpit_settings.track_timeout_ms"},
+      {"track deadline too long",
+       [](Rules& d) { d.mutable_cockpit_settings()->set_track_timeout_ms(10001); },
+       "cockpit_settings.track_timeout_ms"},
+      {"cache negative", [](Rules& d) { d.mutable_cockpit_settings()->set_cache_seconds(-1); },
+       "cockpit_settings.cache_seconds"},
+      {"cache too long", [](Rules& d) { d.mutable_cockpit_settings()->set_cache_seconds(301); },
+       "cockpit_settings.cache_seconds"},
+  };
+  for (const Case& c : cases) {
+    const absl::Status st = LoadEdited(c.edit);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << c.what << ": " << st;
+    EXPECT_EQ(FieldOf(st), c.field) << c.what << ": " << st;
+  }
+  // Without cockpits the settings are not needed.
+  EXPECT_TRUE(LoadEdited([](Rules& d) {
+                d.clear_cockpits();
+                d.clear_cockpit_settings();
+              }).ok());
+}
+
 TEST_F(DigitalRulesTest, EditsThatKeepTheRulesValidLoad) {
   // No address field, and the event's type routed to another track's create request.
   EXPECT_TRUE(
