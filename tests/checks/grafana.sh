@@ -6,6 +6,11 @@
 #   overlapping; every panel and every target uses ${datasource}; every target has an expr;
 # - there is a dashboard per track whose queries all select that track, the overview has its
 #   multi-value `track` variable, the cockpit its `street` variable and a row per track;
+# - there is exactly one cockpit-<id>.json per cockpit of data/digital.json and none for a
+#   cockpit no longer declared: every query confined to its region (street="<streetId>" for a
+#   street's cockpit, street="all" for the district's and the departments'), a row per selected
+#   track whose queries select that track, every explicitly selected indicator in a query of
+#   its row and no other indicator named there;
 # - every query uses only metrics registered in the sources (common/, services/) with labels
 #   they carry (or the scrape target's track/instance/job), and only defined variables or
 #   $__rate_interval / $__interval;
@@ -332,7 +337,109 @@ else {
     if (n < 3) err('governance-cockpit.json', `only ${n} queries for ${track}`);
   }
 }
-const expected = TRACKS.length + 2;
+
+// One dashboard per cockpit of data/digital.json (read here, not through the generator), and
+// none for a cockpit no longer declared: its region fixed, a row per selected track whose queries
+// select that track, the selected indicators by name (or, for a whole track, none by name).
+const MATCHER = /([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g;
+const matchersOf = (expr, label) => [...expr.matchAll(/\{([^{}]*)\}/g)]
+  .flatMap((m) => [...m[1].matchAll(MATCHER)]).filter((m) => m[1] === label)
+  .map((m) => ({ op: m[2], value: m[3] }));
+const KINDS = { COCKPIT_KIND_DISTRICT: 'district', COCKPIT_KIND_STREET: 'street',
+  COCKPIT_KIND_DEPARTMENT: 'department' };
+let cockpits = [];
+try {
+  cockpits = JSON.parse(fs.readFileSync(path.join(src, 'data', 'digital.json'), 'utf8')).cockpits ?? [];
+} catch (e) {
+  err('data/digital.json', `cannot be read: ${e.message}`);
+}
+const declared = new Set(cockpits.map((c) => `cockpit-${c.id}.json`));
+for (const f of files) {
+  if (f.startsWith('cockpit-') && !declared.has(f)) {
+    err(f, 'is the dashboard of a cockpit data/digital.json does not declare');
+  }
+}
+for (const c of cockpits) {
+  const f = `cockpit-${c.id}.json`;
+  const d = dashboards[f];
+  if (!d) {
+    err(dir, `no ${f} for the cockpit ${c.id} of data/digital.json`);
+    continue;
+  }
+  if (d.uid !== `cockpit-${c.id}`) err(f, `uid ${d.uid}, expected cockpit-${c.id}`);
+  if (!d.title.includes(c.nameZh) || !d.title.includes(c.nameEn)) {
+    err(f, `title "${d.title}" lacks the names ${c.nameZh} and ${c.nameEn}`);
+  }
+  if (!KINDS[c.kind] || !d.tags.includes('cockpit') || !d.tags.includes(KINDS[c.kind])) {
+    err(f, `tags ${d.tags.join(', ')}, expected cockpit and the kind of ${c.kind}`);
+  }
+  const extra = d.templating.list.filter((v) => v.name !== 'datasource').map((v) => v.name);
+  if (extra.length) err(f, `has variables ${extra.join(', ')}: a cockpit's region is fixed`);
+  const street = c.kind === 'COCKPIT_KIND_STREET' ? c.streetId : 'all';
+  // The panels under each row, by the row's track (its title's first word).
+  const rows = new Map();
+  let current = null;
+  for (const p of d.panels) {
+    if (p.type === 'row') {
+      current = p.title.split(' ')[0];
+      if (rows.has(current)) err(f, `two rows for ${current}`);
+      rows.set(current, []);
+    } else if (current === null) {
+      err(f, `panel ${p.id} "${p.title}" is above the first row`);
+    } else {
+      rows.get(current).push(p);
+    }
+  }
+  const selected = new Set();
+  for (const { track, indicatorIds = [] } of c.selections ?? []) {
+    selected.add(track);
+    const panels = rows.get(track);
+    if (!panels) {
+      err(f, `no row for the selected track ${track}`);
+      continue;
+    }
+    const exprs = panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+    if (exprs.length === 0) err(f, `the row of ${track} has no queries`);
+    for (const e of exprs) {
+      const where = `${f} row ${track}: ${e}`;
+      for (const s of analyse(e).selectors) {
+        for (const label of ['track', 'street']) {
+          if (!s.labels.includes(label)) err(where, `a selector of ${s.name} without ${label}`);
+        }
+      }
+      for (const m of matchersOf(e, 'street')) {
+        if (m.op !== '=' || m.value !== street) {
+          err(where, `street${m.op}"${m.value}": the cockpit's region is street="${street}"`);
+        }
+      }
+      for (const m of matchersOf(e, 'track')) {
+        if (m.op !== '=' || m.value !== track) err(where, `track${m.op}"${m.value}" in the row of ${track}`);
+      }
+      const named = matchersOf(e, 'indicator');
+      if (indicatorIds.length === 0 && named.length) {
+        err(where, 'selects indicators by name in the row of a whole-track selection');
+      }
+      for (const m of named) {
+        if (m.op !== '=' || !indicatorIds.includes(m.value)) {
+          err(where, `indicator${m.op}"${m.value}" is not one of the selected ${indicatorIds.join(', ')}`);
+        }
+      }
+      if (indicatorIds.length && named.length === 0) {
+        err(where, 'selects no indicator by name in the row of selected indicators');
+      }
+    }
+    for (const id of indicatorIds) {
+      if (!exprs.some((e) => matchersOf(e, 'indicator').some((m) => m.value === id))) {
+        err(f, `the selected indicator ${track}/${id} is in no query`);
+      }
+    }
+  }
+  for (const track of rows.keys()) {
+    if (!selected.has(track)) err(f, `a row for ${track}, which the cockpit does not select`);
+  }
+}
+
+const expected = TRACKS.length + 2 + cockpits.length;
 if (files.length !== expected) err(dir, `${files.length} dashboards, expected ${expected}`);
 
 if (errors.length) {

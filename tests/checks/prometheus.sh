@@ -15,9 +15,12 @@
 # configuration passes `promtool check config`; the targets must come up with exactly the
 # expected labels while decoys are dropped. Then govctl sends successful calls and NOT_FOUND,
 # INVALID_ARGUMENT and UNAUTHENTICATED ones to every replica, and through the HTTP API every
-# query of every panel of deploy/grafana/*.json (about the running tracks) and every recording
-# and alert rule with its threshold comparison removed must return data. Everything started is
-# stopped at the end.
+# query of every panel of deploy/grafana/*.json (about the running tracks; the cockpits'
+# dashboards included) and every recording and alert rule with its threshold comparison removed
+# must return data. A query of an indicator a cockpit names by id is held to what the track's
+# own API (govctl indicators, for the cockpit's region) says of it: it must be an indicator the
+# track lists, and return data unless the track has no value or no target for it this month.
+# Everything started is stopped at the end.
 # Args: source dir, build dir.
 set -Eeuo pipefail
 # shellcheck source=tests/checks/lib.sh
@@ -286,6 +289,15 @@ for suite in sqlite postgres; do
         # The track's indicators as its API gives them this month: each must be in Prometheus.
         "$govctl" --addr="$addr" --token="$admin" indicators "$t" --json \
           >"$work/prom/indicators-$t.json" || fail "govctl indicators $t --json"
+        # And for each street whose cockpit (data/digital.json) names indicators of the track:
+        # what the panels of those indicators must show.
+        for street in $(jq -r --arg t "$t" '.cockpits[]? | select(.kind == "COCKPIT_KIND_STREET")
+            | select(any(.selections[]; .track == $t and ((.indicatorIds // []) | length > 0)))
+            | .streetId' "$src/data/digital.json"); do
+          "$govctl" --addr="$addr" --token="$admin" indicators "$t" --street="$street" --json \
+            >"$work/prom/indicators-$t-$street.json" ||
+            fail "govctl indicators $t --street=$street --json"
+        done
       fi
       expect_code UNAUTHENTICATED "$govctl" --addr="$addr" --token=not-a-token indicators "$t"
       open_case "$t" "$addr" "$admin" "$n"

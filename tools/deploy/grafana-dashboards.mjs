@@ -5,17 +5,26 @@
 //   governance-overview.json   RED per track and per method, up, cache, store latency
 //   governance-<track>.json    one per track: its RPCs, store, cache and case counters
 //   governance-cockpit.json    indicators against targets per track, for the district or a street
+//   cockpit-<id>.json          one per cockpit declared in data/digital.json (`cockpits`): its
+//                              region fixed, a row per selected track, its selected indicators
 //   kustomization.yaml         one ConfigMap per dashboard, label grafana_dashboard: "1"
 //
 // Usage: node tools/deploy/grafana-dashboards.mjs [OUT_DIR]   (default: deploy/grafana)
 //
 // The output is deterministic (panel ids in layout order, object keys sorted), so the committed
 // files can be compared with a fresh run (tests/checks/grafana.sh does). The tracks and their
-// Chinese names come from data/tracks.json: a new track needs nothing here.
+// Chinese names come from data/tracks.json, the cockpits from data/digital.json (the
+// declarations governance.digital.v1.DigitalService serves) and whether an indicator has a
+// target from data/targets.json: a new track or cockpit needs nothing here.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TRACKS as LISTED } from './tracks.mjs';
+
+const DATA = fileURLToPath(new URL('../../data/', import.meta.url));
+const DIGITAL_FILE = path.join(DATA, 'digital.json');
+const TARGETS_FILE = path.join(DATA, 'targets.json');
+const REGIONS_FILE = path.join(DATA, 'regions.json');
 
 // The names of the tracks, in the order of data/tracks.json.
 export const TRACKS = LISTED.map((t) => t.name);
@@ -490,67 +499,99 @@ function trackDashboard(track) {
   });
 }
 
-// --- the cockpit --------------------------------------------------------------------------------
+// --- the cockpits -------------------------------------------------------------------------------
+
+const VALUE = 'governance_indicator_value';
+const GOAL = 'governance_indicator_target';
+const ATTAINMENT = 'governance_indicator_attainment';
+const UNITS = 'Counts, or rates and year-on-year changes in basis points (10000 = 100 %).';
+// The street label of the whole district's indicator series (common/indicators RefreshGauges).
+const DISTRICT = 'all';
+// The engine's colours of an indicator (common/indicators GradeValue), on its attainment in
+// percent: green when the target is met (100 % or more), yellow from 90 % (at risk,
+// IndicatorSpec.at_risk_from), red below.
+const ATTAINMENT_STEPS = [['red', null], ['yellow', 90], ['green', 100]];
+const ATTAINMENT_TEXT = 'How far the target is met this month: 100 % is met exactly, more is ' +
+  'better, whether the indicator counts up or down (the engine\'s attainment, capped at 200 %). ' +
+  'Green: met; yellow: 90 % or more (at risk); red: below, as the engine colours it.';
+
+// Every replica exports the same indicator gauges: max across replicas.
+function indicatorTable(title, description, by, matchers) {
+  const v = maxBy(by, sel(VALUE, matchers));
+  const t = maxBy(by, sel(GOAL, matchers));
+  return table(title, description, [
+    target(v, '', { instant: true, table: true }),
+    target(t, '', { instant: true, table: true }),
+    target(`${v} - ${t}`, '', { instant: true, table: true }),
+  ], [
+    { id: 'merge', options: {} },
+    { id: 'organize',
+      options: {
+        excludeByName: { Time: true },
+        indexByName: {},
+        renameByName: { 'Value #A': 'value', 'Value #B': 'target', 'Value #C': 'value − target' },
+      } },
+  ], { sortBy: by[0] });
+}
+
+function gauge(title, description, targets, { unit = 'short', min = 0, max, steps } = {}) {
+  const defaults = {
+    color: { mode: 'thresholds' },
+    min,
+    thresholds: steps ? thresholds(steps) : NEUTRAL,
+    unit,
+  };
+  if (max !== undefined) defaults.max = max;
+  return {
+    type: 'gauge', title, description, targets,
+    fieldConfig: { defaults, overrides: [] },
+    options: {
+      minVizHeight: 75, minVizWidth: 75, orientation: 'auto',
+      reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+      showThresholdLabels: false, showThresholdMarkers: true, sizing: 'auto',
+    },
+  };
+}
+
+// Every indicator of a track (m: its track and street matchers): a stat per indicator, a bar
+// gauge of their attainment and a value / target / gap table.
+function trackIndicators(L, track, m) {
+  L.add(stat('Indicators', `The ${track} indicators for the current month. ${UNITS}`,
+    [target(maxBy(['indicator'], sel(VALUE, m)), '{{indicator}}', { instant: true })],
+    { textMode: 'value_and_name' }), 8, 8);
+  L.add(barGauge('Attainment', `Each ${track} indicator with a target. ${ATTAINMENT_TEXT}`,
+    [target(`${maxBy(['indicator'], sel(ATTAINMENT, m))} / 100`, '{{indicator}}',
+      { instant: true })],
+    { unit: 'percent', min: 0, max: 200, steps: ATTAINMENT_STEPS }), 8, 8);
+  L.add(indicatorTable('Value, target, gap', `Value and target of every ${track} indicator. ` +
+    UNITS, ['indicator'], m), 8, 8);
+}
 
 function cockpit() {
   const street = 'street="$street"';
-  const value = 'governance_indicator_value';
-  const goal = 'governance_indicator_target';
-  const attainment = 'governance_indicator_attainment';
-  const units = 'Counts, or rates and year-on-year changes in basis points (10000 = 100 %).';
   const L = new Layout();
-
-  // Every replica exports the same indicator gauges: max across replicas.
-  const indicatorTable = (title, description, by, matchers) => {
-    const v = maxBy(by, sel(value, matchers));
-    const t = maxBy(by, sel(goal, matchers));
-    return table(title, description, [
-      target(v, '', { instant: true, table: true }),
-      target(t, '', { instant: true, table: true }),
-      target(`${v} - ${t}`, '', { instant: true, table: true }),
-    ], [
-      { id: 'merge', options: {} },
-      { id: 'organize',
-        options: {
-          excludeByName: { Time: true },
-          indexByName: {},
-          renameByName: { 'Value #A': 'value', 'Value #B': 'target', 'Value #C': 'value − target' },
-        } },
-    ], { sortBy: by[0] });
-  };
 
   L.row('All tracks');
   L.add(stat('Indicators reported', 'Indicators with a value this month, per track (an ' +
     'indicator has no value while its inputs are missing).',
-    [target(`count by (track) (${maxBy(['track', 'indicator'], sel(value, street))})`, '{{track}}',
+    [target(`count by (track) (${maxBy(['track', 'indicator'], sel(VALUE, street))})`, '{{track}}',
       { instant: true })], { textMode: 'value_and_name' }), 24, 4);
   L.add(indicatorTable('Indicators against targets', `Every track's indicators for the current ` +
-    `month, for the street chosen above (all = the whole district). ${units}`,
+    `month, for the street chosen above (all = the whole district). ${UNITS}`,
   ['track', 'indicator'], street), 24, 10);
   L.add(table('Where the targets come from', 'Each target is the plan\'s (source = plan: the ' +
     'district\'s governance plan sets it) or the district\'s own choice (source = district: ' +
     'where the plan sets no number). Both are kept in data/targets.json with the plan\'s clause ' +
     'or the district\'s reason; `govctl indicators <track>` prints them.',
-  [target(maxBy(['track', 'indicator', 'source'], sel(goal, street)), '',
+  [target(maxBy(['track', 'indicator', 'source'], sel(GOAL, street)), '',
     { instant: true, table: true })],
   [{ id: 'organize',
     options: { excludeByName: { Time: true }, indexByName: {},
       renameByName: { Value: 'target' } } }], { sortBy: 'track' }), 24, 8);
 
   for (const track of TRACKS) {
-    const m = `track="${track}", ${street}`;
     L.row(trackTitle(track));
-    L.add(stat('Indicators', `The ${track} indicators for the current month. ${units}`,
-      [target(maxBy(['indicator'], sel(value, m)), '{{indicator}}', { instant: true })],
-      { textMode: 'value_and_name' }), 8, 8);
-    L.add(barGauge('Attainment', 'How far each indicator meets its target this month: 100 % is ' +
-      'met exactly, more is better, whether the indicator counts up or down (the engine\'s ' +
-      'attainment, capped at 200 %).',
-    [target(`${maxBy(['indicator'], sel(attainment, m))} / 100`, '{{indicator}}',
-      { instant: true })],
-    { unit: 'percent', min: 0, max: 200 }), 8, 8);
-    L.add(indicatorTable('Value, target, gap', `Value and target of every ${track} indicator. ` +
-      units, ['indicator'], m), 8, 8);
+    trackIndicators(L, track, `track="${track}", ${street}`);
   }
 
   return dashboard({
@@ -560,7 +601,150 @@ function cockpit() {
       'district (street = all) or one street.',
     tags: ['cockpit'],
     variables: [queryVariable('street', 'Street (all = district)',
-      `label_values(${goal}, street)`, { current: { selected: true, text: 'all', value: 'all' } })],
+      `label_values(${GOAL}, street)`, { current: { selected: true, text: 'all', value: 'all' } })],
+    layout: L,
+  });
+}
+
+// The kinds of governance.digital.v1.CockpitKind a cockpit may be declared with: the tag of its
+// dashboard, and whether it is a street's (region: its street) or the whole district's.
+const COCKPIT_KINDS = {
+  COCKPIT_KIND_DISTRICT: { tag: 'district', street: false },
+  COCKPIT_KIND_STREET: { tag: 'street', street: true },
+  COCKPIT_KIND_DEPARTMENT: { tag: 'department', street: false },
+};
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: cannot be read: ${e.message}`);
+  }
+}
+
+// The cockpits of the digital track's rules file (governance.config.v1.DigitalRules.cockpits),
+// checked for what the dashboards rely on; throws an Error naming the file and the entry.
+//   [{ id, nameZh, nameEn, kind, tag, streetId, street, department,
+//      selections: [{ track, indicatorIds }] }, ...] in the file's order
+export function loadCockpits(file = DIGITAL_FILE) {
+  const fail = (message) => {
+    throw new Error(`${file}: ${message} (governance.digital.v1.CockpitDeclaration)`);
+  };
+  const data = readJson(file);
+  const cockpits = data?.cockpits ?? [];
+  if (!Array.isArray(cockpits)) fail('cockpits is not an array');
+  const streets = new Set((readJson(REGIONS_FILE).streets ?? []).map((s) => s.id));
+  const ids = new Set();
+  return cockpits.map((c, i) => {
+    const where = `cockpits[${i}]`;
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) fail(`${where} is not an object`);
+    if (typeof c.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/.test(c.id)) {
+      fail(`${where}.id "${c.id}" is not 1 to 32 letters, digits, - and _`);
+    }
+    if (ids.has(c.id)) fail(`${where}.id: the cockpit "${c.id}" is declared twice`);
+    ids.add(c.id);
+    for (const field of ['nameZh', 'nameEn']) {
+      if (typeof c[field] !== 'string' || c[field] === '' || /[\n\r\t]/.test(c[field])) {
+        fail(`${where}.${field} is missing, empty or holds a line break or tab`);
+      }
+    }
+    const kind = COCKPIT_KINDS[c.kind];
+    if (!kind) {
+      fail(`${where}.kind "${c.kind}" is not one of ${Object.keys(COCKPIT_KINDS).join(', ')}`);
+    }
+    const streetId = c.streetId ?? '';
+    if (kind.street && !streets.has(streetId)) {
+      fail(`${where}.streetId "${streetId}" is not a street of ${REGIONS_FILE}`);
+    }
+    if (!kind.street && streetId !== '') fail(`${where}.streetId is set on a ${kind.tag} cockpit`);
+    if (!Array.isArray(c.selections) || c.selections.length === 0) {
+      fail(`${where}.selections is missing or empty`);
+    }
+    const tracks = new Set();
+    const selections = c.selections.map((s, j) => {
+      const at = `${where}.selections[${j}]`;
+      if (!TRACKS.includes(s?.track)) {
+        fail(`${at}.track "${s?.track}" is not a track of data/tracks.json`);
+      }
+      if (tracks.has(s.track)) fail(`${at}.track: ${s.track} is selected twice`);
+      tracks.add(s.track);
+      const indicatorIds = s.indicatorIds ?? [];
+      if (!Array.isArray(indicatorIds)) fail(`${at}.indicatorIds is not an array`);
+      const seen = new Set();
+      for (const id of indicatorIds) {
+        if (typeof id !== 'string' || !/^[a-z][a-z0-9_]*$/.test(id)) {
+          fail(`${at}.indicatorIds: "${id}" is not an indicator id ` +
+            '(lower-case letters, digits and _)');
+        }
+        if (seen.has(id)) fail(`${at}.indicatorIds: ${id} is listed twice`);
+        seen.add(id);
+      }
+      return { track: s.track, indicatorIds: [...indicatorIds] };
+    });
+    return {
+      id: c.id, nameZh: c.nameZh, nameEn: c.nameEn, kind: c.kind, tag: kind.tag, streetId,
+      street: kind.street ? streetId : DISTRICT, department: c.department ?? '', selections,
+    };
+  });
+}
+
+// The targets of data/targets.json by "<track>/<indicator>": every indicator with a target kind
+// has exactly one there (common/indicators TargetBook), so one without an entry is watched only.
+function loadTargets(file = TARGETS_FILE) {
+  const targets = readJson(file).targets;
+  if (!Array.isArray(targets)) throw new Error(`${file}: targets is not an array`);
+  return new Map(targets.map((t) => [`${t.track}/${t.indicator}`, t]));
+}
+
+function cockpitRegion(c) {
+  return c.tag === 'street' ? `street ${c.streetId}` : 'the whole district';
+}
+
+// One selected indicator (m: its track, indicator and street matchers): its value against its
+// target and the gauge of its attainment, or its value alone when it has no target.
+function selectedIndicator(L, track, id, m, goal, region) {
+  const value = target(maxBy([], sel(VALUE, m)), 'value', { instant: true });
+  if (!goal) {
+    L.add(stat(id, `The ${track} indicator ${id} for the current month, for ${region}; ` +
+      `watched, without a target. ${UNITS}`, [value], { textMode: 'value_and_name' }), 8, 6);
+    return;
+  }
+  const source = goal.source === 'TARGET_SOURCE_PLAN'
+    ? `the plan's target (${goal.planClause})` : `the district's target (${goal.reason})`;
+  L.add(stat(id, `The ${track} indicator ${id} for the current month, for ${region}, against ` +
+    `${source}. ${UNITS}`,
+  [value, target(maxBy([], sel(GOAL, m)), 'target', { instant: true })],
+  { textMode: 'value_and_name' }), 5, 6);
+  L.add(gauge('Attainment', `${id}: ${ATTAINMENT_TEXT}`,
+    [target(`${maxBy([], sel(ATTAINMENT, m))} / 100`, id, { instant: true })],
+    { unit: 'percent', min: 0, max: 200, steps: ATTAINMENT_STEPS }), 3, 6);
+}
+
+function cockpitDashboard(c, goals) {
+  const street = `street="${c.street}"`;
+  const region = cockpitRegion(c);
+  const L = new Layout();
+  for (const { track, indicatorIds } of c.selections) {
+    L.row(trackTitle(track));
+    if (indicatorIds.length === 0) {
+      trackIndicators(L, track, `track="${track}", ${street}`);
+      continue;
+    }
+    for (const id of indicatorIds) {
+      selectedIndicator(L, track, id, `track="${track}", indicator="${id}", ${street}`,
+        goals.get(`${track}/${id}`), region);
+    }
+  }
+  const shown = c.selections.map(({ track, indicatorIds }) => (indicatorIds.length
+    ? `${track} (${indicatorIds.join(', ')})` : `${track} (every indicator)`)).join(', ');
+  return dashboard({
+    uid: `cockpit-${c.id}`,
+    title: `Governance · ${c.nameEn} (${c.nameZh})`,
+    description: `${c.nameEn} (${c.nameZh}${c.department ? `, of ${c.department}` : ''}): ` +
+      `${c.tag === 'street' ? region : `${region} (street = ${DISTRICT})`}; ${shown}, ` +
+      'against their targets. Declared in ' +
+      `data/digital.json (cockpit ${c.id}), as DigitalService.ListCockpits serves it.`,
+    tags: ['cockpit', c.tag],
     layout: L,
   });
 }
@@ -603,7 +787,9 @@ function kustomization(files) {
 }
 
 export function generate() {
-  const dashboards = [overview(), ...TRACKS.map(trackDashboard), cockpit()];
+  const goals = loadTargets();
+  const dashboards = [overview(), ...TRACKS.map(trackDashboard), cockpit(),
+    ...loadCockpits().map((c) => cockpitDashboard(c, goals))];
   const files = {};
   for (const d of dashboards) files[`${d.uid}.json`] = canonical(d);
   files['kustomization.yaml'] = kustomization(Object.keys(files).filter((f) => f.endsWith('.json')));
@@ -616,5 +802,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   fs.mkdirSync(out, { recursive: true });
   const files = generate();
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(out, name), text);
-  console.log(`grafana-dashboards: wrote ${Object.keys(files).length} files to ${out}`);
+  // A cockpit no longer declared loses its dashboard.
+  const gone = fs.readdirSync(out).filter((f) => /^cockpit-.*\.json$/.test(f) && !(f in files));
+  for (const f of gone) fs.rmSync(path.join(out, f));
+  console.log(`grafana-dashboards: wrote ${Object.keys(files).length} files to ${out}` +
+    (gone.length ? `, removed ${gone.join(', ')}` : ''));
 }

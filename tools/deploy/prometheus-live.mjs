@@ -38,7 +38,13 @@
 //         "all" is among them, else the first: the variable's own query must return values),
 //         other variables by their current value, $__rate_interval and $__interval by 1m,
 //         $__range by 1h. Panels about a track that is not running (a literal track matcher
-//         that no running track satisfies) are skipped and counted.
+//         that no running track satisfies) are skipped and counted. A query of an indicator
+//         named by id (the cockpits' selected indicators: governance_indicator_* with
+//         track="T", indicator="ID", street="S") needs --indicators and the track's answer for
+//         that region (DIR/indicators-T.json for street "all", DIR/indicators-T-S.json for a
+//         street): the indicator must be one the track lists, and the query must return data
+//         unless the track itself has none for it (value and attainment: not has_data; target
+//         and attainment: no target_kind), which is counted and named.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -508,22 +514,76 @@ function trafficQueries(expect, tracks) {
   return out;
 }
 
+// A track's indicators as its API gave them for a region (street "all": the district), from
+// the files of --indicators (see the usage above); throws when there is no such file.
+function apiIndicators(dir, track, street) {
+  if (!dir) throw new Error('no --indicators to compare with');
+  const file = path.join(dir, street === 'all' ? `indicators-${track}.json`
+    : `indicators-${track}-${street}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')).indicators ?? [];
+  } catch (e) {
+    throw new Error(`the track's indicators for street ${street}: ${file}: ${e.message}`);
+  }
+}
+
+const INDICATOR_METRICS = {
+  governance_indicator_value: (i) => Boolean(i.has_data),
+  governance_indicator_target: (i) => Boolean(i.target_kind) &&
+    i.target_kind !== 'TARGET_KIND_UNSPECIFIED',
+};
+INDICATOR_METRICS.governance_indicator_attainment = (i) =>
+  INDICATOR_METRICS.governance_indicator_value(i) &&
+  INDICATOR_METRICS.governance_indicator_target(i);
+
+// The indicators a query names by id: [{ metric, track, id, street }] of its selectors of
+// governance_indicator_* with indicator="ID" (empty for a query about whole tracks).
+function namedIndicators(q) {
+  const out = [];
+  const matcher = /([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g;
+  for (const m of q.matchAll(/\b(governance_indicator_[a-z]+)\s*\{([^{}]*)\}/g)) {
+    const labels = {};
+    for (const l of m[2].matchAll(matcher)) if (l[2] === '=') labels[l[1]] = l[3];
+    if (labels.indicator !== undefined) {
+      out.push({ metric: m[1], track: labels.track, id: labels.indicator, street: labels.street });
+    }
+  }
+  return out;
+}
+
+// Whether a query that names indicators must return data, by the tracks' own answers: null when
+// it must; else why not (the track has no value or no target for it in that region). Throws
+// when the track's answer is missing or lists no such indicator.
+function namedExpectation(dir, named) {
+  const reasons = [];
+  for (const { metric, track, id, street } of named) {
+    if (!track || !street) throw new Error(`indicator ${id} without a literal track and street`);
+    const i = apiIndicators(dir, track, street).find((x) => x.id === id);
+    if (!i) throw new Error(`the ${track} track lists no indicator ${id} (for street ${street})`);
+    const has = INDICATOR_METRICS[metric];
+    if (!has) throw new Error(`${metric} is not an indicator gauge`);
+    if (!has(i)) {
+      reasons.push(`${track}/${id} at street ${street}: ` +
+        (i.has_data ? 'no target' : 'no data this month') + ` (${metric})`);
+    }
+  }
+  return reasons.length ? reasons.join('; ') : null;
+}
+
 // The district's series of every indicator the tracks' APIs report (see the usage above).
 function indicatorQueries(dir, tracks, problems) {
   const out = [];
   if (!dir) return out;
   for (const track of tracks) {
-    const file = path.join(dir, `indicators-${track}.json`);
-    let listed;
+    let indicators;
     try {
-      listed = JSON.parse(fs.readFileSync(file, 'utf8'));
+      indicators = apiIndicators(dir, track, 'all');
     } catch (e) {
-      problems.push({ source: `indicators of ${track}`, query: '', error: `${file}: ${e.message}` });
+      problems.push({ source: `indicators of ${track}`, query: '', error: e.message });
       continue;
     }
-    const indicators = listed.indicators ?? [];
     if (indicators.length === 0) {
-      problems.push({ source: `indicators of ${track}`, query: '', error: `${file}: none` });
+      problems.push({ source: `indicators of ${track}`, query: '', error: 'the track lists none' });
     }
     for (const i of indicators) {
       const selector = `{job="${JOB}", track="${track}", indicator="${i.id}", street="all"}`;
@@ -551,7 +611,21 @@ async function queries(opts) {
   const traffic = trafficQueries(expect, tracks);
   const indicators = indicatorQueries(opts.indicators, tracks, problems);
   const rules = ruleQueries();
-  const dashboards = await dashboardQueriesAll(url, tracks, problems, skipped);
+  const dashboards = [];
+  // Queries of indicators named by id: as the tracks' answers say (see the usage above).
+  const withoutData = [];
+  for (const item of await dashboardQueriesAll(url, tracks, problems, skipped)) {
+    const named = namedIndicators(item.query);
+    let reason = null;
+    try {
+      reason = named.length ? namedExpectation(opts.indicators, named) : null;
+    } catch (e) {
+      problems.push({ ...item, error: e.message });
+      continue;
+    }
+    if (reason === null) dashboards.push(item);
+    else withoutData.push({ ...item, reason });
+  }
   const all = [...traffic, ...indicators, ...rules, ...dashboards];
   if (rules.length === 0) problems.push({ source: 'rules', query: '', error: 'no rule found' });
 
@@ -617,7 +691,12 @@ async function queries(opts) {
   console.log(`prometheus-live: ${all.length} queries: ${traffic.length} about the traffic, ` +
     `${indicators.length} about the indicators, ` +
     `${rules.length} from the rules, ${dashboards.length} from the dashboards` +
-    (skippedText ? `; skipped, tracks not running: ${skippedText}` : ''));
+    (skippedText ? `; skipped, tracks not running: ${skippedText}` : '') +
+    (withoutData.length ? `; ${withoutData.length} of indicators named by id that the ` +
+      'tracks have no data or target for' : ''));
+  for (const { source, reason } of withoutData) {
+    console.log(`prometheus-live:   not expected to return data: ${source}: ${reason}`);
+  }
   if (problems.length) {
     for (const p of problems) {
       console.error(`prometheus-live: FAIL ${p.source}: ${p.error}\n` +
