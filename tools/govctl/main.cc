@@ -1,6 +1,6 @@
 // govctl: the operator's command-line client for the governance suite. Generic over the shared
 // schema: every method of every track is reachable through `call`, with JSON in and out; the
-// indicator, ranking, figure and health commands add readable output for the daily work.
+// indicator, ranking, figure, health and cockpit commands add readable output for the daily work.
 
 #include <unistd.h>
 
@@ -28,10 +28,13 @@
 #include "common/log/log.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
+#include "governance/digital/v1/digital.pb.h"
 #include "governance/v1/common.pb.h"
 #include "governance/v1/indicators.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "tools/govctl/client.h"
+#include "tools/govctl/cockpit.h"
+#include "tools/govctl/indicator_text.h"
 #include "tools/govctl/schema.h"
 #include "tools/govctl/table.h"
 
@@ -61,6 +64,15 @@ Usage:
                                    [--street=ID] [--note=TEXT] [--request_id=ID]
   govctl [flags] health <track|host:port> [--service=NAME]
                                                    exit 0 only when SERVING
+  govctl [flags] cockpit list                      the cockpits (served by the digital track)
+  govctl [flags] cockpit <id> [--period=P]         one cockpit: each track's indicators, or the
+                                                   code of a track that did not answer
+  govctl [flags] cockpit compare-streets <track> <indicator_id> [--period=P]
+                                                   one indicator: the district, then the streets
+                                                   by rank
+  govctl [flags] cockpit compare-periods <id> [--period=P] [--count=N]
+                                                   one cockpit over N periods (default 6, at
+                                                   most 12) up to P, newest first
   govctl help
 
 Tracks: $TRACKS
@@ -85,6 +97,8 @@ Examples:
   govctl health mediation
   govctl indicators mediation --period=2026-11
   govctl --as=op-gs01 rankings mediation --by=category --period=2026-Q4
+  govctl cockpit district --period=2026-Q3
+  govctl cockpit compare-streets mediation mediation_success_rate --period=2026-10
   govctl describe CreateDispute
   govctl call mediation CreateDispute '{"request_id":"r-1","dispute":{"category":"DISPUTE_CATEGORY_NEIGHBOURHOOD",
       "channel":"INTAKE_CHANNEL_WALK_IN","region":{"street_id":"GS01"},
@@ -109,7 +123,7 @@ const std::set<std::string>& ValueFlags() {
   static const auto* flags = new std::set<std::string>{
       "addr",   "token",  "token_file", "as",         "timeout", "trace_id",
       "period", "street", "community",  "by",         "limit",   "figure",
-      "value",  "source", "note",       "request_id", "service"};
+      "value",  "source", "note",       "request_id", "service", "count"};
   return *flags;
 }
 const std::set<std::string>& BoolFlags() {
@@ -132,6 +146,7 @@ const std::map<std::string, std::set<std::string>>& CommandFlags() {
       {"rankings", {"by", "period", "street", "community", "limit"}},
       {"record-figure", {"figure", "period", "value", "source", "note", "request_id", "street"}},
       {"health", {"service"}},
+      {"cockpit", {"period", "count"}},
       {"help", {}},
   };
   return *flags;
@@ -395,21 +410,6 @@ bool ParsePeriod(const std::string& text, governance::v1::Period* period) {
   return true;
 }
 
-std::string PeriodText(const governance::v1::Period& period) {
-  if (period.year() == 0) return "current month";
-  switch (period.part_case()) {
-    case governance::v1::Period::kMonth:
-      return absl::StrFormat("%04d-%02d", period.year(), period.month());
-    case governance::v1::Period::kWeek:
-      return absl::StrFormat("%04d-W%02d", period.year(), period.week());
-    case governance::v1::Period::kQuarter:
-      return absl::StrFormat("%04d-Q%d", period.year(), period.quarter());
-    case governance::v1::Period::PART_NOT_SET:
-      break;
-  }
-  return absl::StrFormat("%04d", period.year());
-}
-
 bool PeriodFlag(const Args& args, governance::v1::Period* period, UsageError* error) {
   if (!args.Has("period")) return true;
   if (!ParsePeriod(args.Get("period"), period)) {
@@ -558,75 +558,6 @@ const google::protobuf::MethodDescriptor* IndicatorsMethod(const std::string& na
       absl::StrCat(kIndicatorsService, ".", name));
 }
 
-std::string Percent(int64_t basis_points, bool sign) {
-  return absl::StrFormat(sign ? "%+.2f%%" : "%.2f%%", static_cast<double>(basis_points) / 100.0);
-}
-
-std::string ValueText(governance::v1::IndicatorUnit unit, int64_t value) {
-  return unit == governance::v1::INDICATOR_UNIT_BASIS_POINTS ? Percent(value, false)
-                                                             : absl::StrCat(value);
-}
-
-std::string TargetText(const governance::v1::Indicator& ind) {
-  const char* op = ind.direction() == governance::v1::DIRECTION_HIGHER_IS_BETTER  ? ">= "
-                   : ind.direction() == governance::v1::DIRECTION_LOWER_IS_BETTER ? "<= "
-                                                                                  : "";
-  switch (ind.target_kind()) {
-    case governance::v1::TARGET_KIND_ABSOLUTE:
-    case governance::v1::TARGET_KIND_RATE:
-      return absl::StrCat(op, ValueText(ind.unit(), ind.target()));
-    case governance::v1::TARGET_KIND_CHANGE_VS_BASELINE:
-      return absl::StrCat(op, Percent(ind.target(), true), " vs last year");
-    default:
-      return "-";
-  }
-}
-
-const char* SourceName(governance::v1::TargetSource source) {
-  switch (source) {
-    case governance::v1::TARGET_SOURCE_PLAN:
-      return "plan";
-    case governance::v1::TARGET_SOURCE_DISTRICT:
-      return "district";
-    default:
-      return "-";
-  }
-}
-
-const char* ColourName(governance::v1::Colour colour) {
-  switch (colour) {
-    case governance::v1::COLOUR_RED:
-      return "red";
-    case governance::v1::COLOUR_ORANGE:
-      return "orange";
-    case governance::v1::COLOUR_YELLOW:
-      return "yellow";
-    case governance::v1::COLOUR_BLUE:
-      return "blue";
-    case governance::v1::COLOUR_GREEN:
-      return "green";
-    default:
-      return "-";
-  }
-}
-
-const char* ColourEscape(governance::v1::Colour colour) {
-  switch (colour) {
-    case governance::v1::COLOUR_RED:
-      return "\033[31m";
-    case governance::v1::COLOUR_ORANGE:
-      return "\033[38;5;208m";
-    case governance::v1::COLOUR_YELLOW:
-      return "\033[33m";
-    case governance::v1::COLOUR_BLUE:
-      return "\033[34m";
-    case governance::v1::COLOUR_GREEN:
-      return "\033[32m";
-    default:
-      return "";
-  }
-}
-
 bool RegionFlags(const Args& args, governance::v1::RegionRef* region, UsageError* error) {
   std::string street = args.Get("street");
   const std::string community = args.Get("community");
@@ -674,44 +605,14 @@ int CmdIndicators(const Args& args) {
   }
   std::cout << (response.track().empty() ? track : response.track()) << " indicators, "
             << PeriodText(period) << ", " << (region.empty() ? "whole district" : region) << "\n\n";
-  Table table({"id", "name_zh", "actual", "target", "source", "change", "attainment", "colour"});
-  table.AlignRight(2);
-  table.AlignRight(5);
-  table.AlignRight(6);
-  // Under the table: where each target comes from, and the days each change compares.
-  std::string notes;
-  const bool colour = UseColour();
-  for (const governance::v1::Indicator& ind : response.indicators()) {
-    // A change target, or an indicator watched against last year (it has baseline days).
-    const bool change_kind = ind.target_kind() == governance::v1::TARGET_KIND_CHANGE_VS_BASELINE ||
-                             ind.has_baseline_days();
-    const bool graded =
-        ind.has_data() && ind.target_kind() != governance::v1::TARGET_KIND_UNSPECIFIED;
-    table.AddRow({ind.id(), ind.name_zh(),
-                  ind.has_data() ? ValueText(ind.unit(), ind.actual()) : "no data", TargetText(ind),
-                  SourceName(ind.target_source()),
-                  change_kind && ind.has_data() ? Percent(ind.change(), true) : "-",
-                  graded ? Percent(ind.attainment(), false) : "-", ColourName(ind.colour())});
-    if (ind.target_source() == governance::v1::TARGET_SOURCE_PLAN) {
-      absl::StrAppend(&notes, "  ", ind.id(), ": plan 「", ind.plan_clause(), "」\n");
-    } else if (ind.target_source() == governance::v1::TARGET_SOURCE_DISTRICT) {
-      absl::StrAppend(&notes, "  ", ind.id(), ": district's choice — ", ind.target_reason(), "\n");
-    }
-    if (change_kind && ind.has_baseline_days()) {
-      absl::StrAppend(&notes, "  ", ind.id(), ": compares ", ind.days().first(), "..",
-                      ind.days().last(), " with ", ind.baseline_days().first(), "..",
-                      ind.baseline_days().last(), "\n");
-    }
-  }
-  if (colour) {
-    for (int i = 0; i < response.indicators_size(); ++i) {
-      table.SetCellStyle(static_cast<size_t>(i), 7, ColourEscape(response.indicators(i).colour()));
-    }
-  }
+  IndicatorTableOptions options;
+  options.colour = UseColour();
   if (response.indicators_size() == 0) {
     std::cout << "(no indicators)\n";
   } else {
-    std::cout << table.Render();
+    std::cout << IndicatorTable(response.indicators(), options).Render();
+    // Under the table: where each target comes from, and the days each change compares.
+    const std::string notes = IndicatorNotes(response.indicators());
     if (!notes.empty()) std::cout << "\nTargets and comparisons:\n" << notes;
   }
   return kExitOk;
@@ -834,6 +735,140 @@ int CmdRecordFigure(const Args& args) {
   return kExitOk;
 }
 
+// The cockpits are served by the digital track (governance.digital.v1.DigitalService).
+constexpr char kCockpitTrack[] = "digital";
+
+const google::protobuf::MethodDescriptor* CockpitMethod(const std::string& name) {
+  const google::protobuf::ServiceDescriptor* service =
+      governance::digital::v1::GetCockpitRequest::descriptor()->file()->FindServiceByName(
+          "DigitalService");
+  return service == nullptr ? nullptr : service->FindMethodByName(name);
+}
+
+// Calls a cockpit method on the digital track. True when the reply is to be rendered; otherwise
+// *exit_code says how govctl ends: a usage or RPC error (printed), or --json (the reply printed).
+bool CallCockpit(const Args& args, const std::string& method,
+                 const google::protobuf::Message& request, google::protobuf::Message* response,
+                 int* exit_code) {
+  UsageError error;
+  Session session;
+  if (!OpenSession(args, kCockpitTrack, &session, &error)) {
+    *exit_code = Usage(error);
+    return false;
+  }
+  CallResult result =
+      CallMethod(session.channel, *CockpitMethod(method), request, response, session.options);
+  if (!result.ok()) {
+    *exit_code = ReportRpcError(result, session);
+    return false;
+  }
+  if (session.json) {
+    std::cout << ToJson(*response);
+    *exit_code = kExitOk;
+    return false;
+  }
+  return true;
+}
+
+// The flags a cockpit subcommand takes besides the global ones.
+bool CheckCockpitFlags(const std::string& subcommand, const Args& args,
+                       const std::set<std::string>& own, UsageError* error) {
+  for (const auto& [name, value] : args.flags) {
+    if (!GlobalFlags().contains(name) && !own.contains(name)) {
+      error->message = absl::StrCat("`cockpit ", subcommand, "` does not take --", name);
+      return false;
+    }
+  }
+  return true;
+}
+
+int CmdCockpitList(const Args& args) {
+  UsageError error;
+  if (!CheckCockpitFlags("list", args, {}, &error)) return Usage(error);
+  if (args.positional.size() > 2) return Usage({"`cockpit list` takes no arguments"});
+  governance::digital::v1::ListCockpitsRequest request;
+  governance::digital::v1::ListCockpitsResponse response;
+  int exit_code = kExitOk;
+  if (!CallCockpit(args, "ListCockpits", request, &response, &exit_code)) return exit_code;
+  std::cout << CockpitListText(response);
+  return kExitOk;
+}
+
+int CmdCockpitGet(const Args& args) {
+  UsageError error;
+  if (!CheckCockpitFlags(args.positional[1], args, {"period"}, &error)) return Usage(error);
+  if (args.positional.size() > 2) return Usage({"`cockpit <id>` takes one cockpit id"});
+  governance::digital::v1::GetCockpitRequest request;
+  request.set_id(args.positional[1]);
+  if (!PeriodFlag(args, request.mutable_period(), &error)) return Usage(error);
+  if (!args.Has("period")) request.clear_period();
+  governance::digital::v1::GetCockpitResponse response;
+  int exit_code = kExitOk;
+  if (!CallCockpit(args, "GetCockpit", request, &response, &exit_code)) return exit_code;
+  CockpitTextOptions options;
+  options.colour = UseColour();
+  std::cout << CockpitText(response.cockpit(), options);
+  return kExitOk;
+}
+
+int CmdCockpitCompareStreets(const Args& args) {
+  UsageError error;
+  if (!CheckCockpitFlags("compare-streets", args, {"period"}, &error)) return Usage(error);
+  if (args.positional.size() != 4) {
+    return Usage({"`cockpit compare-streets` takes a track and an indicator id"});
+  }
+  governance::digital::v1::CompareStreetsRequest request;
+  request.set_track(args.positional[2]);
+  request.set_indicator_id(args.positional[3]);
+  if (!PeriodFlag(args, request.mutable_period(), &error)) return Usage(error);
+  if (!args.Has("period")) request.clear_period();
+  governance::digital::v1::CompareStreetsResponse response;
+  int exit_code = kExitOk;
+  if (!CallCockpit(args, "CompareStreets", request, &response, &exit_code)) return exit_code;
+  CockpitTextOptions options;
+  options.colour = UseColour();
+  std::cout << CompareStreetsText(request.track(), response, options);
+  return kExitOk;
+}
+
+int CmdCockpitComparePeriods(const Args& args) {
+  UsageError error;
+  if (!CheckCockpitFlags("compare-periods", args, {"period", "count"}, &error)) {
+    return Usage(error);
+  }
+  if (args.positional.size() != 3) return Usage({"`cockpit compare-periods` takes a cockpit id"});
+  governance::digital::v1::ComparePeriodsRequest request;
+  request.set_id(args.positional[2]);
+  if (!PeriodFlag(args, request.mutable_period(), &error)) return Usage(error);
+  if (!args.Has("period")) request.clear_period();
+  if (args.Has("count")) {
+    int count = 0;
+    if (!absl::SimpleAtoi(args.Get("count"), &count) || count < 1 || count > 12) {
+      return Usage({"--count must be a number from 1 to 12"});
+    }
+    request.set_count(count);
+  }
+  governance::digital::v1::ComparePeriodsResponse response;
+  int exit_code = kExitOk;
+  if (!CallCockpit(args, "ComparePeriods", request, &response, &exit_code)) return exit_code;
+  CockpitTextOptions options;
+  options.colour = UseColour();
+  std::cout << ComparePeriodsText(response, options);
+  return kExitOk;
+}
+
+int CmdCockpit(const Args& args) {
+  UsageError error;
+  if (!NeedPositional(args, 1, "a cockpit id, or list, compare-streets, compare-periods", &error)) {
+    return Usage(error);
+  }
+  const std::string& sub = args.positional[1];
+  if (sub == "list") return CmdCockpitList(args);
+  if (sub == "compare-streets") return CmdCockpitCompareStreets(args);
+  if (sub == "compare-periods") return CmdCockpitComparePeriods(args);
+  return CmdCockpitGet(args);
+}
+
 int CmdHealth(const Args& args) {
   UsageError error;
   if (!NeedPositional(args, 1, "<track|host:port>", &error)) return Usage(error);
@@ -878,6 +913,7 @@ int Main(int argc, char** argv) {
       {"rankings", CmdRankings},
       {"record-figure", CmdRecordFigure},
       {"health", CmdHealth},
+      {"cockpit", CmdCockpit},
       {"help", CmdHelp},
   };
   const std::string& name = args.positional[0];
