@@ -10,6 +10,7 @@
 //           [--regions_file=PATH] [--pool=4] [--deadline=30] [--connect_timeout=5]
 //           [--service=S --create_method=M --create_request=JSON
 //            --get_method=M --get_request=JSON --item_field=F]
+//           [--service=S --method=M --request=JSON [--check=FIELD.PATH]]
 //
 // Workloads: empty (ListIndicators on bench_server), get_hit, get_miss, create, transition,
 // list (MediationService), indicators, ranking (IndicatorsService), and for any track
@@ -17,7 +18,11 @@
 // holds them for every track) and checked against the schema linked in, their requests made
 // from proto JSON templates and sent with the generic stub, so that no track needs code here.
 // track_get_hit creates --ids items at set-up (default 64) and reads each once, then reads them
-// in turn: every measured read is a cache hit.
+// in turn: every measured read is a cache hit. call sends one request, the same every time, to
+// any unary method (--service, --method, --request; bench/tracks.json's cockpit section holds
+// the digital track's GetCockpit and the ListIndicators it is measured beside); with --check, a
+// reply whose boolean field at that path is false counts as CHECK_FAILED, not as a success (a
+// cockpit that came back incomplete).
 //
 // Several targets (replicas sharing one store): each of the --channels channels is made to
 // "ipv4:A,B,..." with the round_robin load-balancing policy, so it holds a connection to every
@@ -77,11 +82,14 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "common/regions/regions.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "governance/mediation/v1/mediation.grpc.pb.h"
 #include "governance/v1/indicators.grpc.pb.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -99,7 +107,7 @@ constexpr char kUsage[] =
     "  --target=A[,B...]        the server, or several replicas (IPv4 HOST:PORT each), which\n"
     "                           every channel calls in turn (round_robin)\n"
     "  --workload=empty|get_hit|get_miss|create|transition|list|indicators|ranking|\n"
-    "            track_create|track_get_hit\n"
+    "            track_create|track_get_hit|call\n"
     "  --mode=closed|open       closed: --concurrency calls outstanding; open: --rate calls/s\n"
     "  --concurrency=N          closed: calls outstanding; open: outstanding calls above\n"
     "                           which a send counts in over_concurrency (default 16)\n"
@@ -126,7 +134,14 @@ constexpr char kUsage[] =
     "  --get_method=M           track_get_hit: its method that reads an item (GetBacklogCase)\n"
     "  --get_request=JSON       track_get_hit: the read's request, \"$ID\" the item's id\n"
     "  --item_field=F           track_get_hit: the create response's field holding the item\n"
-    "                           (backlog_case), whose id is read\n";
+    "                           (backlog_case), whose id is read\n"
+    "  call (any unary method, the same request every time):\n"
+    "  --service=NAME           the gRPC service by its full name\n"
+    "                           (governance.digital.v1.DigitalService)\n"
+    "  --method=M               its method (GetCockpit)\n"
+    "  --request=JSON           the request in proto JSON ({\"id\": \"district\"}; default {})\n"
+    "  --check=PATH             a boolean field of the reply by proto names (cockpit.complete):\n"
+    "                           a reply where it is false counts as CHECK_FAILED\n";
 
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 // An open-loop send this long after its intended time counts as late.
@@ -155,6 +170,7 @@ void SleepUntil(int64_t when_nanos) {
 enum class Mode { kClosed, kOpen };
 
 struct TrackCalls;
+struct FixedCall;
 
 struct Flags {
   std::string target;                // as given: one address, or a comma-separated list
@@ -184,11 +200,16 @@ struct Flags {
   std::string get_request;
   std::string item_field;
   std::shared_ptr<const TrackCalls> track;  // set for the track_* workloads
+  // call: the method, its request and the reply's check, as named and as found in the schema.
+  std::string method;
+  std::string request = "{}";
+  std::string check;
+  std::shared_ptr<const FixedCall> call;  // set for the call workload
 };
 
-constexpr absl::string_view kWorkloads[] = {"empty",        "get_hit",      "get_miss",   "create",
-                                            "transition",   "list",         "indicators", "ranking",
-                                            "track_create", "track_get_hit"};
+constexpr absl::string_view kWorkloads[] = {
+    "empty",      "get_hit", "get_miss",     "create",        "transition", "list",
+    "indicators", "ranking", "track_create", "track_get_hit", "call"};
 
 // A decimal number of 1 to `max_digits` digits (no sign, no spaces) no greater than `max`.
 bool IsDecimal(absl::string_view text, size_t max_digits, int max) {
@@ -450,6 +471,70 @@ absl::StatusOr<std::shared_ptr<const TrackCalls>> ResolveTrackCalls(const Flags&
   return calls;
 }
 
+// The call workload's method as found in the schema linked in: its request, serialized once,
+// and the path of the boolean field --check reads in its reply.
+struct FixedCall {
+  std::string name;  // "governance.digital.v1.DigitalService/GetCockpit"
+  std::string path;  // the same with a leading "/": the call's path
+  std::string request;
+  const Descriptor* response = nullptr;
+  std::vector<const FieldDescriptor*> check;  // empty without --check
+};
+
+// Checks the call flags against the schema. INVALID_ARGUMENT says what is wrong.
+absl::StatusOr<std::shared_ptr<const FixedCall>> ResolveFixedCall(const Flags& flags) {
+  if (flags.service.empty() || flags.method.empty()) {
+    return absl::InvalidArgumentError("--workload=call needs --service and --method");
+  }
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(flags.service);
+  if (service == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--service: \"", flags.service,
+                     "\" is not a service of the schema (a full name, as "
+                     "governance.digital.v1.DigitalService)"));
+  }
+  absl::StatusOr<const MethodDescriptor*> method = FindUnary(*service, flags.method, "method");
+  if (!method.ok()) return method.status();
+  auto call = std::make_shared<FixedCall>();
+  call->name = absl::StrCat(service->full_name(), "/", (*method)->name());
+  call->path = absl::StrCat("/", call->name);
+  call->response = (*method)->output_type();
+  std::unique_ptr<Message> request(google::protobuf::MessageFactory::generated_factory()
+                                       ->GetPrototype((*method)->input_type())
+                                       ->New());
+  const auto parsed = google::protobuf::util::JsonStringToMessage(flags.request, request.get());
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--request is not a ",
+                                                   (*method)->input_type()->full_name(),
+                                                   " in proto JSON: ", parsed.ToString()));
+  }
+  if (!request->SerializeToString(&call->request)) {
+    return absl::InternalError(
+        absl::StrCat((*method)->input_type()->full_name(), " cannot be serialized"));
+  }
+  if (!flags.check.empty()) {
+    const Descriptor* type = call->response;
+    std::vector<absl::string_view> names = absl::StrSplit(flags.check, '.');
+    for (size_t i = 0; i < names.size(); ++i) {
+      const FieldDescriptor* field =
+          type == nullptr ? nullptr : type->FindFieldByName(std::string(names[i]));
+      const bool last = i + 1 == names.size();
+      const bool fits = field != nullptr && !field->is_repeated() &&
+                        (last ? field->type() == FieldDescriptor::TYPE_BOOL
+                              : field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE);
+      if (!fits) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--check: \"", flags.check, "\" is not a path of single messages to a bool in ",
+            call->response->full_name(), " (proto names, as cockpit.complete)"));
+      }
+      call->check.push_back(field);
+      type = last ? nullptr : field->message_type();
+    }
+  }
+  return call;
+}
+
 // Parses --name=value flags. INVALID_ARGUMENT says what is wrong.
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
@@ -524,6 +609,12 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       flags.get_request = value;
     } else if (name == "item_field") {
       flags.item_field = value;
+    } else if (name == "method") {
+      flags.method = value;
+    } else if (name == "request") {
+      flags.request = value;
+    } else if (name == "check") {
+      flags.check = value;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
     }
@@ -562,6 +653,11 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
     absl::StatusOr<std::shared_ptr<const TrackCalls>> track = ResolveTrackCalls(flags);
     if (!track.ok()) return track.status();
     flags.track = *std::move(track);
+  }
+  if (flags.workload == "call") {
+    absl::StatusOr<std::shared_ptr<const FixedCall>> call = ResolveFixedCall(flags);
+    if (!call.ok()) return call.status();
+    flags.call = *std::move(call);
   }
   if (!ids_given && flags.workload == "track_get_hit") flags.ids = kTrackItems;
   return flags;
@@ -633,9 +729,13 @@ class LatencyHistogram {
   std::atomic<int64_t> max_{0};
 };
 
+// The outcome of a call that ended OK but whose reply failed --check: counted beside the gRPC
+// codes (which end at UNAUTHENTICATED, 16), never as a success.
+constexpr grpc::StatusCode kCheckFailed = static_cast<grpc::StatusCode>(17);
+
 // What the measured window saw.
 struct Stats {
-  static constexpr int kCodes = 17;  // grpc::StatusCode OK .. UNAUTHENTICATED
+  static constexpr int kCodes = 18;  // grpc::StatusCode OK .. UNAUTHENTICATED, then kCheckFailed
 
   void Record(grpc::StatusCode code, int64_t latency_nanos) {
     int index = static_cast<int>(code);
@@ -669,7 +769,8 @@ const char* CodeName(int code) {
                                                         "INTERNAL",
                                                         "UNAVAILABLE",
                                                         "DATA_LOSS",
-                                                        "UNAUTHENTICATED"};
+                                                        "UNAUTHENTICATED",
+                                                        "CHECK_FAILED"};
   return code >= 0 && code < Stats::kCodes ? kNames[code] : "UNKNOWN";
 }
 
@@ -1286,6 +1387,18 @@ class TransitionWorkload final : public MediationWorkload {
   Latch refreshes_;
 };
 
+// A reply's bytes.
+std::string BytesOf(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (buffer.Dump(&slices).ok()) {
+    for (const grpc::Slice& s : slices) {
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  return bytes;
+}
+
 // Base of the track_* workloads: a service's create and get as the flags name them, called
 // with the generic stub on serialized requests.
 class TrackWorkload : public Workload {
@@ -1325,17 +1438,10 @@ class TrackWorkload : public Workload {
 
   // The id of the item in a create's response (--item_field).
   absl::StatusOr<std::string> ItemId(const grpc::ByteBuffer& response) const {
-    std::vector<grpc::Slice> slices;
-    std::string bytes;
-    if (response.Dump(&slices).ok()) {
-      for (const grpc::Slice& s : slices) {
-        bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-      }
-    }
     std::unique_ptr<Message> reply(google::protobuf::MessageFactory::generated_factory()
                                        ->GetPrototype(calls_.create_response)
                                        ->New());
-    if (!reply->ParseFromString(bytes)) {
+    if (!reply->ParseFromString(BytesOf(response))) {
       return absl::InternalError(absl::StrCat(calls_.create_name, ": the reply is not a ",
                                               calls_.create_response->full_name()));
     }
@@ -1415,6 +1521,101 @@ class TrackGetHitWorkload final : public TrackWorkload {
   std::vector<std::string> requests_;  // serialized, one per item; fixed after set-up
 };
 
+// Reads the bool at `path` (single message fields, then a bool) from the message `in` is
+// positioned at, up to its end or limit, into *value, which keeps its value when the field is
+// absent (a bool's default is false). False when the bytes are not a message.
+bool ReadBool(google::protobuf::io::CodedInputStream* in,
+              absl::Span<const FieldDescriptor* const> path, bool* value) {
+  using google::protobuf::internal::WireFormatLite;
+  for (uint32_t tag = in->ReadTag(); tag != 0; tag = in->ReadTag()) {
+    const bool wanted = WireFormatLite::GetTagFieldNumber(tag) == path.front()->number();
+    const WireFormatLite::WireType type = WireFormatLite::GetTagWireType(tag);
+    if (wanted && path.size() == 1 && type == WireFormatLite::WIRETYPE_VARINT) {
+      uint64_t v = 0;
+      if (!in->ReadVarint64(&v)) return false;
+      *value = v != 0;
+    } else if (wanted && path.size() > 1 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      int length = 0;
+      if (!in->ReadVarintSizeAsInt(&length)) return false;
+      const google::protobuf::io::CodedInputStream::Limit limit = in->PushLimit(length);
+      if (!ReadBool(in, path.subspan(1), value) || !in->ConsumedEntireMessage()) return false;
+      in->PopLimit(limit);
+    } else if (!WireFormatLite::SkipField(in, tag)) {
+      return false;
+    }
+  }
+  // Tag 0: the end of the bytes or of the limit, or bytes that are not a tag.
+  return in->ConsumedEntireMessage();
+}
+
+// One unary method with one request, the same every call (--service, --method, --request),
+// sent with the generic stub; with --check, an OK reply whose boolean field at the path is
+// false counts as kCheckFailed.
+class CallWorkload final : public Workload {
+ public:
+  explicit CallWorkload(const Env& env) : env_(env), call_(*env.flags->call) {
+    for (const auto& channel : env.channels) {
+      stubs_.push_back(std::make_unique<grpc::GenericStub>(channel));
+    }
+  }
+
+  // One call on every channel, not measured, which must succeed and pass the check: a method
+  // the target does not serve, or a reply failing the check from the start (a cockpit whose
+  // tracks cannot be reached), ends the run before any load.
+  absl::Status SetUp() override {
+    return RunSetUp(
+        env_.flags->channels, [this](int i, std::function<void(absl::Status)> finished) {
+          Send(i, [this, finished = std::move(finished)](const grpc::Status& status,
+                                                         const grpc::ByteBuffer& reply) {
+            if (!status.ok()) return finished(FromGrpc(status, call_.name));
+            if (Outcome(status, reply) == kCheckFailed) {
+              return finished(absl::FailedPreconditionError(absl::StrCat(
+                  call_.name, ": the reply's ", env_.flags->check, " is false (or unreadable)")));
+            }
+            finished(absl::OkStatus());
+          });
+        });
+  }
+
+  void Start(uint64_t, int channel, Done done) override {
+    Send(channel,
+         [this, done = std::move(done)](const grpc::Status& status, const grpc::ByteBuffer& reply) {
+           done(Outcome(status, reply));
+         });
+  }
+
+ private:
+  template <typename DoneFn>
+  void Send(int channel, DoneFn done) {
+    grpc::GenericStub* stub = stubs_[channel].get();
+    const std::string* path = &call_.path;
+    grpc::Slice slice(call_.request);
+    StartCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+        env_.settings, grpc::ByteBuffer(&slice, 1),
+        [stub, path](auto* context, auto* request, auto* response, auto callback) {
+          stub->UnaryCall(context, *path, grpc::StubOptions(), request, response,
+                          std::move(callback));
+        },
+        std::move(done));
+  }
+
+  // The call's code; kCheckFailed for an OK reply whose checked field is false or that cannot
+  // be read. Runs before the call's latency is taken, so it reads the one field off the wire
+  // instead of parsing the reply (a few microseconds for a cockpit).
+  grpc::StatusCode Outcome(const grpc::Status& status, const grpc::ByteBuffer& reply) const {
+    if (!status.ok() || call_.check.empty()) return status.error_code();
+    const std::string bytes = BytesOf(reply);
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                              static_cast<int>(bytes.size()));
+    bool value = false;
+    return ReadBool(&in, call_.check, &value) && value ? grpc::StatusCode::OK : kCheckFailed;
+  }
+
+  const Env& env_;
+  const FixedCall& call_;
+  std::vector<std::unique_ptr<grpc::GenericStub>> stubs_;
+};
+
 std::unique_ptr<Workload> MakeWorkload(const Env& env) {
   const std::string& w = env.flags->workload;
   if (w == "empty" || w == "indicators") return std::make_unique<IndicatorsWorkload>(env);
@@ -1425,6 +1626,7 @@ std::unique_ptr<Workload> MakeWorkload(const Env& env) {
   if (w == "list") return std::make_unique<ListWorkload>(env);
   if (w == "track_create") return std::make_unique<TrackCreateWorkload>(env);
   if (w == "track_get_hit") return std::make_unique<TrackGetHitWorkload>(env);
+  if (w == "call") return std::make_unique<CallWorkload>(env);
   return std::make_unique<TransitionWorkload>(env);
 }
 
@@ -1669,6 +1871,11 @@ std::string ResultJson(const Flags& flags, const Stats& stats, const Measured& m
     const std::string& method =
         flags.workload == "track_create" ? flags.track->create_name : flags.track->get_name;
     fields.insert(fields.begin() + 1, absl::StrCat("\"method\": ", JsonString(method)));
+  }
+  if (flags.call != nullptr) {
+    fields.insert(fields.begin() + 1, absl::StrCat("\"method\": ", JsonString(flags.call->name)));
+    if (!flags.check.empty())
+      fields.push_back(absl::StrCat("\"check\": ", JsonString(flags.check)));
   }
   return absl::StrCat("{", absl::StrJoin(fields, ", "), "}");
 }

@@ -22,7 +22,19 @@
 #      track_create and track_get_hit closed loop with the calls bench/tracks.json names for the
 #      track: its main create, and its get over items created and read once before the run (a
 #      cache hit every time);
-#   4. for each store size: bulk_load fills a store up to that many cases through the case
+#   4. the cockpit beside one ListIndicators call: every track's service on a fresh SQLite store
+#      of its own (its demo data), all reaching each other as peers with the token of a system
+#      principal, the Redis cache flushed first; then, closed loop at each concurrency of
+#      GOV_BENCH_COCKPIT_CONCURRENCY, loadgen's call workload with the calls of bench/tracks.json's
+#      cockpit section: the baseline (mediation's ListIndicators, unfiltered, district-wide,
+#      current month) and the digital service's GetCockpit for each cockpit, a reply holding an
+#      incomplete cockpit counted as an error. Twice: the digital service on its rules as
+#      configured (data/digital.json: a complete cockpit cached for cockpitSettings.cacheSeconds,
+#      the steady state, each cockpit's run lasting long enough to hold an expiry), then
+#      restarted on a copy of them with cacheSeconds 0 (every call fans out to the seven tracks);
+#      the report puts each cockpit's p99 beside the baseline's p99 measured just before it, with
+#      the same digital process and concurrency;
+#   5. for each store size: bulk_load fills a store up to that many cases through the case
 #      engine (starting from the previous size's store), the mediation service starts on a copy
 #      of it (the Redis cache flushed), and loadgen runs get_hit closed loop, get_hit open loop
 #      at half the closed-loop peak just measured, then get_miss, list, indicators, ranking,
@@ -38,6 +50,12 @@
 #   GOV_BENCH_PG_REPLICAS   replica counts of the service on PostgreSQL (default "1 2")
 #   GOV_BENCH_TRACKS        tracks to run side by side, of bench/tracks.json (default: all of
 #                           them; they run in the file's order; empty skips the stage)
+#   GOV_BENCH_COCKPITS      cockpits to measure beside one ListIndicators call, by name of
+#                           bench/tracks.json's cockpit section (default: all of them, in the
+#                           file's order; empty skips the stage)
+#   GOV_BENCH_COCKPIT_CONCURRENCY  calls in flight of the cockpit stage's runs, each measured in
+#                           turn (default "1 <GOV_BENCH_CONCURRENCY>": unloaded, then as loaded
+#                           as the rest of the set)
 #   GOV_BENCH_REPORT        the report to write (default bench/REPORT.md); e.g. bench/STORES.md
 #                           for a stores-only run (GOV_BENCH_SIZES=) beside the full report
 #   GOV_BENCH_DURATION      measured seconds per run (default 10)
@@ -110,8 +128,9 @@ def size_label: if . >= 1000000 and . % 1000000 == 0 then "\(. / 1000000 | floor
 def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b end;
 def mark($ok): if $ok == null then "not measured" elif $ok then "**met**" else "**missed**" end;
 def replicas_label: "\(.) replica\(if . == 1 then "" else "s" end)";
-# Where a record was measured: a store size, a store side by side, or a track side by side.
+# Where a record was measured: a store size, a store or a track side by side, or the cockpit stage.
 def where: if .track != null then "track \(.track)"
+  elif .cockpit_call != null then "cockpit stage \(.cockpit_call) (cache \(.cache // "–"), \(.concurrency // "–") in flight)"
   elif .store != null then "\(.store) (\(.replicas | replicas_label))" else (.size | size_label) end;
 # The method of a track's run ("Service/Method" in loadgen's report): its name alone.
 def method_name: if . == null then "–" else split("/") | last end;
@@ -132,6 +151,30 @@ def method_name: if . == null then "–" else split("/") | last end;
 # The tracks side by side: their runs and failures, and the tracks in the order they ran.
 | ($all | map(select((.record == "load" or .record == "failure") and .track != null))) as $track_runs
 | ($track_runs | reduce .[].track as $t ([]; if any(.[]; . == $t) then . else . + [$t] end)) as $track_names
+# The cockpit stage: its runs and failures, how often each cockpit was read from the tracks, and
+# each cockpit's p99 over the baseline's measured with the same cache and concurrency.
+| ($all | map(select((.record == "load" or .record == "failure") and .cockpit_call != null))) as $cockpit_runs
+| ($all | map(select(.record == "fanouts"))) as $fanouts
+| ($cockpit_runs | map(select(.record == "load" and .role == "cockpit")) | map(. as $r
+    | ($cockpit_runs | map(select(.record == "load" and .role == "baseline" and .cache == $r.cache
+        and .concurrency == $r.concurrency)) | last) as $b
+    | {cache, concurrency, call: .cockpit_call, p99: .p99_ms, base: $b.p99_ms,
+       ratio: ratio(.p99_ms; $b.p99_ms), errors: (.errors | errcount)})) as $cockpit_ratios
+| def cockpit_verdict($cache):
+    ($cockpit_ratios | map(select(.cache == $cache))) as $rs
+    | ($cockpit_runs | map(select(.record == "failure" and .cache == $cache)) | length) as $failed
+    | if ($rs | length) == 0 and $failed == 0 then null
+      else {worst: ($rs | map(select(.ratio != null)) | max_by(.ratio)),
+            ok: ($failed == 0 and ($rs | length) > 0
+                 and all($rs[]; .ratio != null and .ratio < 3 and .errors == 0)),
+            failed: $failed, errors: ($rs | map(.errors) | add // 0)} end;
+  def cockpit_measured($v): if $v == null then "–" else
+    ($v.worst | if . == null then "no ratio (failed runs)" else
+      "worst \(.ratio | fixed(2))× (\(.call), \(.concurrency) in flight: p99 \(.p99 | ms) vs \(.base | ms) ms)" end)
+    + (if $v.errors > 0 then "; \($v.errors) calls failed or incomplete" else "" end)
+    + (if $v.failed > 0 then "; \($v.failed) runs failed" else "" end) end;
+  cockpit_verdict("configured") as $cockpit_cached
+| cockpit_verdict("off") as $cockpit_uncached
 | ($loads | map(select(.workload == "empty" and .mode == "closed")) | last) as $empty
 | ([$loads[] | select(.store == null and .size > 0) | .size] | unique) as $sizes
 | ($sizes | last) as $big
@@ -167,7 +210,7 @@ def method_name: if . == null then "–" else split("/") | last end;
   "",
   "```sh",
   "GOV_BENCH_SIZES=\"\($m.sizes)\" GOV_BENCH_STORES=\"\($m.stores // "")\" GOV_BENCH_PG_REPLICAS=\"\($m.pg_replicas // "")\" \\",
-  "  GOV_BENCH_TRACKS=\"\($m.tracks // "")\" \\",
+  "  GOV_BENCH_TRACKS=\"\($m.tracks // "")\" GOV_BENCH_COCKPITS=\"\($m.cockpits // "")\" GOV_BENCH_COCKPIT_CONCURRENCY=\"\($m.cockpit_concurrency // "")\" \\",
   "  GOV_BENCH_DURATION=\($m.duration_s) GOV_BENCH_WARMUP=\($m.warmup_s) GOV_BENCH_CONCURRENCY=\($m.concurrency) \\",
   "  GOV_BENCH_CHANNELS=\($m.channels) scripts/bench.sh",
   "```",
@@ -196,6 +239,8 @@ def method_name: if . == null then "–" else split("/") | last end;
   "| indicators p99 < 10 ms at 1M cases | \(p99("indicators"; $big) | if . then "\(ms) ms (\($at))" else "–" end) | \(mark(if $big == 1000000 and p99("indicators"; $big) then p99("indicators"; $big) < 10 else null end)) |",
   "| ranking p99 < 10 ms at 1M cases | \(p99("ranking"; $big) | if . then "\(ms) ms (\($at))" else "–" end) | \(mark(if $big == 1000000 and p99("ranking"; $big) then p99("ranking"; $big) < 10 else null end)) |",
   "| cache-hit get p99 < 2 ms at half the peak rate | \(if $hit_open then "\($hit_open.p99_ms | ms) ms at \($hit_open.rate | int)/s offered (peak \($hit.qps | int) QPS, \($at))" else "–" end) | \(mark(if $hit_open then $hit_open.p99_ms < 2 and ($hit_open.errors | errcount) == 0 else null end)) |",
+  "| cockpit p99 < 3× one ListIndicators call's p99 (same run), the cache as configured: the requirement | \(cockpit_measured($cockpit_cached)) | \(mark($cockpit_cached.ok)) |",
+  "| the same bound on the uncached fan-out (cacheSeconds 0: every call reads the seven tracks) | \(cockpit_measured($cockpit_uncached)) | \(mark($cockpit_uncached.ok)) |",
   "",
   "## Baselines",
   "",
@@ -284,6 +329,49 @@ def method_name: if . == null then "–" else split("/") | last end;
       end),
     ""
   end),
+  "## The cockpit beside one ListIndicators call",
+  "",
+  (if ($cockpit_runs | length) == 0 then
+    "Not measured in this run (`GOV_BENCH_COCKPITS` empty).",
+    ""
+  else
+    "Every track's service on a fresh SQLite store of its own with its demo data, all reaching each",
+    "other as peers (the token of a system principal), one Redis. Closed loop with loadgen's call",
+    "workload and the calls of `bench/tracks.json`'s cockpit section, at each concurrency in turn:",
+    "first the baseline, \($cockpit_runs | map(select(.role == "baseline" and .record == "load")) | first | if . then "\(.method | method_name) on \(.on_track)" else "–" end) (one track's indicators: unfiltered,",
+    "a district-wide caller, the current month), then GetCockpit on the digital service for each",
+    "cockpit. A reply whose cockpit is incomplete (a track did not answer within the cockpit",
+    "deadline) counts as an error (CHECK_FAILED), never as a success. Twice: with the digital",
+    "service's rules as configured (a complete cockpit kept in the cache for cacheSeconds: the",
+    "steady state, where a call reads the tracks only when the cached cockpit has expired), then",
+    "with the service restarted on a copy of its rules whose cacheSeconds is 0, so that every call",
+    "fans out to the seven tracks (six over gRPC, its own in process). Readings from the tracks: how",
+    "many times the cockpit was read from the tracks during the run, loadgen's set-up (one call a",
+    "channel, at once) and the warm-up included. Suite CPU is the seven services' user+system time",
+    "per call. p99 / baseline is the cockpit's p99 over the baseline's p99 measured just before it,",
+    "with the same digital process and concurrency. With the cache, a cockpit's run lasts longer",
+    "than the cached cockpit (cacheSeconds + 2 s at least, \($cockpit_runs | map(select(.record == "load" and .cache == "configured" and .role == "cockpit") | .duration_s) | max // "–") s measured here), so that",
+    "its window holds an expiry and the calls that then read the tracks at once.",
+    "",
+    "| cache | in flight | call | QPS | p50 ms | p99 ms | p99.9 ms | errors | readings from the tracks | suite CPU µs/call | p99 / baseline |",
+    "|---|---:|---|---:|---:|---:|---:|---|---:|---:|---:|",
+    ($cockpit_runs[] as $r
+    | ($fanouts | map(select(.cache == $r.cache and .concurrency == $r.concurrency
+        and .cockpit_call == $r.cockpit_call)) | last) as $f
+    | ($cockpit_ratios | map(select(.cache == $r.cache and .concurrency == $r.concurrency
+        and .call == $r.cockpit_call)) | last) as $q
+    | (if $r.cache == "off" then "off (0 s)" elif $r.cache == "configured" then "as configured (\($r.cache_seconds) s)" else "–" end) as $cache
+    | if $r.record == "failure" then
+        "| \($cache) | \($r.concurrency // "–") | \($r.cockpit_call) | – | – | – | – | failed: \($r.message) | – | – | – |"
+      else
+        "| \($cache) | \($r.concurrency) | \(if $r.role == "baseline" then "\($r.method | method_name) (baseline)" else "GetCockpit \($r.cockpit_call)" end) | \($r.qps | int) | \($r.p50_ms | ms) | \($r.p99_ms | ms) | \($r.p999_ms | ms) | \($r.errors | errs) | \(if $f then ($f.fanouts | int) else "–" end) | \(cpu_us($r.server_cpu_s; $r.requests)) | \(if $q and $q.ratio != null then "\($q.ratio | fixed(2))×" else "–" end) |"
+      end),
+    "",
+    "The requirement, a cockpit's p99 under 3× one ListIndicators call's p99 in the same run, is",
+    "judged on the steady state (the cache as configured: how the service runs), at every",
+    "concurrency measured: \(mark($cockpit_cached.ok)). The uncached fan-out is held to the same bound: \(mark($cockpit_uncached.ok)).",
+    ""
+  end),
   (if ($sizes | length) == 0 then
     "## Workloads by store size",
     "",
@@ -358,7 +446,9 @@ def method_name: if . == null then "–" else split("/") | last end;
     (if $creates_s != null and ($creates_s < 5000 or ($create.errors | errcount) > 0) then "- durable creates at \($creates_s | int)/s" else empty end),
     (if $big == 1000000 and (p99("indicators"; $big) // 0) >= 10 then "- indicators p99 \(p99("indicators"; $big) | ms) ms at 1M" else empty end),
     (if $big == 1000000 and (p99("ranking"; $big) // 0) >= 10 then "- ranking p99 \(p99("ranking"; $big) | ms) ms at 1M" else empty end),
-    (if $hit_open != null and ($hit_open.p99_ms >= 2 or ($hit_open.errors | errcount) > 0) then "- cache-hit get p99 \($hit_open.p99_ms | ms) ms at half the peak rate" else empty end)
+    (if $hit_open != null and ($hit_open.p99_ms >= 2 or ($hit_open.errors | errcount) > 0) then "- cache-hit get p99 \($hit_open.p99_ms | ms) ms at half the peak rate" else empty end),
+    (if $cockpit_cached != null and ($cockpit_cached.ok | not) then "- cockpit p99 against one ListIndicators call's, the cache as configured: \(cockpit_measured($cockpit_cached))" else empty end),
+    (if $cockpit_uncached != null and ($cockpit_uncached.ok | not) then "- cockpit p99 against one ListIndicators call's, uncached fan-out: \(cockpit_measured($cockpit_uncached))" else empty end)
   ] | if length == 0 then ["None in this run."] else . + ["", "Each needs its why and its fix in the Analysis below."] end | .[]),
   ""
   ] | .[]
@@ -397,18 +487,30 @@ if [ -n "${GOV_BENCH_TRACKS+set}" ]; then
   tracks_wanted="$GOV_BENCH_TRACKS"
 fi
 tracks_file="$here/bench/tracks.json"
+# Unset: every cockpit of bench/tracks.json's cockpit section (read after the bootstrap too).
+cockpits_all=1
+cockpits_wanted=""
+if [ -n "${GOV_BENCH_COCKPITS+set}" ]; then
+  cockpits_all=0
+  cockpits_wanted="$GOV_BENCH_COCKPITS"
+fi
 pg_replicas="${GOV_BENCH_PG_REPLICAS-1 2}"
 duration="${GOV_BENCH_DURATION:-10}"
 warmup="${GOV_BENCH_WARMUP:-2}"
 concurrency="${GOV_BENCH_CONCURRENCY:-64}"
 channels="${GOV_BENCH_CHANNELS:-4}"
 load_threads="${GOV_BENCH_LOAD_THREADS:-64}"
-for n in $sizes $pg_replicas "$duration" "$warmup" "$concurrency" "$channels" "$load_threads"; do
+cockpit_concurrency="${GOV_BENCH_COCKPIT_CONCURRENCY:-1 $concurrency}"
+for n in $sizes $pg_replicas "$duration" "$warmup" "$concurrency" "$channels" "$load_threads" \
+  $cockpit_concurrency; do
   [[ "$n" =~ ^[0-9]+$ ]] || die "GOV_BENCH_* settings must be whole numbers (got \"$n\")"
 done
 for n in $sizes; do ((n > 0)) || die "GOV_BENCH_SIZES: a store size must be above 0"; done
 for n in $pg_replicas; do
   ((n >= 1 && n <= 16)) || die "GOV_BENCH_PG_REPLICAS: replica counts go from 1 to 16 (got $n)"
+done
+for n in $cockpit_concurrency; do
+  ((n > 0)) || die "GOV_BENCH_COCKPIT_CONCURRENCY: calls in flight must be above 0"
 done
 # The numbers of a list, sorted, each once; "" when none.
 sorted_numbers() {
@@ -417,6 +519,7 @@ sorted_numbers() {
 }
 sizes="$(sorted_numbers "$sizes")"
 pg_replicas="$(sorted_numbers "$pg_replicas")"
+cockpit_concurrency="$(sorted_numbers "$cockpit_concurrency")"
 # The stores in a fixed order, SQLite first: the side-by-side ratios are to its row.
 stores=""
 for s in $stores_wanted; do
@@ -433,6 +536,9 @@ if [[ " $stores " == *" postgres "* ]] && [ -z "$pg_replicas" ]; then
 fi
 for t in $tracks_wanted; do
   [[ "$t" =~ ^[a-z][a-z0-9]*$ ]] || die "GOV_BENCH_TRACKS takes track names (got \"$t\")"
+done
+for c in $cockpits_wanted; do
+  [[ "$c" =~ ^[A-Za-z0-9_-]+$ ]] || die "GOV_BENCH_COCKPITS takes cockpit names (got \"$c\")"
 done
 [ -f "$tracks_file" ] || die "$tracks_file is missing"
 unset GOV_DATABASE_URL
@@ -458,9 +564,35 @@ bench_tracks=""
 for t in $tracks_listed; do
   if [[ " $tracks_wanted " == *" $t "* ]]; then bench_tracks="${bench_tracks:+$bench_tracks }$t"; fi
 done
+
+# The cockpits, in the order of bench/tracks.json's cockpit section; their stage runs every
+# track's service, so then every track is built.
+if ! cockpits_listed="$(jq -r '.cockpit.cockpits[]?.name' "$tracks_file" | tr '\n' ' ' | sed 's/ $//')"; then
+  die "cannot read the cockpits of $tracks_file"
+fi
+if ((cockpits_all == 1)); then cockpits_wanted="$cockpits_listed"; fi
+for c in $cockpits_wanted; do
+  [[ " $cockpits_listed " == *" $c "* ]] ||
+    die "GOV_BENCH_COCKPITS: \"$c\" is not a cockpit of bench/tracks.json (it has: ${cockpits_listed:-none})"
+done
+bench_cockpits=""
+for c in $cockpits_listed; do
+  if [[ " $cockpits_wanted " == *" $c "* ]]; then bench_cockpits="${bench_cockpits:+$bench_cockpits }$c"; fi
+done
+cockpit_track=""
+if [ -n "$bench_cockpits" ]; then
+  # The service the cockpits are read from (its rules file holds their cache setting).
+  cockpit_track="$(jq -r '[.cockpit.cockpits[].track] | unique | if length == 1 then .[0] else "" end' \
+    "$tracks_file")"
+  [[ " $tracks_listed " == *" $cockpit_track "* ]] ||
+    die "$tracks_file: the cockpits must all be read from one track of the file"
+  [ -f "$here/data/$cockpit_track.json" ] || die "$here/data/$cockpit_track.json is missing"
+fi
+
 track_targets=()
-for t in $bench_tracks; do
-  [ "$t" = mediation ] || track_targets+=("$t")
+for t in $tracks_listed; do
+  [ "$t" != mediation ] || continue
+  if [[ " $bench_tracks " == *" $t "* ]] || [ -n "$bench_cockpits" ]; then track_targets+=("$t"); fi
 done
 
 generator=()
@@ -476,7 +608,9 @@ bench_server="$build_dir/bench/bench_server"
 for b in "$mediation" "$govctl" "$bulk_load" "$loadgen" "$bench_server"; do
   [ -x "$b" ] || die "$b was not built"
 done
-for t in $bench_tracks; do
+cockpit_services=""
+[ -z "$bench_cockpits" ] || cockpit_services="$tracks_listed"
+for t in $bench_tracks $cockpit_services; do
   [ -x "$build_dir/services/$t/$t" ] || die "$build_dir/services/$t/$t was not built"
 done
 command -v redis-benchmark >/dev/null || die "redis-benchmark is missing (package redis-tools)"
@@ -560,11 +694,13 @@ record "$(jq -cn --arg cpu "${cpu:-unknown}" --argjson nproc "$(nproc)" \
   --arg sizes "$sizes" --argjson duration "$duration" --argjson warmup "$warmup" \
   --argjson concurrency "$concurrency" --argjson channels "$channels" \
   --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" --arg stores "$stores" \
-  --arg pg_replicas "$pg_replicas" --arg tracks "$bench_tracks" \
+  --arg pg_replicas "$pg_replicas" --arg tracks "$bench_tracks" --arg cockpits "$bench_cockpits" \
+  --arg cockpit_concurrency "$cockpit_concurrency" \
   '{record: "machine", cpu: $cpu, nproc: $nproc, mem_kb: $mem_kb, kernel: $kernel, os: $os,
     date: $date, commit: $commit, sizes: $sizes, duration_s: $duration, warmup_s: $warmup,
     concurrency: $concurrency, channels: $channels, loadavg: $loadavg, stores: $stores,
-    pg_replicas: $pg_replicas, tracks: $tracks}')"
+    pg_replicas: $pg_replicas, tracks: $tracks, cockpits: $cockpits,
+    cockpit_concurrency: $cockpit_concurrency}')"
 say "results go to ${results#"$here"/}; state in $state"
 
 # ---------------------------------------------------------------------------------------------
@@ -581,8 +717,13 @@ until [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = PONG ]; 
   sleep 0.1
 done
 
-gov_make_tokens "$state/tokens.json" "$state/tokens.txt" 7 "admin district_admin *"
-token="$(awk -F'\t' '!/^#/ { print $4; exit }' "$state/tokens.txt")"
+# admin's token drives the load; peer-caller's is the one the tracks present to each other (the
+# cockpit stage).
+gov_make_tokens "$state/tokens.json" "$state/tokens.txt" 7 "admin district_admin *" \
+  "peer-caller system *"
+token="$(awk -F'\t' '$1 == "admin" { print $4; exit }' "$state/tokens.txt")"
+gov_peer_token_file "$state/tokens.txt" peer-caller "$state/peer-token.txt" ||
+  die "could not write the peer token file"
 
 # ---------------------------------------------------------------------------------------------
 # Load runs
@@ -913,6 +1054,160 @@ run_track() {
 
 for t in $bench_tracks; do run_track "$t" || true; done
 redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+
+# --- the cockpit beside one ListIndicators call ---------------------------------------------------
+# Every track's service on a fresh SQLite store of its own, loading its demo data, all reaching
+# each other as peers; the baseline and the cockpits closed loop at each concurrency, first with
+# the cockpit track's rules as configured, then with that service restarted (on the same store) on
+# a copy of them whose cockpitSettings.cacheSeconds is 0.
+declare -A cockpit_port cockpit_metrics_port
+cockpit_peers=""
+
+# start_cockpit_service TRACK [RULES_FILE]: the track's service of the cockpit stage, on its
+# rules as configured unless a file is given.
+start_cockpit_service() {
+  local t="$1" rules=()
+  [ -z "${2:-}" ] || rules=(--rules_file="$2")
+  "$build_dir/services/$t/$t" --listen="127.0.0.1:${cockpit_port[$t]}" \
+    --metrics_port="${cockpit_metrics_port[$t]}" --db_path="$state/cockpit-$t.db" \
+    --redis="127.0.0.1:$redis_port" --tokens_file="$state/tokens.json" \
+    --peers="$cockpit_peers" --peer_token_file="$state/peer-token.txt" "${rules[@]}" \
+    --demo_data=true </dev/null >>"$state/logs/cockpit-$t.log" 2>&1 &
+  pids[cockpit-$t]=$!
+}
+
+# handled_calls METHOD PORT: the calls of METHOD a service has answered, whatever their code
+# (grpc_server_handled_total on the /metrics of PORT).
+handled_calls() {
+  local value
+  value="$({ exec 3<>"/dev/tcp/127.0.0.1/$2" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 &&
+    cat <&3; } 2>/dev/null | awk -v want="grpc_method=\"$1\"" \
+    '/^grpc_server_handled_total\{/ && index($0, want) { sum += $NF } END { printf "%d", sum }')" ||
+    value=0
+  echo "${value:-0}"
+}
+
+# cockpit_failure CACHE SECONDS MESSAGE: records that no run of the stage could be made with
+# the cache so set.
+cockpit_failure() {
+  local c name role
+  for c in $cockpit_concurrency; do
+    for name in baseline $bench_cockpits; do
+      role=cockpit
+      [ "$name" != baseline ] || role=baseline
+      store_failure "$(jq -cn --arg n "$name" --arg role "$role" --arg cache "$1" --argjson s "$2" \
+        --argjson c "$c" '{cockpit_call: $n, role: $role, cache: $cache, cache_seconds: $s,
+          concurrency: $c}')" start "$3"
+    done
+  done
+}
+
+# run_cockpits CACHE SECONDS: at each concurrency, the baseline then every cockpit, closed loop;
+# for a cockpit, also how many times it was read from the tracks during the run (set-up and
+# warm-up included): each reading calls every peer track it selects once, so that is the most
+# calls of ListIndicators any peer track answered meanwhile. With a cache, a cockpit's window
+# lasts longer than the cached cockpit does (its seconds + 2 at least), so that it holds an
+# expiry and the readings that follow it, as the steady state does.
+run_cockpits() {
+  local cache="$1" seconds="$2" c name entry role tags t addr pid_list calls fanouts i n
+  local run_duration
+  local call_flags=() peer_tracks=() before=() server_pids=()
+  for t in $tracks_listed; do
+    [ "$t" = "$cockpit_track" ] || peer_tracks+=("$t")
+    server_pids+=("${pids[cockpit-$t]}")
+  done
+  pid_list="$(IFS=,; echo "${server_pids[*]}")"
+  for c in $cockpit_concurrency; do
+    for name in baseline $bench_cockpits; do
+      if [ "$name" = baseline ]; then
+        entry='.cockpit.baseline'
+        role=baseline
+      else
+        entry=".cockpit.cockpits[] | select(.name == \"$name\")"
+        role=cockpit
+      fi
+      if ! calls="$(jq -r "$entry"' | "--service=\(.service)", "--method=\(.method)",
+          "--request=\(.request // {} | tojson)", (if .check then "--check=\(.check)" else empty end),
+          "@\(.track)", "=\(.name)"' "$tracks_file")" || [ -z "$calls" ]; then
+        store_failure "$(jq -cn --arg n "$name" '{cockpit_call: $n}')" start \
+          "no call for $name in bench/tracks.json"
+        continue
+      fi
+      mapfile -t call_flags <<<"$calls"
+      # The entry's track and its name ride along as the last two lines.
+      t="${call_flags[-2]#@}"
+      name="${call_flags[-1]#=}"
+      call_flags=("${call_flags[@]:0:${#call_flags[@]}-2}")
+      addr="127.0.0.1:${cockpit_port[$t]:-0}"
+      tags="$(jq -cn --arg n "$name" --arg role "$role" --arg t "$t" --arg cache "$cache" \
+        --argjson s "$seconds" --argjson c "$c" \
+        '{cockpit_call: $n, role: $role, on_track: $t, cache: $cache, cache_seconds: $s,
+          concurrency: $c}')"
+      run_duration="$duration"
+      if [ "$role" = cockpit ] && ((duration < seconds + 2)); then run_duration=$((seconds + 2)); fi
+      say "  $name on $t, cache $cache, $c in flight"
+      before=()
+      for t in "${peer_tracks[@]}"; do
+        before+=("$(handled_calls ListIndicators "${cockpit_metrics_port[$t]}")")
+      done
+      run_load "$tags" "$pid_list" "$addr" call closed --concurrency="$c" \
+        --duration="$run_duration" "${call_flags[@]}" || true
+      [ "$role" = cockpit ] || continue
+      fanouts=0
+      for i in "${!peer_tracks[@]}"; do
+        n=$(($(handled_calls ListIndicators "${cockpit_metrics_port[${peer_tracks[$i]}]}") - before[i]))
+        ((n <= fanouts)) || fanouts=$n
+      done
+      say "    read from the tracks $fanouts times (set-up and warm-up included)"
+      record "$(jq -cn --argjson tags "$tags" --argjson n "$fanouts" \
+        '{record: "fanouts"} + $tags + {fanouts: $n}')"
+    done
+  done
+}
+
+if [ -n "$bench_cockpits" ]; then
+  say "cockpit: every track's service, reaching the others as peers"
+  redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+  for t in $tracks_listed; do
+    cockpit_port[$t]="$(gov_free_port)"
+    cockpit_metrics_port[$t]="$(gov_free_port)"
+    cockpit_peers="${cockpit_peers:+$cockpit_peers,}$t=127.0.0.1:${cockpit_port[$t]}"
+    rm -f "$state/cockpit-$t.db" "$state/cockpit-$t.db-wal" "$state/cockpit-$t.db-shm"
+  done
+  # The rules the service reads by default (data/<track>.json), and a copy without the cache.
+  cockpit_rules="$here/data/$cockpit_track.json"
+  cache_seconds="$(jq '.cockpitSettings.cacheSeconds // 0' "$cockpit_rules")"
+  uncached_rules="$state/$cockpit_track-uncached.json"
+  jq '.cockpitSettings.cacheSeconds = 0' "$cockpit_rules" >"$uncached_rules"
+  for t in $tracks_listed; do start_cockpit_service "$t"; done
+  cockpit_up=1
+  for t in $tracks_listed; do
+    if ! try_serving "cockpit-$t" "127.0.0.1:${cockpit_port[$t]}" "$state/logs/cockpit-$t.log"; then
+      cockpit_failure configured "$cache_seconds" "$serving_error"
+      cockpit_failure off 0 "$serving_error"
+      cockpit_up=0
+      break
+    fi
+  done
+  if ((cockpit_up == 1)); then
+    say "  serving: $cockpit_peers"
+    run_cockpits configured "$cache_seconds"
+    say "cockpit: $cockpit_track restarted with cockpitSettings.cacheSeconds 0"
+    stop_process "cockpit-$cockpit_track"
+    start_cockpit_service "$cockpit_track" "$uncached_rules"
+    if try_serving "cockpit-$cockpit_track" "127.0.0.1:${cockpit_port[$cockpit_track]}" \
+      "$state/logs/cockpit-$cockpit_track.log"; then
+      run_cockpits off 0
+    else
+      cockpit_failure off 0 "$serving_error"
+    fi
+  fi
+  for t in $tracks_listed; do
+    stop_process "cockpit-$t"
+    rm -f "$state/cockpit-$t.db" "$state/cockpit-$t.db-wal" "$state/cockpit-$t.db-shm"
+  done
+  redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
+fi
 
 # --- the mediation service at each size ---------------------------------------------------------
 # Copies a store (and its WAL, if a loader was stopped before it could fold it in).

@@ -2,7 +2,9 @@
 // fork/exec on a free port with its own token file, driven by loadgen in the closed and the
 // open loop, and over two bench_servers at once (several targets, as replicas are driven); and
 // the tracks side by side: the real service of every track of bench/tracks.json on its demo
-// data, driven by loadgen's track_create and track_get_hit with the calls the file names.
+// data, driven by loadgen's track_create and track_get_hit with the calls the file names; and
+// every call of the file's cockpit section (the baseline and each cockpit) against its track's
+// service alone, with loadgen's call workload and its check.
 // What is checked is the shape and sanity of loadgen's report — never speed.
 
 #include <signal.h>
@@ -443,29 +445,11 @@ TEST(BenchTracksFileTest, EveryTrackOfTheFileIsSmokeTested) {
 }
 
 // A track's real service (fork/exec, a free port) on a fresh SQLite store with its demo data and a
-// real Redis, and the loadgen flags of its calls in bench/tracks.json.
-class BenchTrackTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-#ifndef GOV_BENCH_BUILT
-    GTEST_SKIP() << "the benchmarks are not built (GOV_BUILD_BENCH=OFF)";
-#endif
-    const std::string& track = GetParam();
-    const Struct entry = TrackEntry(track);
-    ASSERT_FALSE(::testing::Test::HasFailure());
-    const Struct create = Object(entry, "create");
-    const Struct get = Object(entry, "get");
-    service_ = Text(entry, "service");
-    create_method_ = Text(create, "method");
-    get_method_ = Text(get, "method");
-    call_flags_ = {absl::StrCat("--service=", service_),
-                   absl::StrCat("--create_method=", create_method_),
-                   absl::StrCat("--create_request=", ObjectJson(create, "request")),
-                   absl::StrCat("--get_method=", get_method_),
-                   absl::StrCat("--get_request=", ObjectJson(get, "request")),
-                   absl::StrCat("--item_field=", Text(entry, "item_field"))};
-    ASSERT_FALSE(::testing::Test::HasFailure()) << "bench/tracks.json: the entry of " << track;
-
+// real Redis, driven by loadgen. No peers: a call that reads other tracks finds them unavailable.
+class TrackService {
+ public:
+  // Starts `track`'s service and waits until it serves (fatal failures when it does not).
+  void Start(const std::string& track) {
     absl::Status redis = redis_.Start();
     ASSERT_TRUE(redis.ok()) << redis;
     WriteFile(
@@ -487,13 +471,13 @@ class BenchTrackTest : public ::testing::TestWithParam<std::string> {
     options.stderr_path = dir_.File(track + ".log");
     absl::StatusOr<std::unique_ptr<Process>> spawned = Process::Spawn(options);
     ASSERT_TRUE(spawned.ok()) << spawned.status();
-    service_process_ = *std::move(spawned);
+    process_ = *std::move(spawned);
 
     auto channel = grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
     const absl::Time deadline = absl::Now() + kTrackStartTimeout;
     while (HealthStatus(channel, "", nullptr, absl::Seconds(1)) != kHealthServing) {
-      ASSERT_TRUE(service_process_->Running()) << track << " exited during start-up; log:\n"
-                                               << ReadFile(dir_.File(track + ".log"));
+      ASSERT_TRUE(process_->Running()) << track << " exited during start-up; log:\n"
+                                       << ReadFile(dir_.File(track + ".log"));
       ASSERT_LT(absl::Now(), deadline)
           << track << " not SERVING after " << kTrackStartTimeout << "; log:\n"
           << ReadFile(dir_.File(track + ".log"));
@@ -503,8 +487,8 @@ class BenchTrackTest : public ::testing::TestWithParam<std::string> {
 
   std::string target() const { return absl::StrCat("127.0.0.1:", port_); }
 
-  // A report of loadgen running `workload` for a second with the track's calls.
-  Struct Run(const std::string& workload, const std::vector<std::string>& extra = {}) {
+  // loadgen running `workload` for a second against the service, with `flags`.
+  CommandResult Loadgen(const std::string& workload, const std::vector<std::string>& flags) {
     std::vector<std::string> args = {absl::StrCat("--target=", target()),
                                      absl::StrCat("--token=", kToken),
                                      absl::StrCat("--workload=", workload),
@@ -512,28 +496,63 @@ class BenchTrackTest : public ::testing::TestWithParam<std::string> {
                                      "--channels=2",
                                      "--duration=1",
                                      "--warmup=0.2",
-                                     absl::StrCat("--server_pid=", service_process_->pid())};
-    args.insert(args.end(), call_flags_.begin(), call_flags_.end());
-    args.insert(args.end(), extra.begin(), extra.end());
-    return Report(Loadgen(args));
+                                     absl::StrCat("--server_pid=", process_->pid())};
+    args.insert(args.end(), flags.begin(), flags.end());
+    return gov::testing::Loadgen(args);
   }
 
-  // Every call of the window succeeded, and there were some.
-  void ExpectAllCallsSucceeded(const Struct& report) {
-    ExpectContractKeys(report);
-    const double requests = Number(report, "requests");
-    EXPECT_GT(requests, 0);
-    EXPECT_EQ(Number(report, "ok"), requests);
-    EXPECT_GT(Number(report, "qps"), 0);
-    EXPECT_EQ(Errors(report).fields_size(), 0) << Errors(report).DebugString();
-    ExpectOrderedPercentiles(report);
-    EXPECT_GE(Number(report, "server_cpu_s"), 0);
-  }
-
+ private:
   TempDir dir_;
   RedisServer redis_;
   int port_ = 0;
-  std::unique_ptr<Process> service_process_;
+  std::unique_ptr<Process> process_;
+};
+
+// Every call of the window succeeded, and there were some.
+void ExpectAllCallsSucceeded(const Struct& report) {
+  ExpectContractKeys(report);
+  const double requests = Number(report, "requests");
+  EXPECT_GT(requests, 0);
+  EXPECT_EQ(Number(report, "ok"), requests);
+  EXPECT_GT(Number(report, "qps"), 0);
+  EXPECT_EQ(Errors(report).fields_size(), 0) << Errors(report).DebugString();
+  ExpectOrderedPercentiles(report);
+  EXPECT_GE(Number(report, "server_cpu_s"), 0);
+}
+
+// A track's service and the loadgen flags of its calls in bench/tracks.json.
+class BenchTrackTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+#ifndef GOV_BENCH_BUILT
+    GTEST_SKIP() << "the benchmarks are not built (GOV_BUILD_BENCH=OFF)";
+#endif
+    const std::string& track = GetParam();
+    const Struct entry = TrackEntry(track);
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    const Struct create = Object(entry, "create");
+    const Struct get = Object(entry, "get");
+    service_ = Text(entry, "service");
+    create_method_ = Text(create, "method");
+    get_method_ = Text(get, "method");
+    call_flags_ = {absl::StrCat("--service=", service_),
+                   absl::StrCat("--create_method=", create_method_),
+                   absl::StrCat("--create_request=", ObjectJson(create, "request")),
+                   absl::StrCat("--get_method=", get_method_),
+                   absl::StrCat("--get_request=", ObjectJson(get, "request")),
+                   absl::StrCat("--item_field=", Text(entry, "item_field"))};
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "bench/tracks.json: the entry of " << track;
+    ASSERT_NO_FATAL_FAILURE(running_.Start(track));
+  }
+
+  // A report of loadgen running `workload` for a second with the track's calls.
+  Struct Run(const std::string& workload, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> flags = call_flags_;
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    return Report(running_.Loadgen(workload, flags));
+  }
+
+  TrackService running_;
   std::string service_, create_method_, get_method_;
   std::vector<std::string> call_flags_;
 };
@@ -554,6 +573,107 @@ INSTANTIATE_TEST_SUITE_P(
     Tracks, BenchTrackTest,
     ::testing::ValuesIn(std::vector<std::string>(std::begin(kTracks), std::end(kTracks))),
     [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// ---------------------------------------------------------------------------------------------
+// The cockpit beside one ListIndicators call: bench/tracks.json's cockpit section.
+
+// The calls of the section this test runs, by name: its baseline, then its cockpits (checked
+// below).
+constexpr const char* kCockpitCalls[] = {"ListIndicators", "district", "street-GS01"};
+
+// The section's calls, the baseline first; a test failure (and an empty list) when it cannot be
+// read.
+std::vector<Struct> CockpitCalls() {
+  Struct file;
+  const auto parsed =
+      google::protobuf::util::JsonStringToMessage(ReadFile(SourcePath("bench/tracks.json")), &file);
+  EXPECT_TRUE(parsed.ok()) << "bench/tracks.json: " << parsed.ToString();
+  std::vector<Struct> calls;
+  const Struct section = Object(file, "cockpit");
+  calls.push_back(Object(section, "baseline"));
+  auto it = section.fields().find("cockpits");
+  if (it == section.fields().end() || it->second.kind_case() != Value::kListValue) {
+    ADD_FAILURE() << "bench/tracks.json's cockpit section has no \"cockpits\" list";
+    return calls;
+  }
+  for (const Value& entry : it->second.list_value().values()) {
+    EXPECT_EQ(entry.kind_case(), Value::kStructValue) << "a cockpit that is not an object";
+    calls.push_back(entry.struct_value());
+  }
+  return calls;
+}
+
+TEST(BenchTracksFileTest, EveryCockpitCallOfTheFileIsSmokeTested) {
+  std::vector<std::string> listed;
+  for (const Struct& call : CockpitCalls()) listed.push_back(Text(call, "name"));
+  EXPECT_EQ(listed, std::vector<std::string>(std::begin(kCockpitCalls), std::end(kCockpitCalls)))
+      << "bench/tracks.json's cockpit section lists " << absl::StrJoin(listed, ", ")
+      << "; kCockpitCalls here must list the same, in its order";
+}
+
+// One call of the section against its track's service alone (the other tracks not running).
+class BenchCockpitCallTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+#ifndef GOV_BENCH_BUILT
+    GTEST_SKIP() << "the benchmarks are not built (GOV_BUILD_BENCH=OFF)";
+#endif
+    Struct call;
+    bool found = false;
+    for (const Struct& c : CockpitCalls()) {
+      auto it = c.fields().find("name");
+      if (it != c.fields().end() && it->second.string_value() == GetParam()) {
+        call = c;
+        found = true;
+      }
+    }
+    ASSERT_TRUE(found) << "bench/tracks.json's cockpit section has no call \"" << GetParam()
+                       << "\"";
+    method_ = absl::StrCat(Text(call, "service"), "/", Text(call, "method"));
+    call_flags_ = {absl::StrCat("--service=", Text(call, "service")),
+                   absl::StrCat("--method=", Text(call, "method")),
+                   absl::StrCat("--request=", ObjectJson(call, "request"))};
+    if (call.fields().contains("check")) check_ = Text(call, "check");
+    const std::string track = Text(call, "track");
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "bench/tracks.json: the call " << GetParam();
+    ASSERT_NO_FATAL_FAILURE(running_.Start(track));
+  }
+
+  TrackService running_;
+  std::string method_;
+  std::vector<std::string> call_flags_;  // without the check
+  std::string check_;
+};
+
+TEST_P(BenchCockpitCallTest, CallSucceedsAndTheCheckRefusesAnIncompleteCockpit) {
+  const Struct report = Report(running_.Loadgen("call", call_flags_));
+  ExpectAllCallsSucceeded(report);
+  EXPECT_EQ(Text(report, "workload"), "call");
+  EXPECT_EQ(Text(report, "method"), method_);
+  if (check_.empty()) return;
+
+  // Alone, the service reaches none of the other tracks: the cockpit it answers is incomplete,
+  // which the check refuses before any load.
+  std::vector<std::string> flags = call_flags_;
+  flags.push_back(absl::StrCat("--check=", check_));
+  const CommandResult checked = running_.Loadgen("call", flags);
+  EXPECT_TRUE(checked.status.exited && checked.status.code == 1)
+      << checked.status.ToString() << "; stderr:\n"
+      << checked.err;
+  EXPECT_TRUE(checked.out.empty()) << checked.out;
+  EXPECT_TRUE(absl::StrContains(checked.err, absl::StrCat(check_, " is false"))) << checked.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(CockpitCalls, BenchCockpitCallTest,
+                         ::testing::ValuesIn(std::vector<std::string>(std::begin(kCockpitCalls),
+                                                                      std::end(kCockpitCalls))),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (char& c : name) {
+                             if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace gov::testing
