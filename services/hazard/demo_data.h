@@ -2,6 +2,9 @@
 #define GOV_SERVICES_HAZARD_DEMO_DATA_H_
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/indicators/indicators.h"
+#include "common/regions/regions.h"
 #include "common/server/track_main.h"
 #include "services/hazard/accidents.h"
 #include "services/hazard/elevators.h"
@@ -31,6 +34,12 @@ absl::Status LoadHazardDemo(const server::TrackDeps& deps, const Rules& rules,
 // restaurants, traffic stations, construction vehicles) most of them done, elevators with their
 // policies and renewals, and the accidents of the last year.
 absl::Status LoadProgrammeDemo(const server::TrackDeps& deps, const Rules& rules);
+
+// demo_spot_checks.cc: the traffic police's e-bike spot checks per street, every month of this
+// year so far (violations and those notified, riders observed and those wearing a helmet),
+// recorded as figures (idempotent by their request ids).
+absl::Status LoadSpotCheckDemo(indicators::IndicatorEngine& engine,
+                               const regions::RegionRegistry& regions, absl::Time now);
 
 }  // namespace gov::hazard
 

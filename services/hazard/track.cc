@@ -110,6 +110,9 @@ HazardTrack::HazardTrack(const server::TrackDeps& deps, std::unique_ptr<Rules> r
   Demo("hazards",
        [this, hazard_engine] { return LoadHazardDemo(this->deps(), *rules_, hazard_engine); });
   Demo("programmes", [this] { return LoadProgrammeDemo(this->deps(), *rules_); });
+  Demo("spot checks", [this] {
+    return LoadSpotCheckDemo(indicator_engine(), *this->deps().regions, this->deps().clock->Now());
+  });
 
   // Who may call each method is declared on it in hazard.proto.
   rpc()

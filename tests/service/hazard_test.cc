@@ -1185,5 +1185,31 @@ TEST_F(HazardTest, TheDemoHasTheCampaignAndHazardsOfEveryKindInEveryStreet) {
   EXPECT_EQ(h_.StoreSnapshot(), before);
 }
 
+// The spot checks' figures: every street and month of the year so far, so the spot-check rates
+// read from recorded figures have data; loaded again, nothing changes.
+TEST_F(HazardTest, TheDemoRecordsTheSpotChecksOfEveryStreetAndMonth) {
+  const absl::Status loaded =
+      LoadSpotCheckDemo(track().indicator_engine(), *track().deps().regions, clock_.Now());
+  ASSERT_TRUE(loaded.ok()) << loaded;
+  for (const std::string street : {"", "GS01", "GS11"}) {
+    SCOPED_TRACE(street);
+    for (const auto& period : {Month(2026, 1), Month(2026, 4)}) {
+      const auto values = street.empty() ? h_.Indicators(kAdmin, period)
+                                         : h_.Indicators(kAdmin, period, Region(street));
+      for (const char* id : {"ebike_notification_rate", "helmet_wearing_rate"}) {
+        const governance::v1::Indicator& rate = values.at(id);
+        EXPECT_TRUE(rate.has_data()) << id;
+        EXPECT_GT(rate.actual(), 7000) << id;
+        EXPECT_LE(rate.actual(), 10000) << id;
+        EXPECT_EQ(rate.freshness(), governance::v1::INDICATOR_FRESHNESS_RECORDED) << id;
+      }
+    }
+  }
+  const std::string before = h_.StoreSnapshot();
+  ASSERT_TRUE(
+      LoadSpotCheckDemo(track().indicator_engine(), *track().deps().regions, clock_.Now()).ok());
+  EXPECT_EQ(h_.StoreSnapshot(), before);
+}
+
 }  // namespace
 }  // namespace gov::hazard
