@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/log/log.h"
+#include "common/util/call_deadline.h"
 #include "common/util/status.h"
 
 namespace gov::server {
@@ -134,6 +135,7 @@ grpc::ServerUnaryReactor* Handlers::Unary(grpc::CallbackServerContext* context, 
   // The task owns the call description; the context stays valid until the reactor finishes.
   auto task = [reactor, start, call, body = std::move(body)]() {
     log::ScopedTraceId scoped(call.trace_id);
+    const ScopedCallDeadline deadline(absl::FromChrono(call.context->deadline()));
     absl::Status status;
     // Deadline first: a call past its deadline also counts as cancelled.
     if (call.context->deadline() <= std::chrono::system_clock::now()) {
@@ -229,6 +231,7 @@ void StreamCore::Start(const MethodAccess& access,
   }
   thread_ = std::thread([this, call = std::move(call), body = std::move(body)]() {
     log::ScopedTraceId scoped(call.trace_id);
+    const ScopedCallDeadline deadline(absl::FromChrono(call.context->deadline()));
     absl::Status status;
     try {
       status = body(call, *this);

@@ -5,8 +5,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "governance/v1/access.pb.h"
+#include "grpcpp/support/proto_buffer_reader.h"
 
 namespace gov::server {
+
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message* request) {
+  grpc::ByteBuffer copy(bytes);  // the reader consumes its buffer; the slices are shared
+  grpc::ProtoBufferReader reader(&copy);
+  if (!reader.status().ok() || !request->ParseFromZeroCopyStream(&reader)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the request is not a ", request->GetDescriptor()->full_name(),
+        " message: malformed or truncated bytes, or a string field that is not UTF-8"));
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<MethodAccess> DeclaredAccess(const google::protobuf::MethodDescriptor& method) {
   if (!method.options().HasExtension(governance::v1::access)) {

@@ -52,6 +52,10 @@ struct MethodAccessRow {
 // declares none, or no scope.
 absl::StatusOr<MethodAccess> DeclaredAccess(const google::protobuf::MethodDescriptor& method);
 
+// Reads a request from the bytes of a call into `request`. INVALID_ARGUMENT naming the message
+// type when the bytes are not one (malformed or truncated, or a string field that is not UTF-8).
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message* request);
+
 class RpcService final : public grpc::Service {
  public:
   // `service` is the service's full name in the schema (the generated
@@ -109,16 +113,21 @@ class RpcService final : public grpc::Service {
     const int index = Register(method, Req::descriptor(), Resp::descriptor());
     if (index < 0) return *this;
     const BoundMethod* bound = &methods_[static_cast<size_t>(index)];
-    MarkMethodCallback(
-        index, new grpc::internal::CallbackUnaryHandler<Req, Resp>(
-                   [this, bound, body = std::move(body)](grpc::CallbackServerContext* context,
-                                                         const Req* request, Resp* response) {
-                     return handlers_->Unary(context, bound->name.c_str(), bound->access,
-                                             [&body, request, response](const Call& call) {
-                                               GOV_RETURN_IF_ERROR(ValidateMessageText(*request));
-                                               return body(call, *request, response);
-                                             });
-                   }));
+    // The request arrives as bytes and is parsed here, after admission: gRPC's own parsing
+    // would answer a malformed request UNIMPLEMENTED with no message.
+    MarkMethodRawCallback(
+        index,
+        new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, Resp>(
+            [this, bound, body = std::move(body)](grpc::CallbackServerContext* context,
+                                                  const grpc::ByteBuffer* bytes, Resp* response) {
+              return handlers_->Unary(context, bound->name.c_str(), bound->access,
+                                      [&body, bytes, response](const Call& call) {
+                                        Req request;
+                                        GOV_RETURN_IF_ERROR(ParseRequest(*bytes, &request));
+                                        GOV_RETURN_IF_ERROR(ValidateMessageText(request));
+                                        return body(call, request, response);
+                                      });
+            }));
     return *this;
   }
 
@@ -132,16 +141,19 @@ class RpcService final : public grpc::Service {
         Register(method, Req::descriptor(), Resp::descriptor(), /*server_streaming=*/true);
     if (index < 0) return *this;
     const BoundMethod* bound = &methods_[static_cast<size_t>(index)];
-    MarkMethodCallback(index, new grpc::internal::CallbackServerStreamingHandler<Req, Resp>(
-                                  [this, bound, body = std::move(body)](
-                                      grpc::CallbackServerContext* context, const Req* request) {
-                                    return handlers_->ServerStream<Resp>(
-                                        context, bound->name.c_str(), bound->access,
-                                        [&body, request](const Call& call, StreamWriter& out) {
-                                          GOV_RETURN_IF_ERROR(ValidateMessageText(*request));
-                                          return body(call, *request, out);
-                                        });
-                                  }));
+    MarkMethodRawCallback(
+        index, new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer, Resp>(
+                   [this, bound, body = std::move(body)](grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* bytes) {
+                     return handlers_->ServerStream<Resp>(
+                         context, bound->name.c_str(), bound->access,
+                         [&body, bytes](const Call& call, StreamWriter& out) {
+                           Req request;
+                           GOV_RETURN_IF_ERROR(ParseRequest(*bytes, &request));
+                           GOV_RETURN_IF_ERROR(ValidateMessageText(request));
+                           return body(call, request, out);
+                         });
+                   }));
     return *this;
   }
 
