@@ -1,14 +1,20 @@
 #include "common/store/sqlite_db.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -200,5 +206,38 @@ absl::Status Connection::Exec(absl::string_view sql) {
   if (!stmt.ok()) return stmt.status();
   return stmt->Run();
 }
+
+absl::StatusOr<std::unique_ptr<OwnerLock>> OwnerLock::Take(const std::string& path) {
+  const std::string lock_path = path + ".lock";
+  const int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("sqlite: cannot open the lock file ", lock_path, ": ", std::strerror(errno)));
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    char buffer[32] = {};
+    const ssize_t n = pread(fd, buffer, sizeof(buffer) - 1, 0);
+    close(fd);
+    if (error != EWOULDBLOCK) {
+      return absl::UnavailableError(
+          absl::StrCat("sqlite: cannot lock ", lock_path, ": ", std::strerror(error)));
+    }
+    const std::string holder =
+        n > 0 ? std::string(absl::StripAsciiWhitespace(absl::string_view(buffer, n))) : "";
+    return absl::FailedPreconditionError(absl::StrCat(
+        "sqlite: ", path, " is in use by another process",
+        holder.empty() ? "" : absl::StrCat(" (pid ", holder, ")"),
+        ": a SQLite store belongs to one service; stop that one, or give this one a file of its "
+        "own (--db_path)"));
+  }
+  const std::string pid = absl::StrCat(getpid(), "\n");
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    // The lock holds without the pid; only the message of a refused second process is poorer.
+  }
+  return std::unique_ptr<OwnerLock>(new OwnerLock(fd));
+}
+
+OwnerLock::~OwnerLock() { close(fd_); }
 
 }  // namespace gov::store::sqlite

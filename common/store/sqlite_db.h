@@ -126,6 +126,24 @@ class Connection {
   absl::flat_hash_map<std::string, std::unique_ptr<Cached>> cache_;
 };
 
+// The ownership of a database file by one process: an exclusive lock (flock) on "<path>.lock"
+// beside it, held from Take until destruction, the holder's pid written in it. SQLite's own
+// locks let several processes share a file; a service's store must not be shared (its cache and
+// its counters assume one writer), so a second service on the same file is refused at start.
+class OwnerLock {
+ public:
+  // FAILED_PRECONDITION naming the file and the holder's pid when another process holds it;
+  // UNAVAILABLE when the lock file cannot be opened.
+  static absl::StatusOr<std::unique_ptr<OwnerLock>> Take(const std::string& path);
+  ~OwnerLock();
+  OwnerLock(const OwnerLock&) = delete;
+  OwnerLock& operator=(const OwnerLock&) = delete;
+
+ private:
+  explicit OwnerLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
 }  // namespace gov::store::sqlite
 
 #endif  // GOV_COMMON_STORE_SQLITE_DB_H_

@@ -198,9 +198,11 @@ struct WriteJob {
 
 class SqliteStore final : public Repository {
  public:
-  SqliteStore(const SqliteOptions& options, std::unique_ptr<Connection> writer,
-              std::vector<std::unique_ptr<Connection>> readers, prometheus::Registry* registry)
-      : max_group_(static_cast<size_t>(options.max_group)),
+  SqliteStore(const SqliteOptions& options, std::unique_ptr<sqlite::OwnerLock> owner,
+              std::unique_ptr<Connection> writer, std::vector<std::unique_ptr<Connection>> readers,
+              prometheus::Registry* registry)
+      : owner_(std::move(owner)),
+        max_group_(static_cast<size_t>(options.max_group)),
         metrics_(registry),
         writer_(std::move(writer)),
         readers_(std::move(readers)) {
@@ -286,6 +288,8 @@ class SqliteStore final : public Repository {
   static absl::Status AppendHistory(Connection& db, const std::string& track,
                                     const std::string& case_id, const HistoryRecord& event);
 
+  // Released last, after the connections close.
+  const std::unique_ptr<sqlite::OwnerLock> owner_;
   const size_t max_group_;
   const StoreMetrics metrics_;
   std::atomic<bool> ready_{false};
@@ -1008,6 +1012,8 @@ absl::StatusOr<std::unique_ptr<Repository>> OpenSqlite(const SqliteOptions& opti
     }
   }
 
+  GOV_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::OwnerLock> owner,
+                       sqlite::OwnerLock::Take(options.path));
   sqlite::Connection::Options writer_options;
   writer_options.busy_timeout = options.busy_timeout;
   GOV_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
@@ -1022,7 +1028,8 @@ absl::StatusOr<std::unique_ptr<Repository>> OpenSqlite(const SqliteOptions& opti
                          Connection::Open(options.path, reader_options));
     readers.push_back(std::move(reader));
   }
-  return std::make_unique<SqliteStore>(options, std::move(writer), std::move(readers), registry);
+  return std::make_unique<SqliteStore>(options, std::move(owner), std::move(writer),
+                                       std::move(readers), registry);
 }
 
 }  // namespace gov::store

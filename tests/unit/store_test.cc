@@ -4,6 +4,7 @@
 // store has: its file, migrations, options, locking and group commit (SqliteStoreTest).
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -1115,6 +1116,21 @@ TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
   EXPECT_EQ(repo.status().code(), absl::StatusCode::kFailedPrecondition);
   RawDb raw(Options().path);
   EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 3);  // left as it was
+}
+
+// One service owns a SQLite file: while its store is open, another store on the same file is
+// refused, naming the file and the holder's pid; once it closes, the file can be opened again.
+TEST_F(SqliteStoreTest, AFileOpenInOneStoreIsRefusedToAnother) {
+  auto first = Open();
+  ASSERT_NE(first, nullptr);
+  absl::StatusOr<std::unique_ptr<Repository>> second = OpenSqlite(Options(), nullptr);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition) << second.status();
+  EXPECT_THAT(std::string(second.status().message()), ::testing::HasSubstr(Options().path));
+  EXPECT_THAT(std::string(second.status().message()),
+              ::testing::HasSubstr(absl::StrCat("pid ", getpid())));
+  first.reset();
+  auto again = Open();
+  EXPECT_NE(again, nullptr);
 }
 
 TEST_F(SqliteStoreTest, BadOptionsAreInvalidArgument) {
