@@ -16,6 +16,7 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
 #include "common/log/log.h"
+#include "common/util/call_deadline.h"
 #include "common/util/file.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/empty.pb.h"
@@ -249,7 +250,9 @@ void Peers::CallAll(absl::Span<PeerCall> calls, absl::Time deadline,
   flights.reserve(calls.size());
   std::string trace_id = log::ThreadTraceId();
   if (trace_id.empty()) trace_id = log::NewTraceId();
-  const auto until = absl::ToChronoTime(std::min(absl::Now() + timeout_, deadline));
+  // The caller's own deadline bounds the calls made for it.
+  const auto until =
+      absl::ToChronoTime(std::min({absl::Now() + timeout_, deadline, CallDeadline()}));
   int started = 0;
   for (PeerCall& call : calls) {
     flights.push_back(std::make_unique<InFlight>());

@@ -74,8 +74,8 @@ class Peers {
 
   // Calls `method` (full name, as for CheckCase) on `track` with `request` (of the method's
   // input type) and reads the answer into `response` (of its output type), with the token and
-  // trace id as CheckCase sends them, within the configured deadline or `deadline` when that is
-  // sooner (what remains of the caller's own). The status:
+  // trace id as CheckCase sends them, within the configured deadline, `deadline` or the deadline
+  // of the call the calling thread serves (CallDeadline), whichever is soonest. The status:
   //   OK           the answer is in `response`;
   //   UNAVAILABLE  as for CheckCase (not reached, not answered in time, busy, draining, no
   //                token file);

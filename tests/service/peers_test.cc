@@ -31,6 +31,7 @@
 #include "common/config/config.h"
 #include "common/log/log.h"
 #include "common/track/track_base.h"
+#include "common/util/call_deadline.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -364,6 +365,27 @@ TEST_F(PeersTest, CallAllMakesTheCallsAtOnceAndReportsEachAnswer) {
   EXPECT_EQ(calls[6].answered, absl::StatusCode::kInternal);
   // Three silent calls of a second each, made one after another, would take three seconds.
   EXPECT_LT(took, absl::Milliseconds(2500));
+}
+
+// A call made while serving a call (the server sets its deadline around the handler) stops
+// when the caller stops waiting, whatever the peers' own deadline.
+TEST_F(PeersTest, ThePeerCallEndsWithTheDeadlineOfTheCallItServes) {
+  SilentListener silent;
+  std::unique_ptr<Peers> peers = Open(kPeer, silent.address(), 20000);
+  ASSERT_NE(peers, nullptr);
+  mv1::GetDisputeRequest request;
+  request.set_id(dispute_id_);
+  mv1::GetDisputeResponse response;
+  PeerCall call{.track = kTrack, .method = kGetDispute, .request = &request, .response = &response};
+  const absl::Time start = absl::Now();
+  {
+    const ScopedCallDeadline serving(start + absl::Milliseconds(300));
+    peers->CallAll(absl::MakeSpan(&call, 1));
+  }
+  EXPECT_EQ(call.answered, absl::StatusCode::kDeadlineExceeded) << call.status;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));  // not the peers' 20 s
+  // Outside a call there is no such deadline.
+  EXPECT_EQ(CallDeadline(), absl::InfiniteFuture());
 }
 
 TEST_F(PeersTest, ConcurrentCallsShareThePeers) {
