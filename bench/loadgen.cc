@@ -806,15 +806,24 @@ void StartCall(const CallSettings& settings, Request request, StartFn start, Don
   settings.Apply(&call->context);
   start(&call->context, &call->request, &call->response,
         [call, done = std::move(done)](grpc::Status status) mutable {
-          // gRPC keeps its own reference to the call, so the context may go right after.
-          std::unique_ptr<PendingCall<Request, Response>> owned(call);
-          done(status, owned->response);
+          // gRPC keeps its own reference to the call, so the context may go right away. It goes
+          // before `done` runs: the last `done` of a run lets the driver finish, and the process
+          // may tear down its channels while this thread would still be freeing the call.
+          Response response = std::move(call->response);
+          delete call;
+          done(status, response);
         });
 }
 
 // Waits for a number of asynchronous operations to finish; keeps the first error.
 class Latch {
  public:
+  Latch() = default;
+  // The thread whose Done let Wait return may still be inside the mutex's unlock.
+  ~Latch() { absl::MutexLock lock(&mu_); }
+  Latch(const Latch&) = delete;
+  Latch& operator=(const Latch&) = delete;
+
   void Add(int n = 1) {
     absl::MutexLock lock(&mu_);
     pending_ += n;
