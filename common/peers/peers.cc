@@ -166,6 +166,7 @@ absl::Status Peers::Call(const std::string& track, const std::string& method,
 
 // One call of CallAll while it is on its way.
 struct Peers::InFlight {
+  std::unique_ptr<grpc::GenericStub> stub;
   const google::protobuf::MethodDescriptor* descriptor = nullptr;
   grpc::ClientContext context;
   grpc::ByteBuffer request;
@@ -270,12 +271,13 @@ void Peers::CallAll(absl::Span<PeerCall> calls, absl::Time deadline,
     flight->context.AddMetadata(log::kTraceHeader, trace_id);
     const std::string path = absl::StrCat("/", flight->descriptor->service()->full_name(), "/",
                                           flight->descriptor->name());
-    grpc::GenericStub stub(ChannelTo(calls[i].track));
-    stub.UnaryCall(&flight->context, path, grpc::StubOptions(), &flight->request, &flight->response,
-                   [flight, &done](grpc::Status status) {
-                     flight->status = std::move(status);
-                     done.DecrementCount();
-                   });
+    // The stub (and with it the channel) is kept with the call until it has completed.
+    flight->stub = std::make_unique<grpc::GenericStub>(ChannelTo(calls[i].track));
+    flight->stub->UnaryCall(&flight->context, path, grpc::StubOptions(), &flight->request,
+                            &flight->response, [flight, &done](grpc::Status status) {
+                              flight->status = std::move(status);
+                              done.DecrementCount();
+                            });
   }
   if (meanwhile) meanwhile();
   done.Wait();
