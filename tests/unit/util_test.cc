@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "common/cases/calendar.h"
 #include "common/cases/engine.h"
 #include "common/util/parallel.h"
@@ -240,6 +241,9 @@ TEST(ParallelForTest, TheFirstErrorStopsTheRest) {
   std::atomic<int> ran{0};
   absl::Status status = ParallelFor(100000, 2, [&](int, int i) {
     ++ran;
+    // The items after the bad one take a while, so that the other worker cannot finish them all
+    // in the moment between the error's return and its being recorded.
+    if (i > 10) absl::SleepFor(absl::Microseconds(50));
     return i == 10 ? absl::DataLossError("bad record 10") : absl::OkStatus();
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
