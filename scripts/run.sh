@@ -23,6 +23,9 @@
 #   GOV_REDIS_PORT       redis-server port (default 6399 + GOV_PORT_OFFSET)
 #   GOV_START_TIMEOUT    seconds a service may take to become SERVING (default 90)
 #   GOV_DRAIN_SECONDS    the services' drain deadline, also how long a stop waits (default 20)
+#   GOV_DRAIN_GRACE_SECONDS  how long a stopping service answers health NOT_SERVING while still
+#                        serving, before its drain (default 1: what a client polling health needs
+#                        to move away; the Kubernetes manifests use 5 for the endpoints' sake)
 #   GOV_STORE            sqlite (default) or postgres
 #   GOV_DATABASE_URL     an existing PostgreSQL database to use (implies GOV_STORE=postgres;
 #                        the services read it from the environment, so it is not on their argv)
@@ -39,6 +42,7 @@ build_dir="${GOV_BUILD_DIR:-$here/build}"
 offset="${GOV_PORT_OFFSET:-0}"
 start_timeout="${GOV_START_TIMEOUT:-90}"
 drain_seconds="${GOV_DRAIN_SECONDS:-20}"
+drain_grace_seconds="${GOV_DRAIN_GRACE_SECONDS:-1}"
 
 say() { printf 'run: %s\n' "$*"; }
 die() {
@@ -86,8 +90,8 @@ pg_dir="${GOV_PG_DIR:-$run_dir/postgres}"
 local_pg=0
 if [ "$store" = postgres ] && [ -z "$database_url" ]; then local_pg=1; fi
 redis_port="${GOV_REDIS_PORT:-$((6399 + offset))}"
-for n in "$redis_port" "$start_timeout" "$drain_seconds" "$pg_port"; do
-  [[ "$n" =~ ^[0-9]+$ ]] || die "GOV_REDIS_PORT, GOV_START_TIMEOUT, GOV_DRAIN_SECONDS and GOV_PG_PORT must be whole numbers"
+for n in "$redis_port" "$start_timeout" "$drain_seconds" "$drain_grace_seconds" "$pg_port"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || die "GOV_REDIS_PORT, GOV_START_TIMEOUT, GOV_DRAIN_SECONDS, GOV_DRAIN_GRACE_SECONDS and GOV_PG_PORT must be whole numbers"
 done
 ((offset + max_port + 100 * (replicas - 1) <= 65535 && redis_port <= 65535 && pg_port <= 65535)) ||
   die "a port above 65535 (check GOV_PORT_OFFSET, GOV_REDIS_PORT, GOV_PG_PORT, GOV_REPLICAS)"
@@ -233,13 +237,13 @@ stop_all() {
       [ "$name" != postgres ] || signal=INT
       if [ -n "$pid" ]; then kill -"$signal" "$pid" 2>/dev/null || true; fi
     done
-    deadline=$((SECONDS + drain_seconds + 5))
+    deadline=$((SECONDS + drain_grace_seconds + drain_seconds + 5))
     for name in "${names[@]}"; do
       pid="${pids[$name]:-}"
       [ -n "$pid" ] || continue
       while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
       if kill -0 "$pid" 2>/dev/null; then
-        say "$name did not stop within ${drain_seconds}s; killing it"
+        say "$name did not stop within $((drain_grace_seconds + drain_seconds))s; killing it"
         kill -KILL "$pid" 2>/dev/null || true
       fi
       wait "$pid" 2>/dev/null || true
@@ -308,7 +312,8 @@ start_instance() {
     --listen="127.0.0.1:${grpc_port[$name]}" --metrics_port="${metrics_port[$name]}" \
     "${store_args[@]}" --redis="127.0.0.1:$redis_port" --tokens_file="$tokens_json" \
     --peer_token_file="$peer_token" "${peer_args[@]}" \
-    "${demo[@]}" --drain_seconds="$drain_seconds" </dev/null >>"$run_dir/logs/$name.log" 2>&1 &
+    "${demo[@]}" --drain_grace_seconds="$drain_grace_seconds" --drain_seconds="$drain_seconds" \
+    </dev/null >>"$run_dir/logs/$name.log" 2>&1 &
   pids[$name]=$!
 }
 

@@ -23,6 +23,7 @@
 #include "absl/types/span.h"
 #include "common/cache/circuit_breaker.h"
 #include "common/log/log.h"
+#include "common/util/call_deadline.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -154,6 +155,26 @@ const Script& PutAggregateScript() {
   return *s;
 }
 
+// Below this, a command is not worth sending: the call's allowance for Redis is spent.
+constexpr absl::Duration kMinimumWait = absl::Milliseconds(1);
+
+// The Redis command running on this thread: the instant it must be answered by, and what
+// happened to its socket timeout. RedisCache::Run sets it; Command honours it.
+struct CommandLimit {
+  absl::Time deadline = absl::InfiniteFuture();
+  absl::Duration full_timeout = absl::InfiniteDuration();  // the context's configured timeout
+  bool shortened = false;  // the socket timeout was lowered below full_timeout
+  bool skipped = false;    // a command was not sent: too little time was left
+};
+thread_local CommandLimit command_limit;
+
+// What the unary call this thread serves (gov::CallSerial) has spent waiting on Redis.
+struct CallAllowance {
+  uint64_t serial = 0;
+  absl::Duration spent;
+};
+thread_local CallAllowance call_allowance;
+
 struct ReplyDeleter {
   void operator()(redisReply* reply) const { freeReplyObject(reply); }
 };
@@ -161,6 +182,19 @@ struct ReplyDeleter {
 using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
 Reply Command(redisContext* context, absl::Span<const std::string_view> args) {
+  if (command_limit.deadline != absl::InfiniteFuture()) {
+    const absl::Duration left = command_limit.deadline - absl::Now();
+    if (left < kMinimumWait) {
+      command_limit.skipped = true;
+      return nullptr;
+    }
+    // (Within a millisecond of the configured timeout the socket's own timeout is kept: no
+    // system call on the common path.)
+    if (left < command_limit.full_timeout - kMinimumWait) {
+      redisSetTimeout(context, absl::ToTimeval(left));
+      command_limit.shortened = true;
+    }
+  }
   std::vector<const char*> argv;
   std::vector<size_t> lengths;
   argv.reserve(args.size());
@@ -314,10 +348,11 @@ class ConnectionPool {
     return lease;
   }
 
-  // Connects a lease that has no context; false when Redis cannot be reached in time.
-  bool Connect(Lease& lease) {
-    redisContext* context =
-        redisConnectWithTimeout(host_.c_str(), port_, absl::ToTimeval(connect_timeout_));
+  // Connects a lease that has no context, waiting at most `wait` (and the configured connect
+  // timeout); false when Redis cannot be reached in time.
+  bool Connect(Lease& lease, absl::Duration wait) {
+    redisContext* context = redisConnectWithTimeout(
+        host_.c_str(), port_, absl::ToTimeval(std::min(wait, connect_timeout_)));
     if (context == nullptr) return false;
     if (context->err != 0 ||
         redisSetTimeout(context, absl::ToTimeval(command_timeout_)) != REDIS_OK) {
@@ -497,23 +532,65 @@ class RedisCache final : public Cache {
     kBusy,         // every pooled connection stayed busy: Redis was not asked
     kUnavailable,  // could not connect, I/O error or timeout
     kRejected,     // Redis answered with an error
+    kOverBudget,   // the call's allowance for Redis (or its deadline) is spent: not asked
   };
 
-  // One call through the breaker and the pool; `body` runs the command on a connected context
-  // and returns kOk, kRejected, or kUnavailable when the reply is null.
+  // One command through the breaker and the pool; `body` runs it on a connected context and
+  // returns kOk, kRejected, or kUnavailable when the reply is null.
+  //
+  // Time: waiting for a pooled connection, connecting and every command sent share one
+  // deadline, at most `command_timeout` away, and no later than what is left of the unary
+  // call's own allowance (`command_timeout` in total over all its cache operations: see
+  // CacheOptions) and of the call's deadline. A command that is shortened by the allowance or
+  // the call's deadline and then times out says nothing about Redis' health: the breaker does
+  // not count it as a failure.
   Outcome Run(absl::FunctionRef<Outcome(redisContext*)> body) {
+    const absl::Time start = absl::Now();
+    absl::Duration allowance = options_.command_timeout;
+    const uint64_t serial = CallSerial();
+    if (serial != 0) {
+      if (call_allowance.serial != serial) call_allowance = CallAllowance{serial, {}};
+      allowance -= call_allowance.spent;
+    }
+    const absl::Time deadline = std::min(start + allowance, CallDeadline());
+    const bool shortened = deadline < start + options_.command_timeout;
+    if (deadline - start < kMinimumWait) return Outcome::kOverBudget;
+    const Outcome outcome = RunUntil(deadline, shortened, body);
+    if (serial != 0) call_allowance.spent += absl::Now() - start;
+    return outcome;
+  }
+
+  Outcome RunUntil(absl::Time deadline, bool shortened,
+                   absl::FunctionRef<Outcome(redisContext*)> body) {
     const CircuitBreaker::Admission admission = breaker_.Admit();
     if (admission == CircuitBreaker::Admission::kRejected) return Outcome::kBypassed;
-    std::optional<ConnectionPool::Lease> lease = pool_.Acquire(options_.command_timeout);
+    std::optional<ConnectionPool::Lease> lease = pool_.Acquire(deadline - absl::Now());
     if (!lease.has_value()) {
       breaker_.RecordAbandoned(admission);
-      return Outcome::kBusy;
+      return shortened ? Outcome::kOverBudget : Outcome::kBusy;
     }
     Outcome outcome = Outcome::kOk;
-    if (lease->context == nullptr && !pool_.Connect(*lease)) outcome = Outcome::kUnavailable;
+    if (lease->context == nullptr && !pool_.Connect(*lease, deadline - absl::Now())) {
+      outcome = Outcome::kUnavailable;
+    }
+    command_limit = CommandLimit{deadline, options_.command_timeout, false, false};
     if (outcome == Outcome::kOk) outcome = AdvanceEpochIfPending(lease->context);
     if (outcome == Outcome::kOk) outcome = body(lease->context);
-    pool_.Release(*lease, outcome == Outcome::kUnavailable);
+    const CommandLimit used = command_limit;
+    command_limit = CommandLimit{};
+    // A command skipped for want of time left the connection as it was; one that was sent and
+    // not answered leaves it out of step with Redis, so it is dropped.
+    const bool broken = outcome == Outcome::kUnavailable && !used.skipped;
+    if (!broken && used.shortened) {
+      redisSetTimeout(lease->context, absl::ToTimeval(options_.command_timeout));
+    }
+    pool_.Release(*lease, broken);
+    // Out of time rather than failed: a command skipped, or a shortened wait that ran out.
+    const bool out_of_time = used.skipped || (shortened && absl::Now() >= deadline - kMinimumWait);
+    if (outcome == Outcome::kUnavailable && out_of_time) {
+      breaker_.RecordAbandoned(admission);
+      return Outcome::kOverBudget;
+    }
     if (outcome == Outcome::kUnavailable) {
       breaker_.RecordFailure(admission);
     } else {
@@ -584,6 +661,7 @@ class RedisCache final : public Cache {
       case Outcome::kBusy:
       case Outcome::kUnavailable:
       case Outcome::kRejected:
+      case Outcome::kOverBudget:
         metrics_.error->Increment();
         return;
     }
@@ -591,7 +669,7 @@ class RedisCache final : public Cache {
 
   void CountWrite(Outcome outcome) {
     if (outcome == Outcome::kBusy || outcome == Outcome::kUnavailable ||
-        outcome == Outcome::kRejected) {
+        outcome == Outcome::kRejected || outcome == Outcome::kOverBudget) {
       metrics_.error->Increment();
     }
   }

@@ -26,6 +26,12 @@ struct CacheOptions {
   std::string address = "127.0.0.1:6379";
   int pool_size = 8;
   absl::Duration connect_timeout = absl::Milliseconds(200);
+  // The most one cache operation waits on Redis (for a pooled connection, to connect, and for
+  // its commands), and also the most one unary call waits on Redis over all its cache
+  // operations together (gov::CallSerial): a call's latency is bounded by its store work plus
+  // this, however many cache operations it makes while Redis hangs. An operation with no time
+  // left does not reach for Redis: a lookup misses, a write is skipped (an invalidation so
+  // skipped is a lost invalidation, below). Operations are also cut at the call's deadline.
   absl::Duration command_timeout = absl::Milliseconds(100);
   // Consecutive failures that open the circuit, and how long it stays open before one call
   // is let through to probe Redis again (half-open).
@@ -40,21 +46,23 @@ struct CacheOptions {
 // lookup is a miss and a write is skipped, so the store answers instead. Thread-safe.
 //
 // Connections: `pool_size` hiredis contexts, connected on first use with `connect_timeout`, each
-// command bounded by `command_timeout`. A context that fails is freed (and every other context
-// connected before the failure is reconnected on its next use). A call waits at most
-// `command_timeout` for a free connection, then gives up (counted as an error).
+// operation bounded by `command_timeout` (see there: also per unary call). A context that fails
+// is freed (and every other context connected before the failure is reconnected on its next
+// use). An operation that finds no free connection in its time gives up (counted as an error).
 //
 // Circuit breaker (clock injected): `failure_threshold` consecutive connection failures or
 // timeouts open it; while open, calls return at once without touching the network. After
 // `open_interval` one call probes Redis: success closes the circuit, failure re-opens it. An
-// error reply (Redis answered) is not a connection failure.
+// error reply (Redis answered) is not a connection failure, nor is a wait cut short by the
+// call's allowance or deadline.
 //
 // Metrics (on the registry given; a private one when null): governance_cache_requests_total
 // {result="hit|miss|error"}, children created up front; governance_cache_circuit_open (1 while
 // open or half-open). Each lookup counts exactly once: "hit", "miss" (absent, or Redis bypassed
 // by the open circuit), or "error" (Redis failed, timed out, answered with an error, or no
-// pooled connection became free). Writes count "error" when they reach for Redis and fail;
-// successful writes, and writes skipped by the open circuit, count nothing. The disabled cache
+// pooled connection became free, or the call's time for Redis was spent). Writes count "error"
+// when they reach for Redis and fail or find no time left; successful writes, and writes
+// skipped by the open circuit, count nothing. The disabled cache
 // (empty address) registers the series and counts nothing.
 //
 // Consistency:

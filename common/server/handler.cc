@@ -231,7 +231,8 @@ void StreamCore::Start(const MethodAccess& access,
   }
   thread_ = std::thread([this, call = std::move(call), body = std::move(body)]() {
     log::ScopedTraceId scoped(call.trace_id);
-    const ScopedCallDeadline deadline(absl::FromChrono(call.context->deadline()));
+    const ScopedCallDeadline deadline(absl::FromChrono(call.context->deadline()),
+                                      /*unary=*/false);
     absl::Status status;
     try {
       status = body(call, *this);

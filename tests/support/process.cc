@@ -35,10 +35,10 @@ std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra)
   return env;
 }
 
-absl::StatusOr<int> OpenFile(const std::string& path, bool for_output) {
+absl::StatusOr<int> OpenFile(const std::string& path, bool for_output, bool append = false) {
   const std::string target = path.empty() ? "/dev/null" : path;
-  const int flags =
-      for_output ? (O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC) : (O_RDONLY | O_CLOEXEC);
+  const int flags = for_output ? (O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC)
+                               : (O_RDONLY | O_CLOEXEC);
   const int fd = open(target.c_str(), flags, 0644);
   if (fd < 0) return absl::InternalError(absl::StrCat("open ", target, ": ", strerror(errno)));
   return fd;
@@ -87,13 +87,13 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Spawn(const Options& options) 
   absl::StatusOr<int> in = OpenFile(options.stdin_path, false);
   if (!in.ok()) return in.status();
   fds[0] = *in;
-  absl::StatusOr<int> out = OpenFile(options.stdout_path, true);
+  absl::StatusOr<int> out = OpenFile(options.stdout_path, true, options.append_output);
   if (!out.ok()) {
     close(fds[0]);
     return out.status();
   }
   fds[1] = *out;
-  absl::StatusOr<int> err = OpenFile(options.stderr_path, true);
+  absl::StatusOr<int> err = OpenFile(options.stderr_path, true, options.append_output);
   if (!err.ok()) {
     close(fds[0]);
     close(fds[1]);

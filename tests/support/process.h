@@ -36,9 +36,10 @@ class Process {
     std::vector<std::string> args;
     // "NAME=value" entries added to (or replacing in) the test's own environment.
     std::vector<std::string> env;
-    std::string stdin_path;   // "" = /dev/null
-    std::string stdout_path;  // "" = /dev/null; the file is truncated
-    std::string stderr_path;  // "" = /dev/null; the file is truncated
+    std::string stdin_path;      // "" = /dev/null
+    std::string stdout_path;     // "" = /dev/null; the file is truncated
+    std::string stderr_path;     // "" = /dev/null; the file is truncated
+    bool append_output = false;  // append to stdout_path/stderr_path instead of truncating
     // When set (the test runs as root), the child drops to this user and group before exec:
     // servers such as PostgreSQL refuse to run as root. The output files are opened first.
     std::optional<uid_t> uid;

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "common/cache/circuit_breaker.h"
 #include "common/clock/clock.h"
+#include "common/util/call_deadline.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prometheus/gauge.h"
@@ -413,6 +414,68 @@ TEST_F(CacheTest, TimedOutInvalidationAdvancesTheEpoch) {
   EXPECT_EQ(*epoch, "1");
   cache->Set("list", "new", kTtl);
   EXPECT_THAT(cache->Get("list"), Optional(std::string("new")));
+}
+
+// Redis hangs (SIGSTOP): one unary call makes five cache operations, and waits on Redis for one
+// command timeout in all, not five; the next call has its own allowance. Bounds are loose (the
+// machine may be loaded); five timeouts would be 2.5 s.
+TEST_F(CacheTest, OneCallWaitsOnAHungRedisForOneTimeoutInAll) {
+  CacheOptions options = Options();
+  options.command_timeout = absl::Milliseconds(500);
+  options.failure_threshold = 100;  // stays closed: every operation reaches for Redis
+  auto cache = Make(options);
+  ASSERT_TRUE(redis_.Pause().ok());
+
+  for (int call = 0; call < 2; ++call) {
+    SCOPED_TRACE(call);
+    const double errors_before = Errors();
+    const absl::Time start = absl::Now();
+    {
+      const ScopedCallDeadline scope(absl::InfiniteFuture());
+      EXPECT_EQ(cache->Get("a"), std::nullopt);
+      cache->Delete({"a"});
+      cache->PutVersioned("b", 7, "value", kTtl);
+      cache->BumpGeneration("track:agg");
+      EXPECT_EQ(cache->GetAggregate("track:agg", "k").generation, -1);
+    }
+    const absl::Duration took = absl::Now() - start;
+    EXPECT_GE(took, absl::Milliseconds(450)) << "the first operation waits its timeout";
+    EXPECT_LT(took, absl::Milliseconds(1200)) << "later operations must not wait again";
+    EXPECT_EQ(Errors() - errors_before, 5);
+    EXPECT_FALSE(cache->circuit_open());
+  }
+
+  // The lost invalidations move the namespace to a new epoch once Redis answers again.
+  ASSERT_TRUE(redis_.Resume().ok());
+  cache->Set("a", "fresh", kTtl);
+  EXPECT_THAT(cache->Get("a"), Optional(std::string("fresh")));
+  auto epoch = redis_.Command({"GET", "test:epoch"});
+  ASSERT_TRUE(epoch.ok()) << epoch.status();
+  EXPECT_NE(*epoch, "");
+}
+
+// An operation ends at the deadline of the call it serves, and a wait so cut short is not
+// counted against Redis' health: the circuit stays closed even at a threshold of one.
+TEST_F(CacheTest, AnOperationEndsAtTheCallsDeadlineWithoutOpeningTheCircuit) {
+  CacheOptions options = Options();
+  options.command_timeout = absl::Seconds(5);
+  options.failure_threshold = 1;
+  auto cache = Make(options);
+  cache->Set("a", "value", kTtl);  // connected before the pause
+  ASSERT_TRUE(redis_.Pause().ok());
+
+  const absl::Time start = absl::Now();
+  {
+    const ScopedCallDeadline scope(absl::Now() + absl::Milliseconds(200));
+    EXPECT_EQ(cache->Get("a"), std::nullopt);
+  }
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_FALSE(cache->circuit_open());
+  EXPECT_EQ(Errors(), 1);
+
+  // Outside a call the operation has its full timeout, and a timeout there does count.
+  ASSERT_TRUE(redis_.Resume().ok());
+  EXPECT_THAT(cache->Get("a"), Optional(std::string("value")));
 }
 
 TEST_F(CacheTest, MetricFamiliesExistBeforeTheFirstCall) {
