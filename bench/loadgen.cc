@@ -68,6 +68,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/debugging/failure_signal_handler.h"
+#include "absl/debugging/symbolize.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -2028,6 +2030,9 @@ int Run(int argc, char** argv) {
 }  // namespace gov::bench
 
 int main(int argc, char** argv) {
+  // A crash writes its signal and stack to stderr, so a failed bench run says where.
+  absl::InitializeSymbolizer(argv[0]);
+  absl::InstallFailureSignalHandler(absl::FailureSignalHandlerOptions());
   const int code = gov::bench::Run(argc, argv);
   // gRPC's callback threads may still be returning from the last calls' callbacks: leave
   // without running the static destructors under them (the report is written and flushed).

@@ -26,7 +26,7 @@ packages=(
   libabsl-dev libhiredis-dev libsqlite3-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   civetweb libcivetweb-dev libcurl4-openssl-dev zlib1g-dev
-  redis-server redis-tools sqlite3 postgresql prometheus yamllint curl clang-format jq
+  redis-server redis-tools sqlite3 postgresql prometheus yamllint curl clang-format jq openssl
 )
 
 want_stamp() {

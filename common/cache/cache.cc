@@ -67,7 +67,8 @@ return redis.call('HGET', ARGV[1] .. epoch .. ':' .. ARGV[2], 'd')
 )lua";
 
 // ARGV: prefix, key, version, value, ttl_ms. Versions are compared as decimal strings because
-// Lua numbers are doubles and would round int64 versions above 2^53.
+// Lua numbers are doubles and would round int64 versions above 2^53. An entry replaces one of a
+// lower version, and the pending marker of its own version (MarkPending).
 constexpr char kPutVersionedLua[] = R"lua(
 local function less(a, b)
   local na, nb = a:sub(1, 1) == '-', b:sub(1, 1) == '-'
@@ -79,9 +80,32 @@ end
 local epoch = redis.call('GET', KEYS[1]) or '0'
 local key = ARGV[1] .. epoch .. ':' .. ARGV[2]
 local stored = redis.call('HGET', key, 'v')
-if stored and not less(stored, ARGV[3]) then return 0 end
+if stored and less(ARGV[3], stored) then return 0 end
+if stored == ARGV[3] and redis.call('HEXISTS', key, 'p') == 0 then return 0 end
+redis.call('DEL', key)
 redis.call('HSET', key, 'v', ARGV[3], 'd', ARGV[4])
 redis.call('PEXPIRE', key, ARGV[5])
+return 1
+)lua";
+
+// ARGV: prefix, key, version, ttl_ms. Replaces the entry with a marker of the version a write is
+// about to store (no data: a lookup misses), unless an entry or marker of that version or a
+// higher one is there already.
+constexpr char kMarkPendingLua[] = R"lua(
+local function less(a, b)
+  local na, nb = a:sub(1, 1) == '-', b:sub(1, 1) == '-'
+  if na ~= nb then return na end
+  if na then a, b = b:sub(2), a:sub(2) end
+  if #a ~= #b then return #a < #b end
+  return a < b
+end
+local epoch = redis.call('GET', KEYS[1]) or '0'
+local key = ARGV[1] .. epoch .. ':' .. ARGV[2]
+local stored = redis.call('HGET', key, 'v')
+if stored and not less(stored, ARGV[3]) then return 0 end
+redis.call('DEL', key)
+redis.call('HSET', key, 'v', ARGV[3], 'p', '1')
+redis.call('PEXPIRE', key, ARGV[4])
 return 1
 )lua";
 
@@ -144,6 +168,10 @@ const Script& GetVersionedScript() {
 }
 const Script& PutVersionedScript() {
   static const Script* s = new Script(MakeScript(kPutVersionedLua));
+  return *s;
+}
+const Script& MarkPendingScript() {
+  static const Script* s = new Script(MakeScript(kMarkPendingLua));
   return *s;
 }
 const Script& GetAggregateScript() {
@@ -475,6 +503,20 @@ class RedisCache final : public Cache {
     NoteInvalidation(outcome);
   }
 
+  void MarkPending(std::string_view key, int64_t version, absl::Duration ttl) override {
+    const int64_t ttl_ms = TtlMillis(ttl);
+    if (ttl_ms == 0) return;
+    const std::string version_arg = absl::StrCat(version);
+    const std::string ttl_arg = absl::StrCat(ttl_ms);
+    const Outcome outcome = Run([&](redisContext* c) {
+      return ExpectAnswer(
+          Eval(c, MarkPendingScript(), {epoch_key_}, {options_.prefix, key, version_arg, ttl_arg}),
+          "mark_pending");
+    });
+    CountWrite(outcome);
+    NoteInvalidation(outcome);
+  }
+
   AggregateLookup GetAggregate(std::string_view scope, std::string_view key) override {
     AggregateLookup lookup;
     const std::string gen_key = GenerationKey(scope);
@@ -721,6 +763,7 @@ class DisabledCache final : public Cache {
   void Delete(const std::vector<std::string>&) override {}
   std::optional<std::string> GetVersioned(std::string_view) override { return std::nullopt; }
   void PutVersioned(std::string_view, int64_t, std::string_view, absl::Duration) override {}
+  void MarkPending(std::string_view, int64_t, absl::Duration) override {}
   AggregateLookup GetAggregate(std::string_view, std::string_view) override { return {}; }
   void PutAggregate(std::string_view, int64_t, std::string_view, std::string_view,
                     absl::Duration) override {}

@@ -68,7 +68,9 @@ struct CacheOptions {
 // Consistency:
 //  - Versioned entries (cases by id): PutVersioned only replaces a cached entry with a higher
 //    version (checked inside Redis by a script), so a slow reader can never put back an older
-//    copy after a writer stored a newer one.
+//    copy after a writer stored a newer one. A writer marks the entry pending before it commits
+//    (MarkPending), so a writer that dies after its commit but before its PutVersioned leaves
+//    no stale entry behind: readers miss until the marker expires or someone stores the entry.
 //  - Aggregates (indicator results, rankings): keys live under a per-scope generation. Writers
 //    bump the generation after commit; readers read the generation and the entry in one round
 //    trip. An entry filled from an old read lands under the old generation, which no reader
@@ -84,7 +86,8 @@ struct CacheOptions {
 //
 // Keys in Redis (scripts compose them, so this needs a standalone Redis, not a cluster):
 //   <prefix>epoch                         namespace epoch (absent = 0)
-//   <prefix><epoch>:<key>                 Set/Get entries; versioned entries as hash {v, d}
+//   <prefix><epoch>:<key>                 Set/Get entries; versioned entries as hash {v, d},
+//                                         pending markers as hash {v, p}
 //   <prefix><scope>:gen                   a scope's generation counter (absent = 0)
 //   <prefix><scope>:<generation>:<key>    aggregate entry
 // The generation handed out by GetAggregate is counter + epoch, so a new epoch also retires
@@ -109,6 +112,12 @@ class Cache {
   virtual std::optional<std::string> GetVersioned(std::string_view key) = 0;
   virtual void PutVersioned(std::string_view key, int64_t version, std::string_view value,
                             absl::Duration ttl) = 0;
+  // Announces a write that is about to store `version` of the entry (before its commit): until
+  // PutVersioned(key, version or higher) the entry is a miss for every process, and nothing
+  // older can be put back. A writer that dies between its commit and its PutVersioned leaves
+  // the marker, which expires after `ttl`; readers meanwhile read the store. Not reaching Redis
+  // counts as a lost invalidation.
+  virtual void MarkPending(std::string_view key, int64_t version, absl::Duration ttl) = 0;
 
   // Generation-scoped aggregates (see above). `scope` is e.g. "mediation:agg".
   struct AggregateLookup {

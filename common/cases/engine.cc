@@ -192,6 +192,26 @@ int64_t CaseEngine::CacheVersion(int64_t version, bool with_history) {
   return 2 * version + (with_history ? 1 : 0);
 }
 
+absl::StatusOr<store::CaseRecord> CaseEngine::StoreUpdate(const store::CaseRecord& current,
+                                                          const store::CaseRecord& updated,
+                                                          const store::HistoryRecord& event) {
+  // How long readers bypass the entry when the writer died after its commit: long enough for a
+  // commit on a loaded store, short enough that a crash costs little.
+  constexpr absl::Duration kPendingTtl = absl::Seconds(30);
+  if (cache_ != nullptr) {
+    cache_->MarkPending(CaseKey(current.id), CacheVersion(current.version + 1, false),
+                        std::min(kPendingTtl, spec_.case_ttl));
+  }
+  absl::StatusOr<store::CaseRecord> stored = repo_->UpdateCase(updated, current.version, event);
+  if (!stored.ok()) {
+    // Not stored (or not known to be): the marker goes, and the next read fills the entry.
+    if (cache_ != nullptr) cache_->Delete({CaseKey(current.id)});
+    return stored.status();
+  }
+  AfterWrite(*stored);
+  return stored;
+}
+
 void CaseEngine::AfterWrite(const store::CaseRecord& record) {
   if (cache_ == nullptr) return;
   cache_->PutVersioned(CaseKey(record.id), CacheVersion(record.version, false),
@@ -401,8 +421,7 @@ absl::StatusOr<Case> CaseEngine::Transition(const auth::Principal& who, const st
   event.note = note;
 
   Case out;
-  GOV_ASSIGN_OR_RETURN(out.record, repo_->UpdateCase(updated, current.version, event));
-  AfterWrite(out.record);
+  GOV_ASSIGN_OR_RETURN(out.record, StoreUpdate(current, updated, event));
   return out;
 }
 
@@ -483,7 +502,7 @@ absl::StatusOr<int> CaseEngine::ScanBreaches() {
       event.action = kBreachAction;
       event.from_status = c.status;
       event.to_status = c.status;
-      absl::StatusOr<store::CaseRecord> stored = repo_->UpdateCase(updated, c.version, event);
+      absl::StatusOr<store::CaseRecord> stored = StoreUpdate(c, updated, event);
       if (absl::IsAborted(stored.status())) {
         // Changed meanwhile (perhaps with a new clock): the next scan looks at it again.
         continue;
@@ -491,7 +510,6 @@ absl::StatusOr<int> CaseEngine::ScanBreaches() {
       if (!stored.ok()) return stored.status();
       ++progress;
       metrics_->breaches->Add(StreetLabels(c.street_id)).Increment();
-      AfterWrite(*stored);
     }
     marked += progress;
     // A short batch is the last; a batch where every case raced with a writer would only

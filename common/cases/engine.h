@@ -238,6 +238,12 @@ class CaseEngine {
   // Write-through after a committed change: the new version into the cache, and a new
   // generation for the track's aggregates.
   void AfterWrite(const store::CaseRecord& record);
+  // Updates `current` to `updated` in the store with its history event, with the cache's entry
+  // marked pending around the commit (Cache::MarkPending): a process that dies between the
+  // commit and AfterWrite leaves no stale entry for any replica to serve.
+  absl::StatusOr<store::CaseRecord> StoreUpdate(const store::CaseRecord& current,
+                                                const store::CaseRecord& updated,
+                                                const store::HistoryRecord& event);
   // Labels of the case metrics: track (the owner), kind, street (StreetLabel of `street`,
   // which may be a label already: "district" stays as it is).
   prometheus::Labels StreetLabels(std::string_view street) const;

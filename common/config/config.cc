@@ -214,6 +214,27 @@ const std::vector<Setting>& Settings() {
                     &ServiceConfig::peer_token_file, true),
       IntSetting("peer_timeout_ms", "MS", "deadline of one call to another track",
                  &ServiceConfig::peer_timeout_ms, 100, 60000),
+      StringSetting("tls_cert", "PATH",
+                    "PEM certificate chain the gRPC port serves TLS with (with --tls_key); with "
+                    "--tls_ca also the client certificate of peer calls; empty: plaintext",
+                    &ServiceConfig::tls_cert, true),
+      StringSetting("tls_key", "PATH", "PEM private key of --tls_cert (unencrypted)",
+                    &ServiceConfig::tls_key, true),
+      StringSetting("tls_client_ca", "PATH",
+                    "PEM CA bundle of accepted client certificates: every client must present "
+                    "one (mutual TLS); empty: no client certificate asked",
+                    &ServiceConfig::tls_client_ca, true),
+      StringSetting("tls_ca", "PATH",
+                    "PEM CA bundle peer calls verify the other tracks' certificates with; "
+                    "empty: peer calls in plaintext",
+                    &ServiceConfig::tls_ca, true),
+      SecondsSetting("tls_reload_seconds",
+                     "interval at which the TLS files are read again (certificate rotation)",
+                     &ServiceConfig::tls_reload_interval, false),
+      StringSetting("health_listen", "HOST:PORT",
+                    "plaintext port serving only grpc.health.v1 (probes that cannot present a "
+                    "client certificate); empty: none",
+                    &ServiceConfig::health_listen, true),
   };
   return *settings;
 }
@@ -424,6 +445,30 @@ absl::StatusOr<ParseResult> Parse(const Defaults& defaults, int argc, char** arg
     }
     if (absl::Status st = s.set(text, &result.config); !st.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(source, ": ", st.message()));
+    }
+  }
+  // A certificate without its key (or the reverse) is a mistake to refuse at once; whether the
+  // files can be read and match is checked when the service starts (common/util/tls.h).
+  const ServiceConfig& c = result.config;
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        c.tls_cert.empty()
+            ? "--tls_key (GOV_TLS_KEY) is set but --tls_cert (GOV_TLS_CERT) is not: a private "
+              "key and its certificate go together"
+            : "--tls_cert (GOV_TLS_CERT) is set but --tls_key (GOV_TLS_KEY) is not: a "
+              "certificate and its private key go together");
+  }
+  if (!c.tls_client_ca.empty() && c.tls_cert.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca (GOV_TLS_CLIENT_CA) is set but --tls_cert and --tls_key are not: "
+        "mutual TLS needs the server's own certificate");
+  }
+  if (!c.health_listen.empty()) {
+    if (absl::Status ok = CheckPeerAddress(c.health_listen); !ok.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--health_listen: ", ok.message()));
+    }
+    if (c.health_listen == c.listen) {
+      return absl::InvalidArgumentError("--health_listen must not be the --listen address");
     }
   }
   // The rules and targets files lie beside the region registry, wherever the data files are

@@ -52,6 +52,25 @@ struct ServiceConfig {
   // the other tracks; "" = no peer calls (they answer UNAVAILABLE).
   std::string peer_token_file = {};
   int peer_timeout_ms = 2000;  // --peer_timeout_ms: deadline of one peer call, 100..60000
+  // Transport security (README "Transport security"; common/util/tls.h). All unset: plaintext.
+  // --tls_cert, --tls_key: PEM files of the certificate chain and the private key the gRPC port
+  // serves TLS with; both or neither (Parse refuses one alone). With --tls_ca set, peer calls
+  // present them as this service's client certificate.
+  std::string tls_cert = {};
+  std::string tls_key = {};
+  // --tls_client_ca: PEM bundle of the CAs whose client certificates the gRPC port accepts; set,
+  // every client must present one (mutual TLS). Needs --tls_cert and --tls_key.
+  std::string tls_client_ca = {};
+  // --tls_ca: PEM bundle the peer calls verify the other tracks' certificates with; set, peer
+  // calls go over TLS (the address's host must be in the peer's certificate).
+  std::string tls_ca = {};
+  // --tls_reload_seconds: how often the files above are read again, so that rotated
+  // certificates are taken up without a restart.
+  absl::Duration tls_reload_interval = absl::Seconds(60);
+  // --health_listen: a second, plaintext gRPC port that serves only grpc.health.v1, with the
+  // statuses of the main port (for probes that cannot present a client certificate, such as
+  // the kubelet's); "" = none.
+  std::string health_listen = {};
 };
 
 struct Defaults {

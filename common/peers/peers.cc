@@ -18,6 +18,7 @@
 #include "common/log/log.h"
 #include "common/util/call_deadline.h"
 #include "common/util/file.h"
+#include "common/util/tls.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/empty.pb.h"
 #include "google/protobuf/message.h"
@@ -98,8 +99,15 @@ absl::StatusOr<std::unique_ptr<Peers>> Peers::Open(const config::ServiceConfig& 
   if (config.peer_timeout_ms <= 0) {
     return absl::InvalidArgumentError("peer_timeout_ms must be more than zero");
   }
+  const tls::ClientFiles tls_files{.ca = config.tls_ca,
+                                   .cert = config.tls_ca.empty() ? "" : config.tls_cert,
+                                   .key = config.tls_ca.empty() ? "" : config.tls_key};
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      tls::MakeChannelCredentials(tls_files, config.tls_reload_interval);
+  if (!credentials.ok()) return credentials.status();
   std::unique_ptr<Peers> peers(new Peers(std::move(addresses), config.peer_token_file,
-                                         absl::Milliseconds(config.peer_timeout_ms)));
+                                         absl::Milliseconds(config.peer_timeout_ms),
+                                         *std::move(credentials)));
   if (!config.peer_token_file.empty()) {
     const std::string stamp = Stamp(config.peer_token_file);
     absl::StatusOr<std::string> token = ReadToken(config.peer_token_file);
@@ -112,8 +120,11 @@ absl::StatusOr<std::unique_ptr<Peers>> Peers::Open(const config::ServiceConfig& 
 }
 
 Peers::Peers(std::map<std::string, std::string> addresses, std::string token_file,
-             absl::Duration timeout)
-    : addresses_(std::move(addresses)), token_file_(std::move(token_file)), timeout_(timeout) {}
+             absl::Duration timeout, std::shared_ptr<grpc::ChannelCredentials> credentials)
+    : addresses_(std::move(addresses)),
+      token_file_(std::move(token_file)),
+      timeout_(timeout),
+      credentials_(std::move(credentials)) {}
 
 Peers::~Peers() = default;
 
@@ -150,8 +161,7 @@ std::shared_ptr<grpc::Channel> Peers::ChannelTo(const std::string& track) const 
     // connect timeout stays gRPC's (20 s): a slow handshake is bounded by each call's deadline.
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-    channel =
-        grpc::CreateCustomChannel(addresses_.at(track), grpc::InsecureChannelCredentials(), args);
+    channel = grpc::CreateCustomChannel(addresses_.at(track), credentials_, args);
   }
   return channel;
 }

@@ -46,7 +46,11 @@ class Peers {
   // INVALID_ARGUMENT for an unknown track or a malformed address in the map; FAILED_PRECONDITION
   // naming the file when the token file is set but missing, unreadable or has an empty first
   // line. The file is read again when it changes (a rotated token), keeping the last good token
-  // while it cannot be read.
+  // while it cannot be read. Transport: with --tls_ca set the calls go over TLS, the peer's
+  // certificate verified against that bundle and its host name (the address's host), presenting
+  // --tls_cert/--tls_key as the client certificate when they are set (mutual TLS); the files are
+  // read again every --tls_reload_seconds. FAILED_PRECONDITION naming the file when one cannot
+  // be read, is not PEM, or the key does not match the certificate. Unset: plaintext.
   static absl::StatusOr<std::unique_ptr<Peers>> Open(const config::ServiceConfig& config);
 
   ~Peers();
@@ -108,7 +112,7 @@ class Peers {
 
  private:
   Peers(std::map<std::string, std::string> addresses, std::string token_file,
-        absl::Duration timeout);
+        absl::Duration timeout, std::shared_ptr<grpc::ChannelCredentials> credentials);
 
   // The current token: the file read again when its modification time or size changed (once
   // per change; a change that cannot be read keeps the last token).
@@ -123,6 +127,8 @@ class Peers {
   const std::map<std::string, std::string> addresses_;
   const std::string token_file_;
   const absl::Duration timeout_;
+  // TLS (common/util/tls.h) or plaintext, for every channel.
+  const std::shared_ptr<grpc::ChannelCredentials> credentials_;
 
   mutable absl::Mutex mu_;
   mutable std::map<std::string, std::shared_ptr<grpc::Channel>> channels_ ABSL_GUARDED_BY(mu_);

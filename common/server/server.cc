@@ -2,9 +2,12 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -14,7 +17,10 @@
 #include "common/server/metrics_interceptor.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
 #include "prometheus/exposer.h"
 #include "prometheus/registry.h"
 
@@ -28,6 +34,16 @@ sigset_t TerminationSignals() {
   sigaddset(&set, SIGINT);
   return set;
 }
+
+// Removes the builder's plugins (server reflection): the health-only port serves nothing but
+// grpc.health.v1.
+class NoPlugins final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->clear();
+  }
+};
 
 // "host:port" for civetweb; an IPv6 address needs brackets.
 std::string BindAddress(const std::string& host, int port) {
@@ -86,7 +102,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   // gRPC sets SO_REUSEPORT by default: a second instance on the same port would then share
   // the traffic silently instead of failing to start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(opts.listen, grpc::InsecureServerCredentials(), &server->port_);
+  const bool tls = opts.credentials != nullptr;
+  builder.AddListeningPort(opts.listen, tls ? opts.credentials : grpc::InsecureServerCredentials(),
+                           &server->port_);
   for (grpc::Service* service : opts.services) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(
@@ -96,12 +114,33 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", opts.listen));
   }
+  if (!opts.health_listen.empty()) {
+    // Its own server, so that nothing but health is reachable without the main port's TLS; the
+    // default health service it gets (enabled above) is kept in step by SetHealthLocked.
+    grpc::ServerBuilder health;
+    health.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    health.SetOption(std::make_unique<NoPlugins>());
+    server->health_unimplemented_ = std::make_unique<grpc::CallbackGenericService>();
+    health.RegisterCallbackGenericService(server->health_unimplemented_.get());
+    health.AddListeningPort(opts.health_listen, grpc::InsecureServerCredentials(),
+                            &server->health_port_);
+    server->health_server_ = health.BuildAndStart();
+    if (server->health_server_ == nullptr || server->health_port_ == 0) {
+      server->server_->Shutdown(std::chrono::system_clock::now());
+      server->server_->Wait();
+      server->server_.reset();
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", opts.health_listen, " (health port)"));
+    }
+  }
   {
     absl::MutexLock lock(&server->mu_);
     server->SetHealthLocked(false);
   }
   log::Info("server started", {{"listen", opts.listen},
                                {"port", absl::StrCat(server->port_)},
+                               {"transport", tls ? "tls" : "plaintext"},
+                               {"health_port", absl::StrCat(server->health_port_)},
                                {"metrics_port", absl::StrCat(server->metrics_port_)}});
   return server;
 }
@@ -111,10 +150,15 @@ Server::~Server() {
 }
 
 void Server::SetHealthLocked(bool serving) {
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus("", serving);
-  for (const std::string& name : options_.service_names) health->SetServingStatus(name, serving);
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server == nullptr) continue;
+    grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+    if (health == nullptr) continue;
+    health->SetServingStatus("", serving);
+    for (const std::string& name : options_.service_names) {
+      health->SetServingStatus(name, serving);
+    }
+  }
 }
 
 void Server::SetServing(bool serving) {
@@ -136,8 +180,11 @@ void Server::Shutdown() {
     // signal directed at its thread as well as one sent to the process.
     if (has_waiter_) pthread_kill(waiter_, SIGTERM);
     SetHealthLocked(false);
-    if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
-      health->Shutdown();
+    for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+      if (server == nullptr) continue;
+      if (grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService()) {
+        health->Shutdown();
+      }
     }
   }
   if (options_.drain_grace > absl::ZeroDuration()) {
@@ -152,6 +199,11 @@ void Server::Shutdown() {
   if (options_.on_drain) options_.on_drain();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_deadline));
   server_->Wait();
+  if (health_server_ != nullptr) {
+    // Probes still get their NOT_SERVING until the main port has drained; health watches end now.
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_->Wait();
+  }
   // civetweb polls with a 2 s quantum, so stopping it takes up to that long.
   exposer_.reset();
   log::Info("server stopped");

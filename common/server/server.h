@@ -14,6 +14,9 @@
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 
+namespace grpc {
+class CallbackGenericService;
+}  // namespace grpc
 namespace prometheus {
 class Exposer;
 class Registry;
@@ -40,6 +43,12 @@ struct ServerOptions {
   std::function<void()> on_drain;
   // Metrics registry to expose and record into; null means MetricsRegistry().
   std::shared_ptr<prometheus::Registry> registry;
+  // Credentials of the `listen` port (TLS, mutual TLS: common/util/tls.h); null = plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // A second, plaintext port serving only grpc.health.v1 (no reflection, no other service) with
+  // the same statuses as the main port, for health checkers that cannot speak its TLS (the
+  // kubelet's gRPC probes present no client certificate); "" = none; port 0 picks a free port.
+  std::string health_listen;
 };
 
 // The one gRPC server bootstrap: callback API, grpc.health.v1 (NOT_SERVING until SetServing
@@ -53,6 +62,8 @@ class Server {
 
   int port() const { return port_; }
   int metrics_port() const { return metrics_port_; }
+  // The health-only port (ServerOptions::health_listen); 0 when there is none.
+  int health_port() const { return health_port_; }
 
   // Health of the overall server ("") and of every registered service. Once Shutdown has
   // begun the health stays NOT_SERVING.
@@ -76,8 +87,14 @@ class Server {
   ServerOptions options_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<prometheus::Exposer> exposer_;
+  // Answers UNIMPLEMENTED on the health-only port for every method but health's (a server
+  // needs a service of its own besides gRPC's default health service); outlives it.
+  std::unique_ptr<grpc::CallbackGenericService> health_unimplemented_;
+  // Serves health only (options_.health_listen); stopped after the main server has drained.
+  std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;
   int metrics_port_ = 0;
+  int health_port_ = 0;
 
   absl::Mutex mu_;
   bool shutdown_started_ ABSL_GUARDED_BY(mu_) = false;

@@ -1,6 +1,7 @@
 #include "common/server/track_main.h"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -8,6 +9,8 @@
 #include <thread>
 #include <utility>
 
+#include "absl/debugging/failure_signal_handler.h"
+#include "absl/debugging/symbolize.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -17,6 +20,7 @@
 #include "common/server/server.h"
 #include "common/store/open.h"
 #include "common/util/status.h"
+#include "common/util/tls.h"
 #include "grpc/support/log.h"
 
 namespace gov::server {
@@ -114,6 +118,13 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   const Clock* clock = SystemClock::Get();
   std::shared_ptr<prometheus::Registry> registry = MetricsRegistry();
 
+  // The TLS files first: a certificate that cannot be used refuses the start before the store
+  // is opened or migrated.
+  const tls::ServerFiles tls_files{
+      .cert = config.tls_cert, .key = config.tls_key, .client_ca = config.tls_client_ca};
+  auto credentials = tls::MakeServerCredentials(tls_files, config.tls_reload_interval);
+  if (!credentials.ok()) return Annotate(credentials.status(), "TLS of the gRPC port");
+
   GOV_ASSIGN_OR_RETURN(rt.regions, regions::RegionRegistry::LoadFile(config.regions_file));
   GOV_ASSIGN_OR_RETURN(rt.calendar, cal::WorkCalendar::LoadFile(config.holidays_file));
 
@@ -173,6 +184,8 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
 
   ServerOptions options;
   options.listen = config.listen;
+  if (tls::Enabled(tls_files)) options.credentials = *std::move(credentials);
+  options.health_listen = config.health_listen;
   options.metrics_bind = config.metrics_bind;
   // The config says 0 for "no exposer"; the server reserves 0 for "any free port".
   options.metrics_port = config.metrics_port == 0 ? -1 : config.metrics_port;
@@ -199,13 +212,18 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
       std::make_unique<Upkeep>(rt.track.get(), config.breach_scan_interval, config.gauge_interval);
 
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
-  log::Info("ready", {{"listen", absl::StrCat(host, ":", rt.server->port())},
-                      {"metrics_port", absl::StrCat(rt.server->metrics_port())},
-                      {"store", store::DescribeStore({.database_url = config.database_url,
-                                                      .sqlite_path = config.db_path})},
-                      {"regions_version", rt.regions->version()},
-                      {"cache", config.redis.empty() ? "disabled" : config.redis},
-                      {"peer_calls", rt.peers->enabled() ? "on" : "off"}});
+  log::Info(
+      "ready",
+      {{"listen", absl::StrCat(host, ":", rt.server->port())},
+       {"metrics_port", absl::StrCat(rt.server->metrics_port())},
+       {"store",
+        store::DescribeStore({.database_url = config.database_url, .sqlite_path = config.db_path})},
+       {"regions_version", rt.regions->version()},
+       {"cache", config.redis.empty() ? "disabled" : config.redis},
+       {"transport", config.tls_client_ca.empty() ? (config.tls_cert.empty() ? "plaintext" : "tls")
+                                                  : "mutual-tls"},
+       {"peer_calls", rt.peers->enabled() ? "on" : "off"},
+       {"peer_transport", config.tls_ca.empty() ? "plaintext" : "tls"}});
   return absl::OkStatus();
 }
 
@@ -221,6 +239,13 @@ absl::Status AddTrackServices(Track& track, ServerOptions& options) {
 }
 
 int RunTrack(int argc, char** argv, const config::Defaults& defaults, const TrackFactory& make) {
+  // A crash (SIGSEGV, SIGABRT, ...) writes the signal and the stack of the thread that took it to
+  // stderr, the service's log, before the process dies as it would have.
+  absl::InitializeSymbolizer(argv[0]);
+  absl::InstallFailureSignalHandler(absl::FailureSignalHandlerOptions());
+  // SIGTERM is not a failure here but the request to drain (sigwait, BlockTerminationSignals):
+  // the handler abseil installs for it too is taken back.
+  std::signal(SIGTERM, SIG_DFL);
   BlockTerminationSignals();
   gpr_set_log_function(LogFromGrpc);
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The Kubernetes manifests (deploy/k8s), offline:
-#   1. deploy/k8s/base/tracks is what deploy/k8s/generate.mjs writes (the seven tracks come
-#      from that one definition);
-#   2. `kubectl kustomize` renders each overlay (dev, prod) into BUILD/k8s/<overlay>.yaml;
+#   1. deploy/k8s/base/tracks and deploy/k8s/components/mtls are what deploy/k8s/generate.mjs
+#      writes (the seven tracks come from that one definition);
+#   2. `kubectl kustomize` renders each overlay (dev; prod, on mutual TLS) into
+#      BUILD/k8s/<overlay>.yaml, and there is no other overlay, which would go unvalidated;
 #   3. tools/deploy/validate-k8s.mjs validates every rendered object against the Kubernetes API
-#      schema (npm kubernetes-models) and the project's rules, then breaks copies of the objects
-#      and requires each breakage to be caught (--self-test).
+#      schema (npm kubernetes-models) and the project's rules (prod: every track on mutual TLS,
+#      probes on the plaintext health-only port), then breaks copies of the objects and requires
+#      each breakage to be caught (--self-test).
 # Prerequisites: kubectl >= 1.27 (its built-in kustomize; deploy/k8s/README.md), node and the
 # npm packages of package.json (scripts/bootstrap.sh runs npm ci).
 # Args: source dir, build dir.
@@ -46,10 +48,19 @@ for t in $rules_tracks; do
     fail "data/kustomization.yaml does not put $t.json (the $t track's rules) in governance-data"
 done
 
+# The validator knows the rules of dev and prod: an overlay beside them would pass unchecked.
+overlays=(dev prod)
+for dir in "$src"/deploy/k8s/overlays/*/; do
+  [ -d "$dir" ] || continue
+  name="$(basename "$dir")"
+  [[ " ${overlays[*]} " == *" $name "* ]] ||
+    fail "deploy/k8s/overlays/$name is not validated: this check and tools/deploy/validate-k8s.mjs know only ${overlays[*]}"
+done
+
 out="$build/k8s"
 mkdir -p "$out"
 inputs=()
-for overlay in dev prod; do
+for overlay in "${overlays[@]}"; do
   dir="$src/deploy/k8s/overlays/$overlay"
   [ -f "$dir/kustomization.yaml" ] || fail "$dir/kustomization.yaml is missing"
   if ! kubectl kustomize "$dir" >"$out/$overlay.yaml" 2>"$out/$overlay.err"; then

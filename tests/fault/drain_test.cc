@@ -29,6 +29,7 @@
 #include "governance/mediation/v1/mediation.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/support/disputes.h"
 #include "tests/support/health_client.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
@@ -43,17 +44,9 @@ constexpr int kGraceSeconds = 2;
 constexpr int kDrainSeconds = 10;
 constexpr int kClients = 6;
 
-mv1::Dispute NewDispute(const std::string& tag) {
-  mv1::Dispute d;
-  d.set_category(mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD);
-  d.set_channel(mv1::INTAKE_CHANNEL_WALK_IN);
-  d.mutable_region()->set_street_id("GS02");
-  d.mutable_region()->set_community_id("GS02-C01");
-  d.set_summary(absl::StrCat("停车位纠纷 ", tag));
-  mv1::Party* applicant = d.add_parties();
-  applicant->set_role(mv1::PARTY_ROLE_APPLICANT);
-  applicant->set_name("赵某");
-  return d;
+// A dispute of the load, its summary tagged with its request_id.
+mv1::Dispute NewDispute(const std::string& request_id) {
+  return SampleDispute("GS02", "GS02-C01", absl::StrCat("停车位纠纷 ", request_id));
 }
 
 TEST(DrainTest, NotServingThenGraceThenUnavailableAndNothingLost) {
@@ -94,29 +87,27 @@ TEST(DrainTest, NotServingThenGraceThenUnavailableAndNothingLost) {
           }());
       auto stub = mv1::MediationService::NewStub(channel);
       for (int n = 0; !stop.load(); ++n) {
-        mv1::CreateDisputeRequest request;
-        request.set_request_id(absl::StrCat("drain-", c, "-", n));
-        *request.mutable_dispute() = NewDispute(request.request_id());
-        mv1::CreateDisputeResponse response;
-        const grpc::Status status =
-            stub->CreateDispute(AdminContext(absl::Seconds(15)).get(), request, &response);
+        const std::string request_id = absl::StrCat("drain-", c, "-", n);
+        mv1::Dispute created;
+        const grpc::Status status = CreateDispute(*stub, request_id, NewDispute(request_id),
+                                                  &created, {.timeout = absl::Seconds(15)});
         std::lock_guard<std::mutex> lock(mu);
         ++codes[status.error_code()];
         if (status.ok()) {
-          acked[request.request_id()] = response.dispute().id();
+          acked[request_id] = created.id();
           if (sigterm_at_ms.load() != 0) ++acked_after_sigterm;
         } else if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-          refused.push_back(request.request_id());
+          refused.push_back(request_id);
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
         } else if (status.error_code() == grpc::StatusCode::CANCELLED &&
                    sigterm_at_ms.load() != 0 &&
                    std::abs(absl::ToUnixMillis(absl::Now()) - sigterm_at_ms.load() -
                             kGraceSeconds * 1000) < 250) {
-          refused.push_back(request.request_id());
+          refused.push_back(request_id);
           ++cancelled_at_close;
         } else {
           unexpected.push_back(absl::StrCat(
-              request.request_id(), ": code ", static_cast<int>(status.error_code()), " ",
+              request_id, ": code ", static_cast<int>(status.error_code()), " ",
               status.error_message(), " at ",
               absl::ToUnixMillis(absl::Now()) - sigterm_at_ms.load(), " ms after SIGTERM"));
         }
@@ -168,29 +159,14 @@ TEST(DrainTest, NotServingThenGraceThenUnavailableAndNothingLost) {
   started = service.Start();
   ASSERT_TRUE(started.ok()) << started;
   auto stub = mv1::MediationService::NewStub(service.channel());
-  for (const auto& [request_id, id] : acked) {
-    mv1::GetDisputeRequest get;
-    get.set_id(id);
-    mv1::GetDisputeResponse got;
-    const grpc::Status status = stub->GetDispute(AdminContext().get(), get, &got);
-    ASSERT_TRUE(status.ok()) << request_id << " -> " << id << ": " << status.error_message();
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectReadable(*stub, acked));
+  // Every stored dispute, its id into `seen`; how many were listed.
   const auto count_disputes = [&stub](std::set<std::string>* seen) {
-    mv1::ListDisputesRequest list;
-    list.set_page_size(100);
-    size_t listed = 0;
-    for (;;) {
-      mv1::ListDisputesResponse page;
-      const grpc::Status status = stub->ListDisputes(AdminContext().get(), list, &page);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-      if (!status.ok()) return listed;
-      for (const mv1::Dispute& d : page.disputes()) {
-        ++listed;
-        seen->insert(d.id());
-      }
-      if (page.next_page_token().empty()) return listed;
-      list.set_page_token(page.next_page_token());
-    }
+    std::vector<mv1::Dispute> listed;
+    const grpc::Status status = ListAllDisputes(*stub, {}, &listed);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const mv1::Dispute& d : listed) seen->insert(d.id());
+    return listed.size();
   };
   std::set<std::string> stored;
   EXPECT_EQ(count_disputes(&stored), acked.size())
@@ -198,15 +174,7 @@ TEST(DrainTest, NotServingThenGraceThenUnavailableAndNothingLost) {
 
   std::set<std::string> ids;
   for (const auto& [request_id, id] : acked) ids.insert(id);
-  for (const std::string& request_id : refused) {
-    mv1::CreateDisputeRequest request;
-    request.set_request_id(request_id);
-    *request.mutable_dispute() = NewDispute(request_id);
-    mv1::CreateDisputeResponse response;
-    const grpc::Status status = stub->CreateDispute(AdminContext().get(), request, &response);
-    ASSERT_TRUE(status.ok()) << request_id << ": " << status.error_message();
-    ids.insert(response.dispute().id());
-  }
+  ASSERT_NO_FATAL_FAILURE(CreateAgain(*stub, refused, NewDispute, &ids));
   std::set<std::string> seen;
   EXPECT_EQ(count_disputes(&seen), ids.size())
       << "one dispute per request_id, none lost, none doubled";

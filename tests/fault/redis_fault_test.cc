@@ -27,6 +27,7 @@
 #include "governance/mediation/v1/mediation.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/support/disputes.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
 #include "tests/support/track_process.h"
@@ -42,19 +43,6 @@ constexpr int kRedisTimeoutMs = 300;
 // What a call may take beyond the Redis timeout: its store work and gRPC on two loaded cores.
 constexpr absl::Duration kStoreAllowance = absl::Milliseconds(300);
 constexpr int kClients = 4;
-
-mv1::Dispute NewDispute(int n) {
-  mv1::Dispute d;
-  d.set_category(mv1::DISPUTE_CATEGORY_NEIGHBOURHOOD);
-  d.set_channel(mv1::INTAKE_CHANNEL_WALK_IN);
-  d.mutable_region()->set_street_id("GS01");
-  d.mutable_region()->set_community_id("GS01-C01");
-  d.set_summary(absl::StrCat("楼上漏水 #", n));
-  mv1::Party* applicant = d.add_parties();
-  applicant->set_role(mv1::PARTY_ROLE_APPLICANT);
-  applicant->set_name("王某");
-  return d;
-}
 
 // Every call's outcome and latency, by the phase it started in.
 struct Tally {
@@ -127,21 +115,20 @@ class RedisFaultTest : public ::testing::Test {
   void Client(int client, std::atomic<bool>* stop) {
     for (int n = 0; !stop->load(); ++n) {
       const std::string phase = Phase();
-      mv1::CreateDisputeRequest create;
-      create.set_request_id(absl::StrCat("c", client, "-", n));
-      *create.mutable_dispute() = NewDispute(n);
-      mv1::CreateDisputeResponse created;
+      const std::string request_id = absl::StrCat("c", client, "-", n);
+      const mv1::Dispute dispute = SampleDispute("GS01", "GS01-C01", absl::StrCat("楼上漏水 #", n));
+      mv1::Dispute created;
       absl::Time start = absl::Now();
-      grpc::Status status = stub_->CreateDispute(AdminContext().get(), create, &created);
+      grpc::Status status = CreateDispute(*stub_, request_id, dispute, &created);
       tally_.Record(phase, absl::Now() - start, status, "create");
       if (!status.ok()) continue;
-      const std::string id = created.dispute().id();
+      const std::string id = created.id();
 
       ReadAndCheck(phase, id, mv1::DISPUTE_STATE_RECEIVED);
 
       mv1::TriageDisputeRequest triage;
       triage.set_id(id);
-      triage.set_etag(created.dispute().etag());
+      triage.set_etag(created.etag());
       triage.set_body_id(body_id_);
       mv1::TriageDisputeResponse triaged;
       start = absl::Now();
@@ -157,16 +144,14 @@ class RedisFaultTest : public ::testing::Test {
   }
 
   void ReadAndCheck(const std::string& phase, const std::string& id, mv1::DisputeState want) {
-    mv1::GetDisputeRequest get;
-    get.set_id(id);
-    mv1::GetDisputeResponse got;
+    mv1::Dispute got;
     const absl::Time start = absl::Now();
-    const grpc::Status status = stub_->GetDispute(AdminContext().get(), get, &got);
+    const grpc::Status status = GetDispute(*stub_, id, &got);
     tally_.Record(phase, absl::Now() - start, status, absl::StrCat("get ", id));
-    if (status.ok() && got.dispute().state() != want) {
+    if (status.ok() && got.state() != want) {
       std::lock_guard<std::mutex> lock(tally_.mu);
       tally_.stale.push_back(absl::StrCat(phase, " ", id, " read as ",
-                                          mv1::DisputeState_Name(got.dispute().state()), " after ",
+                                          mv1::DisputeState_Name(got.state()), " after ",
                                           mv1::DisputeState_Name(want), " was acknowledged"));
     }
   }

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,8 +11,10 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -66,6 +69,55 @@ bool ValidDatabaseName(absl::string_view name) {
   if (name.empty() || name.size() > 63) return false;
   return std::all_of(name.begin(), name.end(),
                      [](char c) { return absl::ascii_isalnum(c) || c == '_'; });
+}
+
+// Whether the options ask for TLS.
+bool WithSsl(const PostgresServer::Options& options) {
+  return !options.ssl_cert_file.empty() || !options.ssl_key_file.empty();
+}
+
+// Puts the TLS files into `dir` for the server (owned by the user it runs as, the key readable by
+// it alone, as PostgreSQL requires), writes pg_hba.conf for TLS-only TCP connections and returns
+// the server's -c settings.
+absl::StatusOr<std::vector<std::string>> PrepareSsl(const PostgresServer::Options& options,
+                                                    const std::string& dir,
+                                                    const std::string& data_dir) {
+  if (options.ssl_cert_file.empty() || options.ssl_key_file.empty()) {
+    return absl::InvalidArgumentError("PostgresServer: ssl_cert_file and ssl_key_file go together");
+  }
+  absl::StatusOr<std::optional<RunAs>> user = ServerUser();
+  if (!user.ok()) return user.status();
+  std::vector<std::string> settings = {"ssl=on"};
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {options.ssl_cert_file, "ssl_cert_file"},
+      {options.ssl_key_file, "ssl_key_file"},
+      {options.ssl_ca_file, "ssl_ca_file"}};
+  for (const auto& [from, setting] : files) {
+    if (from.empty()) continue;
+    const std::string to = absl::StrCat(dir, "/", setting, ".pem");
+    std::error_code ec;
+    std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) return absl::InternalError(absl::StrCat("copy ", from, " to ", to, ": ", ec.message()));
+    if (user->has_value() && chown(to.c_str(), (*user)->uid, (*user)->gid) != 0) {
+      return absl::InternalError(absl::StrCat("chown ", to, " failed"));
+    }
+    if (chmod(to.c_str(), 0600) != 0) {
+      return absl::InternalError(absl::StrCat("chmod ", to, " failed"));
+    }
+    settings.push_back(absl::StrCat(setting, "=", to));
+  }
+  const std::string client = options.ssl_ca_file.empty() ? "" : " clientcert=verify-ca";
+  const std::string hba = absl::StrCat(data_dir, "/pg_hba.conf");
+  std::ofstream out(hba, std::ios::trunc);
+  out << "local all all trust\n"
+      << "hostssl all all 127.0.0.1/32 trust" << client << "\n"
+      << "hostssl all all ::1/128 trust" << client << "\n";
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", hba));
+  if (user->has_value() && chown(hba.c_str(), (*user)->uid, (*user)->gid) != 0) {
+    return absl::InternalError(absl::StrCat("chown ", hba, " failed"));
+  }
+  return settings;
 }
 
 }  // namespace
@@ -127,6 +179,18 @@ absl::Status PostgresServer::InitDb() {
   options.args = {bin + "/initdb", "--pgdata=" + data_dir(), "--username=postgres",
                   "--auth=trust",  "--encoding=UTF8",        "--no-locale",
                   "--no-sync"};
+  if (options_.standby_of != 0) {
+    // A copy of the primary that follows its WAL (primary_conninfo and standby.signal written).
+    options.args = {bin + "/pg_basebackup",
+                    "--pgdata=" + data_dir(),
+                    "--host=127.0.0.1",
+                    absl::StrCat("--port=", options_.standby_of),
+                    "--username=postgres",
+                    "--write-recovery-conf",
+                    "--wal-method=stream",
+                    "--checkpoint=fast",
+                    "--no-sync"};
+  }
   options.stdout_path = dir_.File("initdb.log");
   options.stderr_path = dir_.File("initdb.err");
   ApplyUser(options);
@@ -135,8 +199,8 @@ absl::Status PostgresServer::InitDb() {
   absl::StatusOr<ExitStatus> exit = (*process)->WaitExit(absl::Seconds(120));
   if (!exit.ok()) return exit.status();
   if (!exit->ok()) {
-    return absl::InternalError(
-        absl::StrCat("initdb failed (", exit->ToString(), "): ", ReadAll(dir_.File("initdb.err"))));
+    return absl::InternalError(absl::StrCat(options.args[0], " failed (", exit->ToString(),
+                                            "): ", ReadAll(dir_.File("initdb.err"))));
   }
   initialized_ = true;
   return absl::OkStatus();
@@ -190,6 +254,14 @@ absl::Status PostgresServer::Spawn() {
       options.args.push_back(setting);
     }
   }
+  if (WithSsl(options_)) {
+    absl::StatusOr<std::vector<std::string>> ssl = PrepareSsl(options_, dir_.path(), data_dir());
+    if (!ssl.ok()) return ssl.status();
+    for (const std::string& setting : *ssl) {
+      options.args.push_back("-c");
+      options.args.push_back(setting);
+    }
+  }
   options.stderr_path = dir_.File("server.log");
   ApplyUser(options);
   absl::StatusOr<std::unique_ptr<Process>> process = Process::Spawn(options);
@@ -199,7 +271,9 @@ absl::Status PostgresServer::Spawn() {
 }
 
 absl::Status PostgresServer::WaitReady() {
-  const std::string conninfo = absl::StrCat("host=127.0.0.1 port=", port_,
+  // With TLS, TCP may require a client certificate: the harness uses the Unix socket.
+  const std::string host = WithSsl(options_) ? dir_.path() : "127.0.0.1";
+  const std::string conninfo = absl::StrCat("host=", host, " port=", port_,
                                             " dbname=postgres user=postgres connect_timeout=2");
   const absl::Time deadline = absl::Now() + kStartTimeout;
   while (absl::Now() < deadline) {
@@ -215,6 +289,22 @@ absl::Status PostgresServer::WaitReady() {
   return absl::DeadlineExceededError(absl::StrCat("postgres did not accept connections within ",
                                                   absl::FormatDuration(kStartTimeout), "; log:\n",
                                                   LogTail()));
+}
+
+absl::Status PostgresServer::Promote() {
+  if (!running()) return absl::FailedPreconditionError("postgres is not running");
+  absl::StatusOr<std::vector<std::vector<std::string>>> rows =
+      Query("postgres", "SELECT pg_is_in_recovery()");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty() || rows->front().empty() || rows->front().front() != "t") {
+    return absl::FailedPreconditionError("postgres is not a standby");
+  }
+  rows = Query("postgres", "SELECT pg_promote(true, 60)");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty() || rows->front().empty() || rows->front().front() != "t") {
+    return absl::InternalError(absl::StrCat("pg_promote did not complete; log:\n", LogTail()));
+  }
+  return absl::OkStatus();
 }
 
 void PostgresServer::Kill() {
@@ -236,7 +326,8 @@ void PostgresServer::Stop() {
 
 absl::StatusOr<std::vector<std::vector<std::string>>> PostgresServer::Query(
     const std::string& database, const std::string& sql) const {
-  const std::string conninfo = absl::StrCat("host=127.0.0.1 port=", port_, " dbname=", database,
+  const std::string host = WithSsl(options_) ? dir_.path() : "127.0.0.1";
+  const std::string conninfo = absl::StrCat("host=", host, " port=", port_, " dbname=", database,
                                             " user=postgres connect_timeout=5");
   std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectdb(conninfo.c_str()));
   if (PQstatus(conn.get()) != CONNECTION_OK) {

@@ -29,6 +29,19 @@ class PostgresServer {
     // true (benchmarks): the defaults, so a commit is durable as SQLite's synchronous=FULL is.
     bool durable = false;
     int max_connections = 200;
+    // TLS (ssl=on) with this certificate and key (PEM files, copied beside the cluster for the
+    // server's user): TCP connections must then use TLS (pg_hba hostssl; a plaintext one is
+    // refused), and the harness itself (Query, readiness) connects through the Unix socket.
+    // Empty: no TLS.
+    std::string ssl_cert_file = {};
+    std::string ssl_key_file = {};
+    // With TLS: the CAs of accepted client certificates; set, every TCP client must present one
+    // (pg_hba clientcert=verify-ca). Empty: no client certificate asked.
+    std::string ssl_ca_file = {};
+    // The port of a primary on 127.0.0.1 (another PostgresServer) to stream from: the cluster
+    // is made by pg_basebackup --write-recovery-conf instead of initdb, and runs as a hot
+    // standby (read-only) until Promote(). 0: a primary of its own.
+    int standby_of = 0;
   };
 
   PostgresServer() = default;
@@ -47,6 +60,10 @@ class PostgresServer {
   void Kill();
   // Fast shutdown (SIGINT), SIGKILL after 10 s; reaped. No-op when not running.
   void Stop();
+
+  // A standby becomes a primary (pg_promote, waiting until it is). FAILED_PRECONDITION when
+  // the server is not running or not in recovery.
+  absl::Status Promote();
 
   bool running() const { return process_ != nullptr; }
   int port() const { return port_; }

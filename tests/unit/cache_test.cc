@@ -177,6 +177,43 @@ TEST_F(CacheTest, VersionedPutNeverGoesBackwards) {
   EXPECT_EQ(Errors(), 0);
 }
 
+// A writer marks the entry pending before its commit: readers miss, nothing older is put back,
+// and the writer's own version (or a later one) replaces the marker.
+TEST_F(CacheTest, PendingMarkerHidesTheEntryUntilItsVersionIsStored) {
+  auto cache = Make(Options());
+  cache->PutVersioned("case", 4, "v4", kTtl);
+  cache->MarkPending("case", 6, kTtl);
+  EXPECT_EQ(cache->GetVersioned("case"), std::nullopt);
+  cache->PutVersioned("case", 4, "v4 again", kTtl);  // a reader's refill from before the commit
+  cache->PutVersioned("case", 5, "v5", kTtl);
+  EXPECT_EQ(cache->GetVersioned("case"), std::nullopt);
+  cache->PutVersioned("case", 6, "v6", kTtl);  // the writer, after its commit
+  EXPECT_THAT(cache->GetVersioned("case"), Optional(std::string("v6")));
+  cache->PutVersioned("case", 6, "v6 again", kTtl);  // equal and stored: not replaced
+  cache->MarkPending("case", 6, kTtl);               // nor marked again
+  EXPECT_THAT(cache->GetVersioned("case"), Optional(std::string("v6")));
+  cache->PutVersioned("case", 7, "v7", kTtl);  // a reader's refill with history, say
+  EXPECT_THAT(cache->GetVersioned("case"), Optional(std::string("v7")));
+}
+
+// A writer that dies after its commit leaves its marker: readers miss (and read the store)
+// until a refill of the committed version replaces it, or it expires.
+TEST_F(CacheTest, AMarkerLeftByADeadWriterGivesWayToTheCommittedVersionOrExpires) {
+  auto cache = Make(Options());
+  cache->PutVersioned("a", 2, "v2", kTtl);
+  cache->MarkPending("a", 4, kTtl);
+  EXPECT_EQ(cache->GetVersioned("a"), std::nullopt);
+  cache->PutVersioned("a", 5, "v4 with history", kTtl);
+  EXPECT_THAT(cache->GetVersioned("a"), Optional(std::string("v4 with history")));
+
+  cache->PutVersioned("b", 2, "v2", kTtl);
+  cache->MarkPending("b", 4, absl::Milliseconds(300));
+  absl::SleepFor(absl::Milliseconds(600));
+  EXPECT_EQ(cache->GetVersioned("b"), std::nullopt);
+  cache->PutVersioned("b", 3, "v3", kTtl);
+  EXPECT_THAT(cache->GetVersioned("b"), Optional(std::string("v3")));
+}
+
 TEST_F(CacheTest, ConcurrentVersionedPutsEndAtTheHighest) {
   CacheOptions options = Options();
   options.pool_size = 3;  // fewer connections than threads: borrowers wait

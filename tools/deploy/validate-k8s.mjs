@@ -25,12 +25,22 @@ import { loadTracks, TRACKS_FILE } from "./tracks.mjs";
 // The image's user (USER in deploy/docker/Dockerfile, which checkImageUser compares).
 const TRACK_UID = 10001;
 const DOCKERFILE = fileURLToPath(new URL("../../deploy/docker/Dockerfile", import.meta.url));
-// Secrets that operators create in prod (deploy/k8s/README.md); the prod render holds none.
-const OPERATOR_SECRETS = new Set([
-  "governance-tokens",
-  "governance-database",
-  "governance-postgres",
+// Secrets that operators create in prod (deploy/k8s/README.md), with the keys they hold; the prod
+// render holds none, so a reference to a key outside these lists names a key that is not there.
+const OPERATOR_SECRETS = new Map([
+  ["governance-tokens", ["tokens.json", "peer-token"]],
+  ["governance-database", ["url"]],
+  ["governance-postgres", ["password"]],
 ]);
+// Besides those, in prod the Secret <track>-tls of every track (components/mtls), which a
+// track's Deployment alone may mount as a volume: the kubernetes.io/tls layout that cert-manager
+// writes (tls.crt, tls.key, and ca.crt, the CA).
+const TLS_SECRET_KEYS = ["tls.crt", "tls.key", "ca.crt"];
+const tlsSecretOf = (track) => `${track}-tls`;
+// The settings of a track on mutual TLS, all four required (README "Transport security"): the
+// port's certificate and key, the CA its clients must chain to, the CA it verifies the other
+// tracks with on peer calls (where it presents its own certificate).
+const TLS_SETTINGS = ["tls_cert", "tls_key", "tls_client_ca", "tls_ca"];
 // Service defaults (common/config/config.cc) where neither a flag nor the environment says.
 const DEFAULTS = { drain_seconds: "20", drain_grace_seconds: "0", db_pool: "8" };
 const PG_RESERVED_CONNECTIONS = 10;
@@ -271,7 +281,9 @@ class Context {
 
 // Every container: requests and limits (cpu, memory), readiness and liveness probes, non-root,
 // read-only root file system, no privilege escalation, capabilities dropped (ALL), a seccomp
-// profile; its ConfigMaps, Secrets and volumes exist (prod: operator Secrets excepted).
+// profile; its ConfigMaps, Secrets and volumes exist with the keys it names (prod: the Secrets
+// operators create are not rendered, but the keys named must be among theirs; a track's own
+// <track>-tls only as a volume of that track's Deployment).
 function checkWorkloads(ctx) {
   for (const o of ctx.objects) {
     const pod = podSpecOf(o);
@@ -293,8 +305,16 @@ function checkWorkloads(ctx) {
     }
     const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
     for (const v of pod.volumes ?? []) {
-      if (v.configMap) checkRef(ctx, where, "ConfigMap", v.configMap.name, v.configMap.optional);
-      if (v.secret) checkRef(ctx, where, "Secret", v.secret.secretName, v.secret.optional);
+      if (v.configMap) {
+        const keys = v.configMap.items?.map((i) => i.key);
+        checkRef(ctx, where, "ConfigMap", v.configMap.name, v.configMap.optional, keys);
+      }
+      if (v.secret) {
+        const name = v.secret.secretName;
+        const keys = v.secret.items?.map((i) => i.key);
+        const op = operatorKeys(ctx, o, name, true);
+        checkRef(ctx, where, "Secret", name, v.secret.optional, keys, op);
+      }
       if (v.persistentVolumeClaim) {
         const claim = v.persistentVolumeClaim.claimName;
         if (!ctx.find("PersistentVolumeClaim", claim))
@@ -341,13 +361,20 @@ function checkWorkloads(ctx) {
       for (const src of c.envFrom ?? []) {
         if (src.configMapRef)
           checkRef(ctx, cw, "ConfigMap", src.configMapRef.name, src.configMapRef.optional);
-        if (src.secretRef) checkRef(ctx, cw, "Secret", src.secretRef.name, src.secretRef.optional);
+        if (src.secretRef) {
+          const name = src.secretRef.name;
+          const op = operatorKeys(ctx, o, name, false);
+          checkRef(ctx, cw, "Secret", name, src.secretRef.optional, undefined, op);
+        }
       }
       for (const e of c.env ?? []) {
         const cmk = e.valueFrom?.configMapKeyRef;
         const sk = e.valueFrom?.secretKeyRef;
-        if (cmk) checkRef(ctx, cw, "ConfigMap", cmk.name, cmk.optional, cmk.key);
-        if (sk) checkRef(ctx, cw, "Secret", sk.name, sk.optional, sk.key);
+        if (cmk) checkRef(ctx, cw, "ConfigMap", cmk.name, cmk.optional, [cmk.key]);
+        if (sk) {
+          const op = operatorKeys(ctx, o, sk.name, false);
+          checkRef(ctx, cw, "Secret", sk.name, sk.optional, [sk.key], op);
+        }
       }
       for (const m of c.volumeMounts ?? []) {
         if (!volumes.has(m.name) && !claimTemplates.has(m.name))
@@ -357,15 +384,40 @@ function checkWorkloads(ctx) {
   }
 }
 
-function checkRef(ctx, where, kind, name, optional, key) {
+// The keys of an unrendered Secret that operators create and that workload `o` may use (as a
+// volume when viaVolume), or undefined: in prod the OPERATOR_SECRETS, and a track Deployment's
+// own <track>-tls mounted as a volume.
+function operatorKeys(ctx, o, name, viaVolume) {
+  if (ctx.overlay !== "prod") return undefined;
+  if (OPERATOR_SECRETS.has(name)) return OPERATOR_SECRETS.get(name);
+  const track = o.kind === "Deployment" && TRACKS.find((t) => t.name === o.metadata?.name);
+  if (track && viaVolume && name === tlsSecretOf(track.name)) return TLS_SECRET_KEYS;
+  return undefined;
+}
+
+// A ConfigMap or Secret exists with the keys referenced; one that operators create (opKeys: its
+// keys) need not be rendered, but the keys referenced must be among those it holds.
+function checkRef(ctx, where, kind, name, optional, keys, opKeys) {
   const obj = ctx.find(kind, name);
   if (!obj) {
-    if (kind === "Secret" && ctx.overlay === "prod" && OPERATOR_SECRETS.has(name)) return;
+    if (kind === "Secret" && opKeys) {
+      for (const key of keys ?? []) {
+        if (!opKeys.includes(key)) {
+          ctx.error(
+            where,
+            `${kind} ${name} (created by operators) has no key ${key} ` +
+              `(its keys: ${opKeys.join(", ")})`,
+          );
+        }
+      }
+      return;
+    }
     if (!optional) ctx.error(where, `${kind} ${name} is not rendered`);
     return;
   }
-  if (key !== undefined && obj.data?.[key] === undefined && obj.stringData?.[key] === undefined) {
-    ctx.error(where, `${kind} ${name} has no key ${key}`);
+  for (const key of keys ?? []) {
+    if (obj.data?.[key] === undefined && obj.stringData?.[key] === undefined)
+      ctx.error(where, `${kind} ${name} has no key ${key}`);
   }
 }
 
@@ -389,11 +441,17 @@ function number(v) {
 }
 
 // Per track: a Deployment (labels name/part-of/track, its ServiceAccount with no token, the
-// /usr/local/bin/<track> command, gRPC startup/readiness/liveness probes on the grpc port,
-// UID 10001, a writable /tmp, listen and metrics settings matching the ports, token and data files
-// inside the mounted Secret and ConfigMap, a grace period longer than the drain), a Service with
-// ports grpc and metrics, a NetworkPolicy admitting only named sources to the pods.
+// /usr/local/bin/<track> command, gRPC startup/readiness/liveness probes on the grpc port, or on
+// the --health_listen port (a declared container port bound to 0.0.0.0), and never on a grpc port
+// that serves TLS (the kubelet's gRPC probe is plaintext, with no client certificate), UID 10001,
+// a writable /tmp, listen and metrics settings matching the ports, token and data files inside
+// the mounted Secret and ConfigMap, on TLS all four TLS settings as files of the track's own
+// Secret <track>-tls mounted as a directory, a grace period longer than the drain), a Service
+// with ports grpc and metrics, a NetworkPolicy admitting only named sources to the pods; the
+// health port in no Service and admitted by no NetworkPolicy; once one track serves TLS, every
+// track is on TLS (the others' peer calls would be plaintext).
 function checkTracks(ctx) {
+  const tlsByTrack = new Map();
   for (const t of TRACKS) {
     const d = ctx.find("Deployment", t.name);
     if (!d) {
@@ -435,6 +493,9 @@ function checkTracks(ctx) {
     const ports = new Map((c.ports ?? []).map((p) => [p.name, p.containerPort]));
     for (const name of ["grpc", "metrics"])
       if (!ports.has(name)) ctx.error(cw, `no container port named ${name}`);
+    const tls = tlsOf(ctx, c, labels);
+    tlsByTrack.set(t.name, tls);
+    const health = healthListenOf(ctx, c, labels);
     for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
       const p = c[probe];
       if (!p) {
@@ -442,8 +503,29 @@ function checkTracks(ctx) {
         continue;
       }
       if (!p.grpc) ctx.error(cw, `${probe} is not a gRPC probe`);
-      else if (p.grpc.port !== ports.get("grpc"))
-        ctx.error(cw, `${probe} does not probe the grpc port`);
+      else if (p.grpc.port === ports.get("grpc")) {
+        if (tls.tls_cert) {
+          ctx.error(
+            cw,
+            `${probe} probes the grpc port, which serves ` +
+              `${tls.tls_client_ca ? "mutual TLS" : "TLS"}: ` +
+              "the kubelet's gRPC probe connects in plaintext with no client certificate " +
+              "(probe the --health_listen port)",
+          );
+        }
+      } else if (!health || p.grpc.port !== health.port) {
+        ctx.error(
+          cw,
+          `${probe} probes port ${p.grpc.port}, neither the grpc port nor the --health_listen ` +
+            `port (${health ? health.value : "not set"})`,
+        );
+      } else if (!/^(0\.0\.0\.0|\[::\])$/.test(health.host)) {
+        ctx.error(
+          cw,
+          `${probe} probes --health_listen ${health.value}, which the kubelet cannot reach at ` +
+            "the pod's address (bind 0.0.0.0)",
+        );
+      }
     }
     const uid = c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser;
     if (uid !== TRACK_UID) ctx.error(cw, `runAsUser is not ${TRACK_UID} (the image's user)`);
@@ -473,9 +555,10 @@ function checkTracks(ctx) {
       );
     }
 
-    checkFileIn(ctx, cw, c, pod, get("tokens_file")?.value, "Secret");
-    checkFileIn(ctx, cw, c, pod, get("regions_file")?.value, "ConfigMap");
-    checkFileIn(ctx, cw, c, pod, get("holidays_file")?.value, "ConfigMap");
+    checkFileIn(ctx, cw, d, c, pod, get("tokens_file")?.value, "Secret", "tokens");
+    checkFileIn(ctx, cw, d, c, pod, get("regions_file")?.value, "ConfigMap", "data");
+    checkFileIn(ctx, cw, d, c, pod, get("holidays_file")?.value, "ConfigMap", "data");
+    checkTls(ctx, cw, d, c, pod, t, tls);
     const cm = (c.envFrom ?? [])
       .map((s) => s.configMapRef && ctx.find("ConfigMap", s.configMapRef.name))
       .find(Boolean);
@@ -522,35 +605,166 @@ function checkTracks(ctx) {
         if (!(rule.ports?.length > 0)) ctx.error(id(np), "an ingress rule admits every port");
       }
     }
+    if (health) checkHealthPort(ctx, cw, c, labels, ports, health, policies);
+  }
+  // A track that serves TLS refuses plaintext calls: once one does, every track calls it over TLS.
+  const serving = TRACKS.filter((t) => tlsByTrack.get(t.name)?.tls_cert).map((t) => t.name);
+  if (serving.length > 0) {
+    for (const [name, tls] of tlsByTrack) {
+      if (!TLS_SETTINGS.some((n) => tls[n])) {
+        ctx.error(
+          `track ${name}`,
+          `no --tls_ca: its peer calls are plaintext, which the tracks serving TLS ` +
+            `(${serving.join(", ")}) refuse`,
+        );
+      }
+    }
   }
 }
 
-// A file setting must name a key of a mounted Secret or ConfigMap volume.
-function checkFileIn(ctx, where, c, pod, path, kind) {
-  if (!path) {
-    ctx.error(where, `no ${kind === "Secret" ? "tokens" : "data"} file setting`);
+// The TLS settings of a track's container: each a path, or undefined when unset or empty.
+function tlsOf(ctx, c, podLabels) {
+  return Object.fromEntries(
+    TLS_SETTINGS.map((n) => [n, setting(ctx, c, podLabels, n)?.value || undefined]),
+  );
+}
+
+// --health_listen as { value, host, port }, or undefined when unset or empty.
+function healthListenOf(ctx, c, podLabels) {
+  const value = setting(ctx, c, podLabels, "health_listen")?.value;
+  if (!value) return undefined;
+  const m = /^(.*):(\d+)$/.exec(value);
+  return { value, host: m?.[1] ?? "", port: m ? Number(m[2]) : NaN };
+}
+
+const TLS_WHY = {
+  tls_cert: "the certificate the grpc port serves and presents on peer calls",
+  tls_key: "the private key of --tls_cert",
+  tls_client_ca: "without it the grpc port admits clients with no certificate",
+  tls_ca: "without it the track calls the others in plaintext, which they refuse",
+};
+
+// A track on TLS sets all of TLS_SETTINGS; each is a file of the track's own Secret <track>-tls,
+// mounted as a directory (a subPath mount never sees a renewed certificate) under a key that
+// Secret holds.
+function checkTls(ctx, where, d, c, pod, t, tls) {
+  const set = TLS_SETTINGS.filter((n) => tls[n]);
+  if (set.length === 0) return;
+  for (const n of TLS_SETTINGS) {
+    if (!tls[n]) {
+      ctx.error(
+        where,
+        `on TLS (${set.map((x) => `--${x}`).join(", ")}) without --${n}: ${TLS_WHY[n]} ` +
+          "(a track on TLS sets --tls_cert, --tls_key, --tls_client_ca and --tls_ca)",
+      );
+    }
+  }
+  for (const n of set) {
+    const f = checkFileIn(ctx, where, d, c, pod, tls[n], "Secret", `--${n}`);
+    if (!f) continue;
+    if (f.name !== tlsSecretOf(t.name)) {
+      ctx.error(
+        where,
+        `--${n} ${tls[n]} is in Secret ${f.name}, not the track's certificate Secret ` +
+          tlsSecretOf(t.name),
+      );
+    }
+    if (f.mount.subPath) {
+      ctx.error(
+        where,
+        `--${n} ${tls[n]} is mounted with subPath: a renewed certificate never reaches the pod`,
+      );
+    }
+  }
+}
+
+// The plaintext health-only port (--health_listen) is for the kubelet, whose probes come from
+// the node: it is a declared container port other than grpc and metrics, in no Service that
+// selects the pods, and no NetworkPolicy ingress rule admits other pods to it.
+function checkHealthPort(ctx, where, c, podLabels, ports, health, policies) {
+  if (!Number.isInteger(health.port)) {
+    ctx.error(where, `health_listen "${health.value}" is not HOST:PORT`);
     return;
+  }
+  for (const name of ["grpc", "metrics"]) {
+    if (ports.get(name) === health.port)
+      ctx.error(where, `health_listen ${health.value} is on the ${name} port`);
+  }
+  const declared = (c.ports ?? []).find((p) => p.containerPort === health.port);
+  if (!declared) ctx.error(where, `health_listen port ${health.port} is not a container port`);
+  const isHealth = (port) =>
+    port === health.port || (declared?.name !== undefined && port === declared.name);
+  for (const svc of ctx.of("Service")) {
+    const sel = svc.spec?.selector;
+    if (!sel || !matches(sel, podLabels)) continue;
+    for (const p of svc.spec?.ports ?? []) {
+      if (isHealth(p.targetPort ?? p.port)) {
+        ctx.error(
+          id(svc),
+          `port ${p.name ?? p.port} exposes the plaintext health port ${health.port} of ` +
+            `${c.name} (it is for the kubelet only)`,
+        );
+      }
+    }
+  }
+  for (const np of policies) {
+    for (const rule of np.spec?.ingress ?? []) {
+      for (const p of rule.ports ?? []) {
+        const inRange =
+          typeof p.port === "number" &&
+          p.endPort !== undefined &&
+          p.port <= health.port &&
+          health.port <= p.endPort;
+        if (isHealth(p.port) || inRange) {
+          ctx.error(
+            id(np),
+            `admits other pods to the plaintext health port ${health.port} of ${c.name} ` +
+              "(the kubelet alone probes it, from the node)",
+          );
+        }
+      }
+    }
+  }
+}
+
+// A file setting must name a key of a mounted Secret or ConfigMap volume (of workload o). Returns
+// { mount, name, key } when it does (name: the Secret's or ConfigMap's), else undefined.
+function checkFileIn(ctx, where, o, c, pod, path, kind, what) {
+  if (!path) {
+    ctx.error(where, `no ${what} file setting`);
+    return undefined;
   }
   const m = mountFor(c, path);
   const v = (pod.volumes ?? []).find((x) => x.name === m?.name);
   const src = kind === "Secret" ? v?.secret : v?.configMap;
   if (!m || !src) {
     ctx.error(where, `${path} is not in a mounted ${kind}`);
-    return;
+    return undefined;
   }
-  const rel = path.slice(m.mountPath.replace(/\/+$/, "").length + 1);
+  const dir = m.mountPath.replace(/\/+$/, "");
+  const below = path === dir ? "" : path.slice(dir.length + 1);
+  const rel = [m.subPath, below].filter(Boolean).join("/");
   const name = kind === "Secret" ? src.secretName : src.name;
   const key = src.items ? src.items.find((i) => i.path === rel)?.key : rel;
   if (src.items && key === undefined) {
     ctx.error(where, `${path}: ${kind} ${name} is mounted without ${rel}`);
-    return;
+    return undefined;
   }
   const obj = ctx.find(kind, name);
+  const opKeys = kind === "Secret" ? operatorKeys(ctx, o, name, true) : undefined;
   if (obj && obj.data?.[key] === undefined && obj.stringData?.[key] === undefined) {
     ctx.error(where, `${path}: ${kind} ${name} has no key ${key}`);
-  } else if (!obj && !(kind === "Secret" && ctx.overlay === "prod" && OPERATOR_SECRETS.has(name))) {
-    ctx.error(where, `${path}: ${kind} ${name} is not rendered`);
+    return undefined;
   }
+  if (!obj && !opKeys) {
+    ctx.error(where, `${path}: ${kind} ${name} is not rendered`);
+    return undefined;
+  }
+  if (!obj && !opKeys.includes(key)) {
+    ctx.error(where, `${path}: ${kind} ${name} (created by operators) has no key ${key}`);
+    return undefined;
+  }
+  return { mount: m, name, key };
 }
 
 function trackContainer(d, t) {
@@ -607,9 +821,10 @@ function checkDev(ctx) {
 
 // prod: >=2 replicas per track (the Deployment leaves the count to the HPA or sets >=2), an
 // autoscaling/v2 HPA on CPU with minReplicas >=2 per track, a PodDisruptionBudget of
-// minAvailable 1 per track, GOV_DATABASE_URL from a secretKeyRef, no Secret objects; with the
-// in-cluster PostgreSQL, the tracks' connections at full scale fit its max_connections; the
-// monitoring objects are there and the ServiceMonitors cover every track Service's metrics port.
+// minAvailable 1 per track, GOV_DATABASE_URL from a secretKeyRef, every track on mutual TLS
+// (components/mtls), no Secret objects; with the in-cluster PostgreSQL, the tracks' connections
+// at full scale fit its max_connections; the monitoring objects are there and the
+// ServiceMonitors cover every track Service's metrics port.
 function checkProd(ctx) {
   let connections = 0;
   for (const t of TRACKS) {
@@ -655,6 +870,17 @@ function checkProd(ctx) {
   }
   for (const s of ctx.of("Secret"))
     ctx.error(id(s), "prod renders a Secret: operators create them (deploy/k8s/README.md)");
+  for (const t of TRACKS) {
+    const d = ctx.find("Deployment", t.name);
+    const c = d && trackContainer(d, t);
+    if (c && !TLS_SETTINGS.some((n) => tlsOf(ctx, c, podLabelsOf(d))[n])) {
+      ctx.error(
+        id(d),
+        "serves plaintext: prod runs every track on mutual TLS (components/mtls; " +
+          "--tls_cert, --tls_key, --tls_client_ca, --tls_ca)",
+      );
+    }
+  }
   const pg = ctx.find("StatefulSet", "postgres");
   if (pg) {
     const args = (pg.spec?.template?.spec?.containers ?? [])[0]?.args ?? [];
@@ -753,6 +979,11 @@ const byName = (objs, kind, name) => objs.find((o) => o.kind === kind && o.metad
 const container = (objs, kind, name) => byName(objs, kind, name).spec.template.spec.containers[0];
 const without = (objs, kind, name) =>
   objs.filter((o) => !(o.kind === kind && o.metadata.name === name));
+// A track's ConfigMap of settings (its rendered name carries a hash).
+const settingsOf = (objs, track) =>
+  byName(objs, "ConfigMap", container(objs, "Deployment", track).envFrom[0].configMapRef.name);
+const volumeOf = (objs, track, volume) =>
+  byName(objs, "Deployment", track).spec.template.spec.volumes.find((v) => v.name === volume);
 
 const BREAKAGES = [
   [
@@ -953,6 +1184,145 @@ const BREAKAGES = [
     /may open \d+ connections/,
     (o) => {
       byName(o, "HorizontalPodAutoscaler", "hazard").spec.maxReplicas = 100;
+    },
+  ],
+  [
+    "prod",
+    "a track in plaintext",
+    /Deployment\/backlog: serves plaintext: prod runs every track on mutual TLS/,
+    (o) => {
+      const cm = settingsOf(o, "backlog");
+      for (const k of ["GOV_TLS_CERT", "GOV_TLS_KEY", "GOV_TLS_CLIENT_CA", "GOV_TLS_CA"])
+        delete cm.data[k];
+    },
+  ],
+  [
+    "prod",
+    "a track in plaintext among tracks on TLS",
+    /track hazard: no --tls_ca: its peer calls are plaintext/,
+    (o) => {
+      const cm = settingsOf(o, "hazard");
+      for (const k of ["GOV_TLS_CERT", "GOV_TLS_KEY", "GOV_TLS_CLIENT_CA", "GOV_TLS_CA"])
+        delete cm.data[k];
+    },
+  ],
+  [
+    "prod",
+    "no CA for peer calls",
+    /container policing: on TLS .* without --tls_ca/,
+    (o) => {
+      delete settingsOf(o, "policing").data.GOV_TLS_CA;
+    },
+  ],
+  [
+    "prod",
+    "TLS without client certificates",
+    /container digital: on TLS .* without --tls_client_ca/,
+    (o) => {
+      container(o, "Deployment", "digital").args.push("--tls_client_ca=");
+    },
+  ],
+  [
+    "prod",
+    "a probe on the mutual-TLS port",
+    /container mediation: readinessProbe probes the grpc port, which serves mutual TLS/,
+    (o) => {
+      container(o, "Deployment", "mediation").readinessProbe.grpc.port = 7101;
+    },
+  ],
+  [
+    "prod",
+    "probes on a port without --health_listen",
+    /disorder: livenessProbe probes port 8081, neither the grpc port nor .* \(not set\)/,
+    (o) => {
+      delete settingsOf(o, "disorder").data.GOV_HEALTH_LISTEN;
+    },
+  ],
+  [
+    "prod",
+    "the health port on loopback",
+    /tripartite: startupProbe probes --health_listen 127\.0\.0\.1:8081, which the kubelet/,
+    (o) => {
+      container(o, "Deployment", "tripartite").args.push("--health_listen=127.0.0.1:8081");
+    },
+  ],
+  [
+    "prod",
+    "the health port not declared",
+    /container backlog: health_listen port 8081 is not a container port/,
+    (o) => {
+      const c = container(o, "Deployment", "backlog");
+      c.ports = c.ports.filter((p) => p.name !== "health");
+    },
+  ],
+  [
+    "prod",
+    "the health port in a Service",
+    /Service\/hazard: port health exposes the plaintext health port 8081/,
+    (o) => {
+      byName(o, "Service", "hazard").spec.ports.push({
+        name: "health",
+        port: 8081,
+        targetPort: "health",
+        protocol: "TCP",
+      });
+    },
+  ],
+  [
+    "prod",
+    "the health port admitted by the NetworkPolicy",
+    /NetworkPolicy\/governance-services: admits other pods to the plaintext health port 8081/,
+    (o) => {
+      byName(o, "NetworkPolicy", "governance-services").spec.ingress[0].ports.push({
+        port: 8081,
+        protocol: "TCP",
+      });
+    },
+  ],
+  [
+    "prod",
+    "another track's certificate Secret",
+    /Deployment\/mediation: Secret policing-tls is not rendered/,
+    (o) => {
+      volumeOf(o, "mediation", "tls").secret.secretName = "policing-tls";
+    },
+  ],
+  [
+    "prod",
+    "a key the certificate Secret does not hold",
+    /Secret digital-tls \(created by operators\) has no key cert\.pem/,
+    (o) => {
+      volumeOf(o, "digital", "tls").secret.items[0].key = "cert.pem";
+    },
+  ],
+  [
+    "prod",
+    "the CA left out of the mount",
+    /\/etc\/governance\/tls\/ca\.crt: Secret disorder-tls is mounted without ca\.crt/,
+    (o) => {
+      const v = volumeOf(o, "disorder", "tls");
+      v.secret.items = v.secret.items.filter((i) => i.key !== "ca.crt");
+    },
+  ],
+  [
+    "prod",
+    "the certificate in the tokens Secret",
+    /--tls_cert \S+ is in Secret governance-tokens, not the track's certificate Secret mediat/,
+    (o) => {
+      settingsOf(o, "mediation").data.GOV_TLS_CERT = "/etc/governance/secrets/tokens.json";
+    },
+  ],
+  [
+    "prod",
+    "the certificate mounted with subPath",
+    /--tls_key \/etc\/governance\/tls\/tls\.key is mounted with subPath/,
+    (o) => {
+      const c = container(o, "Deployment", "policing");
+      c.volumeMounts.push({
+        name: "tls",
+        mountPath: "/etc/governance/tls/tls.key",
+        subPath: "tls.key",
+      });
     },
   ],
   [

@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "common/config/config.h"
 #include "common/log/log.h"
+#include "common/util/tls.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
 #include "governance/digital/v1/digital.pb.h"
@@ -89,6 +90,13 @@ Flags:
   --timeout=10s      deadline of each call
   --trace_id=ID      trace id sent as x-trace-id (default: a random one)
   --json             machine-readable JSON instead of tables
+  --tls_ca=PATH      connect over TLS, verifying the server's certificate against this PEM CA
+                     bundle and the address's host (default $GOV_TLS_CA; unset: plaintext)
+  --tls_cert=PATH    client certificate (PEM) for a server that requires one (mutual TLS), with
+  --tls_key=PATH     its private key (default $GOV_TLS_CERT, $GOV_TLS_KEY, used with a CA)
+  --tls_server_name=NAME
+                     the name the server's certificate must carry, when the address's host is
+                     not in it (e.g. --addr=127.0.0.1:7101 --tls_server_name=mediation)
 
 Exit codes: 0 ok, 1 the call failed (its gRPC code is printed), 2 usage error.
 
@@ -121,9 +129,10 @@ std::string UsageText() {
 
 const std::set<std::string>& ValueFlags() {
   static const auto* flags = new std::set<std::string>{
-      "addr",   "token",  "token_file", "as",         "timeout", "trace_id",
-      "period", "street", "community",  "by",         "limit",   "figure",
-      "value",  "source", "note",       "request_id", "service", "count"};
+      "addr",           "token",      "token_file", "as",    "timeout", "trace_id", "period",
+      "street",         "community",  "by",         "limit", "figure",  "value",    "source",
+      "note",           "request_id", "service",    "count", "tls_ca",  "tls_cert", "tls_key",
+      "tls_server_name"};
   return *flags;
 }
 const std::set<std::string>& BoolFlags() {
@@ -131,8 +140,9 @@ const std::set<std::string>& BoolFlags() {
   return *flags;
 }
 const std::set<std::string>& GlobalFlags() {
-  static const auto* flags = new std::set<std::string>{"addr",    "token",    "token_file", "as",
-                                                       "timeout", "trace_id", "json",       "help"};
+  static const auto* flags = new std::set<std::string>{
+      "addr", "token", "token_file", "as",       "timeout", "trace_id",
+      "json", "help",  "tls_ca",     "tls_cert", "tls_key", "tls_server_name"};
   return *flags;
 }
 // Flags each command takes besides the global ones.
@@ -320,8 +330,16 @@ bool ResolveToken(const Args& args, std::string* token, UsageError* error) {
   return true;
 }
 
+// --NAME, else the environment variable GOV_NAME (e.g. --tls_ca, GOV_TLS_CA); "" when neither.
+std::string FlagOrEnv(const Args& args, const std::string& name) {
+  if (args.Has(name)) return args.Get(name);
+  const char* env = std::getenv(absl::StrCat("GOV_", absl::AsciiStrToUpper(name)).c_str());
+  return env == nullptr ? "" : env;
+}
+
 struct Session {
   std::string addr;
+  bool tls = false;  // over TLS (--tls_ca)
   std::shared_ptr<grpc::Channel> channel;
   CallOptions options;
   bool json = false;
@@ -346,7 +364,32 @@ bool OpenSession(const Args& args, const std::string& track, Session* session, U
   session->options.timeout = d;
   session->options.trace_id = args.Get("trace_id", log::NewTraceId());
   session->json = args.Has("json");
-  session->channel = grpc::CreateChannel(session->addr, grpc::InsecureChannelCredentials());
+  tls::ClientFiles files{.ca = FlagOrEnv(args, "tls_ca"),
+                         .cert = FlagOrEnv(args, "tls_cert"),
+                         .key = FlagOrEnv(args, "tls_key")};
+  // The environment's certificate goes with its CA (a pod's GOV_TLS_*): with GOV_TLS_CA cleared
+  // for a plaintext port it is left out; given as flags without a CA it is a usage error.
+  if (files.ca.empty() && !args.Has("tls_cert") && !args.Has("tls_key")) {
+    files.cert.clear();
+    files.key.clear();
+  }
+  session->tls = !files.ca.empty();
+  // A short-lived process: the files are read once (the reload interval never comes).
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      tls::MakeChannelCredentials(files, absl::Hours(1));
+  if (!credentials.ok()) {
+    error->message = std::string(credentials.status().message());
+    return false;
+  }
+  grpc::ChannelArguments channel_args;
+  if (args.Has("tls_server_name")) {
+    if (!session->tls) {
+      error->message = "--tls_server_name needs --tls_ca (or GOV_TLS_CA)";
+      return false;
+    }
+    channel_args.SetSslTargetNameOverride(args.Get("tls_server_name"));
+  }
+  session->channel = grpc::CreateCustomChannel(session->addr, *credentials, channel_args);
   return true;
 }
 
@@ -363,7 +406,12 @@ int ReportRpcError(const CallResult& result, const Session& session) {
                  "(e.g. .run/dev-tokens.txt)\n";
   }
   if (result.status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    std::cerr << "hint: is the service running on " << session.addr << "?\n";
+    std::cerr << "hint: is the service running on " << session.addr << "?"
+              << (session.tls ? " Does its certificate chain to --tls_ca and name the host, and "
+                                "does it accept this client's certificate?"
+                              : " If it serves TLS, pass --tls_ca (and --tls_cert/--tls_key for "
+                                "mutual TLS).")
+              << "\n";
   }
   std::cerr << "trace: " << session.options.trace_id << "\n";
   return kExitRpcError;
