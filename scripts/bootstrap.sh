@@ -27,6 +27,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   civetweb libcivetweb-dev libcurl4-openssl-dev zlib1g-dev
   redis-server redis-tools sqlite3 postgresql prometheus yamllint curl clang-format jq openssl
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 want_stamp() {
