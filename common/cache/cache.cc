@@ -66,10 +66,9 @@ local epoch = redis.call('GET', KEYS[1]) or '0'
 return redis.call('HGET', ARGV[1] .. epoch .. ':' .. ARGV[2], 'd')
 )lua";
 
-// ARGV: prefix, key, version, value, ttl_ms. Versions are compared as decimal strings because
-// Lua numbers are doubles and would round int64 versions above 2^53. An entry replaces one of a
-// lower version, and the pending marker of its own version (MarkPending).
-constexpr char kPutVersionedLua[] = R"lua(
+// less(a, b) for versions as decimal strings, which the versioned scripts start with: Lua numbers
+// are doubles and would round int64 versions above 2^53.
+constexpr char kVersionLessLua[] = R"lua(
 local function less(a, b)
   local na, nb = a:sub(1, 1) == '-', b:sub(1, 1) == '-'
   if na ~= nb then return na end
@@ -77,6 +76,11 @@ local function less(a, b)
   if #a ~= #b then return #a < #b end
   return a < b
 end
+)lua";
+
+// ARGV: prefix, key, version, value, ttl_ms (after kVersionLessLua). An entry replaces one of a
+// lower version, and the pending marker of its own version (MarkPending).
+constexpr char kPutVersionedLua[] = R"lua(
 local epoch = redis.call('GET', KEYS[1]) or '0'
 local key = ARGV[1] .. epoch .. ':' .. ARGV[2]
 local stored = redis.call('HGET', key, 'v')
@@ -88,17 +92,10 @@ redis.call('PEXPIRE', key, ARGV[5])
 return 1
 )lua";
 
-// ARGV: prefix, key, version, ttl_ms. Replaces the entry with a marker of the version a write is
-// about to store (no data: a lookup misses), unless an entry or marker of that version or a
-// higher one is there already.
+// ARGV: prefix, key, version, ttl_ms (after kVersionLessLua). Replaces the entry with a marker of
+// the version a write is about to store (no data: a lookup misses), unless an entry or marker of
+// that version or a higher one is there already.
 constexpr char kMarkPendingLua[] = R"lua(
-local function less(a, b)
-  local na, nb = a:sub(1, 1) == '-', b:sub(1, 1) == '-'
-  if na ~= nb then return na end
-  if na then a, b = b:sub(2), a:sub(2) end
-  if #a ~= #b then return #a < #b end
-  return a < b
-end
 local epoch = redis.call('GET', KEYS[1]) or '0'
 local key = ARGV[1] .. epoch .. ':' .. ARGV[2]
 local stored = redis.call('HGET', key, 'v')
@@ -167,11 +164,11 @@ const Script& GetVersionedScript() {
   return *s;
 }
 const Script& PutVersionedScript() {
-  static const Script* s = new Script(MakeScript(kPutVersionedLua));
+  static const Script* s = new Script(MakeScript(absl::StrCat(kVersionLessLua, kPutVersionedLua)));
   return *s;
 }
 const Script& MarkPendingScript() {
-  static const Script* s = new Script(MakeScript(kMarkPendingLua));
+  static const Script* s = new Script(MakeScript(absl::StrCat(kVersionLessLua, kMarkPendingLua)));
   return *s;
 }
 const Script& GetAggregateScript() {
