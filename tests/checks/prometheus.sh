@@ -210,10 +210,19 @@ node tools/deploy/prometheus-live.mjs targets --url "$url" --expect "$work/prom/
 
 # --- traffic ------------------------------------------------------------------------------------
 # expect_code CODE CMD...: runs govctl, which must fail with gRPC code CODE (or succeed for OK).
+# UNAVAILABLE "failed to connect" is retried twice, half a second apart, and said on stderr: it is
+# the code a client retries on, and a service that is really gone fails all three.
 expect_code() {
-  local code="$1" out
+  local code="$1" out attempt ok
   shift
-  if out="$("$@" 2>&1)"; then
+  for attempt in 1 2 3; do
+    ok=0
+    if out="$("$@" 2>&1)"; then ok=1; break; fi
+    if [[ "$out" != *"UNAVAILABLE: failed to connect"* ]] || ((attempt == 3)); then break; fi
+    echo "prometheus: attempt $attempt could not connect, retrying: $*: $out" >&2
+    sleep 0.5
+  done
+  if ((ok == 1)); then
     [ "$code" = OK ] || fail "expected $code from: $* (it succeeded)"
   else
     [ "$code" != OK ] || fail "expected success from: $*: $out"
