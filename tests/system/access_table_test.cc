@@ -69,6 +69,7 @@
 #include "tests/support/health_client.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/suite_processes.h"
 #include "tests/support/test_support.h"
 
 namespace gov::testing {
@@ -532,19 +533,7 @@ std::string StoreFingerprint(const std::string& db_path) {
 
 // ---- The suite ----
 
-struct Service {
-  std::string track;
-  bool has_rules = false;
-  int grpc_port = 0;
-  int metrics_port = 0;
-  std::string log;
-  std::string db;
-  std::unique_ptr<Process> process;
-  std::shared_ptr<grpc::Channel> channel;
-  // The governance services it serves (by reflection), in the schema.
-  std::vector<const pb::ServiceDescriptor*> served;
-  std::string address() const { return absl::StrCat("127.0.0.1:", grpc_port); }
-};
+using Service = SuiteTrack;
 
 class AccessTableTest : public ::testing::Test {
  protected:
@@ -556,46 +545,24 @@ class AccessTableTest : public ::testing::Test {
     MakePrincipals();
     if (HasFatalFailure()) return;
 
-    std::set<int> taken;
-    const auto fresh_port = [&taken] {
-      int port = FreePort();
-      while (taken.contains(port)) port = FreePort();
-      taken.insert(port);
-      return port;
-    };
-    std::vector<std::string> peers;
-    for (const config::TrackPorts& t : config::KnownTracks()) {
-      Service& s = env_->services[t.track];
-      s.track = t.track;
-      s.has_rules = t.has_rules;
-      s.grpc_port = fresh_port();
-      s.metrics_port = fresh_port();
-      s.log = env_->dir.File(absl::StrCat(t.track, ".log"));
-      s.db = env_->dir.File(absl::StrCat(t.track, ".db"));
-      peers.push_back(absl::StrCat(t.track, "=", s.address()));
-    }
-    env_->peers = absl::StrJoin(peers, ",");
-    ASSERT_EQ(env_->services.size(), 7u)
-        << "data/tracks.json lists " << env_->services.size() << " tracks; the suite has seven";
-
-    // The six tracks at once, then the digital track, which follows their change streams.
-    for (auto& [track, service] : env_->services) {
-      if (track == kDigital) continue;
-      Spawn(service);
-      if (HasFatalFailure()) return;
-    }
-    for (auto& [track, service] : env_->services) {
-      if (track == kDigital) continue;
-      WaitServing(service);
-      if (HasFatalFailure()) return;
-    }
-    Spawn(env_->services[kDigital]);
-    if (HasFatalFailure()) return;
-    WaitServing(env_->services[kDigital]);
-    if (HasFatalFailure()) return;
+    SuiteProcesses::Options options;
+    options.dir = env_->dir.path();
+    options.redis = env_->redis.address();
+    options.tokens_file = env_->dir.File("tokens.json");
+    options.peer_token_file = env_->dir.File("peer-token.txt");
+    options.demo_data = true;
+    // No breach scan during the walk: the stores must not change under it.
+    options.args = {"--peer_timeout_ms=10000", absl::StrCat("--drain_seconds=", kDrainSeconds),
+                    "--breach_scan_seconds=3600"};
+    options.start_timeout = kStartTimeout;
+    env_->suite = std::make_unique<SuiteProcesses>(options);
+    const absl::Status started_suite = env_->suite->Start();
+    ASSERT_TRUE(started_suite.ok()) << started_suite;
+    ASSERT_EQ(Tracks().size(), 7u)
+        << "data/tracks.json lists " << Tracks().size() << " tracks; the suite has seven";
 
     // What each serves, by reflection; every name in the linked schema.
-    for (auto& [track, s] : env_->services) {
+    for (auto& [track, s] : Tracks()) {
       grpc::Status status;
       const std::vector<std::string> names = ListedServices(s.channel, &status);
       ASSERT_TRUE(status.ok()) << track << ": reflection: " << status.error_message();
@@ -604,9 +571,9 @@ class AccessTableTest : public ::testing::Test {
         const pb::ServiceDescriptor* service =
             pb::DescriptorPool::generated_pool()->FindServiceByName(name);
         ASSERT_NE(service, nullptr) << track << " serves " << name << ", not in the schema";
-        s.served.push_back(service);
+        Served(track).push_back(service);
       }
-      std::sort(s.served.begin(), s.served.end(),
+      std::sort(Served(track).begin(), Served(track).end(),
                 [](const pb::ServiceDescriptor* a, const pb::ServiceDescriptor* b) {
                   return a->full_name() < b->full_name();
                 });
@@ -628,7 +595,7 @@ class AccessTableTest : public ::testing::Test {
 
   void TearDown() override {
     if (!HasFailure() || env_ == nullptr) return;
-    for (const auto& [track, service] : env_->services) {
+    for (const auto& [track, service] : Tracks()) {
       std::cout << "--- last lines of " << track << "'s log ---\n" << Tail(service.log) << "\n";
     }
   }
@@ -739,44 +706,9 @@ class AccessTableTest : public ::testing::Test {
   // Starts one track's binary as scripts/run.sh does, on its ports and its SQLite file, with
   // the demo data. The SLA breach scan runs once at start (then hourly), so the stores are
   // quiet while the walks compare them.
-  static void Spawn(Service& s) {
-    Process::Options options;
-    std::vector<std::string>& args = options.args;
-    args.push_back(BinaryPath(absl::StrCat("services/", s.track, "/", s.track)));
-    args.push_back(absl::StrCat("--listen=", s.address()));
-    args.push_back(absl::StrCat("--metrics_port=", s.metrics_port));
-    args.push_back(absl::StrCat("--db_path=", s.db));
-    args.push_back("--database_url=");  // SQLite, whatever the environment says
-    args.push_back(absl::StrCat("--redis=", env_->redis.address()));
-    args.push_back(absl::StrCat("--tokens_file=", env_->dir.File("tokens.json")));
-    args.push_back(absl::StrCat("--peer_token_file=", env_->dir.File("peer-token.txt")));
-    args.push_back(absl::StrCat("--peers=", env_->peers));
-    args.push_back("--peer_timeout_ms=10000");
-    args.push_back(absl::StrCat("--drain_seconds=", kDrainSeconds));
-    args.push_back("--breach_scan_seconds=3600");
-    args.push_back("--demo_data=true");
-    if (s.has_rules) {
-      args.push_back(
-          absl::StrCat("--rules_file=", SourcePath(absl::StrCat("data/", s.track, ".json"))));
-    }
-    options.stdout_path = env_->dir.File(absl::StrCat(s.track, ".out"));
-    options.stderr_path = s.log;
-    absl::StatusOr<std::unique_ptr<Process>> process = Process::Spawn(options);
-    ASSERT_TRUE(process.ok()) << s.track << ": " << process.status();
-    s.process = *std::move(process);
-    s.channel = grpc::CreateChannel(s.address(), grpc::InsecureChannelCredentials());
-  }
-
-  static void WaitServing(Service& s) {
-    const absl::Time deadline = absl::Now() + kStartTimeout;
-    while (HealthStatus(s.channel, "", nullptr, absl::Seconds(1)) != kHealthServing) {
-      ASSERT_TRUE(s.process->Running()) << s.track << " exited during start-up; log:\n"
-                                        << Tail(s.log, 60);
-      ASSERT_LT(absl::Now(), deadline)
-          << s.track << " not SERVING after " << kStartTimeout << "; log:\n"
-          << Tail(s.log, 60);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+  static std::map<std::string, SuiteTrack>& Tracks() { return env_->suite->tracks(); }
+  static std::vector<const pb::ServiceDescriptor*>& Served(const std::string& track) {
+    return env_->served[track];
   }
 
   // Waits until no store changes for two seconds (the start-up's background work done).
@@ -785,7 +717,7 @@ class AccessTableTest : public ::testing::Test {
     std::map<std::string, std::string> last;
     while (true) {
       std::map<std::string, std::string> now;
-      for (const auto& [track, s] : env_->services) now[track] = StoreFingerprint(s.db);
+      for (const auto& [track, s] : Tracks()) now[track] = StoreFingerprint(s.db);
       if (now == last) return;
       ASSERT_LT(absl::Now(), deadline) << "the stores did not fall quiet after start-up";
       last = std::move(now);
@@ -798,8 +730,9 @@ class AccessTableTest : public ::testing::Test {
   struct Env {
     TempDir dir;
     RedisServer redis;
-    std::map<std::string, Service> services;  // by track
-    std::string peers;
+    std::unique_ptr<SuiteProcesses> suite;  // after dir and redis: its processes die first
+    // The governance services each track serves (by reflection), in the schema.
+    std::map<std::string, std::vector<const pb::ServiceDescriptor*>> served;
     std::vector<std::string> streets;       // of the district, data/regions.json
     std::vector<std::string> street_roles;  // street_operator, then the tracks' own roles
     std::vector<Principal> table;           // the table's columns
@@ -817,10 +750,11 @@ AccessTableTest::Env* AccessTableTest::env_ = nullptr;
 // For each Get of a track (a method answering one record by its id), the id of a record every
 // caller of the table may read: of street A or of the district, as the record's list shows it
 // to district_admin. Reads then answer with the record, not INVALID_ARGUMENT for a missing id.
-std::map<const pb::MethodDescriptor*, std::string> SampleIds(const Service& s,
-                                                             const Principal& admin) {
+std::map<const pb::MethodDescriptor*, std::string> SampleIds(
+    const Service& s, const std::vector<const pb::ServiceDescriptor*>& served,
+    const Principal& admin) {
   std::map<const pb::MethodDescriptor*, std::string> ids;
-  for (const pb::ServiceDescriptor* service : s.served) {
+  for (const pb::ServiceDescriptor* service : served) {
     for (int i = 0; i < service->method_count(); ++i) {
       const pb::MethodDescriptor* list = service->method(i);
       const pb::FieldDescriptor* records = RecordsField(list->output_type());
@@ -899,10 +833,10 @@ TEST_F(AccessTableTest, EveryMethodAnswersEveryPrincipalAsItsAccessOptionSays) {
   out << "Cells: the status code (two letters; a stream's first message is OK); '!' marks a "
          "cell against the schema.\n";
 
-  for (auto& [track, s] : env_->services) {
+  for (auto& [track, s] : Tracks()) {
     // Every service of the track's own package is served, and the indicators.
     std::set<std::string> served;
-    for (const pb::ServiceDescriptor* service : s.served) served.insert(service->full_name());
+    for (const pb::ServiceDescriptor* service : Served(track)) served.insert(service->full_name());
     EXPECT_TRUE(served.contains("governance.v1.IndicatorsService")) << track;
     const pb::FileDescriptor* own = pb::DescriptorPool::generated_pool()->FindFileByName(
         absl::StrCat("governance/", track, "/v1/", track, ".proto"));
@@ -913,10 +847,11 @@ TEST_F(AccessTableTest, EveryMethodAnswersEveryPrincipalAsItsAccessOptionSays) {
     }
 
     std::vector<const pb::MethodDescriptor*> walked;
-    for (const pb::ServiceDescriptor* service : s.served) {
+    for (const pb::ServiceDescriptor* service : Served(track)) {
       for (int i = 0; i < service->method_count(); ++i) walked.push_back(service->method(i));
     }
-    const std::map<const pb::MethodDescriptor*, std::string> samples = SampleIds(s, env_->admin);
+    const std::map<const pb::MethodDescriptor*, std::string> samples =
+        SampleIds(s, Served(track), env_->admin);
     std::map<std::pair<const pb::MethodDescriptor*, size_t>, Cell> grid;
     const auto call = [&](const pb::MethodDescriptor* method, size_t column) {
       const Principal& who = table[column];
@@ -975,7 +910,7 @@ TEST_F(AccessTableTest, EveryMethodAnswersEveryPrincipalAsItsAccessOptionSays) {
     methods += static_cast<int>(walked.size());
 
     out << "\n" << track << " (" << walked.size() << " methods; services:";
-    for (const pb::ServiceDescriptor* service : s.served) out << " " << service->name();
+    for (const pb::ServiceDescriptor* service : Served(track)) out << " " << service->name();
     out << ")\n" << header << "\n";
     for (const pb::MethodDescriptor* method : walked) {
       std::string row =
@@ -1038,11 +973,17 @@ std::string Brief(const Reply& r) {
 // The street walk of one track: every service it serves, every method a street caller may call.
 class ScopeWalk {
  public:
-  ScopeWalk(const Service& s, const std::vector<std::string>& streets,
-            const std::vector<std::string>& roles,
+  ScopeWalk(const Service& s, const std::vector<const pb::ServiceDescriptor*>& served,
+            const std::vector<std::string>& streets, const std::vector<std::string>& roles,
             const std::map<std::pair<std::string, std::string>, Principal>& callers,
             const Principal& admin, std::ostringstream* out)
-      : s_(s), streets_(streets), roles_(roles), callers_(callers), admin_(admin), out_(out) {}
+      : s_(s),
+        served_(served),
+        streets_(streets),
+        roles_(roles),
+        callers_(callers),
+        admin_(admin),
+        out_(out) {}
 
   int probes() const { return probes_; }
   // Calls refused because they reached into another street.
@@ -1051,7 +992,7 @@ class ScopeWalk {
   int unreached() const { return unreached_; }
 
   void Run() {
-    for (const pb::ServiceDescriptor* service : s_.served) {
+    for (const pb::ServiceDescriptor* service : served_) {
       for (int i = 0; i < service->method_count(); ++i) {
         const pb::MethodDescriptor* method = service->method(i);
         const pb::FieldDescriptor* records = RecordsField(method->output_type());
@@ -1071,7 +1012,7 @@ class ScopeWalk {
       }
     }
     // Then what names such a record as its parent, once every list gave one.
-    for (const pb::ServiceDescriptor* service : s_.served) {
+    for (const pb::ServiceDescriptor* service : served_) {
       for (int i = 0; i < service->method_count(); ++i) ParentProbe(*service->method(i));
     }
   }
@@ -1543,6 +1484,7 @@ class ScopeWalk {
   std::map<const pb::Descriptor*, Other> others_;
 
   const Service& s_;
+  const std::vector<const pb::ServiceDescriptor*>& served_;
   const std::vector<std::string>& streets_;
   const std::vector<std::string>& roles_;
   const std::map<std::pair<std::string, std::string>, Principal>& callers_;
@@ -1566,13 +1508,14 @@ TEST_F(AccessTableTest, AStreetCallerReachesOnlyItsOwnStreet) {
   // The digital track first: it follows the others' change streams, which the owners' calls
   // below move on.
   std::vector<std::string> order = {kDigital};
-  for (const auto& [track, s] : env_->services) {
+  for (const auto& [track, s] : Tracks()) {
     if (track != kDigital) order.push_back(track);
   }
   for (const std::string& track : order) {
-    const Service& s = env_->services.at(track);
+    const Service& s = Tracks().at(track);
     out << "\n" << track << "\n";
-    ScopeWalk walk(s, env_->streets, env_->street_roles, env_->street_callers, env_->admin, &out);
+    ScopeWalk walk(s, Served(track), env_->streets, env_->street_roles, env_->street_callers,
+                   env_->admin, &out);
     walk.Run();
     probes += walk.probes();
     refused += walk.refused();

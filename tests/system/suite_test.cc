@@ -46,6 +46,7 @@
 #include "tests/support/health_client.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/suite_processes.h"
 #include "tests/support/test_support.h"
 
 namespace gov::testing {
@@ -116,17 +117,7 @@ std::string Parts(const dv1::Cockpit& cockpit) {
   return absl::StrJoin(parts, "; ");
 }
 
-// One track's process: its ports, store, log and channel.
-struct Service {
-  std::string track;
-  bool has_rules = false;
-  int grpc_port = 0;
-  int metrics_port = 0;
-  std::string log;
-  std::unique_ptr<Process> process;
-  std::shared_ptr<grpc::Channel> channel;
-  std::string address() const { return absl::StrCat("127.0.0.1:", grpc_port); }
-};
+using Service = SuiteTrack;
 
 class SuiteTest : public ::testing::Test {
  protected:
@@ -148,43 +139,20 @@ class SuiteTest : public ::testing::Test {
                            R"( "expires": "2099-01-01T00:00:00Z"}]})"));
     WriteFile(env_->dir.File("peer-token.txt"), absl::StrCat(kPeerToken, "\n"));
 
-    // Every port chosen first: each track is told where all the others are.
-    std::set<int> taken;
-    const auto fresh_port = [&taken] {
-      int port = FreePort();
-      while (taken.contains(port)) port = FreePort();
-      taken.insert(port);
-      return port;
-    };
-    std::vector<std::string> peers;
-    for (const config::TrackPorts& t : config::KnownTracks()) {
-      Service& s = env_->services[t.track];
-      s.track = t.track;
-      s.has_rules = t.has_rules;
-      s.grpc_port = fresh_port();
-      s.metrics_port = fresh_port();
-      s.log = env_->dir.File(absl::StrCat(t.track, ".log"));
-      peers.push_back(absl::StrCat(t.track, "=", s.address()));
-    }
-    env_->peers = absl::StrJoin(peers, ",");
-    ASSERT_EQ(env_->services.size(), 7u)
-        << "data/tracks.json lists " << env_->services.size() << " tracks; the suite has seven";
-
-    // The six tracks at once, then the digital track, which follows their change streams.
-    for (auto& [track, service] : env_->services) {
-      if (track == kDigital) continue;
-      Spawn(service);
-      if (HasFatalFailure()) return;
-    }
-    for (auto& [track, service] : env_->services) {
-      if (track == kDigital) continue;
-      WaitServing(service);
-      if (HasFatalFailure()) return;
-    }
-    Spawn(env_->services[kDigital]);
-    if (HasFatalFailure()) return;
-    WaitServing(env_->services[kDigital]);
-    if (HasFatalFailure()) return;
+    SuiteProcesses::Options options;
+    options.dir = env_->dir.path();
+    options.redis = env_->redis.address();
+    options.tokens_file = env_->dir.File("tokens.json");
+    options.peer_token_file = env_->dir.File("peer-token.txt");
+    // A dispatch's call to the owning track, generous on loaded cores (the cockpits keep their
+    // own deadline, from the rules file).
+    options.args = {"--peer_timeout_ms=10000", absl::StrCat("--drain_seconds=", kDrainSeconds)};
+    options.start_timeout = kStartTimeout;
+    env_->suite = std::make_unique<SuiteProcesses>(options);
+    const absl::Status started_suite = env_->suite->Start();
+    ASSERT_TRUE(started_suite.ok()) << started_suite;
+    ASSERT_EQ(Tracks().size(), 7u)
+        << "data/tracks.json lists " << Tracks().size() << " tracks; the suite has seven";
     env_->ready = true;
     std::cout << "[ suite    ] redis and the seven tracks SERVING after "
               << absl::FormatDuration(absl::Now() - started) << std::endl;
@@ -205,66 +173,16 @@ class SuiteTest : public ::testing::Test {
 
   void TearDown() override {
     if (!HasFailure() || env_ == nullptr) return;
-    for (const auto& [track, service] : env_->services) {
+    for (const auto& [track, service] : Tracks()) {
       std::cout << "--- last lines of " << track << "'s log (" << service.log << ") ---\n"
                 << Tail(service.log) << "\n";
     }
   }
 
-  // Starts one track's binary as scripts/run.sh does, on its ports, its SQLite file (kept
-  // across a restart) and no demo data.
-  static void Spawn(Service& s) {
-    Process::Options options;
-    std::vector<std::string>& args = options.args;
-    args.push_back(BinaryPath(absl::StrCat("services/", s.track, "/", s.track)));
-    args.push_back(absl::StrCat("--listen=", s.address()));
-    args.push_back(absl::StrCat("--metrics_port=", s.metrics_port));
-    args.push_back(absl::StrCat("--db_path=", env_->dir.File(absl::StrCat(s.track, ".db"))));
-    args.push_back("--database_url=");  // SQLite, whatever the environment says
-    args.push_back(absl::StrCat("--redis=", env_->redis.address()));
-    args.push_back(absl::StrCat("--tokens_file=", env_->dir.File("tokens.json")));
-    args.push_back(absl::StrCat("--peer_token_file=", env_->dir.File("peer-token.txt")));
-    args.push_back(absl::StrCat("--peers=", env_->peers));
-    // A dispatch's call to the owning track, generous on loaded cores (the cockpits keep their
-    // own deadline, from the rules file).
-    args.push_back("--peer_timeout_ms=10000");
-    args.push_back(absl::StrCat("--drain_seconds=", kDrainSeconds));
-    args.push_back("--demo_data=false");
-    if (s.has_rules) {
-      args.push_back(
-          absl::StrCat("--rules_file=", SourcePath(absl::StrCat("data/", s.track, ".json"))));
-    }
-    options.stdout_path = env_->dir.File(absl::StrCat(s.track, ".out"));
-    options.stderr_path = s.log;
-    absl::StatusOr<std::unique_ptr<Process>> process = Process::Spawn(options);
-    ASSERT_TRUE(process.ok()) << s.track << ": " << process.status();
-    s.process = *std::move(process);
-    s.channel = grpc::CreateChannel(s.address(), grpc::InsecureChannelCredentials());
-  }
-
-  static void WaitServing(Service& s) {
-    const absl::Time deadline = absl::Now() + kStartTimeout;
-    while (HealthStatus(s.channel, "", nullptr, absl::Seconds(1)) != kHealthServing) {
-      ASSERT_TRUE(s.process->Running()) << s.track << " exited during start-up; log:\n"
-                                        << Tail(s.log, 60);
-      ASSERT_LT(absl::Now(), deadline)
-          << s.track << " not SERVING after " << kStartTimeout << "; log:\n"
-          << Tail(s.log, 60);
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-
-  // SIGTERM, and the drain to its end.
-  static void Stop(Service& s) {
-    ASSERT_TRUE(s.process->Signal(SIGTERM).ok());
-    absl::StatusOr<ExitStatus> exit = s.process->WaitExit(absl::Seconds(kDrainSeconds + 20));
-    ASSERT_TRUE(exit.ok()) << s.track << ": " << exit.status() << "; log:\n" << Tail(s.log);
-    EXPECT_TRUE(exit->ok()) << s.track << " ended with " << exit->ToString() << "; log:\n"
-                            << Tail(s.log);
-  }
+  static std::map<std::string, SuiteTrack>& Tracks() { return env_->suite->tracks(); }
 
   static std::shared_ptr<grpc::Channel> Channel(const std::string& track) {
-    return env_->services.at(track).channel;
+    return Tracks().at(track).channel;
   }
 
   // One unary call as the test's admin.
@@ -426,8 +344,7 @@ class SuiteTest : public ::testing::Test {
   struct Env {
     TempDir dir;
     RedisServer redis;
-    std::map<std::string, Service> services;  // by track
-    std::string peers;                        // --peers, every track's address
+    std::unique_ptr<SuiteProcesses> suite;  // after dir and redis: its processes die first
     bool ready = false;
   };
   static Env* env_;
@@ -701,9 +618,9 @@ TEST_F(SuiteTest, ACockpitStaysServedWithATrackDownAndNamesThatTrackUnavailable)
       Cockpit("district", &last_month, [](const dv1::Cockpit& c) { return c.complete(); });
   ASSERT_TRUE(up.complete()) << Parts(up);
 
-  Service& policing = env_->services.at(kPolicing);
-  Stop(policing);
-  if (HasFatalFailure()) return;
+  Service& policing = Tracks().at(kPolicing);
+  const absl::Status stopped = env_->suite->Stop(policing, absl::Seconds(kDrainSeconds + 20));
+  ASSERT_TRUE(stopped.ok()) << stopped;
 
   // Asked for a third period: nothing cached. Every other part is whole (asked again while one
   // of them misses the deadline on loaded cores).
@@ -737,32 +654,23 @@ TEST_F(SuiteTest, ACockpitStaysServedWithATrackDownAndNamesThatTrackUnavailable)
   const dv1::Cockpit again = Cockpit("district", &period, others_whole);
   EXPECT_FALSE(again.complete()) << Parts(again);
 
-  // govctl shows it, when it has the cockpit command (tools/govctl).
+  // govctl shows it (tools/govctl).
   const std::string govctl = BinaryPath("tools/govctl/govctl");
-  absl::StatusOr<CommandResult> help =
-      RunCommand({govctl, "help"}, absl::Seconds(30), {"GOV_TOKEN=", "GOV_TOKEN_FILE="});
-  ASSERT_TRUE(help.ok()) << help.status();
-  if (absl::StrContains(help->out + help->err, "cockpit <id>")) {
-    absl::StatusOr<CommandResult> shown =
-        RunCommand({govctl, absl::StrCat("--addr=", env_->services.at(kDigital).address()),
-                    absl::StrCat("--token=", kAdminToken), "--timeout=20s", "cockpit", "district",
-                    absl::StrCat("--period=", PeriodText(period))},
-                   absl::Seconds(60), {"GOV_TOKEN=", "GOV_TOKEN_FILE=", "NO_COLOR=1"});
-    ASSERT_TRUE(shown.ok()) << shown.status();
-    EXPECT_TRUE(shown->status.ok()) << shown->status.ToString() << "\n" << shown->err;
-    // (Matched by hand: gMock would print the Chinese names as escapes.)
-    EXPECT_TRUE(absl::StrContains(shown->out, "policing: UNAVAILABLE")) << shown->out;
-    EXPECT_TRUE(absl::StrContains(shown->out, "complete:   no")) << shown->out;
-  } else {
-    std::cout << "[ note     ] govctl has no `cockpit` command: its part is left out" << std::endl;
-  }
+  absl::StatusOr<CommandResult> shown =
+      RunCommand({govctl, absl::StrCat("--addr=", Tracks().at(kDigital).address()),
+                  absl::StrCat("--token=", kAdminToken), "--timeout=20s", "cockpit", "district",
+                  absl::StrCat("--period=", PeriodText(period))},
+                 absl::Seconds(60), {"GOV_TOKEN=", "GOV_TOKEN_FILE=", "NO_COLOR=1"});
+  ASSERT_TRUE(shown.ok()) << shown.status();
+  EXPECT_TRUE(shown->status.ok()) << shown->status.ToString() << "\n" << shown->err;
+  // (Matched by hand: gMock would print the Chinese names as escapes.)
+  EXPECT_TRUE(absl::StrContains(shown->out, "policing: UNAVAILABLE")) << shown->out;
+  EXPECT_TRUE(absl::StrContains(shown->out, "complete:   no")) << shown->out;
 
   // Started again on its store (its first log kept aside): the cockpit is whole again.
   ASSERT_EQ(std::rename(policing.log.c_str(), absl::StrCat(policing.log, ".1").c_str()), 0);
-  Spawn(policing);
-  if (HasFatalFailure()) return;
-  WaitServing(policing);
-  if (HasFatalFailure()) return;
+  const absl::Status restarted = env_->suite->Restart(policing);
+  ASSERT_TRUE(restarted.ok()) << restarted;
   const gv1::Period earlier = MonthsAgo(3);
   const dv1::Cockpit back =
       Cockpit("district", &earlier, [](const dv1::Cockpit& c) { return c.complete(); });
