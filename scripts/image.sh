@@ -347,16 +347,7 @@ done
 # readable by the image's user only.
 mkdir -p "$state/var" "$state/logs"
 rm -f "$state/var/"*.db "$state/var/"*.db-wal "$state/var/"*.db-shm "$state/var/"*.lock
-gov_make_tokens "$state/tokens.json" "$state/dev-tokens.txt" 30 \
-  "admin district_admin *" \
-  "op-gs01 street_operator GS01" \
-  "mediator-gs01 mediator GS01" \
-  "inspector-gs01 inspector GS01" \
-  "officer-gs01 tripartite_officer GS01" \
-  "viewer viewer *" \
-  "court-system system *" \
-  "police-platform system *" \
-  "peer-caller system *"
+gov_make_dev_tokens "$state/tokens.json" "$state/dev-tokens.txt" 30
 gov_peer_token_file "$state/dev-tokens.txt" peer-caller "$state/peer-token" ||
   die "could not write $state/peer-token"
 chown "$image_user" "$state/var" "$state/tokens.json" "$state/dev-tokens.txt" "$state/peer-token"

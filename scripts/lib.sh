@@ -28,6 +28,24 @@ gov_free_port() {
   return 1
 }
 
+# gov_make_dev_tokens TOKENS_JSON PLAIN_TOKENS DAYS
+# The local suite's principals (README, "Running the suite"): an administrator, one caller of each
+# street role on GS01, a viewer, the two feeding platforms and peer-caller, the system token the
+# tracks present to each other (gov_peer_token_file).
+gov_make_dev_tokens() {
+  # principal  roles  streets ("*" = the whole district)
+  gov_make_tokens "$1" "$2" "$3" \
+    "admin district_admin *" \
+    "op-gs01 street_operator GS01" \
+    "mediator-gs01 mediator GS01" \
+    "inspector-gs01 inspector GS01" \
+    "officer-gs01 tripartite_officer GS01" \
+    "viewer viewer *" \
+    "court-system system *" \
+    "police-platform system *" \
+    "peer-caller system *"
+}
+
 # gov_make_tokens TOKENS_JSON PLAIN_TOKENS DAYS SPEC...
 # Makes one random token per SPEC ("principal role streets", streets "*" = the whole district),
 # valid for DAYS days, and writes TOKENS_JSON (governance.config.v1.TokenFile JSON holding only

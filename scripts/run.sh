@@ -190,17 +190,7 @@ tokens_valid() {
 }
 
 make_tokens() {
-  # principal  roles  streets ("*" = the whole district)
-  gov_make_tokens "$tokens_json" "$dev_tokens" 365 \
-    "admin district_admin *" \
-    "op-gs01 street_operator GS01" \
-    "mediator-gs01 mediator GS01" \
-    "inspector-gs01 inspector GS01" \
-    "officer-gs01 tripartite_officer GS01" \
-    "viewer viewer *" \
-    "court-system system *" \
-    "police-platform system *" \
-    "peer-caller system *"
+  gov_make_dev_tokens "$tokens_json" "$dev_tokens" 365
   say "new dev tokens written to $dev_tokens"
 }
 tokens_valid || make_tokens
