@@ -30,8 +30,8 @@ gov_free_port() {
 
 # gov_make_dev_tokens TOKENS_JSON PLAIN_TOKENS DAYS
 # The local suite's principals (README, "Running the suite"): an administrator, one caller of each
-# street role on GS01, a viewer, the two feeding platforms and peer-caller, the system token the
-# tracks present to each other (gov_peer_token_file).
+# street role on GS01, a viewer, an auditor, the two feeding platforms and peer-caller, the system
+# token the tracks present to each other (gov_peer_token_file).
 gov_make_dev_tokens() {
   # principal  roles  streets ("*" = the whole district)
   gov_make_tokens "$1" "$2" "$3" \
@@ -41,9 +41,28 @@ gov_make_dev_tokens() {
     "inspector-gs01 inspector GS01" \
     "officer-gs01 tripartite_officer GS01" \
     "viewer viewer *" \
+    "auditor auditor *" \
     "court-system system *" \
     "police-platform system *" \
     "peer-caller system *"
+}
+
+# gov_make_data_keys FILE
+# A key ring of one random key for sealing personal data at rest (--data_keys_file, README
+# "Personal data"), unless FILE already holds one: a ring must outlive the data it sealed.
+# Readable by its owner only.
+gov_make_data_keys() {
+  local file="$1" key
+  [ -s "$file" ] && return 0
+  key="$(openssl rand -base64 32)" || return 1
+  (
+    umask 077
+    {
+      printf '# Data keys of the local suite: the first seals, every key opens. Keep this file\n'
+      printf '# as long as the data under var/ (without it that data cannot be read).\n'
+      printf 'local-%s %s\n' "$(date -u +%Y%m%d)" "$key"
+    } >"$file.tmp"
+  ) && mv "$file.tmp" "$file"
 }
 
 # gov_make_tokens TOKENS_JSON PLAIN_TOKENS DAYS SPEC...

@@ -178,7 +178,7 @@ tokens_valid() {
   [ -s "$tokens_json" ] && [ -s "$dev_tokens" ] || return 1
   # Every principal of make_tokens is there (a newer script may add one).
   local p
-  for p in admin op-gs01 mediator-gs01 inspector-gs01 officer-gs01 viewer court-system police-platform peer-caller; do
+  for p in admin op-gs01 mediator-gs01 inspector-gs01 officer-gs01 viewer auditor court-system police-platform peer-caller; do
     grep -q "^$p"$'\t' "$dev_tokens" || return 1
   done
   local expires
@@ -194,6 +194,9 @@ make_tokens() {
   say "new dev tokens written to $dev_tokens"
 }
 tokens_valid || make_tokens
+# The key ring personal data is sealed with in the stores under $run_dir (made once, kept).
+data_keys="$run_dir/data-keys"
+gov_make_data_keys "$data_keys" || die "could not write $data_keys"
 # The token the tracks present when they call each other (peer calls): peer-caller's.
 peer_token="$run_dir/peer-token.txt"
 gov_peer_token_file "$dev_tokens" peer-caller "$peer_token" || die "could not write $peer_token"
@@ -301,7 +304,7 @@ start_instance() {
   env "${env_args[@]}" "$build_dir/services/$t/$t" \
     --listen="127.0.0.1:${grpc_port[$name]}" --metrics_port="${metrics_port[$name]}" \
     "${store_args[@]}" --redis="127.0.0.1:$redis_port" --tokens_file="$tokens_json" \
-    --peer_token_file="$peer_token" "${peer_args[@]}" \
+    --data_keys_file="$data_keys" --peer_token_file="$peer_token" "${peer_args[@]}" \
     "${demo[@]}" --drain_grace_seconds="$drain_grace_seconds" --drain_seconds="$drain_seconds" \
     </dev/null >>"$run_dir/logs/$name.log" 2>&1 &
   pids[$name]=$!

@@ -83,7 +83,7 @@ bool Principal::CanAccessStreet(std::string_view street_id) const {
 }
 
 bool IsDistrictRole(std::string_view role) {
-  return role == kDistrictAdmin || role == kViewer || role == kSystem;
+  return role == kDistrictAdmin || role == kViewer || role == kSystem || role == kAuditor;
 }
 
 bool IsValidRoleName(std::string_view role) {
@@ -166,7 +166,7 @@ absl::Status TokenAuthenticator::ReloadIfChangedLocked() {
         if (!IsDistrictRole(role)) {
           return absl::InvalidArgumentError(absl::StrCat(
               where, ".streets: required for a token with role \"", role,
-              "\" (every role but district_admin, viewer and system acts on streets)"));
+              "\" (every role but district_admin, viewer, system and auditor acts on streets)"));
         }
       }
     }

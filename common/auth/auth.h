@@ -24,10 +24,13 @@ inline constexpr char kDistrictAdmin[] = "district_admin";    // everything, who
 inline constexpr char kStreetOperator[] = "street_operator";  // cases of its streets
 inline constexpr char kViewer[] = "viewer";  // read-only; aggregates and case lists
 inline constexpr char kSystem[] = "system";  // internal systems feeding data (court, police)
+// Reads the record of who read personal data (PersonalDataService), besides what every caller
+// may read (masked).
+inline constexpr char kAuditor[] = "auditor";
 
 // True for the shared roles that act for the whole district unless a token narrows them
-// (district_admin, viewer, system). Every other role acts on streets: a token with one must
-// name its streets.
+// (district_admin, viewer, system, auditor). Every other role acts on streets: a token with one
+// must name its streets.
 bool IsDistrictRole(std::string_view role);
 // Role names are lower-case identifiers ("street_operator"): [a-z][a-z0-9_]*, at most 64.
 bool IsValidRoleName(std::string_view role);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/privacy/personal_fields.h"
 #include "common/util/proto.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -209,23 +210,6 @@ RecordFields ConventionalFields(std::string unit_id, std::vector<std::string> se
           .sees_personal = std::move(sees_personal)};
 }
 
-void ClearPersonalData(Message& message) {
-  const Reflection* refl = message.GetReflection();
-  std::vector<const FieldDescriptor*> present;
-  refl->ListFields(message, &present);
-  for (const FieldDescriptor* f : present) {
-    if (f->options().GetExtension(governance::v1::personal)) {
-      refl->ClearField(&message, f);
-    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (f->is_repeated()) {
-        for (int i = 0; i < refl->FieldSize(message, f); ++i) {
-          ClearPersonalData(*refl->MutableRepeatedMessage(&message, f, i));
-        }
-      } else {
-        ClearPersonalData(*refl->MutableMessage(&message, f));
-      }
-    }
-  }
-}
+void ClearPersonalData(Message& message) { (void)privacy::ClearPersonalFields(message); }
 
 }  // namespace gov::cases

@@ -187,8 +187,11 @@ absl::StatusOr<CachedCase> DecodeCachedCase(std::string_view data) {
     if (!in.Int(&count) || count < 0 || count > (int64_t{1} << 20)) {
       return absl::DataLossError("malformed cached case history");
     }
-    std::vector<store::HistoryRecord> history(static_cast<size_t>(count));
-    for (store::HistoryRecord& h : history) {
+    // Grown as the entries are read, not sized by the count: a short entry claiming many
+    // records is refused at its end, without a large allocation first.
+    std::vector<store::HistoryRecord> history;
+    for (int64_t i = 0; i < count; ++i) {
+      store::HistoryRecord& h = history.emplace_back();
       if (!in.Int(&h.sequence) || !in.Time(&h.time) || !in.String(&h.actor) ||
           !in.String(&h.action) || !in.String(&h.from_status) || !in.String(&h.to_status) ||
           !in.String(&h.note)) {

@@ -25,6 +25,11 @@ namespace gov::cases {
 
 namespace {
 
+// How long readers bypass a case's cache entry marked pending when its writer died after the
+// commit (Cache::MarkPending): long enough for a commit on a loaded store, short enough that a
+// crash costs little.
+constexpr absl::Duration kPendingTtl = absl::Seconds(30);
+
 constexpr char kCreateAction[] = "Create";
 // Actor recorded for what the engine does on its own (breach marks).
 constexpr char kSystemActor[] = "system";
@@ -195,9 +200,6 @@ int64_t CaseEngine::CacheVersion(int64_t version, bool with_history) {
 absl::StatusOr<store::CaseRecord> CaseEngine::StoreUpdate(const store::CaseRecord& current,
                                                           const store::CaseRecord& updated,
                                                           const store::HistoryRecord& event) {
-  // How long readers bypass the entry when the writer died after its commit: long enough for a
-  // commit on a loaded store, short enough that a crash costs little.
-  constexpr absl::Duration kPendingTtl = absl::Seconds(30);
   if (cache_ != nullptr) {
     cache_->MarkPending(CaseKey(current.id), CacheVersion(current.version + 1, false),
                         std::min(kPendingTtl, spec_.case_ttl));
@@ -423,6 +425,63 @@ absl::StatusOr<Case> CaseEngine::Transition(const auth::Principal& who, const st
   Case out;
   GOV_ASSIGN_OR_RETURN(out.record, StoreUpdate(current, updated, event));
   return out;
+}
+
+absl::StatusOr<CaseEngine::Erasure> CaseEngine::ErasePersonalData(const auth::Principal& who,
+                                                                  const std::string& id,
+                                                                  const std::string& reason,
+                                                                  const PersonalDataEraser& erase) {
+  GOV_RETURN_IF_ERROR(spec_status_);
+  if (id.empty()) return InvalidField("case_id", "required");
+  // A write of the case between the read and the erasure makes the store refuse it (ABORTED):
+  // read again and erase what that write left.
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    GOV_ASSIGN_OR_RETURN(const store::CaseRecord current, repo_->GetCase(spec_.track, id));
+    if (!who.CanAccessStreet(current.street_id)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("case ", id, " is outside the caller's scope"));
+    }
+    GOV_ASSIGN_OR_RETURN(const std::vector<store::HistoryRecord> history,
+                         repo_->GetHistory(spec_.track, id));
+    Erasure out;
+    store::CaseRecord erased = current;
+    GOV_ASSIGN_OR_RETURN(out.fields_cleared, erase(erased));
+    if (erased.id != current.id || erased.track != current.track ||
+        erased.status != current.status || erased.version != current.version ||
+        erased.street_id != current.street_id || erased.community_id != current.community_id ||
+        erased.unit_id != current.unit_id || erased.category != current.category) {
+      return absl::InternalError("erasing personal data changed a field the engine owns");
+    }
+    for (const store::HistoryRecord& h : history) {
+      // An earlier erasure's note is its reason, which names no one: it stays.
+      if (!h.note.empty() && h.action != kErasePersonalData) ++out.notes_cleared;
+    }
+    if (out.fields_cleared == 0 && out.notes_cleared == 0) {
+      out.erased.record = current;
+      return out;
+    }
+
+    store::HistoryRecord event;
+    event.time = clock_->Now();
+    event.actor = who.id;
+    event.action = kErasePersonalData;
+    event.note = reason;
+    if (cache_ != nullptr) {
+      cache_->MarkPending(CaseKey(id), CacheVersion(current.version + 1, false),
+                          std::min(kPendingTtl, spec_.case_ttl));
+    }
+    absl::StatusOr<store::CaseRecord> stored =
+        repo_->EraseCasePersonalData(spec_.track, id, erased.payload, current.version, event);
+    if (!stored.ok()) {
+      if (cache_ != nullptr) cache_->Delete({CaseKey(id)});
+      if (absl::IsAborted(stored.status()) && attempt < kAttempts) continue;
+      return stored.status();
+    }
+    AfterWrite(*stored);
+    out.erased.record = *std::move(stored);
+    return out;
+  }
 }
 
 absl::StatusOr<ListResult> CaseEngine::List(const auth::Principal& who, ListRequest request) {

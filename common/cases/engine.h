@@ -144,6 +144,9 @@ struct ListResult {
   std::string next_page_token;
 };
 
+// The action of the history step an erasure of personal data adds.
+inline constexpr const char* kErasePersonalData = store::kErasePersonalDataAction;
+
 // Change applied by a transition, after the engine checked state, role and etag. It may edit
 // the record (payload, unit_id, priority, region...) but not id/track/status/version/
 // create_time (INTERNAL); a new street must be in the caller's scope (PERMISSION_DENIED).
@@ -191,6 +194,26 @@ class CaseEngine {
                                              const std::string& id, const std::string& etag,
                                              const std::string& note,
                                              const Mutation& mutation = nullptr);
+
+  // What ErasePersonalData did: the case as it is after (without history), and how many
+  // personal fields and history notes held something and were cleared.
+  struct Erasure {
+    Case erased;
+    int fields_cleared = 0;
+    int notes_cleared = 0;
+  };
+  // Clears the personal fields of a record's payload; returns how many held something.
+  using PersonalDataEraser = std::function<absl::StatusOr<int>(store::CaseRecord& record)>;
+  // Erases the personal data of a case (governance.v1.PersonalDataService): `erase` clears the
+  // personal fields of its payload, every history note is emptied and a step
+  // kErasePersonalData (from and to status empty: no status moves, so no count of cases that
+  // went into a status sees it; its note `reason`) is appended, in one write
+  // (store::Repository::EraseCasePersonalData). Status, region, unit, category, times and every
+  // count stay. A case with nothing left to erase is answered as it is, without a write.
+  // NOT_FOUND, PERMISSION_DENIED out of scope; a write racing another is tried again.
+  absl::StatusOr<Erasure> ErasePersonalData(const auth::Principal& who, const std::string& id,
+                                            const std::string& reason,
+                                            const PersonalDataEraser& erase);
 
   // Lists cases in the principal's scope, newest first, with opaque page tokens bound to the
   // filter (a token used with another filter, or tampered with, is INVALID_ARGUMENT).

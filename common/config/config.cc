@@ -235,6 +235,10 @@ const std::vector<Setting>& Settings() {
                     "plaintext port serving only grpc.health.v1 (probes that cannot present a "
                     "client certificate); empty: none",
                     &ServiceConfig::health_listen, true),
+      StringSetting("data_keys_file", "PATH",
+                    "key ring (one \"<id> <base64 32 bytes>\" a line, the first seals) personal "
+                    "data is sealed with at rest; empty: the ring in GOV_DATA_KEYS, else none",
+                    &ServiceConfig::data_keys_file, true),
   };
   return *settings;
 }

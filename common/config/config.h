@@ -71,6 +71,10 @@ struct ServiceConfig {
   // statuses of the main port (for probes that cannot present a client certificate, such as
   // the kubelet's); "" = none.
   std::string health_listen = {};
+  // --data_keys_file: the key ring personal data is sealed with in the store
+  // (common/store/data_keys.h); empty: GOV_DATA_KEYS when set (the ring itself, for a Secret
+  // given as an environment variable), else personal data is stored unsealed.
+  std::string data_keys_file = {};
 };
 
 struct Defaults {

@@ -17,6 +17,7 @@
 #include "common/log/log.h"
 #include "common/util/call_deadline.h"
 #include "common/util/status.h"
+#include "common/util/validate.h"
 
 namespace gov::server {
 namespace {
@@ -30,6 +31,26 @@ std::string Metadata(const grpc::CallbackServerContext* context, const char* key
   auto it = md.find(grpc::string_ref(key));
   if (it == md.end()) return std::string();
   return std::string(it->second.data(), it->second.size());
+}
+
+// The purpose the caller gives (Call::purpose).
+absl::StatusOr<std::string> Purpose(const grpc::CallbackServerContext* context) {
+  const char* header = kPurposeBinHeader;
+  std::string purpose = Metadata(context, kPurposeBinHeader);
+  if (purpose.empty()) {
+    header = kPurposeHeader;
+    purpose = Metadata(context, kPurposeHeader);
+  }
+  if (purpose.empty()) return purpose;
+  GOV_RETURN_IF_ERROR(ValidateTextCharacters(purpose, header));
+  // One line: what the record shows is what the caller said, nothing laid out by it.
+  if (purpose.find_first_of("\t\n\r") != std::string::npos) {
+    return InvalidField(header, "contains a control character");
+  }
+  if (CharCount(purpose) > kMaxPurposeLength) {
+    return InvalidField(header, absl::StrCat("longer than ", kMaxPurposeLength, " characters"));
+  }
+  return purpose;
 }
 
 // A caller's trace id is taken as is when it is a plausible id; anything else (too long, odd
@@ -131,6 +152,12 @@ grpc::ServerUnaryReactor* Handlers::Unary(grpc::CallbackServerContext* context, 
     FinishCall(reactor, call, start, allowed);
     return reactor;
   }
+  absl::StatusOr<std::string> purpose = Purpose(context);
+  if (!purpose.ok()) {
+    FinishCall(reactor, call, start, purpose.status());
+    return reactor;
+  }
+  call.purpose = *std::move(purpose);
 
   // The task owns the call description; the context stays valid until the reactor finishes.
   auto task = [reactor, start, call, body = std::move(body)]() {

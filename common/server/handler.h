@@ -27,7 +27,27 @@ struct Call {
   auth::Principal principal;
   std::string trace_id;
   std::string method;  // "CreateDispute"
+  // What the caller says the call is for (metadata kPurposeHeader or kPurposeBinHeader); kept
+  // with every read of personal data (common/privacy/read_audit.h). "" when it says nothing.
+  std::string purpose;
   grpc::CallbackServerContext* context = nullptr;
+};
+
+// The metadata a caller gives its purpose in: ASCII, or UTF-8 in the binary header; at most
+// kMaxPurposeLength characters, no control characters (INVALID_ARGUMENT naming the header).
+inline constexpr char kPurposeHeader[] = "x-gov-purpose";
+inline constexpr char kPurposeBinHeader[] = "x-gov-purpose-bin";
+inline constexpr size_t kMaxPurposeLength = 200;
+
+// What is done with the answer of a call before it leaves (the record of reads of personal
+// data, common/privacy/read_audit.h): Check runs on the handler's thread once the handler
+// succeeded; an error fails the call with it instead of sending the answer.
+class ResponseAudit {
+ public:
+  virtual ~ResponseAudit() = default;
+  // `method`: "governance.mediation.v1.MediationService/GetDispute".
+  virtual absl::Status Check(const Call& call, std::string_view method,
+                             const google::protobuf::Message& response) = 0;
 };
 
 // What a method needs of the caller before anything else is looked at: the method's
@@ -168,6 +188,11 @@ class Handlers {
     return new StreamReactor<Resp>(this, context, method, access, std::move(body));
   }
 
+  // The audit every unary answer passes (nullptr: none). Set before serving; not owned, it
+  // must outlive every call.
+  void set_response_audit(ResponseAudit* audit) { audit_ = audit; }
+  ResponseAudit* response_audit() const { return audit_; }
+
   // The server drains: every stream ends with UNAVAILABLE (its caller resumes elsewhere) and
   // new ones are refused so. Unary calls are not affected (gRPC's own drain finishes them).
   void Drain();
@@ -187,6 +212,7 @@ class Handlers {
 
   auth::TokenAuthenticator* authenticator_;
   WorkerPool* pool_;
+  ResponseAudit* audit_ = nullptr;
   absl::Mutex streams_mu_;
   absl::flat_hash_set<internal::StreamCore*> streams_ ABSL_GUARDED_BY(streams_mu_);
   bool draining_ ABSL_GUARDED_BY(streams_mu_) = false;

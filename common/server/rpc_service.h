@@ -12,7 +12,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "common/auth/auth.h"
+#include "common/privacy/personal_fields.h"
 #include "common/server/handler.h"
 #include "common/util/status.h"
 #include "common/util/validate.h"
@@ -120,13 +122,20 @@ class RpcService final : public grpc::Service {
         new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, Resp>(
             [this, bound, body = std::move(body)](grpc::CallbackServerContext* context,
                                                   const grpc::ByteBuffer* bytes, Resp* response) {
-              return handlers_->Unary(context, bound->name.c_str(), bound->access,
-                                      [&body, bytes, response](const Call& call) {
-                                        Req request;
-                                        GOV_RETURN_IF_ERROR(ParseRequest(*bytes, &request));
-                                        GOV_RETURN_IF_ERROR(ValidateMessageText(request));
-                                        return body(call, request, response);
-                                      });
+              return handlers_->Unary(
+                  context, bound->name.c_str(), bound->access,
+                  [this, bound, &body, bytes, response](const Call& call) {
+                    Req request;
+                    GOV_RETURN_IF_ERROR(ParseRequest(*bytes, &request));
+                    GOV_RETURN_IF_ERROR(ValidateMessageText(request));
+                    GOV_RETURN_IF_ERROR(body(call, request, response));
+                    // The answer leaves only once what it carries is accounted for (the record
+                    // of reads of personal data).
+                    if (ResponseAudit* audit = handlers_->response_audit(); audit != nullptr) {
+                      return audit->Check(call, std::string_view(bound->path).substr(1), *response);
+                    }
+                    return absl::OkStatus();
+                  });
             }));
     return *this;
   }
@@ -140,6 +149,12 @@ class RpcService final : public grpc::Service {
     const int index =
         Register(method, Req::descriptor(), Resp::descriptor(), /*server_streaming=*/true);
     if (index < 0) return *this;
+    // A stream's messages are not recorded as reads of personal data: none may carry any.
+    if (privacy::CanHoldPersonalData(Resp::descriptor())) {
+      Problem(absl::StrCat(std::string(method), " streams ", Resp::descriptor()->full_name(),
+                           ", which can hold personal data: streams are not recorded"));
+      return *this;
+    }
     const BoundMethod* bound = &methods_[static_cast<size_t>(index)];
     MarkMethodRawCallback(
         index, new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer, Resp>(

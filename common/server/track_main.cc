@@ -13,10 +13,12 @@
 #include "absl/debugging/symbolize.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log/log.h"
+#include "common/privacy/read_audit.h"
 #include "common/server/server.h"
 #include "common/store/open.h"
 #include "common/util/status.h"
@@ -94,6 +96,8 @@ struct Runtime {
   std::unique_ptr<gov::peers::Peers> peers;
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<Handlers> handlers;
+  // Every answer with personal data is recorded through it: outlives the handlers' calls.
+  std::unique_ptr<privacy::ReadAudit> read_audit;
   std::unique_ptr<Track> track;
   std::unique_ptr<Server> server;
   std::unique_ptr<Upkeep> upkeep;
@@ -108,6 +112,7 @@ struct Runtime {
     server.reset();
     track.reset();
     handlers.reset();
+    read_audit.reset();
     cache.reset();
     repo.reset();
     peers.reset();
@@ -143,15 +148,24 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
   }
   rt.authenticator = std::move(authenticator).value();
 
+  auto data_keys = store::DataKeys::FromSettings(config.data_keys_file);
+  if (!data_keys.ok()) return Annotate(data_keys.status(), "data keys");
   const store::StoreSettings store_settings{.database_url = config.database_url,
                                             .sqlite_path = config.db_path,
-                                            .pool_size = config.db_pool};
+                                            .pool_size = config.db_pool,
+                                            .data_keys = *data_keys};
   auto repo = store::OpenStore(store_settings, registry.get());
   if (!repo.ok()) {
     return Annotate(repo.status(), absl::StrCat("store ", store::DescribeStore(store_settings)));
   }
   rt.repo = std::move(repo).value();
   log::Info("store open", {{"store", store::DescribeStore(store_settings)}});
+  if (*data_keys != nullptr) {
+    log::Info("personal data sealed at rest", {{"data_key", (*data_keys)->active_id()},
+                                               {"keys", absl::StrJoin((*data_keys)->ids(), ",")}});
+  } else {
+    log::Warn("personal data stored unsealed: no --data_keys_file or GOV_DATA_KEYS");
+  }
 
   cache::CacheOptions cache_options;
   cache_options.address = config.redis;
@@ -167,6 +181,8 @@ absl::Status Start(const config::ServiceConfig& config, const TrackFactory& make
 
   rt.pool = std::make_unique<WorkerPool>(config.workers, config.max_queue);
   rt.handlers = std::make_unique<Handlers>(rt.authenticator.get(), rt.pool.get());
+  rt.read_audit = std::make_unique<privacy::ReadAudit>(rt.repo.get(), config.track, clock);
+  rt.handlers->set_response_audit(rt.read_audit.get());
 
   TrackDeps deps;
   deps.config = &config;

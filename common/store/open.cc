@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/store/pg_store.h"
+#include "common/store/sealed_repository.h"
 #include "common/store/sqlite_store.h"
 #include "common/util/redact.h"
 
@@ -12,15 +13,19 @@ namespace gov::store {
 
 absl::StatusOr<std::unique_ptr<Repository>> OpenStore(const StoreSettings& settings,
                                                       prometheus::Registry* registry) {
+  absl::StatusOr<std::unique_ptr<Repository>> repo;
   if (!settings.database_url.empty()) {
     PostgresOptions options;
     options.url = settings.database_url;
     options.pool_size = settings.pool_size;
-    return OpenPostgres(options, registry);
+    repo = OpenPostgres(options, registry);
+  } else {
+    SqliteOptions options;
+    options.path = settings.sqlite_path;
+    repo = OpenSqlite(options, registry);
   }
-  SqliteOptions options;
-  options.path = settings.sqlite_path;
-  return OpenSqlite(options, registry);
+  if (!repo.ok()) return repo.status();
+  return SealPersonalData(std::move(repo).value(), settings.data_keys);
 }
 
 std::string DescribeStore(const StoreSettings& settings) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/store/data_keys.h"
 #include "common/store/repository.h"
 
 namespace prometheus {
@@ -19,8 +20,13 @@ struct StoreSettings {
   std::string database_url;
   std::string sqlite_path;
   int pool_size = 8;  // PostgreSQL connections
+  // The ring personal data is sealed with (common/store/sealed_repository.h); nullptr: stored
+  // as it is.
+  std::shared_ptr<const DataKeys> data_keys = {};
 };
 
+// The store, behind the sealing of personal data (with or without keys: a sealed value read
+// without them is refused, never handed on as if it were the value).
 absl::StatusOr<std::unique_ptr<Repository>> OpenStore(const StoreSettings& settings,
                                                       prometheus::Registry* registry);
 

@@ -176,9 +176,31 @@ CREATE TRIGGER case_history_change AFTER INSERT ON case_history
   FOR EACH ROW EXECUTE FUNCTION case_history_change();
 )sql";
 
+// The record of reads of personal data (common/privacy/read_audit.h): append-only, newest first
+// by `seq`. `roles` are joined by ","; `records` is "," + the ids joined by "," + "," ("" for
+// none), so the reads that carried one record are those whose column holds ",<id>,". Expand-only:
+// a new table that older binaries do not know.
+constexpr char kV3[] = R"sql(
+CREATE TABLE personal_data_reads (
+  seq       BIGINT GENERATED ALWAYS AS IDENTITY,
+  track     TEXT COLLATE "C" NOT NULL,
+  time      BIGINT NOT NULL,
+  principal TEXT COLLATE "C" NOT NULL,
+  roles     TEXT COLLATE "C" NOT NULL,
+  method    TEXT COLLATE "C" NOT NULL,
+  records   TEXT COLLATE "C" NOT NULL,
+  purpose   TEXT COLLATE "C" NOT NULL,
+  trace_id  TEXT COLLATE "C" NOT NULL,
+  CONSTRAINT personal_data_reads_pkey PRIMARY KEY (seq)
+);
+CREATE INDEX personal_data_reads_by_track ON personal_data_reads (track, seq);
+CREATE INDEX personal_data_reads_by_principal ON personal_data_reads (track, principal, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, 1, "cases, history, counts, sequences, entities, figures", kV1},
     {2, 1, "the change stream of the cases (case_changes)", kV2},
+    {3, 1, "the record of reads of personal data (personal_data_reads)", kV3},
 };
 
 // Versions increase; min_binary_version never decreases and never exceeds its own version.

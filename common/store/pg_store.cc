@@ -45,6 +45,7 @@ using internal::CaseCountKey;
 using internal::CaseNotFound;
 using internal::CheckEntityKind;
 using internal::CheckLimit;
+using internal::CheckPersonalDataRead;
 using internal::CheckTrack;
 using internal::DayKey;
 using internal::Dialect;
@@ -305,6 +306,23 @@ constexpr char kLockCaseSql[] =
     "SELECT version, create_day, street_id, community_id, unit_id, category, status "
     "FROM cases WHERE track = $1 AND id = $2 FOR UPDATE";
 
+const std::string& LockWholeCaseSql() {
+  static const auto* sql = new std::string(
+      absl::StrCat("SELECT ", kCaseColumns, " FROM cases WHERE track = $1 AND id = $2 FOR UPDATE"));
+  return *sql;
+}
+
+// An erasure replaces the payload and moves the version, nothing else of the case.
+constexpr char kErasePayloadSql[] =
+    "UPDATE cases SET payload = $1, version = $2 WHERE track = $3 AND id = $4";
+
+constexpr char kEraseNotesSql[] =
+    "UPDATE case_history SET note = '' WHERE track = $1 AND case_id = $2 AND action <> $3";
+
+constexpr char kInsertReadSql[] =
+    "INSERT INTO personal_data_reads (track, time, principal, roles, method, records, purpose, "
+    "trace_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
 constexpr char kUpdateCaseSql[] =
     "UPDATE cases SET category = $1, street_id = $2, community_id = $3, grid_id = $4, "
     "unit_id = $5, status = $6, priority = $7, create_time = $8, update_time = $9, "
@@ -450,6 +468,13 @@ class PgStore final : public Repository {
                                             const std::string& period_key,
                                             const std::string& street_id) override;
   absl::StatusOr<std::vector<FigureRecord>> ListFigures(const FigureFilter& filter) override;
+  absl::StatusOr<CaseRecord> EraseCasePersonalData(const std::string& track, const std::string& id,
+                                                   const std::string& payload,
+                                                   int64_t expected_version,
+                                                   const HistoryRecord& event) override;
+  absl::Status AppendPersonalDataReads(const std::vector<PersonalDataRead>& reads) override;
+  absl::StatusOr<std::vector<PersonalDataRead>> ListPersonalDataReads(
+      const PersonalDataReadFilter& filter) override;
 
   bool Ready() const override { return ready_.load(); }
 
@@ -846,6 +871,42 @@ absl::StatusOr<CaseRecord> PgStore::UpdateCase(const CaseRecord& updated, int64_
   return stored;
 }
 
+absl::StatusOr<CaseRecord> PgStore::EraseCasePersonalData(const std::string& track,
+                                                          const std::string& id,
+                                                          const std::string& payload,
+                                                          int64_t expected_version,
+                                                          const HistoryRecord& event) {
+  OpTimer timer(metrics_.queries, Op::kEraseCasePersonalData);
+  GOV_RETURN_IF_ERROR(CheckTrack(track));
+  CaseRecord stored;
+  GOV_RETURN_IF_ERROR(Run(false, [&](Connection& db) -> absl::Status {
+    return Transact(db, [&]() -> absl::Status {
+      // The case row first, as UpdateCase locks it: writers of one case queue on it, so the
+      // history rows below are only ever locked after it.
+      GOV_ASSIGN_OR_RETURN(Result locked,
+                           db.Exec(LockWholeCaseSql(), Params().Text(track).Text(id)));
+      if (locked.rows() == 0) return CaseNotFound(id);
+      stored = ReadCase(locked.row(0));
+      if (stored.version != expected_version) {
+        return VersionMismatch("case", id, stored.version, expected_version);
+      }
+      stored.payload = payload;
+      stored.version = expected_version + 1;
+      GOV_RETURN_IF_ERROR(
+          db.Exec(kErasePayloadSql,
+                  Params().Bytes(stored.payload).Int(stored.version).Text(track).Text(id))
+              .status());
+      GOV_RETURN_IF_ERROR(
+          db.Exec(kEraseNotesSql, Params().Text(track).Text(id).Text(kErasePersonalDataAction))
+              .status());
+      // Its change comes from the trigger on case_history (an insert; emptying the notes
+      // above is an update, which makes none); no count moves.
+      return AppendHistory(db, track, id, event);
+    });
+  }));
+  return stored;
+}
+
 absl::StatusOr<std::vector<CaseRecord>> PgStore::ListCases(const CaseFilter& filter) {
   OpTimer timer(metrics_.queries, Op::kListCases);
   GOV_RETURN_IF_ERROR(CheckLimit(filter.limit));
@@ -1125,6 +1186,50 @@ absl::StatusOr<std::vector<FigureRecord>> PgStore::ListFigures(const FigureFilte
     return absl::OkStatus();
   }));
   return figures;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads of personal data
+
+absl::Status PgStore::AppendPersonalDataReads(const std::vector<PersonalDataRead>& reads) {
+  OpTimer timer(metrics_.queries, Op::kAppendPersonalDataReads);
+  for (const PersonalDataRead& read : reads) GOV_RETURN_IF_ERROR(CheckPersonalDataRead(read));
+  if (reads.empty()) return absl::OkStatus();
+  return Run(false, [&](Connection& db) -> absl::Status {
+    return Transact(db, [&]() -> absl::Status {
+      for (const PersonalDataRead& read : reads) {
+        GOV_RETURN_IF_ERROR(db.Exec(kInsertReadSql, Params()
+                                                        .Text(read.track)
+                                                        .Time(read.time)
+                                                        .Text(read.principal)
+                                                        .Text(internal::RolesColumn(read.roles))
+                                                        .Text(read.method)
+                                                        .Text(internal::RecordsColumn(read.records))
+                                                        .Text(read.purpose)
+                                                        .Text(read.trace_id))
+                                .status());
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+absl::StatusOr<std::vector<PersonalDataRead>> PgStore::ListPersonalDataReads(
+    const PersonalDataReadFilter& filter) {
+  OpTimer timer(metrics_.queries, Op::kListPersonalDataReads);
+  GOV_RETURN_IF_ERROR(CheckLimit(filter.limit));
+  const SqlQuery q = internal::ListPersonalDataReadsQuery(Dialect::kPostgres, filter);
+  const Params params = ParamsOf(q);
+  std::vector<PersonalDataRead> reads;
+  GOV_RETURN_IF_ERROR(Run(false, [&](Connection& db) -> absl::Status {
+    GOV_ASSIGN_OR_RETURN(Result rows, db.Exec(q.sql(), params));
+    reads.clear();
+    for (int i = 0; i < rows.rows(); ++i) {
+      reads.push_back(internal::ReadPersonalDataRead(rows.row(i)));
+    }
+    return absl::OkStatus();
+  }));
+  return reads;
 }
 
 }  // namespace

@@ -190,6 +190,35 @@ struct EventCaseQuery {
   std::vector<std::string> ever_action;
 };
 
+// One read of personal data (common/privacy/read_audit.h): a call whose answer carried personal
+// data unmasked to its caller.
+struct PersonalDataRead {
+  int64_t seq = 0;  // assigned on append; increasing in the order appended
+  std::string track;
+  absl::Time time;
+  std::string principal;
+  std::vector<std::string> roles;
+  std::string method;                // "governance.mediation.v1.MediationService/GetDispute"
+  std::vector<std::string> records;  // ids of the records whose personal data it carried
+  std::string purpose;               // what the caller said it was for ("" = nothing said)
+  std::string trace_id;
+};
+
+// Which reads to list, newest first.
+struct PersonalDataReadFilter {
+  std::string track;
+  std::string principal;           // "" = any
+  std::string record;              // reads that carried this record ("" = any)
+  std::optional<absl::Time> from;  // inclusive
+  std::optional<absl::Time> to;    // exclusive
+  int64_t before_seq = 0;          // rows with seq < before_seq (0 = from the newest)
+  int limit = 50;
+};
+
+// The action of the history step an erasure of personal data adds. It is no governance event:
+// no event count has it, and CountCasesWithEvents passes over it.
+inline constexpr char kErasePersonalDataAction[] = "ErasePersonalData";
+
 // The storage every track's engine runs on. One implementation per backend (SQLite embedded;
 // PostgreSQL shared). Every method is atomic; the counts move in the same transaction as the
 // case. Errors: NOT_FOUND, ABORTED (version mismatch), ALREADY_EXISTS (request_id reused with a
@@ -270,6 +299,25 @@ class Repository {
                                                     const std::string& period_key,
                                                     const std::string& street_id) = 0;
   virtual absl::StatusOr<std::vector<FigureRecord>> ListFigures(const FigureFilter& filter) = 0;
+
+  // Erases a case's personal data (the kit's ErasePersonalData; `event` is a step
+  // kErasePersonalDataAction), in one transaction: replaces
+  // its payload with `payload` if its version is `expected_version` (ABORTED otherwise; NOT_FOUND
+  // for no such case), sets version+1, empties the note of every history entry it has but
+  // earlier erasures' (their reasons name no one), then
+  // appends `event` (whose note is kept). Nothing else of the case changes and no count moves:
+  // its status, region, unit, category and times stay, and an erasure is no governance event.
+  virtual absl::StatusOr<CaseRecord> EraseCasePersonalData(const std::string& track,
+                                                           const std::string& id,
+                                                           const std::string& payload,
+                                                           int64_t expected_version,
+                                                           const HistoryRecord& event) = 0;
+
+  // The record of reads of personal data: appends `reads` in one transaction, in order (each
+  // gets the next seq).
+  virtual absl::Status AppendPersonalDataReads(const std::vector<PersonalDataRead>& reads) = 0;
+  virtual absl::StatusOr<std::vector<PersonalDataRead>> ListPersonalDataReads(
+      const PersonalDataReadFilter& filter) = 0;
 
   // True once the store is open and migrated (health turns SERVING).
   virtual bool Ready() const = 0;

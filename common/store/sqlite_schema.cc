@@ -160,9 +160,29 @@ BEGIN
 END;
 )sql";
 
+// The record of reads of personal data (common/privacy/read_audit.h): append-only, newest first
+// by `seq`. `roles` are joined by ","; `records` is "," + the ids joined by "," + "," ("" for
+// none), so the reads that carried one record are those whose column holds ",<id>,".
+constexpr char kV3[] = R"sql(
+CREATE TABLE personal_data_reads (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  track     TEXT    NOT NULL,
+  time      INTEGER NOT NULL,
+  principal TEXT    NOT NULL,
+  roles     TEXT    NOT NULL,
+  method    TEXT    NOT NULL,
+  records   TEXT    NOT NULL,
+  purpose   TEXT    NOT NULL,
+  trace_id  TEXT    NOT NULL
+);
+CREATE INDEX personal_data_reads_by_track ON personal_data_reads (track, seq);
+CREATE INDEX personal_data_reads_by_principal ON personal_data_reads (track, principal, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
     {2, kV2},
+    {3, kV3},
 };
 
 }  // namespace

@@ -45,6 +45,7 @@ using internal::CaseCountKey;
 using internal::CaseNotFound;
 using internal::CheckEntityKind;
 using internal::CheckLimit;
+using internal::CheckPersonalDataRead;
 using internal::CheckTrack;
 using internal::DayKey;
 using internal::Dialect;
@@ -263,6 +264,13 @@ class SqliteStore final : public Repository {
                                             const std::string& period_key,
                                             const std::string& street_id) override;
   absl::StatusOr<std::vector<FigureRecord>> ListFigures(const FigureFilter& filter) override;
+  absl::StatusOr<CaseRecord> EraseCasePersonalData(const std::string& track, const std::string& id,
+                                                   const std::string& payload,
+                                                   int64_t expected_version,
+                                                   const HistoryRecord& event) override;
+  absl::Status AppendPersonalDataReads(const std::vector<PersonalDataRead>& reads) override;
+  absl::StatusOr<std::vector<PersonalDataRead>> ListPersonalDataReads(
+      const PersonalDataReadFilter& filter) override;
 
   bool Ready() const override { return ready_.load(); }
 
@@ -650,6 +658,48 @@ absl::StatusOr<CaseRecord> SqliteStore::UpdateCase(const CaseRecord& updated,
   return stored;
 }
 
+absl::StatusOr<CaseRecord> SqliteStore::EraseCasePersonalData(const std::string& track,
+                                                              const std::string& id,
+                                                              const std::string& payload,
+                                                              int64_t expected_version,
+                                                              const HistoryRecord& event) {
+  OpTimer timer(metrics_.queries, Op::kEraseCasePersonalData);
+  GOV_RETURN_IF_ERROR(CheckTrack(track));
+  CaseRecord stored;
+  GOV_RETURN_IF_ERROR(Write([&](Connection& db) -> absl::Status {
+    {
+      GOV_ASSIGN_OR_RETURN(Statement stmt,
+                           db.Prepare(absl::StrCat("SELECT ", kCaseColumns,
+                                                   " FROM cases WHERE track = ? AND id = ?")));
+      GOV_ASSIGN_OR_RETURN(bool found, stmt.Text(track).Text(id).Step());
+      if (!found) return CaseNotFound(id);
+      stored = ReadCase(stmt);
+    }
+    if (stored.version != expected_version) {
+      return VersionMismatch("case", id, stored.version, expected_version);
+    }
+    stored.payload = payload;
+    stored.version = expected_version + 1;
+    {
+      GOV_ASSIGN_OR_RETURN(
+          Statement stmt,
+          db.Prepare("UPDATE cases SET payload = ?, version = ? WHERE track = ? AND id = ?"));
+      GOV_RETURN_IF_ERROR(stmt.Blob(stored.payload).Int(stored.version).Text(track).Text(id).Run());
+    }
+    {
+      GOV_ASSIGN_OR_RETURN(
+          Statement stmt,
+          db.Prepare("UPDATE case_history SET note = '' WHERE track = ? AND case_id = ? AND "
+                     "action <> ?"));
+      GOV_RETURN_IF_ERROR(stmt.Text(track).Text(id).Text(kErasePersonalDataAction).Run());
+    }
+    // Its change comes from the trigger on case_history; no count moves: an erasure is no
+    // governance event, and nothing the counts are keyed by changes.
+    return AppendHistory(db, track, id, event);
+  }));
+  return stored;
+}
+
 absl::StatusOr<std::vector<CaseRecord>> SqliteStore::ListCases(const CaseFilter& filter) {
   OpTimer timer(metrics_.queries, Op::kListCases);
   GOV_RETURN_IF_ERROR(CheckLimit(filter.limit));
@@ -990,6 +1040,49 @@ absl::StatusOr<std::vector<FigureRecord>> SqliteStore::ListFigures(const FigureF
     figures.push_back(ReadFigure(stmt));
   }
   return figures;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads of personal data
+
+absl::Status SqliteStore::AppendPersonalDataReads(const std::vector<PersonalDataRead>& reads) {
+  OpTimer timer(metrics_.queries, Op::kAppendPersonalDataReads);
+  for (const PersonalDataRead& read : reads) GOV_RETURN_IF_ERROR(CheckPersonalDataRead(read));
+  if (reads.empty()) return absl::OkStatus();
+  return Write([&](Connection& db) -> absl::Status {
+    for (const PersonalDataRead& read : reads) {
+      GOV_ASSIGN_OR_RETURN(
+          Statement stmt,
+          db.Prepare("INSERT INTO personal_data_reads (track, time, principal, roles, method, "
+                     "records, purpose, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+      GOV_RETURN_IF_ERROR(stmt.Text(read.track)
+                              .Time(read.time)
+                              .Text(read.principal)
+                              .Text(internal::RolesColumn(read.roles))
+                              .Text(read.method)
+                              .Text(internal::RecordsColumn(read.records))
+                              .Text(read.purpose)
+                              .Text(read.trace_id)
+                              .Run());
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<PersonalDataRead>> SqliteStore::ListPersonalDataReads(
+    const PersonalDataReadFilter& filter) {
+  OpTimer timer(metrics_.queries, Op::kListPersonalDataReads);
+  GOV_RETURN_IF_ERROR(CheckLimit(filter.limit));
+  const SqlQuery q = internal::ListPersonalDataReadsQuery(Dialect::kSqlite, filter);
+  auto lease = readers_.Acquire();
+  GOV_ASSIGN_OR_RETURN(Statement stmt, Prepare(*lease, q));
+  std::vector<PersonalDataRead> reads;
+  while (true) {
+    GOV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    reads.push_back(internal::ReadPersonalDataRead(stmt));
+  }
+  return reads;
 }
 
 }  // namespace

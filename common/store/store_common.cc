@@ -7,13 +7,16 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/clock/district_time.h"
+#include "common/util/status.h"
 #include "prometheus/family.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
@@ -23,13 +26,28 @@ namespace {
 
 // Label values of governance_store_query_seconds{op}, indexed by Op.
 constexpr const char* kOpNames[] = {
-    "create_case",   "get_case",       "get_history",
-    "update_case",   "list_cases",     "list_overdue",
-    "sum_cases",     "sum_events",     "count_cases_with_events",
-    "create_entity", "get_entity",     "update_entity",
-    "list_entities", "count_entities", "record_figure",
-    "latest_figure", "list_figures",   "list_changes",
+    "create_case",
+    "get_case",
+    "get_history",
+    "update_case",
+    "list_cases",
+    "list_overdue",
+    "sum_cases",
+    "sum_events",
+    "count_cases_with_events",
+    "create_entity",
+    "get_entity",
+    "update_entity",
+    "list_entities",
+    "count_entities",
+    "record_figure",
+    "latest_figure",
+    "list_figures",
+    "list_changes",
     "last_change",
+    "erase_case_personal_data",
+    "append_personal_data_reads",
+    "list_personal_data_reads",
 };
 static_assert(std::size(kOpNames) == kOpCount);
 
@@ -163,6 +181,23 @@ absl::Status CheckEntityKind(absl::string_view kind) {
   return absl::OkStatus();
 }
 
+absl::Status CheckPersonalDataRead(const PersonalDataRead& read) {
+  GOV_RETURN_IF_ERROR(CheckTrack(read.track));
+  for (const std::string& role : read.roles) {
+    if (absl::StrContains(role, ',')) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("store: role \"", role, "\" of a personal data read holds a comma"));
+    }
+  }
+  for (const std::string& id : read.records) {
+    if (absl::StrContains(id, ',')) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("store: record id \"", id, "\" of a personal data read holds a comma"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RequestConflict(absl::string_view request_id) {
   return absl::AlreadyExistsError(
       absl::StrCat("request_id ", request_id, " was used for a different request"));
@@ -187,6 +222,29 @@ absl::Status VersionMismatch(absl::string_view what, absl::string_view id, int64
                              int64_t expected) {
   return absl::AbortedError(
       absl::StrCat(what, " ", id, " was changed (version ", stored, ", expected ", expected, ")"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads of personal data
+
+std::string RolesColumn(const std::vector<std::string>& roles) { return absl::StrJoin(roles, ","); }
+
+std::string RecordsColumn(const std::vector<std::string>& records) {
+  if (records.empty()) return "";
+  return absl::StrCat(",", absl::StrJoin(records, ","), ",");
+}
+
+std::string RecordNeedle(absl::string_view id) { return absl::StrCat(",", id, ","); }
+
+std::vector<std::string> RolesOf(absl::string_view column) {
+  if (column.empty()) return {};
+  return absl::StrSplit(column, ',');
+}
+
+std::vector<std::string> RecordsOf(absl::string_view column) {
+  // "" holds none; otherwise the ids between the leading and the trailing comma.
+  if (column.size() < 2) return {};
+  return absl::StrSplit(column.substr(1, column.size() - 2), ',');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,6 +407,33 @@ SqlQuery ListFiguresQuery(Dialect dialect, const FigureFilter& filter) {
   return q;
 }
 
+SqlQuery ListPersonalDataReadsQuery(Dialect dialect, const PersonalDataReadFilter& filter) {
+  SqlQuery q(dialect,
+             absl::StrCat("SELECT ", kPersonalDataReadColumns, " FROM personal_data_reads"));
+  q.Eq("track", filter.track);
+  q.EqIfSet("principal", filter.principal);
+  if (!filter.record.empty()) {
+    // A substring test for ",<id>,": "D-1" does not match a read of "D-10".
+    q.Where(dialect == Dialect::kPostgres ? "strpos(records, ?) > 0" : "instr(records, ?) > 0");
+    q.Param(RecordNeedle(filter.record));
+  }
+  if (filter.from.has_value()) {
+    q.Where("time >= ?");
+    q.Param(ToMicros(*filter.from));
+  }
+  if (filter.to.has_value()) {
+    q.Where("time < ?");
+    q.Param(ToMicros(*filter.to));
+  }
+  if (filter.before_seq > 0) {
+    q.Where("seq < ?");
+    q.Param(filter.before_seq);
+  }
+  q.Append("ORDER BY seq DESC LIMIT ?");
+  q.Param(int64_t{filter.limit});
+  return q;
+}
+
 SumQuery BuildSumQuery(Dialect dialect, absl::string_view table, const CountQuery& query) {
   const bool events = table == "event_counts";
   struct Dim {
@@ -400,6 +485,9 @@ SqlQuery CountCasesWithEventsQuery(Dialect dialect, const EventCaseQuery& query)
   q.Param(absl::ToUnixMicros(absl::FromCivil(scope.first, cal::DistrictZone())));
   q.Param(absl::ToUnixMicros(absl::FromCivil(scope.last + 1, cal::DistrictZone())));
   q.In("h.action", query.actions);
+  // An erasure of personal data is no step of the case's own.
+  q.Where("h.action <> ?");
+  q.Param(std::string(kErasePersonalDataAction));
   q.In("h.to_status", query.statuses);
   q.In("c.category", query.categories);
   q.In("c.street_id", scope.streets);

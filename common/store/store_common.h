@@ -52,6 +52,9 @@ enum class Op {
   kListFigures,
   kListChanges,
   kLastChange,
+  kEraseCasePersonalData,
+  kAppendPersonalDataReads,
+  kListPersonalDataReads,
   kCount,  // number of ops, not an op
 };
 
@@ -125,6 +128,9 @@ std::string Utf8PrefixUpperBound(absl::string_view prefix);
 absl::Status CheckLimit(int limit);
 absl::Status CheckTrack(absl::string_view track);
 absl::Status CheckEntityKind(absl::string_view kind);
+// INVALID_ARGUMENT unless `read` has a track and no role or record id holding a comma (the
+// separator of their columns).
+absl::Status CheckPersonalDataRead(const PersonalDataRead& read);
 
 // ALREADY_EXISTS: `request_id` was seen with another request hash.
 absl::Status RequestConflict(absl::string_view request_id);
@@ -135,6 +141,19 @@ absl::Status FigureNotFound(absl::string_view figure_id, absl::string_view perio
 // ABORTED: "<what> <id> was changed (version <stored>, expected <expected>)".
 absl::Status VersionMismatch(absl::string_view what, absl::string_view id, int64_t stored,
                              int64_t expected);
+
+// ---------------------------------------------------------------------------------------------
+// Reads of personal data (personal_data_reads)
+
+// The roles column: the roles joined by ",".
+std::string RolesColumn(const std::vector<std::string>& roles);
+// The records column: "," + the ids joined by "," + "," ("" for none), so the reads that carried
+// one record are those whose column holds RecordNeedle(id) (",<id>,").
+std::string RecordsColumn(const std::vector<std::string>& records);
+std::string RecordNeedle(absl::string_view id);
+// The lists back from their columns.
+std::vector<std::string> RolesOf(absl::string_view column);
+std::vector<std::string> RecordsOf(absl::string_view column);
 
 // ---------------------------------------------------------------------------------------------
 // Counts
@@ -212,6 +231,8 @@ inline constexpr char kEntityColumns[] =
 inline constexpr char kFigureColumns[] =
     "seq, track, figure_id, period_key, street_id, value, source, note, entered_by, "
     "enter_time, revision, payload";
+inline constexpr char kPersonalDataReadColumns[] =
+    "seq, track, time, principal, roles, method, records, purpose, trace_id";
 
 // SELECT kCaseColumns FROM cases with the filter, newest first, LIMIT.
 SqlQuery ListCasesQuery(Dialect dialect, const CaseFilter& filter);
@@ -221,6 +242,8 @@ SqlQuery EntityQuery(Dialect dialect, absl::string_view head, const EntityFilter
 SqlQuery ListEntitiesQuery(Dialect dialect, const EntityFilter& filter);
 // SELECT kFigureColumns with the filter, newest first, before `before_seq`, LIMIT.
 SqlQuery ListFiguresQuery(Dialect dialect, const FigureFilter& filter);
+// SELECT kPersonalDataReadColumns with the filter, newest first, before `before_seq`, LIMIT.
+SqlQuery ListPersonalDataReadsQuery(Dialect dialect, const PersonalDataReadFilter& filter);
 
 // A sum over case_counts or event_counts: the grouped columns (in the order of `fields`) and
 // the sum as the last column.
@@ -290,6 +313,21 @@ FigureRecord ReadFigure(const Row& s, int c = 0) {
   r.enter_time = s.ColumnTime(c + 9);
   r.revision = static_cast<int32_t>(s.ColumnInt(c + 10));
   r.payload = s.ColumnBlob(c + 11);
+  return r;
+}
+
+template <typename Row>
+PersonalDataRead ReadPersonalDataRead(const Row& s, int c = 0) {
+  PersonalDataRead r;
+  r.seq = s.ColumnInt(c + 0);
+  r.track = s.ColumnText(c + 1);
+  r.time = s.ColumnTime(c + 2);
+  r.principal = s.ColumnText(c + 3);
+  r.roles = RolesOf(s.ColumnText(c + 4));
+  r.method = s.ColumnText(c + 5);
+  r.records = RecordsOf(s.ColumnText(c + 6));
+  r.purpose = s.ColumnText(c + 7);
+  r.trace_id = s.ColumnText(c + 8);
   return r;
 }
 

@@ -20,7 +20,7 @@ void Keep(absl::Status& first, const absl::Status& next) {
 TrackBase::TrackBase(const server::TrackDeps& deps, std::string name, std::string_view service,
                      std::vector<std::string> own_roles)
     : deps_(deps), name_(std::move(name)) {
-  roles_ = {auth::kStreetOperator, auth::kViewer, auth::kSystem};
+  roles_ = {auth::kStreetOperator, auth::kViewer, auth::kSystem, auth::kAuditor};
   for (std::string& role : own_roles) {
     if (!auth::IsValidRoleName(role) || auth::IsDistrictRole(role)) {
       Problem(absl::InternalError(
@@ -29,6 +29,9 @@ TrackBase::TrackBase(const server::TrackDeps& deps, std::string name, std::strin
     roles_.push_back(std::move(role));
   }
   rpc_ = std::make_unique<server::RpcService>(service, deps.handlers, roles_);
+  personal_data_ = std::make_unique<privacy::PersonalDataPart>(name_, deps.repo);
+  personal_data_service_ =
+      privacy::MakePersonalDataService(personal_data_.get(), deps.handlers, roles_);
 }
 
 TrackBase::~TrackBase() {
@@ -36,12 +39,14 @@ TrackBase::~TrackBase() {
   // order whatever the members' order.
   indicators_service_.reset();
   meetings_service_.reset();
+  personal_data_service_.reset();
   rpc_.reset();
   while (!parts_.empty()) parts_.pop_back();
   // The publisher reads the indicator engine, whose measures may read the meetings.
   rankings_.reset();
   indicators_.reset();
   meetings_.reset();
+  personal_data_.reset();
   engines_.clear();
 }
 
@@ -59,7 +64,8 @@ absl::Status TrackBase::status() const {
   return absl::OkStatus();
 }
 
-cases::CaseEngine* TrackBase::CaseKind(const cases::TrackSpec& spec) {
+cases::CaseEngine* TrackBase::AddCaseKind(const cases::TrackSpec& spec,
+                                          cases::CaseEngine::PersonalDataEraser erase) {
   Problem(cases::CaseEngine::ValidateSpec(spec));
   for (const auto& engine : engines_) {
     if (engine->spec().track == spec.track) {
@@ -74,6 +80,7 @@ cases::CaseEngine* TrackBase::CaseKind(const cases::TrackSpec& spec) {
     changes_service_ = cases::MakeChangesService(changes_.get(), deps_.handlers, roles_);
   }
   changes_->AddKind(engines_.back().get());
+  personal_data_->AddKind(engines_.back().get(), std::move(erase));
   return engines_.back().get();
 }
 
@@ -146,6 +153,7 @@ std::vector<server::RpcService*> TrackBase::Services() {
   if (indicators_service_ != nullptr) services.push_back(indicators_service_.get());
   if (changes_service_ != nullptr) services.push_back(changes_service_.get());
   if (meetings_service_ != nullptr) services.push_back(meetings_service_.get());
+  services.push_back(personal_data_service_.get());
   return services;
 }
 

@@ -13,11 +13,14 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/cases/case_kind.h"
 #include "common/cases/changes.h"
 #include "common/cases/engine.h"
 #include "common/indicators/indicators.h"
 #include "common/indicators/published.h"
 #include "common/meetings/meetings.h"
+#include "common/privacy/personal_fields.h"
+#include "common/privacy/service.h"
 #include "common/registry/registry.h"
 #include "common/server/rpc_service.h"
 #include "common/server/track_main.h"
@@ -32,7 +35,7 @@
 //    public:
 //     explicit MediationTrack(const server::TrackDeps& deps)
 //         : TrackBase(deps, "mediation", mv1::MediationService::service_full_name(), {kMediator}) {
-//       cases::CaseEngine* disputes_engine = CaseKind(MediationSpec());
+//       cases::CaseEngine* disputes_engine = CaseKind(MediationSpec(), DisputeKind());
 //       Disputes* disputes = Part<Disputes>(disputes_engine, ...);
 //       Indicators(MediationIndicators(), MediationFigures(), MediationRankings(...));
 //       Demo("disputes", [=] { return LoadDemo(...); });
@@ -42,8 +45,9 @@
 //   // main.cc: RunTrack(argc, argv, config::DefaultsFor("mediation"),
 //   //                   track::Factory<MediationTrack>());
 //
-// The base owns all of it and implements what the runner asks of a track: the two services
-// (the track's own and the shared IndicatorsService), the demo loads in order, the breach scan
+// The base owns all of it and implements what the runner asks of a track: its services
+// (the track's own and the shared IndicatorsService, PersonalDataService and, with cases, the
+// change stream), the demo loads in order, the breach scan
 // of every case kind plus the sweeps, and the gauges of the indicators and of every case kind.
 // Mistakes in the declarations (an invalid state machine, indicators declared twice or never)
 // make status() an error, and Factory refuses to build such a track.
@@ -87,8 +91,20 @@ class TrackBase : public server::Track {
             std::vector<std::string> own_roles);
 
   // Declares a kind of case: its engine, built on the track's store, cache, calendar, clock and
-  // metrics. An invalid spec makes status() an error (the engine then refuses every call).
-  cases::CaseEngine* CaseKind(const cases::TrackSpec& spec);
+  // metrics, and the message its cases are read as (whose fields marked personal an erasure
+  // clears: governance.v1.PersonalDataService). An invalid spec makes status() an error (the
+  // engine then refuses every call).
+  template <typename Msg>
+  cases::CaseEngine* CaseKind(const cases::TrackSpec& spec, const cases::CaseKind<Msg>& kind) {
+    return AddCaseKind(spec, [&kind](store::CaseRecord& record) -> absl::StatusOr<int> {
+      int cleared = 0;
+      GOV_RETURN_IF_ERROR(kind.Edit([&cleared](Msg& message) {
+        cleared = privacy::ClearPersonalFields(message);
+        return absl::OkStatus();
+      })(record));
+      return cleared;
+    });
+  }
 
   // Declares the track's indicators, outside figures and ranking dimensions (once). A track
   // that ranks publishes each finished month's rankings (indicators::RankingsPublisher): a
@@ -122,6 +138,9 @@ class TrackBase : public server::Track {
   void Problem(absl::Status problem);
 
  private:
+  cases::CaseEngine* AddCaseKind(const cases::TrackSpec& spec,
+                                 cases::CaseEngine::PersonalDataEraser erase);
+
   struct Job {
     std::string what;
     std::function<absl::Status()> run;
@@ -144,6 +163,8 @@ class TrackBase : public server::Track {
   std::unique_ptr<server::RpcService> indicators_service_;
   std::unique_ptr<cases::ChangeStream> changes_;
   std::unique_ptr<server::RpcService> changes_service_;
+  std::unique_ptr<privacy::PersonalDataPart> personal_data_;
+  std::unique_ptr<server::RpcService> personal_data_service_;
   absl::Status problem_;
 };
 

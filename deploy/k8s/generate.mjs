@@ -80,6 +80,14 @@ const DATA_DIR = "/etc/governance/data";
 const TOKENS_SECRET = "governance-tokens";
 const PEER_TOKEN_KEY = "peer-token";
 
+// The Secret of the key ring personal data is sealed with at rest (operators create it in prod;
+// dev generates it from an example key): under DATA_KEYS_KEY, one "<key id> <base64 of 32
+// bytes>" a line, the first seals, all open. Its own directory, apart from the tokens: the
+// services read it at startup (a changed ring needs a rollout; deploy/k8s/README.md).
+const DATA_KEYS_SECRET = "governance-data-keys";
+const DATA_KEYS_KEY = "keys";
+const DATA_KEYS_DIR = "/etc/governance/data-keys";
+
 // Peer calls: every track reaches the others at their Services' DNS names (the namespace's own)
 // and gRPC ports, the same list for all.
 const PEERS = TRACKS.map((t) => `${t.name}=${t.name}:${t.grpc}`).join(",");
@@ -101,6 +109,7 @@ function settings(t) {
     GOV_PEERS: PEERS,
     GOV_PEER_TOKEN_FILE: `${SECRETS_DIR}/${PEER_TOKEN_KEY}`,
     GOV_PEER_TIMEOUT_MS: "2000",
+    GOV_DATA_KEYS_FILE: `${DATA_KEYS_DIR}/${DATA_KEYS_KEY}`,
     GOV_REGIONS_FILE: `${DATA_DIR}/regions.json`,
     GOV_HOLIDAYS_FILE: `${DATA_DIR}/holidays.json`,
     GOV_TARGETS_FILE: `${DATA_DIR}/targets.json`,
@@ -297,6 +306,7 @@ function deployment(t) {
                 { name: "tmp", mountPath: "/tmp" },
                 { name: "data", mountPath: DATA_DIR, readOnly: true },
                 { name: "tokens", mountPath: SECRETS_DIR, readOnly: true },
+                { name: "data-keys", mountPath: DATA_KEYS_DIR, readOnly: true },
               ],
             },
           ],
@@ -313,6 +323,13 @@ function deployment(t) {
                   { key: "tokens.json", path: "tokens.json" },
                   { key: PEER_TOKEN_KEY, path: PEER_TOKEN_KEY },
                 ],
+              },
+            },
+            {
+              name: "data-keys",
+              secret: {
+                secretName: DATA_KEYS_SECRET,
+                items: [{ key: DATA_KEYS_KEY, path: DATA_KEYS_KEY }],
               },
             },
           ],

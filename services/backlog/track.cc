@@ -16,10 +16,10 @@ BacklogTrack::BacklogTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
   Problem(WarningKind().Check());
   Problem(ScreeningEntryKind().Check());
   Problem(NoticeKind().Check());
-  cases::CaseEngine* case_engine = CaseKind(BacklogSpec());
-  cases::CaseEngine* warning_engine = CaseKind(WarningSpec());
-  cases::CaseEngine* entry_engine = CaseKind(ScreeningSpec());
-  cases::CaseEngine* notice_engine = CaseKind(NoticeSpec());
+  cases::CaseEngine* case_engine = CaseKind(BacklogSpec(), BacklogCaseKind());
+  cases::CaseEngine* warning_engine = CaseKind(WarningSpec(), WarningKind());
+  cases::CaseEngine* entry_engine = CaseKind(ScreeningSpec(), ScreeningEntryKind());
+  cases::CaseEngine* notice_engine = CaseKind(NoticeSpec(), NoticeKind());
   warnings_ = Part<Warnings>(warning_engine, case_engine, rules_.get(), deps.regions, deps.clock);
   cases_ = Part<BacklogCases>(case_engine, warnings_, rules_.get(), deps.peers, deps.regions,
                               deps.clock);

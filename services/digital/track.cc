@@ -16,7 +16,7 @@ DigitalTrack::DigitalTrack(const server::TrackDeps& deps, std::unique_ptr<Rules>
             {{"path", deps.config == nullptr ? "" : deps.config->rules_file},
              {"version", rules_->version()}});
   Problem(EventKind().Check());
-  cases::CaseEngine* event_engine = CaseKind(EventSpec());
+  cases::CaseEngine* event_engine = CaseKind(EventSpec(), EventKind());
   const auto* cameras = Part<registry::Registry>(CameraLayout(), deps.repo, deps.cache, deps.clock);
   const auto* scenarios =
       Part<registry::Registry>(ScenarioLayout(), deps.repo, deps.cache, deps.clock);

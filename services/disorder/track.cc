@@ -96,9 +96,9 @@ DisorderTrack::DisorderTrack(const server::TrackDeps& deps, std::unique_ptr<Rule
   log::Info(
       "disorder rules loaded",
       {{"path", deps.config == nullptr ? "" : deps.config->rules_file}, {"version", r.version()}});
-  cases::CaseEngine* complaint_engine = CaseKind(ComplaintSpec(r));
-  cases::CaseEngine* finding_engine = CaseKind(EnforcementSpec(r));
-  cases::CaseEngine* campaign_engine = CaseKind(CampaignSpec());
+  cases::CaseEngine* complaint_engine = CaseKind(ComplaintSpec(r), ComplaintKind());
+  cases::CaseEngine* finding_engine = CaseKind(EnforcementSpec(r), FindingKind());
+  cases::CaseEngine* campaign_engine = CaseKind(CampaignSpec(), CampaignKind());
 
   object_registry_ =
       Part<registry::Registry>(ObjectLayout(), deps.repo, deps.cache, deps.clock, kTrack);

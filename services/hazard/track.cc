@@ -76,7 +76,7 @@ HazardTrack::HazardTrack(const server::TrackDeps& deps, std::unique_ptr<Rules> r
   log::Info("hazard rules loaded", {{"path", deps.config == nullptr ? "" : deps.config->rules_file},
                                     {"version", r.version()}});
   Problem(HazardKind().Check());
-  cases::CaseEngine* hazard_engine = CaseKind(HazardSpec(r));
+  cases::CaseEngine* hazard_engine = CaseKind(HazardSpec(r), HazardKind());
 
   const auto* enterprises =
       Part<registry::Registry>(EnterpriseLayout(), deps.repo, deps.cache, deps.clock);

@@ -102,7 +102,7 @@ const cases::CaseKind<mv1::Dispute>& DisputeKind() {
 MediationTrack::MediationTrack(const server::TrackDeps& deps)
     : TrackBase(deps, kTrack, mv1::MediationService::service_full_name(), {kMediator}) {
   Problem(DisputeKind().Check());
-  cases::CaseEngine* engine = CaseKind(MediationSpec());
+  cases::CaseEngine* engine = CaseKind(MediationSpec(), DisputeKind());
   registries_ = Part<Registries>(deps.repo, deps.cache, deps.clock);
   router_ = Part<Router>(&registries_->bodies);
   PurchasedServices* purchased = Part<PurchasedServices>(registries_, deps.clock);

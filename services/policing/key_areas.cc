@@ -188,6 +188,28 @@ absl::Status KeyAreas::ClaimRequestId(const std::string& request_id,
   return claimed.status();
 }
 
+namespace {
+
+// Among the listings of the area `area_id`: the one `listing` asks for again (a retry gets it
+// back), else none; ALREADY_EXISTS naming the region when another listing of the area is open.
+absl::StatusOr<const cases::Case*> ListingAskedFor(const std::vector<cases::Case>& listings,
+                                                   const std::string& area_id,
+                                                   const pv1::KeyArea& listing) {
+  const cases::Case* open = nullptr;
+  for (const cases::Case& c : listings) {
+    GOV_ASSIGN_OR_RETURN(const pv1::KeyArea existing, KeyAreaKind().FromCase(c));
+    if (SameDesignation(existing, listing)) return &c;
+    if (IsOpen(c.record.status)) open = &c;
+  }
+  if (open != nullptr) {
+    return FieldError(absl::StatusCode::kAlreadyExists, "region",
+                      absl::StrCat(area_id, " has an open listing (", open->record.id, ")"));
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 // One open listing per area, under concurrency too. The store's idempotency key of a listing is
 // its area and its number among the listings of the area ("key_area:<area>:<n>", n = listings
 // so far + 1), so creates racing for one area compete for one key and only one is stored; a
@@ -202,16 +224,8 @@ absl::StatusOr<cases::Case> KeyAreas::CreateListing(const auth::Principal& who, 
                                                     const std::string& note) const {
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     GOV_ASSIGN_OR_RETURN(const std::vector<cases::Case> listings, AreaListings(area));
-    const cases::Case* open = nullptr;
-    for (const cases::Case& c : listings) {
-      GOV_ASSIGN_OR_RETURN(const pv1::KeyArea existing, KeyAreaKind().FromCase(c));
-      if (SameDesignation(existing, listing)) return c;
-      if (IsOpen(c.record.status)) open = &c;
-    }
-    if (open != nullptr) {
-      return FieldError(absl::StatusCode::kAlreadyExists, "region",
-                        absl::StrCat(area.id, " has an open listing (", open->record.id, ")"));
-    }
+    GOV_ASSIGN_OR_RETURN(const cases::Case* asked_for, ListingAskedFor(listings, area.id, listing));
+    if (asked_for != nullptr) return *asked_for;
     cases::NewCase input;
     input.category = area.category;
     input.street_id = area.region.street_id();
@@ -267,6 +281,11 @@ absl::Status KeyAreas::Designate(const auth::Principal& who, const pv1::Designat
   listing.set_counts_from(absl::FormatCivilTime(cal::LocalDay(clock_->Now())));
   pv1::DesignateKeyAreaRequest content = in;
   content.clear_request_id();
+  // An area listed already refuses another listing before the request_id is claimed: the refused
+  // request writes nothing. (CreateListing looks again after the claim; a listing made in between
+  // refuses the request there and leaves the claim, as any failure between claim and listing.)
+  GOV_ASSIGN_OR_RETURN(const std::vector<cases::Case> listings, AreaListings(area));
+  GOV_RETURN_IF_ERROR(ListingAskedFor(listings, area.id, listing).status());
   GOV_RETURN_IF_ERROR(
       ClaimRequestId(in.request_id(), cases::CaseEngine::RequestHash(SerializeStable(content))));
   GOV_ASSIGN_OR_RETURN(cases::Case created, CreateListing(who, area, listing, in.reason()));

@@ -74,9 +74,10 @@ PolicingTrack::PolicingTrack(const server::TrackDeps& deps, std::unique_ptr<Rule
   const Clock* clock = deps.clock;
 
   // Kinds of case, each under a store track of its own.
-  cases::CaseEngine* incident_cases = CaseKind(PolicingSpec());
-  cases::CaseEngine* listings = CaseKind(KeyAreaSpec(rules_->key_area_rules().plan_working_days()));
-  cases::CaseEngine* tasks = CaseKind(LinkageSpec());
+  cases::CaseEngine* incident_cases = CaseKind(PolicingSpec(), IncidentKind());
+  cases::CaseEngine* listings =
+      CaseKind(KeyAreaSpec(rules_->key_area_rules().plan_working_days()), KeyAreaKind());
+  cases::CaseEngine* tasks = CaseKind(LinkageSpec(), LinkageTaskKind());
 
   // Registries (entity rows): the published bulletins, the forces and assets (their writes make
   // the track's cached indicators stale), and the request_ids DesignateKeyArea claims.

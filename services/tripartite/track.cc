@@ -44,8 +44,8 @@ TripartiteTrack::TripartiteTrack(const server::TrackDeps& deps, std::unique_ptr<
       {{"path", deps.config == nullptr ? "" : deps.config->rules_file}, {"version", r.version()}});
   Problem(CommitteeKind().Check());
   Problem(DisputeKind().Check());
-  cases::CaseEngine* dispute_engine = CaseKind(DisputeSpec(r));
-  cases::CaseEngine* committee_engine = CaseKind(CommitteeSpec(r));
+  cases::CaseEngine* dispute_engine = CaseKind(DisputeSpec(r), DisputeKind());
+  cases::CaseEngine* committee_engine = CaseKind(CommitteeSpec(r), CommitteeKind());
 
   const auto* compounds =
       Part<registry::Registry>(CompoundLayout(), deps.repo, deps.cache, deps.clock);

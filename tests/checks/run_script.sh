@@ -145,6 +145,28 @@ if [ "$store" = postgres ]; then
   [ "$(jq -r '.dispute.id' <<<"$read_back")" = "$id" ] || fail "read back: $read_back"
 fi
 
+# Personal data: the stores hold it sealed with the run's key ring, and a read of it is recorded
+# with its purpose, for the auditor.
+keys="$work/run/data-keys"
+[ -f "$keys" ] || fail "no $keys"
+[ "$(stat -c %a "$keys")" = 600 ] || fail "$keys is readable by others"
+if [ "$store" = sqlite ]; then
+  where=(--sqlite="$work/run/mediation.db")
+else
+  where=(--postgres="postgresql://postgres@127.0.0.1:$pg_port/governance")
+fi
+census="$("$build/tools/govbackup/govbackup" keys "${where[@]}")" || fail "govbackup keys: $census"
+grep -q '^  sealed with local-' <<<"$census" || fail "the store holds nothing sealed: $census"
+grep -q '^  not sealed: 0$' <<<"$census" || fail "the store holds unsealed values: $census"
+out="$("$govctl" --token="$admin" --purpose="run script check" call mediation GetDispute \
+  '{"id":"D-000001"}')" || fail "GetDispute D-000001: $out"
+auditor="$(awk -F'\t' '$1 == "auditor" { print $4 }' "$tokens")"
+[[ "$auditor" =~ ^[0-9a-f]{32}$ ]] || fail "no auditor token in $tokens"
+reads="$("$govctl" --token="$auditor" call mediation ListPersonalDataReads \
+  '{"record":"D-000001","principal":"admin"}')" || fail "ListPersonalDataReads: $reads"
+[ "$(jq -r '.reads[0].purpose' <<<"$reads")" = "run script check" ] ||
+  fail "the read of D-000001 is not recorded with its purpose: $reads"
+
 exec 3<>"/dev/tcp/127.0.0.1/$metrics_port"
 printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
 grep -q '^grpc_server_handled_total' <&3 || fail "/metrics lacks grpc_server_handled_total"

@@ -18,6 +18,10 @@ inline constexpr int kHealthServing = 1;
 inline constexpr int kHealthNotServing = 2;
 inline constexpr int kHealthServiceUnknown = 3;  // Watch only; Check answers NOT_FOUND
 
+// A message's bytes as a gRPC byte buffer, and back (for calls through the generic stub).
+grpc::ByteBuffer ToBuffer(const std::string& bytes);
+std::string FromBuffer(const grpc::ByteBuffer& buffer);
+
 // Calls grpc.health.v1.Health/Check for `service` ("" = the whole server). Returns the serving
 // status, or -1 when the call itself failed (its status goes to `rpc_status` if given).
 int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,

@@ -31,7 +31,7 @@ absl::StatusOr<std::unique_ptr<store::Repository>> TestStore::Open(prometheus::R
   switch (backend_) {
     case Backend::kSqlite: {
       store::SqliteOptions options;
-      options.path = dir_.File("store.db");
+      options.path = sqlite_path();
       return store::OpenSqlite(options, registry);
     }
     case Backend::kPostgres: {

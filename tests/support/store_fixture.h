@@ -56,6 +56,8 @@ class TestStore {
   // PostgreSQL: the connection string of this test's database, once Open() made it ("" before,
   // and for SQLite).
   std::string postgres_url() const { return postgres_url_.value_or(""); }
+  // SQLite: the database file (also before Open()).
+  std::string sqlite_path() const { return dir_.File("store.db"); }
 
  private:
   Backend backend_;

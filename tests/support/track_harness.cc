@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/util/status.h"
 #include "governance/v1/indicators.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -112,12 +111,12 @@ void TrackHarness::AddStoreTrack(const std::string& store_track, std::string& ou
   cases.track = store_track;
   cases.limit = kBatch;
   while (true) {
-    absl::StatusOr<std::vector<store::CaseRecord>> page = repo_->ListCases(cases);
+    absl::StatusOr<std::vector<store::CaseRecord>> page = parts_.repo->ListCases(cases);
     EXPECT_TRUE(page.ok()) << page.status();
     if (!page.ok()) return;
     for (const store::CaseRecord& c : *page) {
       absl::StatusOr<std::vector<store::HistoryRecord>> history =
-          repo_->GetHistory(store_track, c.id);
+          parts_.repo->GetHistory(store_track, c.id);
       EXPECT_TRUE(history.ok()) << history.status();
       absl::StrAppend(&out, "case ", store_track, "/", c.id, " v", c.version, " ", c.status,
                       " events ", history.ok() ? history->size() : 0, "\n");
@@ -130,7 +129,7 @@ void TrackHarness::AddStoreTrack(const std::string& store_track, std::string& ou
   rows.track = store_track;
   rows.limit = kBatch;
   while (true) {
-    absl::StatusOr<std::vector<store::EntityRecord>> page = repo_->ListEntities(rows);
+    absl::StatusOr<std::vector<store::EntityRecord>> page = parts_.repo->ListEntities(rows);
     EXPECT_TRUE(page.ok()) << page.status();
     if (!page.ok()) return;
     for (const store::EntityRecord& row : *page) {
@@ -144,7 +143,7 @@ void TrackHarness::AddStoreTrack(const std::string& store_track, std::string& ou
   figures.track = store_track;
   figures.limit = kBatch;
   while (true) {
-    absl::StatusOr<std::vector<store::FigureRecord>> page = repo_->ListFigures(figures);
+    absl::StatusOr<std::vector<store::FigureRecord>> page = parts_.repo->ListFigures(figures);
     EXPECT_TRUE(page.ok()) << page.status();
     if (!page.ok()) return;
     for (const store::FigureRecord& figure : *page) {
@@ -157,11 +156,12 @@ void TrackHarness::AddStoreTrack(const std::string& store_track, std::string& ou
 
 std::string TrackHarness::StoreSnapshot() const {
   std::string out;
-  if (track_ == nullptr || repo_ == nullptr) {
+  if (parts_.track == nullptr || parts_.repo == nullptr) {
     ADD_FAILURE() << "StoreSnapshot before Start()";
     return out;
   }
-  for (const std::string& store_track : track_->StoreTracks()) AddStoreTrack(store_track, out);
+  for (const std::string& store_track : parts_.track->StoreTracks())
+    AddStoreTrack(store_track, out);
   return out;
 }
 
@@ -213,60 +213,29 @@ TrackHarness::TrackHarness(std::string track, const Clock* clock, std::vector<Te
   config_.track = track_name_;
   config_.rules_file = SourcePath(absl::StrCat("data/", track_name_, ".json"));
   config_.targets_file = SourcePath("data/targets.json");
+  config_.regions_file = SourcePath("data/regions.json");
+  config_.holidays_file = SourcePath("data/holidays.json");
+  config_.tokens_file = dir_.File("tokens.json");
 }
 
 TrackHarness::~TrackHarness() { Stop(); }
 
 absl::Status TrackHarness::Start(const server::TrackFactory& factory) {
   GOV_RETURN_IF_ERROR(redis_.Start());
+  WriteFile(config_.tokens_file, TokenFileJson(tokens_));
 
-  std::vector<std::string> entries;
-  for (const TestToken& t : tokens_) {
-    std::vector<std::string> streets;
-    for (const std::string& street : t.streets) streets.push_back(absl::StrCat("\"", street, "\""));
-    entries.push_back(absl::StrCat("{\"sha256\": \"", auth::TokenAuthenticator::HashToken(t.token),
-                                   "\", \"principal\": \"", t.principal, "\", \"roles\": [\"",
-                                   t.role, "\"], \"streets\": [", absl::StrJoin(streets, ","),
-                                   "], \"expires\": \"2099-01-01T00:00:00Z\"}"));
-  }
-  WriteFile(dir_.File("tokens.json"),
-            absl::StrCat("{\"tokens\": [", absl::StrJoin(entries, ","), "]}"));
-
-  GOV_ASSIGN_OR_RETURN(regions_,
-                       regions::RegionRegistry::LoadFile(SourcePath("data/regions.json")));
-  GOV_ASSIGN_OR_RETURN(calendar_, cal::WorkCalendar::LoadFile(SourcePath("data/holidays.json")));
-  GOV_ASSIGN_OR_RETURN(authenticator_,
-                       auth::TokenAuthenticator::Open(dir_.File("tokens.json"), clock_));
-
-  metrics_ = std::make_shared<prometheus::Registry>();
-  GOV_ASSIGN_OR_RETURN(repo_, store_.Open(metrics_.get()));
+  parts_.metrics = std::make_shared<prometheus::Registry>();
+  GOV_ASSIGN_OR_RETURN(parts_.repo, store_.Open(parts_.metrics.get()));
   cache::CacheOptions cache_options;
   cache_options.address = redis_.address();
   cache_options.prefix = absl::StrCat("gov:", track_name_, ":");
-  // The cache's timeouts and circuit are about real time, not the business clock.
-  cache_ = cache::Cache::Create(cache_options, metrics_.get(), SystemClock::Get());
-
-  GOV_ASSIGN_OR_RETURN(peers_, gov::peers::Peers::Open(config_));
-  pool_ = std::make_unique<server::WorkerPool>(4, 256);
-  handlers_ = std::make_unique<server::Handlers>(authenticator_.get(), pool_.get());
-
-  server::TrackDeps deps;
-  deps.config = &config_;
-  deps.repo = repo_.get();
-  deps.cache = cache_.get();
-  deps.regions = regions_.get();
-  deps.calendar = calendar_.get();
-  deps.clock = clock_;
-  deps.handlers = handlers_.get();
-  deps.registry = metrics_.get();
-  deps.peers = peers_.get();
-  GOV_ASSIGN_OR_RETURN(track_, factory(deps));
+  GOV_RETURN_IF_ERROR(parts_.Build(config_, clock_, cache_options, factory));
 
   server::ServerOptions options;
   options.listen = "127.0.0.1:0";
-  options.on_drain = [handlers = handlers_.get()] { handlers->Drain(); };
-  GOV_RETURN_IF_ERROR(server::AddTrackServices(*track_, options));
-  options.registry = metrics_;
+  options.on_drain = [handlers = parts_.handlers.get()] { handlers->Drain(); };
+  GOV_RETURN_IF_ERROR(server::AddTrackServices(*parts_.track, options));
+  options.registry = parts_.metrics;
   GOV_ASSIGN_OR_RETURN(server_, server::Server::Start(std::move(options)));
   server_->SetServing(true);
   channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
@@ -277,13 +246,7 @@ absl::Status TrackHarness::Start(const server::TrackFactory& factory) {
 void TrackHarness::Stop() {
   // Drain first, then the queued work that uses the track, then what it was built on.
   if (server_ != nullptr) server_->Shutdown();
-  pool_.reset();
-  server_.reset();
-  track_.reset();
-  handlers_.reset();
-  cache_.reset();
-  repo_.reset();
-  peers_.reset();
+  parts_.Stop(server_);
 }
 
 std::string TrackHarness::address() const {

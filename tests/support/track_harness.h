@@ -28,6 +28,8 @@
 #include "tests/support/redis_server.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/test_support.h"
+#include "tests/support/track_parts.h"
+#include "tests/support/track_tokens.h"
 
 namespace gov::testing {
 
@@ -85,14 +87,6 @@ governance::v1::Period Year(int year);
 // A region reference (a street; with a community; with a grid).
 governance::v1::RegionRef Region(const std::string& street, const std::string& community = "",
                                  const std::string& grid = "");
-
-// A token of the harness's token file.
-struct TestToken {
-  std::string token;
-  std::string principal;
-  std::string role;
-  std::vector<std::string> streets;  // empty = the whole district
-};
 
 // The store the track tests run on: PostgreSQL when the environment variable GOV_TEST_STORE is
 // "postgres" (ctest runs every track test binary twice, <name> and <name>_postgres), SQLite
@@ -156,12 +150,12 @@ class TrackHarness {
   // The address the track serves on, "127.0.0.1:<port>" (after Start()): what another harness
   // puts in its config().peers to call this one.
   std::string address() const;
-  server::Track& track() const { return *track_; }
-  store::Repository& repo() const { return *repo_; }
-  cache::Cache& cache() const { return *cache_; }
-  prometheus::Registry& metrics() const { return *metrics_; }
-  const regions::RegionRegistry& regions() const { return *regions_; }
-  const cal::WorkCalendar& calendar() const { return *calendar_; }
+  server::Track& track() const { return *parts_.track; }
+  store::Repository& repo() const { return *parts_.repo; }
+  cache::Cache& cache() const { return *parts_.cache; }
+  prometheus::Registry& metrics() const { return *parts_.metrics; }
+  const regions::RegionRegistry& regions() const { return *parts_.regions; }
+  const cal::WorkCalendar& calendar() const { return *parts_.calendar; }
   RedisServer& redis() { return redis_; }
   const TempDir& dir() const { return dir_; }
   // The config handed to the track (track name set); change before Start().
@@ -172,7 +166,7 @@ class TrackHarness {
   // harness's token file (e.g. a TestToken of role system, district-wide).
   config::ServiceConfig& config() { return config_; }
   // The peers handed to the track (after Start()).
-  const gov::peers::Peers& peers() const { return *peers_; }
+  const gov::peers::Peers& peers() const { return *parts_.peers; }
 
  private:
   static void Prepare(grpc::ClientContext* context, const std::string& token);
@@ -186,16 +180,7 @@ class TrackHarness {
   TestStore store_{TrackTestBackend()};
   RedisServer redis_;
   config::ServiceConfig config_;
-  std::unique_ptr<regions::RegionRegistry> regions_;
-  std::unique_ptr<cal::WorkCalendar> calendar_;
-  std::unique_ptr<auth::TokenAuthenticator> authenticator_;
-  std::shared_ptr<prometheus::Registry> metrics_;
-  std::unique_ptr<store::Repository> repo_;
-  std::unique_ptr<cache::Cache> cache_;
-  std::unique_ptr<gov::peers::Peers> peers_;
-  std::unique_ptr<server::WorkerPool> pool_;
-  std::unique_ptr<server::Handlers> handlers_;
-  std::unique_ptr<server::Track> track_;
+  TrackParts parts_;
   std::unique_ptr<server::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };

@@ -5,7 +5,7 @@
 //
 // The table: every method of every service a track serves (the services it lists by server
 // reflection, their methods from the descriptors of the linked schema) is called by every
-// principal: none, an unknown token, an expired one, district_admin, viewer, system, a
+// principal: none, an unknown token, an expired one, district_admin, viewer, system, auditor, a
 // street_operator of one street and every role of a track's own (those the schema's access
 // options name besides the shared ones), each of that street. The expectation is read from the
 // method's governance.v1.access option: without a valid token UNAUTHENTICATED; a role the option
@@ -624,8 +624,9 @@ class AccessTableTest : public ::testing::Test {
       ASSERT_NE(file, nullptr) << "no schema of track " << t.track;
       std::vector<const pb::ServiceDescriptor*> services;
       for (int i = 0; i < file->service_count(); ++i) services.push_back(file->service(i));
-      for (const char* kit : {"governance.v1.IndicatorsService", "governance.v1.MeetingsService",
-                              "governance.v1.CaseChangesService"}) {
+      for (const char* kit :
+           {"governance.v1.IndicatorsService", "governance.v1.MeetingsService",
+            "governance.v1.CaseChangesService", "governance.v1.PersonalDataService"}) {
         services.push_back(pool->FindServiceByName(kit));
         ASSERT_NE(services.back(), nullptr) << kit;
       }
@@ -633,7 +634,7 @@ class AccessTableTest : public ::testing::Test {
         for (int i = 0; i < service->method_count(); ++i) {
           for (const std::string& role : DeclaredOf(*service->method(i)).roles) {
             if (role != auth::kDistrictAdmin && role != auth::kStreetOperator &&
-                role != auth::kViewer && role != auth::kSystem) {
+                role != auth::kViewer && role != auth::kSystem && role != auth::kAuditor) {
               track_roles.insert(role);
             }
           }
@@ -667,7 +668,8 @@ class AccessTableTest : public ::testing::Test {
                    expired,
                    in_file("admin", auth::kDistrictAdmin, ""),
                    in_file("view", auth::kViewer, ""),
-                   in_file("sys", auth::kSystem, "")};
+                   in_file("sys", auth::kSystem, ""),
+                   in_file("audi", auth::kAuditor, "")};
     for (const std::string& role : env_->street_roles) {
       env_->table.push_back(in_file(role.substr(0, 4), role, kStreetA));
     }
@@ -834,10 +836,12 @@ TEST_F(AccessTableTest, EveryMethodAnswersEveryPrincipalAsItsAccessOptionSays) {
          "cell against the schema.\n";
 
   for (auto& [track, s] : Tracks()) {
-    // Every service of the track's own package is served, and the indicators.
+    // Every service of the track's own package is served, the indicators and the record of
+    // personal data.
     std::set<std::string> served;
     for (const pb::ServiceDescriptor* service : Served(track)) served.insert(service->full_name());
     EXPECT_TRUE(served.contains("governance.v1.IndicatorsService")) << track;
+    EXPECT_TRUE(served.contains("governance.v1.PersonalDataService")) << track;
     const pb::FileDescriptor* own = pb::DescriptorPool::generated_pool()->FindFileByName(
         absl::StrCat("governance/", track, "/v1/", track, ".proto"));
     ASSERT_NE(own, nullptr) << track;

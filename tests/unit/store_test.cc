@@ -1089,10 +1089,10 @@ TEST_F(SqliteStoreTest, ReopenAppliesNoMigrationTwice) {
     Create(*repo, MakeCase(Base()), "req-1");
   }
   RawDb raw(Options().path);
-  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 2);
-  EXPECT_EQ(raw.QueryInt("SELECT MAX(version) FROM schema_version"), 2);
+  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 3);
+  EXPECT_EQ(raw.QueryInt("SELECT MAX(version) FROM schema_version"), 3);
   std::vector<std::string> applied = raw.QueryTexts("SELECT applied_at FROM schema_version");
-  ASSERT_THAT(applied, SizeIs(2));
+  ASSERT_THAT(applied, SizeIs(3));
   absl::Time at;
   std::string error;
   EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, applied[0], &at, &error)) << error;
@@ -1100,7 +1100,7 @@ TEST_F(SqliteStoreTest, ReopenAppliesNoMigrationTwice) {
   auto repo = Open();
   ASSERT_NE(repo, nullptr);
   EXPECT_TRUE(repo->GetCase(kTrack, "D-000001").ok());
-  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 2);
+  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 3);
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
@@ -1115,7 +1115,7 @@ TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
   absl::StatusOr<std::unique_ptr<Repository>> repo = OpenSqlite(Options(), nullptr);
   EXPECT_EQ(repo.status().code(), absl::StatusCode::kFailedPrecondition);
   RawDb raw(Options().path);
-  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 3);  // left as it was
+  EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 4);  // left as it was
 }
 
 // One service owns a SQLite file: while its store is open, another store on the same file is

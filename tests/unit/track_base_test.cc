@@ -39,6 +39,25 @@ cases::TrackSpec Spec(std::string track) {
   return spec;
 }
 
+// The message the test track's cases are read as (any message of the schema with a case's
+// fields does).
+const cases::CaseKind<governance::mediation::v1::Dispute>& TestKind() {
+  static const auto* kind = new cases::CaseKind<governance::mediation::v1::Dispute>({
+      .id = "id",
+      .status = "state",
+      .unit_id = "body_id",
+      .region = "",
+      .created = "create_time",
+      .updated = "update_time",
+      .due_time = "due_time",
+      .sla_breached = "sla_breached",
+      .etag = "etag",
+      .history = "history",
+      .sees_personal = {auth::kStreetOperator},
+  });
+  return *kind;
+}
+
 // What a test track declares, set by each test before building it.
 struct Declarations {
   std::vector<cases::TrackSpec> kinds = {Spec("basetest")};
@@ -56,7 +75,7 @@ class TestTrack final : public TrackBase {
       : TrackBase(deps, "basetest",
                   governance::mediation::v1::MediationService::service_full_name(),
                   declared->own_roles) {
-    for (const cases::TrackSpec& spec : declared->kinds) CaseKind(spec);
+    for (const cases::TrackSpec& spec : declared->kinds) CaseKind(spec, TestKind());
     if (declared->indicators) Indicators({}, {}, {});
     std::vector<std::string>* log = declared->log;
     const absl::Status demo_error = declared->demo_error;
@@ -169,13 +188,17 @@ TEST_F(TrackBaseTest, RefusesWrongDeclarations) {
   decl_.own_roles = {"inspector"};
   TestTrack right(deps_);
   EXPECT_TRUE(right.status().ok()) << right.status();
-  EXPECT_THAT(right.roles(), ElementsAre("street_operator", "viewer", "system", "inspector"));
-  // Its own service, the indicators and, as it keeps cases, their change stream.
-  ASSERT_EQ(right.Services().size(), 3u);
+  EXPECT_THAT(right.roles(),
+              ElementsAre("street_operator", "viewer", "system", "auditor", "inspector"));
+  // Its own service, the indicators, as it keeps cases their change stream, and the record of
+  // personal data.
+  ASSERT_EQ(right.Services().size(), 4u);
   EXPECT_EQ(right.Services()[1]->full_name(), "governance.v1.IndicatorsService");
   EXPECT_TRUE(right.Services()[1]->Check().ok());
   EXPECT_EQ(right.Services()[2]->full_name(), "governance.v1.CaseChangesService");
   EXPECT_TRUE(right.Services()[2]->Check().ok());
+  EXPECT_EQ(right.Services()[3]->full_name(), "governance.v1.PersonalDataService");
+  EXPECT_TRUE(right.Services()[3]->Check().ok());
   EXPECT_NE(right.engine("basetest"), nullptr);
   EXPECT_EQ(right.engine("other"), nullptr);
 }

@@ -29,6 +29,7 @@ const DOCKERFILE = fileURLToPath(new URL("../../deploy/docker/Dockerfile", impor
 // render holds none, so a reference to a key outside these lists names a key that is not there.
 const OPERATOR_SECRETS = new Map([
   ["governance-tokens", ["tokens.json", "peer-token"]],
+  ["governance-data-keys", ["keys"]],
   ["governance-database", ["url"]],
   ["governance-postgres", ["password"]],
 ]);
@@ -44,6 +45,14 @@ const TLS_SETTINGS = ["tls_cert", "tls_key", "tls_client_ca", "tls_ca"];
 // Service defaults (common/config/config.cc) where neither a flag nor the environment says.
 const DEFAULTS = { drain_seconds: "20", drain_grace_seconds: "0", db_pool: "8" };
 const PG_RESERVED_CONNECTIONS = 10;
+// The key ring personal data is sealed with at rest (common/store/data_keys.h): a file
+// (--data_keys_file, GOV_DATA_KEYS_FILE) of a Secret mounted read-only, one "<key id> <base64 of
+// 32 bytes>" an entry (newline or ';'), '#' comments, ids of 1 to 32 of A-Z a-z 0-9 . _ -. The
+// ring itself in GOV_DATA_KEYS is for a process outside Kubernetes: in a manifest it would be key
+// material in clear text, and beside the file the service refuses to start.
+const DATA_KEYS_ENV = "GOV_DATA_KEYS";
+const DATA_KEY_ID = /^[A-Za-z0-9._-]{1,32}$/;
+const DATA_KEY_BYTES = 32;
 
 // ---------------------------------------------------------------------------------------------
 // Schema validation with unknown-field detection.
@@ -283,7 +292,8 @@ class Context {
 // read-only root file system, no privilege escalation, capabilities dropped (ALL), a seccomp
 // profile; its ConfigMaps, Secrets and volumes exist with the keys it names (prod: the Secrets
 // operators create are not rendered, but the keys named must be among theirs; a track's own
-// <track>-tls only as a volume of that track's Deployment).
+// <track>-tls only as a volume of that track's Deployment); no data key ring (GOV_DATA_KEYS) as
+// a literal env value or in a ConfigMap.
 function checkWorkloads(ctx) {
   for (const o of ctx.objects) {
     const pod = podSpecOf(o);
@@ -370,6 +380,20 @@ function checkWorkloads(ctx) {
       for (const e of c.env ?? []) {
         const cmk = e.valueFrom?.configMapKeyRef;
         const sk = e.valueFrom?.secretKeyRef;
+        if (e.name === DATA_KEYS_ENV && e.value !== undefined) {
+          ctx.error(
+            cw,
+            `env ${DATA_KEYS_ENV} is a literal value: key material in the manifest ` +
+              "(the ring is a file of a Secret, GOV_DATA_KEYS_FILE)",
+          );
+        }
+        if (e.name === DATA_KEYS_ENV && cmk) {
+          ctx.error(
+            cw,
+            `env ${DATA_KEYS_ENV} is from ConfigMap ${cmk.name}: key material in a ConfigMap ` +
+              "(the ring is a file of a Secret, GOV_DATA_KEYS_FILE)",
+          );
+        }
         if (cmk) checkRef(ctx, cw, "ConfigMap", cmk.name, cmk.optional, [cmk.key]);
         if (sk) {
           const op = operatorKeys(ctx, o, sk.name, false);
@@ -381,6 +405,12 @@ function checkWorkloads(ctx) {
           ctx.error(cw, `mounts unknown volume ${m.name}`);
       }
     }
+  }
+  // A ConfigMap holding the ring: envFrom would put it in a container's environment, and it is
+  // key material in clear text either way.
+  for (const cm of ctx.of("ConfigMap")) {
+    if (cm.data?.[DATA_KEYS_ENV] !== undefined || cm.binaryData?.[DATA_KEYS_ENV] !== undefined)
+      ctx.error(id(cm), `holds key material (${DATA_KEYS_ENV}): the ring belongs in a Secret`);
   }
 }
 
@@ -445,11 +475,12 @@ function number(v) {
 // the --health_listen port (a declared container port bound to 0.0.0.0), and never on a grpc port
 // that serves TLS (the kubelet's gRPC probe is plaintext, with no client certificate), UID 10001,
 // a writable /tmp, listen and metrics settings matching the ports, token and data files inside
-// the mounted Secret and ConfigMap, on TLS all four TLS settings as files of the track's own
-// Secret <track>-tls mounted as a directory, a grace period longer than the drain), a Service
-// with ports grpc and metrics, a NetworkPolicy admitting only named sources to the pods; the
-// health port in no Service and admitted by no NetworkPolicy; once one track serves TLS, every
-// track is on TLS (the others' peer calls would be plaintext).
+// the mounted Secret and ConfigMap, the data key ring a file of a Secret mounted read-only, on
+// TLS all four TLS settings as files of the track's own Secret <track>-tls mounted as a
+// directory, a grace period longer than the drain), a Service with ports grpc and metrics, a
+// NetworkPolicy admitting only named sources to the pods; the health port in no Service and
+// admitted by no NetworkPolicy; once one track serves TLS, every track is on TLS (the others'
+// peer calls would be plaintext).
 function checkTracks(ctx) {
   const tlsByTrack = new Map();
   for (const t of TRACKS) {
@@ -558,6 +589,7 @@ function checkTracks(ctx) {
     checkFileIn(ctx, cw, d, c, pod, get("tokens_file")?.value, "Secret", "tokens");
     checkFileIn(ctx, cw, d, c, pod, get("regions_file")?.value, "ConfigMap", "data");
     checkFileIn(ctx, cw, d, c, pod, get("holidays_file")?.value, "ConfigMap", "data");
+    checkDataKeys(ctx, cw, d, c, pod, get);
     checkTls(ctx, cw, d, c, pod, t, tls);
     const cm = (c.envFrom ?? [])
       .map((s) => s.configMapRef && ctx.find("ConfigMap", s.configMapRef.name))
@@ -635,6 +667,75 @@ function healthListenOf(ctx, c, podLabels) {
   if (!value) return undefined;
   const m = /^(.*):(\d+)$/.exec(value);
   return { value, host: m?.[1] ?? "", port: m ? Number(m[2]) : NaN };
+}
+
+// The data key ring: --data_keys_file names a key of a Secret volume (not a ConfigMap, an
+// emptyDir or the image) mounted readOnly, GOV_DATA_KEYS is not set beside it (the service
+// refuses both), and a rendered ring (dev's example) parses as the service parses it.
+function checkDataKeys(ctx, where, d, c, pod, get) {
+  const file = get("data_keys_file");
+  if (!file?.value) {
+    ctx.error(
+      where,
+      "no --data_keys_file (GOV_DATA_KEYS_FILE): personal data would be stored unsealed",
+    );
+    return;
+  }
+  const ring = get("data_keys");
+  if (ring) {
+    ctx.error(
+      where,
+      `both --data_keys_file (${file.source}) and ${DATA_KEYS_ENV} (${ring.source}) are set: ` +
+        "the service refuses to start (give the ring once, as the file)",
+    );
+  }
+  const f = checkFileIn(ctx, where, d, c, pod, file.value, "Secret", "--data_keys_file");
+  if (!f) return;
+  if (f.mount.readOnly !== true) {
+    ctx.error(
+      where,
+      `--data_keys_file ${file.value}: volume ${f.mount.name} is mounted at ` +
+        `${f.mount.mountPath} without readOnly: true`,
+    );
+  }
+  const secret = ctx.find("Secret", f.name);
+  if (!secret) return; // created by operators (prod)
+  let text = secret.stringData?.[f.key];
+  if (text === undefined) {
+    const data = String(secret.data?.[f.key] ?? "").replace(/\s/g, "");
+    text = Buffer.from(data, "base64").toString();
+  }
+  for (const e of dataKeyRingErrors(text))
+    ctx.error(where, `--data_keys_file ${file.value}: Secret ${f.name} key ${f.key}: ${e}`);
+}
+
+// The problems of a key ring's text, as DataKeys::Parse finds them (common/store/data_keys.cc):
+// entries end at a newline or a ';', also inside a '#' comment.
+function dataKeyRingErrors(text) {
+  const errors = [];
+  const seen = new Set();
+  let keys = 0;
+  text.split(/[\n;]/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const fields = line.split(/[ \t]+/);
+    const entry = `entry ${i + 1}`;
+    if (fields.length !== 2) errors.push(`${entry}: not two fields (<key id> <base64>)`);
+    else if (!DATA_KEY_ID.test(fields[0]))
+      errors.push(`${entry}: the key id is not 1 to 32 of A-Z a-z 0-9 . _ -`);
+    else if (seen.has(fields[0])) errors.push(`${entry}: key id "${fields[0]}" is given twice`);
+    else if (
+      !/^[A-Za-z0-9+/]+={0,2}$/.test(fields[1]) ||
+      Buffer.from(fields[1], "base64").length !== DATA_KEY_BYTES
+    ) {
+      errors.push(`${entry}: the key of "${fields[0]}" is not base64 of ${DATA_KEY_BYTES} bytes`);
+    } else {
+      seen.add(fields[0]);
+      keys++;
+    }
+  });
+  if (keys === 0 && errors.length === 0) errors.push("no key");
+  return errors;
 }
 
 const TLS_WHY = {
@@ -738,7 +839,11 @@ function checkFileIn(ctx, where, o, c, pod, path, kind, what) {
   const v = (pod.volumes ?? []).find((x) => x.name === m?.name);
   const src = kind === "Secret" ? v?.secret : v?.configMap;
   if (!m || !src) {
-    ctx.error(where, `${path} is not in a mounted ${kind}`);
+    const other = v && Object.keys(v).find((k) => k !== "name");
+    ctx.error(
+      where,
+      `${path} is not in a mounted ${kind}` + (other ? ` (in volume ${v.name}, ${other})` : ""),
+    );
     return undefined;
   }
   const dir = m.mountPath.replace(/\/+$/, "");
@@ -984,6 +1089,10 @@ const settingsOf = (objs, track) =>
   byName(objs, "ConfigMap", container(objs, "Deployment", track).envFrom[0].configMapRef.name);
 const volumeOf = (objs, track, volume) =>
   byName(objs, "Deployment", track).spec.template.spec.volumes.find((v) => v.name === volume);
+const mountOf = (objs, track, volume) =>
+  container(objs, "Deployment", track).volumeMounts.find((m) => m.name === volume);
+// A key ring entry in the service's format (not a key anyone uses).
+const SOME_RING = `k1 ${Buffer.alloc(32, 7).toString("base64")}`;
 
 const BREAKAGES = [
   [
@@ -1098,6 +1207,76 @@ const BREAKAGES = [
     },
   ],
   [
+    "*",
+    "no data key ring",
+    /Deployment\/mediation container mediation: no --data_keys_file \(GOV_DATA_KEYS_FILE\)/,
+    (o) => {
+      delete settingsOf(o, "mediation").data.GOV_DATA_KEYS_FILE;
+    },
+  ],
+  [
+    "*",
+    "the key ring in a ConfigMap",
+    /policing: \/etc\/governance\/data\/keys is not in a mounted Secret \(in volume data, config/,
+    (o) => {
+      settingsOf(o, "policing").data.GOV_DATA_KEYS_FILE = "/etc/governance/data/keys";
+    },
+  ],
+  [
+    "*",
+    "the key ring in an emptyDir",
+    /disorder: \/tmp\/keys is not in a mounted Secret \(in volume tmp, emptyDir\)/,
+    (o) => {
+      container(o, "Deployment", "disorder").args.push("--data_keys_file=/tmp/keys");
+    },
+  ],
+  [
+    "*",
+    "the key ring mounted writable",
+    /hazard: --data_keys_file \S+: volume data-keys is mounted at \S+ without readOnly: true/,
+    (o) => {
+      mountOf(o, "hazard", "data-keys").readOnly = false;
+    },
+  ],
+  [
+    "*",
+    "key material as a literal GOV_DATA_KEYS",
+    /Deployment\/redis container redis: env GOV_DATA_KEYS is a literal value: key material/,
+    (o) => {
+      const c = container(o, "Deployment", "redis");
+      c.env = [...(c.env ?? []), { name: "GOV_DATA_KEYS", value: SOME_RING }];
+    },
+  ],
+  [
+    "*",
+    "key material in a ConfigMap",
+    /ConfigMap\/digital-config-\S+: holds key material \(GOV_DATA_KEYS\)/,
+    (o) => {
+      settingsOf(o, "digital").data.GOV_DATA_KEYS = SOME_RING;
+    },
+  ],
+  [
+    "*",
+    "the key ring given twice",
+    /backlog: both --data_keys_file \(.*\) and GOV_DATA_KEYS \(env GOV_DATA_KEYS\) are set/,
+    (o) => {
+      const name = volumeOf(o, "backlog", "data-keys").secret.secretName;
+      container(o, "Deployment", "backlog").env.push({
+        name: "GOV_DATA_KEYS",
+        valueFrom: { secretKeyRef: { name, key: "keys" } },
+      });
+    },
+  ],
+  [
+    "dev",
+    "a malformed example data key",
+    /Secret governance-data-keys-\S+ key keys: entry \d+: the key of "dev-\S+" is not base64 of 32/,
+    (o) => {
+      const name = volumeOf(o, "tripartite", "data-keys").secret.secretName;
+      byName(o, "Secret", name).data.keys = Buffer.from("dev-short c2hvcnQ=\n").toString("base64");
+    },
+  ],
+  [
     "dev",
     "two SQLite replicas",
     /replicas is 2: dev runs 1 replica/,
@@ -1162,6 +1341,14 @@ const BREAKAGES = [
       );
       delete e.valueFrom;
       e.value = "postgresql://governance:secret@postgres/governance";
+    },
+  ],
+  [
+    "prod",
+    "a key the data keys Secret does not hold",
+    /Secret governance-data-keys \(created by operators\) has no key ring/,
+    (o) => {
+      volumeOf(o, "tripartite", "data-keys").secret.items[0].key = "ring";
     },
   ],
   [

@@ -1,9 +1,12 @@
 // govbackup: online backup and restore of a track's store, SQLite file or PostgreSQL database
-// (common/store/backup.h does the work; README "Backup and restore" is the procedure).
+// (common/store/backup.h does the work; README "Backup and restore" is the procedure), and the
+// rotation of the keys personal data is sealed with in it (common/store/rekey.h; README
+// "Personal data").
 
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +19,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/store/backup.h"
+#include "common/store/data_keys.h"
+#include "common/store/rekey.h"
 #include "common/util/redact.h"
 
 namespace gov::govbackup {
@@ -45,6 +50,13 @@ Usage:
       refused when the database is not empty or has sessions
   govbackup check   --sqlite=BACKUP | --postgres=ARCHIVE [--pg_bin=DIR]
       check a backup without restoring it
+  govbackup keys    --sqlite=DB | --postgres[=URL]
+      how many values of personal data each data key seals, and how many are not sealed
+  govbackup rekey   --sqlite=DB | --postgres[=URL] [--data_keys_file=FILE]
+      seal again with the key ring's first key every value it does not seal yet (an older
+      key's, or one stored before the ring); the ring is FILE, else $GOV_DATA_KEYS_FILE, else
+      $GOV_DATA_KEYS. PostgreSQL: while the services run. SQLite: refused while a service
+      owns DB (stop it, rekey, start it)
   govbackup help
 
 The PostgreSQL URL is a libpq URI or key=value settings. Give the password in PGPASSWORD or
@@ -134,6 +146,8 @@ class Command {
     if (args_.command == "backup") return sqlite ? BackupSqlite() : BackupPostgres();
     if (args_.command == "restore") return sqlite ? RestoreSqlite() : RestorePostgres();
     if (args_.command == "check") return sqlite ? CheckSqlite() : CheckPostgres();
+    if (args_.command == "keys") return Keys(sqlite);
+    if (args_.command == "rekey") return Rekey(sqlite);
     return Usage("unknown command " + args_.command);
   }
 
@@ -154,8 +168,69 @@ class Command {
       if (sqlite) return {store, "to", "force"};
       return {store, "to", "create", "pg_bin"};
     }
+    if (args_.command == "keys") return {store};
+    if (args_.command == "rekey") return {store, "data_keys_file"};
     if (sqlite) return {store};
     return {store, "pg_bin"};
+  }
+
+  // The PostgreSQL URL of --postgres, else $GOV_DATABASE_URL.
+  std::string PostgresUrl() const {
+    std::string url = Get("postgres");
+    if (url.empty()) {
+      const char* env = std::getenv("GOV_DATABASE_URL");
+      url = env != nullptr ? env : "";
+    }
+    return url;
+  }
+
+  static std::string DescribeCensus(const store::KeyCensus& census) {
+    std::string out;
+    for (const auto& [id, n] : census.sealed) {
+      absl::StrAppend(&out, "  sealed with ", id, ": ", n, "\n");
+    }
+    absl::StrAppend(&out, "  not sealed: ", census.unsealed, "\n");
+    return out;
+  }
+
+  int Keys(bool sqlite) {
+    const std::string where = sqlite ? Get("sqlite") : PostgresUrl();
+    if (where.empty()) return Usage("keys needs --sqlite=DB or --postgres=URL");
+    absl::StatusOr<store::KeyCensus> census =
+        sqlite ? store::CensusSqlite(where) : store::CensusPostgres(where);
+    if (!census.ok()) return Failed(census.status());
+    std::cout << (sqlite ? where : RedactDatabaseUrl(where)) << ": personal data values\n"
+              << DescribeCensus(*census);
+    return kExitOk;
+  }
+
+  int Rekey(bool sqlite) {
+    const std::string where = sqlite ? Get("sqlite") : PostgresUrl();
+    if (where.empty()) return Usage("rekey needs --sqlite=DB or --postgres=URL");
+    std::string file = Get("data_keys_file");
+    if (file.empty()) {
+      const char* env = std::getenv("GOV_DATA_KEYS_FILE");
+      file = env != nullptr ? env : "";
+    }
+    absl::StatusOr<std::shared_ptr<const store::DataKeys>> keys =
+        store::DataKeys::FromSettings(file);
+    if (!keys.ok()) return Failed(keys.status());
+    if (*keys == nullptr) {
+      return Usage(
+          "rekey needs a key ring: --data_keys_file=FILE, GOV_DATA_KEYS_FILE or "
+          "GOV_DATA_KEYS");
+    }
+    absl::StatusOr<store::RekeyResult> r =
+        sqlite ? store::RekeySqlite(where, **keys) : store::RekeyPostgres(where, **keys);
+    if (!r.ok()) return Failed(r.status());
+    std::cout << (sqlite ? where : RedactDatabaseUrl(where)) << ": before\n"
+              << DescribeCensus(r->before) << "sealed again with " << (*keys)->active_id() << ": "
+              << r->resealed << "\n";
+    if (r->changed_meanwhile > 0) {
+      std::cout << "changed by a service meanwhile (left; run again): " << r->changed_meanwhile
+                << "\n";
+    }
+    return kExitOk;
   }
 
   int BackupSqlite() {

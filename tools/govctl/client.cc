@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/log/log.h"
+#include "common/server/handler.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -45,6 +46,7 @@ void Prepare(const CallOptions& options, grpc::ClientContext* context) {
     context->AddMetadata("authorization", absl::StrCat("Bearer ", options.token));
   }
   if (!options.trace_id.empty()) context->AddMetadata(log::kTraceHeader, options.trace_id);
+  if (!options.purpose.empty()) context->AddMetadata(server::kPurposeBinHeader, options.purpose);
 }
 
 // One blocking unary call over the generic (byte buffer) stub.

@@ -16,6 +16,7 @@ namespace gov::govctl {
 struct CallOptions {
   std::string token;     // bearer token; empty sends no authorization header
   std::string trace_id;  // sent as x-trace-id
+  std::string purpose;   // sent as x-gov-purpose-bin (why personal data is read); "" = none
   absl::Duration timeout = absl::Seconds(10);
 };
 

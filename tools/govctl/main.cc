@@ -89,6 +89,8 @@ Flags:
   --as=PRINCIPAL     use that principal's token from the token file (default: the first)
   --timeout=10s      deadline of each call
   --trace_id=ID      trace id sent as x-trace-id (default: a random one)
+  --purpose=TEXT     why the call reads personal data, kept with each read of it the service
+                     records (sent as x-gov-purpose-bin; up to 200 characters)
   --json             machine-readable JSON instead of tables
   --tls_ca=PATH      connect over TLS, verifying the server's certificate against this PEM CA
                      bundle and the address's host (default $GOV_TLS_CA; unset: plaintext)
@@ -129,10 +131,11 @@ std::string UsageText() {
 
 const std::set<std::string>& ValueFlags() {
   static const auto* flags = new std::set<std::string>{
-      "addr",           "token",      "token_file", "as",    "timeout", "trace_id", "period",
-      "street",         "community",  "by",         "limit", "figure",  "value",    "source",
-      "note",           "request_id", "service",    "count", "tls_ca",  "tls_cert", "tls_key",
-      "tls_server_name"};
+      "addr",       "token",           "token_file", "as",        "timeout",
+      "trace_id",   "period",          "street",     "community", "by",
+      "limit",      "figure",          "value",      "source",    "note",
+      "request_id", "service",         "count",      "tls_ca",    "tls_cert",
+      "tls_key",    "tls_server_name", "purpose"};
   return *flags;
 }
 const std::set<std::string>& BoolFlags() {
@@ -141,8 +144,8 @@ const std::set<std::string>& BoolFlags() {
 }
 const std::set<std::string>& GlobalFlags() {
   static const auto* flags = new std::set<std::string>{
-      "addr", "token", "token_file", "as",       "timeout", "trace_id",
-      "json", "help",  "tls_ca",     "tls_cert", "tls_key", "tls_server_name"};
+      "addr", "token",  "token_file", "as",      "timeout",         "trace_id", "json",
+      "help", "tls_ca", "tls_cert",   "tls_key", "tls_server_name", "purpose"};
   return *flags;
 }
 // Flags each command takes besides the global ones.
@@ -363,6 +366,7 @@ bool OpenSession(const Args& args, const std::string& track, Session* session, U
   }
   session->options.timeout = d;
   session->options.trace_id = args.Get("trace_id", log::NewTraceId());
+  session->options.purpose = args.Get("purpose", "");
   session->json = args.Has("json");
   tls::ClientFiles files{.ca = FlagOrEnv(args, "tls_ca"),
                          .cert = FlagOrEnv(args, "tls_cert"),

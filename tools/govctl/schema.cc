@@ -265,7 +265,7 @@ absl::StatusOr<std::string> AccessText(absl::string_view track, bool json) {
   };
   std::vector<Row> rows;
   std::vector<std::string> roles = {auth::kDistrictAdmin, auth::kStreetOperator, auth::kViewer,
-                                    auth::kSystem};
+                                    auth::kSystem, auth::kAuditor};
   for (const ServiceDescriptor* service : services) {
     for (int i = 0; i < service->method_count(); ++i) {
       GOV_ASSIGN_OR_RETURN(server::MethodAccess access,
