@@ -889,6 +889,19 @@ TEST_F(BulletinsTest, KeyAreasAreCountedUnderTheirOwnKind) {
           .has_value());
 }
 
+// A listing refused because the area has an open one writes nothing, its request_id included:
+// the same request_id then serves another request.
+TEST_F(BulletinsTest, ARefusedListingLeavesItsRequestIdFree) {
+  Designate(DesignateRequest("first", Region("GS05", "GS05-C01")));
+  const std::string before = h_.StoreSnapshot();
+  Outcome o = TryDesignate(kAdmin, DesignateRequest("second", Region("GS05", "GS05-C01")));
+  EXPECT_EQ(o.code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(o);
+  EXPECT_EQ(o.field, "region");
+  EXPECT_EQ(h_.StoreSnapshot(), before);
+  const pv1::KeyArea other = Designate(DesignateRequest("second", Region("GS05", "GS05-C03")));
+  EXPECT_EQ(other.status(), pv1::KEY_AREA_STATUS_LISTED);
+}
+
 TEST_F(BulletinsTest, ListPlanAndDelistByHandWithEtags) {
   pv1::DesignateKeyAreaRequest request = DesignateRequest("list-c05", Region("GS05", "GS05-C01"));
   const pv1::KeyArea listed = Designate(request);
