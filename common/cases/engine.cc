@@ -200,11 +200,17 @@ int64_t CaseEngine::CacheVersion(int64_t version, bool with_history) {
 absl::StatusOr<store::CaseRecord> CaseEngine::StoreUpdate(const store::CaseRecord& current,
                                                           const store::CaseRecord& updated,
                                                           const store::HistoryRecord& event) {
+  return WriteThrough(current, [&] { return repo_->UpdateCase(updated, current.version, event); });
+}
+
+absl::StatusOr<store::CaseRecord> CaseEngine::WriteThrough(
+    const store::CaseRecord& current,
+    const std::function<absl::StatusOr<store::CaseRecord>()>& write) {
   if (cache_ != nullptr) {
     cache_->MarkPending(CaseKey(current.id), CacheVersion(current.version + 1, false),
                         std::min(kPendingTtl, spec_.case_ttl));
   }
-  absl::StatusOr<store::CaseRecord> stored = repo_->UpdateCase(updated, current.version, event);
+  absl::StatusOr<store::CaseRecord> stored = write();
   if (!stored.ok()) {
     // Not stored (or not known to be): the marker goes, and the next read fills the entry.
     if (cache_ != nullptr) cache_->Delete({CaseKey(current.id)});
@@ -467,18 +473,13 @@ absl::StatusOr<CaseEngine::Erasure> CaseEngine::ErasePersonalData(const auth::Pr
     event.actor = who.id;
     event.action = kErasePersonalData;
     event.note = reason;
-    if (cache_ != nullptr) {
-      cache_->MarkPending(CaseKey(id), CacheVersion(current.version + 1, false),
-                          std::min(kPendingTtl, spec_.case_ttl));
-    }
-    absl::StatusOr<store::CaseRecord> stored =
-        repo_->EraseCasePersonalData(spec_.track, id, erased.payload, current.version, event);
+    absl::StatusOr<store::CaseRecord> stored = WriteThrough(current, [&] {
+      return repo_->EraseCasePersonalData(spec_.track, id, erased.payload, current.version, event);
+    });
     if (!stored.ok()) {
-      if (cache_ != nullptr) cache_->Delete({CaseKey(id)});
       if (absl::IsAborted(stored.status()) && attempt < kAttempts) continue;
       return stored.status();
     }
-    AfterWrite(*stored);
     out.erased.record = *std::move(stored);
     return out;
   }

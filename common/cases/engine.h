@@ -267,6 +267,11 @@ class CaseEngine {
   absl::StatusOr<store::CaseRecord> StoreUpdate(const store::CaseRecord& current,
                                                 const store::CaseRecord& updated,
                                                 const store::HistoryRecord& event);
+  // The cache's side of every write of a case at `current`: the entry marked pending, `write`
+  // (the store's), then the new version written through, or the marker dropped on failure.
+  absl::StatusOr<store::CaseRecord> WriteThrough(
+      const store::CaseRecord& current,
+      const std::function<absl::StatusOr<store::CaseRecord>()>& write);
   // Labels of the case metrics: track (the owner), kind, street (StreetLabel of `street`,
   // which may be a label already: "district" stays as it is).
   prometheus::Labels StreetLabels(std::string_view street) const;

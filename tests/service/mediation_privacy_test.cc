@@ -300,18 +300,15 @@ TEST_F(MediationPrivacyTest, ListsCarryingPersonalDataNameEveryRecord) {
     return stub_->ListDisputes(c, request, &response);
   });
   ASSERT_TRUE(o.status.ok()) << Describe(o);
+  ASSERT_EQ(response.disputes_size(), 2);
+  EXPECT_EQ(response.disputes(0).parties(0).name(), "张三");
+  // The list carries the parties to a street operator (as GetDispute does): one read, naming
+  // each dispute it carried.
   const std::vector<gv1::PersonalDataRead> reads = Reads();
   ASSERT_FALSE(reads.empty());
-  if (reads[0].method() == "governance.mediation.v1.MediationService/ListDisputes") {
-    // The list carries personal data for this caller: each dispute it carried is named.
-    EXPECT_THAT(reads[0].records(), ::testing::UnorderedElementsAre(a.id(), b.id()));
-  } else {
-    // The list carries none: then none of its disputes shows a party's name.
-    for (const mv1::Dispute& d : response.disputes()) {
-      for (const mv1::Party& p : d.parties()) EXPECT_EQ(p.name(), "");
-      EXPECT_EQ(d.summary(), "");
-    }
-  }
+  EXPECT_EQ(reads[0].method(), "governance.mediation.v1.MediationService/ListDisputes");
+  EXPECT_EQ(reads[0].principal(), "operator-gs01");
+  EXPECT_THAT(reads[0].records(), ::testing::UnorderedElementsAre(a.id(), b.id()));
 }
 
 TEST_F(MediationPrivacyTest, APurposeThatIsNotValidRefusesTheCallBeforeAnything) {
